@@ -1,0 +1,47 @@
+// Who may publish and subscribe where. A device publishes only on its own
+// uplink channels and subscribes only to its own downlink channels, exactly:
+// no wildcards, no $SYS, nothing of another device's.
+import { MAX_PAYLOAD_BYTES } from '../../shared/limits.js';
+import { UPLINK, deviceTopic, downlinkChannels, parseDeviceTopic, uplinkChannels, type DeviceKind } from '../../shared/topics.js';
+
+export type AccessVerdict<T> = { allowed: true; value: T } | { allowed: false; reason: string };
+
+export interface DeviceIdentity {
+  id: string;
+  kind: DeviceKind;
+}
+
+export interface PublishRequest {
+  topic: string;
+  retain: boolean;
+  payloadBytes: number;
+}
+
+function refuse<T>(reason: string): AccessVerdict<T> {
+  return { allowed: false, reason };
+}
+
+/** The uplink channel a device's publish may go to, or why not. */
+export function checkPublish(site: string, device: DeviceIdentity, request: PublishRequest): AccessVerdict<string> {
+  const topic = parseDeviceTopic(request.topic);
+  if (!topic) return refuse(`publish to "${request.topic}": not a device topic`);
+  if (topic.site !== site) return refuse(`publish to "${request.topic}": site "${topic.site}" is not this hub's site "${site}"`);
+  if (topic.device !== device.id) return refuse(`publish to "${request.topic}": topic of another device ("${topic.device}")`);
+  if (uplinkChannels(device.kind).indexOf(topic.channel) < 0) {
+    return refuse(`publish to "${request.topic}": a ${device.kind} does not publish on "${topic.channel}"`);
+  }
+  if (request.retain && topic.channel !== UPLINK.status) return refuse(`publish to "${request.topic}": retain is only allowed on status`);
+  if (request.payloadBytes > MAX_PAYLOAD_BYTES) {
+    return refuse(`publish to "${request.topic}": payload of ${request.payloadBytes} bytes, limit ${MAX_PAYLOAD_BYTES}`);
+  }
+  return { allowed: true, value: topic.channel };
+}
+
+/** Whether a device may subscribe to `filter`; an exact own downlink topic only. */
+export function checkSubscribe(site: string, device: DeviceIdentity, filter: string): AccessVerdict<string> {
+  if (filter.startsWith('$')) return refuse(`subscribe to "${filter}": system topics are not for devices`);
+  if (filter.includes('#') || filter.includes('+')) return refuse(`subscribe to "${filter}": wildcards are not allowed`);
+  const allowed = downlinkChannels(device.kind).map((channel) => deviceTopic(site, device.id, channel));
+  if (allowed.indexOf(filter) < 0) return refuse(`subscribe to "${filter}": not one of this ${device.kind}'s topics`);
+  return { allowed: true, value: filter };
+}

@@ -1,0 +1,75 @@
+// The broker's network edges: MQTT over TCP for devices, MQTT over WebSocket
+// for browsers. Both close a connection that announces an oversized packet.
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Aedes } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import type { Logger } from '../log.js';
+import { MqttFrameMeter } from './packet-size-guard.js';
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  maxPacketBytes: number;
+  log: Logger;
+  /** Called with the reason whenever a connection is cut for its size. */
+  onOversized?: (reason: string) => void;
+}
+
+/**
+ * Watches the bytes the broker reads. With a 'readable' listener in charge
+ * (aedes reads in paused mode) a 'data' listener sees each chunk as the broker
+ * reads it, without changing the flow or copying anything.
+ */
+function guardPacketSize(stream: Duplex, options: ListenOptions, peer: string): void {
+  const meter = new MqttFrameMeter(options.maxPacketBytes);
+  const onData = (chunk: Buffer) => {
+    const problem = meter.feed(chunk);
+    if (!problem) return;
+    stream.off('data', onData);
+    options.log.warn({ peer, reason: problem }, 'connection closed: oversized packet');
+    options.onOversized?.(problem);
+    stream.destroy();
+  };
+  stream.on('data', onData);
+}
+
+export function listenTcp(broker: Aedes, options: ListenOptions): Promise<Server> {
+  const server = createServer((socket) => {
+    // Nagle's algorithm would hold small QoS 1 packets back for up to ~40 ms.
+    socket.setNoDelay(true);
+    broker.handle(socket);
+    guardPacketSize(socket, options, `${socket.remoteAddress}:${socket.remotePort}`);
+  });
+  return listen(server, options);
+}
+
+export function listenWebSocket(broker: Aedes, options: ListenOptions): Promise<WebSocketServer> {
+  return new Promise((resolve, reject) => {
+    const server = new WebSocketServer({ host: options.host, port: options.port, maxPayload: options.maxPacketBytes + 8 });
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+    server.on('connection', (socket, request) => {
+      const stream = createWebSocketStream(socket);
+      broker.handle(stream, request);
+      guardPacketSize(stream, options, `${request.socket.remoteAddress}:${request.socket.remotePort} (ws)`);
+    });
+  });
+}
+
+function listen(server: Server, options: ListenOptions): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+export function portOf(server: Server | WebSocketServer): number {
+  return (server.address() as AddressInfo).port;
+}

@@ -1,0 +1,63 @@
+// Reading and writing the configuration file. Every failure becomes a
+// ConfigError whose message names the file, the field and the problem.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { z } from 'zod';
+import { configSchema, type ConfigFile, type HubConfig } from './schema.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const DEFAULT_CONFIG_PATH = 'loyalty-hub.json';
+
+/** Validates parsed JSON; throws ConfigError listing every problem, one per line. */
+export function parseConfig(raw: unknown, source: string): HubConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ConfigError(`${source} is invalid:\n${describeIssues(result.error.issues)}`);
+}
+
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('');
+      return `  - ${path || '(top level)'}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+/** The file as written (for editing), or an empty object when it does not exist yet. */
+export function readConfigFile(path: string): ConfigFile {
+  if (!existsSync(path)) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as ConfigFile;
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Loads and validates the file; a missing file means all defaults (a fresh install). */
+export function loadConfig(path: string): HubConfig {
+  return parseConfig(readConfigFile(path), path);
+}
+
+/** Validates, then replaces the file atomically (write a temporary file, rename over), so a crash never leaves half a file. */
+export function writeConfigFile(path: string, file: ConfigFile): HubConfig {
+  const config = parseConfig(file, path);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(file, null, 2) + '\n', { mode: 0o640 });
+  renameSync(temporary, path);
+  return config;
+}
+
+/** The data directory: relative paths are taken from the config file's folder. */
+export function dataDirOf(config: HubConfig, configPath: string): string {
+  return resolve(dirname(resolve(configPath)), config.dataDir);
+}

@@ -1,0 +1,113 @@
+// The hub's configuration file: schema, defaults and cross-field checks.
+import { z } from 'zod';
+import { MAX_ID_CHARS, MAX_LABEL_CHARS, isValidId } from '../../shared/limits.js';
+import { WEEKDAYS, parseRange, type WeeklyHours } from '../domain/opening-hours.js';
+
+const id = z
+  .string()
+  .refine(isValidId, { message: `must be 1-${MAX_ID_CHARS} characters of a-z, 0-9 and '-', starting with a letter or digit` });
+
+const label = z.string().min(1, 'must not be empty').max(MAX_LABEL_CHARS, `must be at most ${MAX_LABEL_CHARS} characters (the pager's display is small)`);
+
+const port = z.number().int().min(0).max(65535);
+
+const seconds = (fallback: number) => z.number().positive('must be more than 0 seconds').default(fallback);
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not an IANA time zone (for example "Europe/Berlin")' },
+);
+
+const dayHours = z.array(z.string().refine((text) => parseRange(text) !== null, { message: 'must be "HH:MM-HH:MM" with the start before the end' }));
+
+const openingHours = z
+  .object(Object.fromEntries(WEEKDAYS.map((day) => [day, dayHours.optional()])) as Record<(typeof WEEKDAYS)[number], z.ZodOptional<typeof dayHours>>)
+  .strict();
+
+const device = z
+  .object({
+    id,
+    kind: z.enum(['button', 'pager']),
+    label,
+    location: z.string().max(80).optional(),
+  })
+  .strict();
+
+const tiers = z.array(z.array(id).min(1, 'a tier needs at least one pager')).min(1, 'a route needs at least one tier');
+
+export const configSchema = z
+  .object({
+    site: id.default('shop'),
+    timeZone: timeZone.default('UTC'),
+    /** Days left out are closed. Without this key the site counts as always open. */
+    openingHours: openingHours.optional(),
+    dataDir: z.string().min(1).default('data'),
+    mqtt: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: port.default(1883),
+        wsPort: port.default(8083),
+      })
+      .strict()
+      .prefault({}),
+    timings: z
+      .object({
+        foldWindowS: seconds(60),
+        rebuzzS: seconds(15),
+        escalateS: seconds(30),
+        retriggerS: seconds(180),
+        offlineGraceS: seconds(20),
+      })
+      .strict()
+      .prefault({}),
+    lowBatteryMv: z.number().int().min(0).max(10000).default(3400),
+    devices: z.array(device).default([]),
+    /** Tiers per button id; a button without one uses defaultRoute. */
+    routes: z.record(z.string(), tiers).default({}),
+    defaultRoute: z.array(z.array(id)).default([]),
+    /** Pagers that hear about device problems. Empty: every pager does. */
+    managers: z.array(id).default([]),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const kinds = new Map<string, string>();
+    config.devices.forEach((d, index) => {
+      if (kinds.has(d.id)) ctx.addIssue({ code: 'custom', path: ['devices', index, 'id'], message: `"${d.id}" is used by two devices` });
+      kinds.set(d.id, d.kind);
+    });
+    const expectKind = (value: string, kind: string, path: (string | number)[]) => {
+      const actual = kinds.get(value);
+      if (actual === undefined) ctx.addIssue({ code: 'custom', path, message: `"${value}" is not a device in "devices"` });
+      else if (actual !== kind) ctx.addIssue({ code: 'custom', path, message: `"${value}" is a ${actual}, expected a ${kind}` });
+    };
+    for (const [button, route] of Object.entries(config.routes)) {
+      expectKind(button, 'button', ['routes', button]);
+      route.forEach((tier, t) => tier.forEach((pager, p) => expectKind(pager, 'pager', ['routes', button, t, p])));
+    }
+    config.defaultRoute.forEach((tier, t) => tier.forEach((pager, p) => expectKind(pager, 'pager', ['defaultRoute', t, p])));
+    config.managers.forEach((pager, p) => expectKind(pager, 'pager', ['managers', p]));
+  });
+
+/** The file as written (defaults optional). */
+export type ConfigFile = z.input<typeof configSchema>;
+/** The file as validated, defaults filled in. */
+export type HubConfig = z.output<typeof configSchema>;
+export type DeviceConfig = HubConfig['devices'][number];
+
+/** Opening hours as minute ranges per ISO weekday; always open when the file sets none. */
+export function weeklyHours(config: HubConfig): WeeklyHours {
+  const hours: WeeklyHours = [[]];
+  WEEKDAYS.forEach((day) => {
+    const ranges = config.openingHours ? (config.openingHours[day] ?? []) : ['00:00-24:00'];
+    hours.push(ranges.map((text) => parseRange(text)!));
+  });
+  return hours;
+}

@@ -1,0 +1,123 @@
+// Supervision: decides when a device counts as missing or low on battery.
+// Pure: it is told what happened and when, and asked what changed.
+
+export interface WatchSettings {
+  /** Devices report at least this often. Two missed heartbeats make a device missing. */
+  heartbeatMs: number;
+  /** A dropped connection counts only after this long, so a Wi-Fi blip pages nobody. */
+  offlineGraceMs: number;
+  /** Below this battery voltage (mV) a device raises "battery". 0 in a heartbeat means "no battery measured". */
+  lowBatteryMv: number;
+}
+
+/** Voltage the battery must climb back above before the low-battery problem clears. */
+const BATTERY_HYSTERESIS_MV = 150;
+
+export type Problem = 'missing' | 'battery';
+
+export interface ProblemChange {
+  device: string;
+  problem: Problem;
+  change: 'raise' | 'clear';
+  detail: string;
+}
+
+interface DeviceState {
+  online: boolean;
+  /** When the device went offline (or when watching began, for one not seen yet). */
+  offlineSince: number;
+  lastHeartbeatAt: number;
+  batteryMv: number | null;
+  raised: Set<Problem>;
+}
+
+export class DeviceWatch {
+  private readonly devices = new Map<string, DeviceState>();
+
+  constructor(
+    private settings: WatchSettings,
+    private readonly startedAt: number,
+  ) {}
+
+  reconfigure(settings: WatchSettings): void {
+    this.settings = settings;
+  }
+
+  /** The set of devices to watch; new ones start as "not seen since the hub started". */
+  watch(deviceIds: string[]): void {
+    const wanted = new Set(deviceIds);
+    for (const id of this.devices.keys()) if (!wanted.has(id)) this.devices.delete(id);
+    for (const id of deviceIds) if (!this.devices.has(id)) this.devices.set(id, this.fresh());
+  }
+
+  connected(device: string, now: number): void {
+    const state = this.devices.get(device);
+    if (!state) return;
+    state.online = true;
+    // A connection counts as a sign of life: the first heartbeat may take a period to come.
+    state.lastHeartbeatAt = now;
+  }
+
+  disconnected(device: string, now: number): void {
+    const state = this.devices.get(device);
+    if (!state || !state.online) return;
+    state.online = false;
+    state.offlineSince = now;
+  }
+
+  heartbeat(device: string, batteryMv: number, now: number): void {
+    const state = this.devices.get(device);
+    if (!state) return;
+    state.lastHeartbeatAt = now;
+    state.batteryMv = batteryMv;
+  }
+
+  /**
+   * Problems that began or ended. "missing" is raised only while the site is
+   * open (a device switched off at night is fine); it clears whenever the
+   * device is back.
+   */
+  check(now: number, siteOpen: boolean): ProblemChange[] {
+    const changes: ProblemChange[] = [];
+    for (const [device, state] of this.devices) {
+      const missingReason = this.missingReason(state, now);
+      if (missingReason && siteOpen) this.transition(state, device, 'missing', 'raise', missingReason, changes);
+      if (!missingReason) this.transition(state, device, 'missing', 'clear', 'device is back', changes);
+
+      const mv = state.batteryMv;
+      if (mv !== null && mv > 0 && mv < this.settings.lowBatteryMv) {
+        this.transition(state, device, 'battery', 'raise', `battery at ${mv} mV`, changes);
+      } else if (mv !== null && (mv === 0 || mv >= this.settings.lowBatteryMv + BATTERY_HYSTERESIS_MV)) {
+        this.transition(state, device, 'battery', 'clear', `battery at ${mv} mV`, changes);
+      }
+    }
+    return changes;
+  }
+
+  private missingReason(state: DeviceState, now: number): string | null {
+    const silentFor = now - state.lastHeartbeatAt;
+    if (!state.online) {
+      const neverSeen = state.offlineSince === this.startedAt && state.lastHeartbeatAt === this.startedAt;
+      // After a hub restart devices need a moment to reconnect: allow them two heartbeat periods.
+      const allowance = neverSeen ? 2 * this.settings.heartbeatMs : this.settings.offlineGraceMs;
+      const offlineFor = now - state.offlineSince;
+      return offlineFor >= allowance ? `offline for ${Math.round(offlineFor / 1000)} s` : null;
+    }
+    return silentFor > 2 * this.settings.heartbeatMs ? `no heartbeat for ${Math.round(silentFor / 1000)} s` : null;
+  }
+
+  private transition(state: DeviceState, device: string, problem: Problem, change: 'raise' | 'clear', detail: string, out: ProblemChange[]): void {
+    const isRaised = state.raised.has(problem);
+    if (change === 'raise' && !isRaised) {
+      state.raised.add(problem);
+      out.push({ device, problem, change, detail });
+    } else if (change === 'clear' && isRaised) {
+      state.raised.delete(problem);
+      out.push({ device, problem, change, detail });
+    }
+  }
+
+  private fresh(): DeviceState {
+    return { online: false, offlineSince: this.startedAt, lastHeartbeatAt: this.startedAt, batteryMv: null, raised: new Set() };
+  }
+}

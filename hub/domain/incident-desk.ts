@@ -1,0 +1,441 @@
+// The incident desk: folds presses into incidents, decides who is paged,
+// re-buzzes, escalates and re-triggers. Pure logic: it owns no sockets and no
+// database; every call returns the effects the hub must carry out, and time
+// comes from the injected clock.
+
+import type { Alert, AlertKind, AlertReason, Cancel, CancelReason, Feedback, Outcome, PressKind } from '../../shared/payloads.js';
+import type { Clock } from './clock.js';
+import { nextStaffedTier, type Tiers } from './routing.js';
+
+export interface DeskTimings {
+  /** A red press within this long of the last one folds into the open incident even after it was acknowledged. */
+  foldWindowMs: number;
+  /** Re-buzz the paged pagers this often until someone acknowledges. */
+  rebuzzMs: number;
+  /** Add the next tier after this long without an acknowledgement. */
+  escalateMs: number;
+  /** Page again when an acknowledged incident is still unresolved after this long. */
+  retriggerMs: number;
+}
+
+export interface DeskDirectory {
+  /** Shown on the pager: the button's label, or the device's for a device problem. */
+  labelOf(deviceId: string): string;
+  /** Tiers for a red press at this button. */
+  routeOf(buttonId: string): Tiers;
+  /** Tiers for device problems (missing, low battery). */
+  supervisionRoute(): Tiers;
+}
+
+export type IncidentEventType =
+  | 'opened'
+  | 'paged'
+  | 'unrouted'
+  | 'delivered'
+  | 'acknowledged'
+  | 'escalated'
+  | 'retriggered'
+  | 'resolved';
+
+export interface IncidentEvent {
+  incidentId: number;
+  at: number;
+  type: IncidentEventType;
+  pager?: string;
+  detail?: string;
+}
+
+/** What the log keeps of an incident; written whole on every change. */
+export interface IncidentRecord {
+  id: number;
+  kind: AlertKind;
+  source: string;
+  label: string;
+  openedAt: number;
+  lastPressAt: number;
+  count: number;
+  level: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  /** Who holds it now: set by an acknowledgement, cleared by a re-trigger. */
+  holder: string | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  outcome: Outcome | null;
+  retriggers: number;
+}
+
+export type Effect =
+  | { type: 'page'; pager: string; alert: Alert }
+  | { type: 'cancel'; pager: string; cancel: Cancel }
+  | { type: 'feedback'; button: string; feedback: Feedback }
+  | { type: 'save'; incident: IncidentRecord }
+  | { type: 'event'; event: IncidentEvent };
+
+/** An incident still being handled, with what the desk needs to drive it. */
+interface OpenIncident {
+  record: IncidentRecord;
+  tiers: Tiers;
+  /** Highest tier engaged so far; -1 while nobody could be paged. */
+  tierIndex: number;
+  /** Pagers paged so far, with the level they were paged at. */
+  paged: Map<string, number>;
+  delivered: Set<string>;
+  /** Sequence numbers already counted, so a retransmitted press never counts twice. */
+  seqs: Set<number>;
+  nextRebuzzAt: number;
+  nextEscalateAt: number;
+  retriggerAt: number;
+}
+
+export interface PressInput {
+  button: string;
+  kind: PressKind;
+  seq: number;
+  pressedAt: number;
+}
+
+export type Refusal = { refused: string };
+
+export class IncidentDesk {
+  private readonly open = new Map<number, OpenIncident>();
+  private readonly online = new Set<string>();
+  private readonly offShift = new Set<string>();
+
+  constructor(
+    private readonly clock: Clock,
+    private timings: DeskTimings,
+    private directory: DeskDirectory,
+    private nextId: number,
+  ) {}
+
+  /** New timings and routes (a configuration reload). Open incidents keep the tiers they were opened with. */
+  reconfigure(timings: DeskTimings, directory: DeskDirectory): void {
+    this.timings = timings;
+    this.directory = directory;
+  }
+
+  // ---- pager availability -------------------------------------------------
+
+  isAvailable = (pager: string): boolean => this.online.has(pager) && !this.offShift.has(pager);
+
+  /** A pager connected or dropped. A pager that comes back gets the incidents it still holds. */
+  setPagerOnline(pager: string, online: boolean): Effect[] {
+    if (!online) {
+      this.online.delete(pager);
+      return [];
+    }
+    this.online.add(pager);
+    return this.isAvailable(pager) ? this.resendTo(pager) : [];
+  }
+
+  setPagerOnShift(pager: string, onShift: boolean): Effect[] {
+    if (onShift) {
+      this.offShift.delete(pager);
+      return this.isAvailable(pager) ? this.resendTo(pager) : [];
+    }
+    this.offShift.add(pager);
+    return [];
+  }
+
+  // ---- presses ------------------------------------------------------------
+
+  /** A stored-to-be press. Returns the incident it belongs to (null for green) and what to do. */
+  press(input: PressInput): { incidentId: number | null; effects: Effect[] } {
+    if (input.kind !== 'red') return { incidentId: null, effects: [] };
+    const current = this.foldTarget(input.button, input.pressedAt);
+    if (!current) return this.openIncident('red', input.button, input.pressedAt, input.seq);
+    if (current.seqs.has(input.seq)) return { incidentId: current.record.id, effects: [] };
+
+    current.seqs.add(input.seq);
+    current.record.count += 1;
+    current.record.lastPressAt = Math.max(current.record.lastPressAt, input.pressedAt);
+    // Before an acknowledgement everybody paged sees the new count; after it, only whoever holds it.
+    const holder = current.record.holder;
+    const recipients = holder ? [holder] : [...current.paged.keys()];
+    const effects: Effect[] = recipients
+      .filter(this.isAvailable)
+      .map((pager) => this.pageEffect(current, pager, 'update'));
+    effects.push(this.save(current));
+    return { incidentId: current.record.id, effects };
+  }
+
+  private foldTarget(button: string, pressedAt: number): OpenIncident | undefined {
+    for (const incident of this.open.values()) {
+      if (incident.record.source !== button || incident.record.kind !== 'red') continue;
+      const recent = pressedAt - incident.record.lastPressAt <= this.timings.foldWindowMs;
+      if (incident.record.holder === null || recent) return incident;
+    }
+    return undefined;
+  }
+
+  // ---- device problems ----------------------------------------------------
+
+  /** Opens a "missing" or "battery" incident for a device, unless one is open already. */
+  raiseDeviceProblem(device: string, kind: 'missing' | 'battery'): Effect[] {
+    if (this.findDeviceProblem(device, kind)) return [];
+    return this.openIncident(kind, device, this.clock.now(), null).effects;
+  }
+
+  /** The device is back (or charged): close its incident without anyone having to. */
+  clearDeviceProblem(device: string, kind: 'missing' | 'battery', detail: string): Effect[] {
+    const incident = this.findDeviceProblem(device, kind);
+    return incident ? this.resolve(incident, null, 'fixed', 'withdrawn', detail) : [];
+  }
+
+  private findDeviceProblem(device: string, kind: AlertKind): OpenIncident | undefined {
+    for (const incident of this.open.values()) {
+      if (incident.record.source === device && incident.record.kind === kind) return incident;
+    }
+    return undefined;
+  }
+
+  // ---- pager actions ------------------------------------------------------
+
+  acknowledge(pager: string, incidentId: number): Effect[] | Refusal {
+    const incident = this.open.get(incidentId);
+    if (!incident) return { refused: `incident ${incidentId} is not open` };
+    if (!incident.paged.has(pager)) return { refused: `pager ${pager} was not paged for incident ${incidentId}` };
+    const holder = incident.record.holder;
+    if (holder !== null) {
+      // Someone else was faster: tell this pager who has it. The same pager twice is a retransmission.
+      return holder === pager ? [] : [{ type: 'cancel', pager, cancel: this.cancelFor(incident, 'taken', holder) }];
+    }
+
+    const now = this.clock.now();
+    incident.record.holder = pager;
+    incident.retriggerAt = now + this.timings.retriggerMs;
+    if (incident.record.acknowledgedAt === null) {
+      incident.record.acknowledgedAt = now;
+      incident.record.acknowledgedBy = pager;
+    }
+    const effects: Effect[] = this.othersThan(incident, pager).map((other) => ({
+      type: 'cancel' as const,
+      pager: other,
+      cancel: this.cancelFor(incident, 'taken', pager),
+    }));
+    if (incident.record.kind === 'red' || incident.record.kind === 'green') {
+      effects.push({ type: 'feedback', button: incident.record.source, feedback: { state: 'acknowledged', incident: incidentId } });
+    }
+    effects.push(this.event(incident, 'acknowledged', pager), this.save(incident));
+    return effects;
+  }
+
+  recordOutcome(pager: string, incidentId: number, outcome: Outcome): Effect[] | Refusal {
+    const incident = this.open.get(incidentId);
+    if (!incident) return { refused: `incident ${incidentId} is not open` };
+    if (!incident.paged.has(pager)) return { refused: `pager ${pager} was not paged for incident ${incidentId}` };
+    const effects: Effect[] = [];
+    if (incident.record.acknowledgedAt === null) {
+      // Recording an outcome implies the pager took it.
+      incident.record.acknowledgedAt = this.clock.now();
+      incident.record.acknowledgedBy = pager;
+      effects.push(this.event(incident, 'acknowledged', pager));
+    }
+    return effects.concat(this.resolve(incident, pager, outcome, 'resolved', outcome));
+  }
+
+  /** The pager's PUBACK for an alert: recorded once per pager and incident. */
+  delivered(pager: string, incidentId: number): Effect[] {
+    const incident = this.open.get(incidentId);
+    if (!incident || incident.delivered.has(pager)) return [];
+    incident.delivered.add(pager);
+    return [this.event(incident, 'delivered', pager)];
+  }
+
+  // ---- time ---------------------------------------------------------------
+
+  /** Everything due by now: routing of unrouted incidents, escalation, re-buzz, re-trigger. */
+  tick(): Effect[] {
+    const now = this.clock.now();
+    const effects: Effect[] = [];
+    for (const incident of this.open.values()) {
+      if (incident.record.holder !== null) {
+        if (now >= incident.retriggerAt) effects.push(...this.retrigger(incident, now));
+        continue;
+      }
+      const nobodyReachable = ![...incident.paged.keys()].some(this.isAvailable);
+      if (nobodyReachable || now >= incident.nextEscalateAt) {
+        const added = this.engageNextTier(incident);
+        if (added.length > 0) {
+          effects.push(...added);
+          continue;
+        }
+      }
+      if (now >= incident.nextRebuzzAt) {
+        incident.nextRebuzzAt = now + this.timings.rebuzzMs;
+        for (const pager of incident.paged.keys()) {
+          if (this.isAvailable(pager)) effects.push(this.pageEffect(incident, pager, 'rebuzz'));
+        }
+      }
+    }
+    return effects;
+  }
+
+  // ---- restart ------------------------------------------------------------
+
+  /**
+   * Takes back an incident that was open when the hub stopped. Its timers
+   * start afresh; the pagers that had it get it again when they reconnect.
+   */
+  restore(record: IncidentRecord, paged: Map<string, number>, delivered: Set<string>, seqs: number[]): void {
+    const now = this.clock.now();
+    const tiers = record.kind === 'red' || record.kind === 'green' ? this.directory.routeOf(record.source) : this.directory.supervisionRoute();
+    this.open.set(record.id, {
+      record,
+      tiers,
+      tierIndex: record.level - 1,
+      paged,
+      delivered,
+      seqs: new Set(seqs),
+      nextRebuzzAt: now + this.timings.rebuzzMs,
+      nextEscalateAt: now + this.timings.escalateMs,
+      retriggerAt: record.holder === null ? Infinity : now + this.timings.retriggerMs,
+    });
+    this.nextId = Math.max(this.nextId, record.id + 1);
+  }
+
+  openIncidents(): IncidentRecord[] {
+    return [...this.open.values()].map((incident) => ({ ...incident.record }));
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  private openIncident(kind: AlertKind, source: string, at: number, seq: number | null): { incidentId: number; effects: Effect[] } {
+    const id = this.nextId++;
+    const incident: OpenIncident = {
+      record: {
+        id,
+        kind,
+        source,
+        label: this.directory.labelOf(source),
+        openedAt: at,
+        lastPressAt: at,
+        count: 1,
+        level: 0,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        holder: null,
+        resolvedAt: null,
+        resolvedBy: null,
+        outcome: null,
+        retriggers: 0,
+      },
+      tiers: kind === 'missing' || kind === 'battery' ? this.directory.supervisionRoute() : this.directory.routeOf(source),
+      tierIndex: -1,
+      paged: new Map(),
+      delivered: new Set(),
+      seqs: new Set(seq === null ? [] : [seq]),
+      nextRebuzzAt: 0,
+      nextEscalateAt: 0,
+      retriggerAt: Infinity,
+    };
+    this.open.set(id, incident);
+    const effects: Effect[] = [this.event(incident, 'opened')];
+    const paged = this.engageNextTier(incident);
+    if (paged.length === 0) {
+      effects.push(this.event(incident, 'unrouted', undefined, 'no pager online and on shift in any tier'));
+      effects.push(this.save(incident));
+    }
+    return { incidentId: id, effects: effects.concat(paged) };
+  }
+
+  /** Pages the next staffed tier, if there is one; restarts the re-buzz and escalation timers. */
+  private engageNextTier(incident: OpenIncident): Effect[] {
+    const choice = nextStaffedTier(incident.tiers, incident.tierIndex, this.isAvailable);
+    if (!choice) return [];
+    const now = this.clock.now();
+    const level = choice.index + 1;
+    incident.tierIndex = choice.index;
+    incident.record.level = level;
+    incident.nextRebuzzAt = now + this.timings.rebuzzMs;
+    incident.nextEscalateAt = now + this.timings.escalateMs;
+    const wasRouted = incident.paged.size > 0;
+    const effects: Effect[] = [];
+    if (wasRouted) effects.push(this.event(incident, 'escalated', undefined, `level ${level}`));
+    for (const pager of choice.pagers) {
+      incident.paged.set(pager, level);
+      effects.push(this.pageEffect(incident, pager, wasRouted ? 'escalated' : 'new'));
+      effects.push(this.event(incident, 'paged', pager, `level ${level}`));
+    }
+    effects.push(this.save(incident));
+    return effects;
+  }
+
+  private retrigger(incident: OpenIncident, now: number): Effect[] {
+    incident.record.holder = null;
+    incident.retriggerAt = Infinity;
+    incident.nextRebuzzAt = now + this.timings.rebuzzMs;
+    incident.nextEscalateAt = now + this.timings.escalateMs;
+    incident.record.retriggers += 1;
+    const effects: Effect[] = [this.event(incident, 'retriggered')];
+    for (const pager of incident.paged.keys()) {
+      if (this.isAvailable(pager)) effects.push(this.pageEffect(incident, pager, 'retrigger'));
+    }
+    effects.push(this.save(incident));
+    return effects;
+  }
+
+  private resolve(incident: OpenIncident, pager: string | null, outcome: Outcome, reason: CancelReason, detail: string): Effect[] {
+    incident.record.resolvedAt = this.clock.now();
+    incident.record.resolvedBy = pager;
+    incident.record.outcome = outcome;
+    incident.record.holder = null;
+    this.open.delete(incident.record.id);
+    const effects: Effect[] = this.othersThan(incident, pager).map((other) => ({
+      type: 'cancel' as const,
+      pager: other,
+      cancel: this.cancelFor(incident, reason, pager),
+    }));
+    effects.push(this.event(incident, 'resolved', pager ?? undefined, detail), this.save(incident));
+    return effects;
+  }
+
+  /** Pages the pager again with every open incident it was paged for and nobody else holds. */
+  private resendTo(pager: string): Effect[] {
+    const effects: Effect[] = [];
+    for (const incident of this.open.values()) {
+      if (!incident.paged.has(pager)) continue;
+      const holder = incident.record.holder;
+      if (holder !== null && holder !== pager) continue;
+      effects.push(this.pageEffect(incident, pager, 'resend'));
+    }
+    return effects;
+  }
+
+  private othersThan(incident: OpenIncident, pager: string | null): string[] {
+    return [...incident.paged.keys()].filter((other) => other !== pager);
+  }
+
+  private pageEffect(incident: OpenIncident, pager: string, reason: AlertReason): Effect {
+    const r = incident.record;
+    return {
+      type: 'page',
+      pager,
+      alert: {
+        incident: r.id,
+        kind: r.kind,
+        location: r.label,
+        count: r.count,
+        level: incident.paged.get(pager) ?? r.level,
+        time: r.openedAt,
+        reason,
+      },
+    };
+  }
+
+  private cancelFor(incident: OpenIncident, reason: CancelReason, by: string | null): Cancel {
+    return by ? { incident: incident.record.id, reason, by: this.directory.labelOf(by) } : { incident: incident.record.id, reason };
+  }
+
+  private event(incident: OpenIncident, type: IncidentEventType, pager?: string, detail?: string): Effect {
+    const event: IncidentEvent = { incidentId: incident.record.id, at: this.clock.now(), type };
+    if (pager !== undefined) event.pager = pager;
+    if (detail !== undefined) event.detail = detail;
+    return { type: 'event', event };
+  }
+
+  private save(incident: OpenIncident): Effect {
+    return { type: 'save', incident: { ...incident.record } };
+  }
+}

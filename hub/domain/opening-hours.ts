@@ -1,0 +1,28 @@
+import { DateTime } from 'luxon';
+
+/** Minutes since local midnight, [from, to). */
+export type MinuteRange = [from: number, to: number];
+
+/** Opening ranges per ISO weekday: index 1 = Monday … 7 = Sunday (index 0 unused). A day with no ranges is closed. */
+export type WeeklyHours = MinuteRange[][];
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Whether the site is open at instant `ms`, read in the site's time zone. */
+export function isOpenAt(hours: WeeklyHours, timeZone: string, ms: number): boolean {
+  const local = DateTime.fromMillis(ms, { zone: timeZone });
+  const minute = local.hour * 60 + local.minute;
+  return (hours[local.weekday] ?? []).some(([from, to]) => minute >= from && minute < to);
+}
+
+/** Parses "HH:MM-HH:MM" into a minute range; null when malformed or empty. "24:00" is allowed as an end. */
+export function parseRange(text: string): MinuteRange | null {
+  const match = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(text);
+  if (!match) return null;
+  const [fromH, fromM, toH, toM] = match.slice(1).map(Number);
+  if (fromH > 23 || toH > 24 || fromM > 59 || toM > 59 || (toH === 24 && toM !== 0)) return null;
+  const from = fromH * 60 + fromM;
+  const to = toH * 60 + toM;
+  return from < to ? [from, to] : null;
+}

@@ -1,0 +1,99 @@
+// Opens the hub's SQLite file with settings that make a commit survive power
+// loss, and brings its schema up to date.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+export const DATABASE_FILE = 'loyalty-hub.db';
+
+/** Schema steps; the database's user_version says how many have run. Append, never edit. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE credentials (
+    device_id   TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+  );
+  CREATE TABLE presses (
+    id          INTEGER PRIMARY KEY,
+    device_id   TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('red', 'green')),
+    pressed_at  INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    age_ms      INTEGER NOT NULL,
+    incident_id INTEGER,
+    UNIQUE (device_id, seq)
+  );
+  CREATE INDEX presses_by_time ON presses (pressed_at);
+  CREATE INDEX presses_by_incident ON presses (incident_id);
+  CREATE TABLE incidents (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    source          TEXT NOT NULL,
+    label           TEXT NOT NULL,
+    opened_at       INTEGER NOT NULL,
+    last_press_at   INTEGER NOT NULL,
+    count           INTEGER NOT NULL,
+    level           INTEGER NOT NULL,
+    acknowledged_at INTEGER,
+    acknowledged_by TEXT,
+    holder          TEXT,
+    resolved_at     INTEGER,
+    resolved_by     TEXT,
+    outcome         TEXT,
+    retriggers      INTEGER NOT NULL
+  );
+  CREATE INDEX incidents_by_time ON incidents (opened_at);
+  CREATE INDEX incidents_open ON incidents (id) WHERE resolved_at IS NULL;
+  CREATE TABLE incident_events (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL,
+    at          INTEGER NOT NULL,
+    type        TEXT NOT NULL,
+    pager       TEXT,
+    detail      TEXT
+  );
+  CREATE INDEX incident_events_by_incident ON incident_events (incident_id);
+  CREATE TABLE device_state (
+    device_id    TEXT PRIMARY KEY,
+    on_shift     INTEGER NOT NULL DEFAULT 1,
+    online       INTEGER NOT NULL DEFAULT 0,
+    last_seen_at INTEGER,
+    battery_mv   INTEGER,
+    rssi         INTEGER,
+    free_memory  INTEGER,
+    outbox_depth INTEGER,
+    firmware     TEXT
+  );
+  `,
+];
+
+export function openDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, DATABASE_FILE));
+  db.pragma('journal_mode = WAL');
+  // FULL, not NORMAL: in WAL mode NORMAL skips the fsync at commit, so the
+  // last commits could vanish in a power cut. A press is acknowledged to the
+  // button only after its commit, so that commit must reach the disk.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(`the database schema (version ${version}) is newer than this hub (version ${MIGRATIONS.length}): upgrade the hub`);
+  }
+  for (let step = version; step < MIGRATIONS.length; step++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[step]);
+      db.pragma(`user_version = ${step + 1}`);
+    })();
+  }
+}

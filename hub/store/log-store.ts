@@ -1,0 +1,203 @@
+// Every statement the hub runs against its database, prepared once.
+import type { Heartbeat, PressKind } from '../../shared/payloads.js';
+import type { IncidentEvent, IncidentRecord } from '../domain/incident-desk.js';
+import type { Db } from './database.js';
+
+export interface PressRow {
+  deviceId: string;
+  seq: number;
+  kind: PressKind;
+  pressedAt: number;
+  receivedAt: number;
+  ageMs: number;
+  incidentId: number | null;
+}
+
+export interface OpenIncidentState {
+  record: IncidentRecord;
+  paged: Map<string, number>;
+  delivered: Set<string>;
+  seqs: number[];
+}
+
+export interface DeviceStateRow {
+  deviceId: string;
+  onShift: boolean;
+  online: boolean;
+  lastSeenAt: number | null;
+  batteryMv: number | null;
+  rssi: number | null;
+  freeMemory: number | null;
+  outboxDepth: number | null;
+  firmware: string | null;
+}
+
+interface IncidentRow {
+  id: number;
+  kind: IncidentRecord['kind'];
+  source: string;
+  label: string;
+  opened_at: number;
+  last_press_at: number;
+  count: number;
+  level: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  holder: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  outcome: IncidentRecord['outcome'];
+  retriggers: number;
+}
+
+function toRecord(row: IncidentRow): IncidentRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    source: row.source,
+    label: row.label,
+    openedAt: row.opened_at,
+    lastPressAt: row.last_press_at,
+    count: row.count,
+    level: row.level,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+    holder: row.holder,
+    resolvedAt: row.resolved_at,
+    resolvedBy: row.resolved_by,
+    outcome: row.outcome,
+    retriggers: row.retriggers,
+  };
+}
+
+export class LogStore {
+  private readonly statements;
+
+  constructor(readonly db: Db) {
+    this.statements = {
+      insertPress: db.prepare(
+        `INSERT OR IGNORE INTO presses (device_id, seq, kind, pressed_at, received_at, age_ms, incident_id)
+         VALUES (@deviceId, @seq, @kind, @pressedAt, @receivedAt, @ageMs, @incidentId)`,
+      ),
+      pressExists: db.prepare('SELECT 1 FROM presses WHERE device_id = ? AND seq = ?').pluck(),
+      saveIncident: db.prepare(
+        `INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, acknowledged_at,
+           acknowledged_by, holder, resolved_at, resolved_by, outcome, retriggers)
+         VALUES (@id, @kind, @source, @label, @openedAt, @lastPressAt, @count, @level, @acknowledgedAt,
+           @acknowledgedBy, @holder, @resolvedAt, @resolvedBy, @outcome, @retriggers)
+         ON CONFLICT (id) DO UPDATE SET last_press_at = excluded.last_press_at, count = excluded.count,
+           level = excluded.level, acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by,
+           holder = excluded.holder, resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by,
+           outcome = excluded.outcome, retriggers = excluded.retriggers`,
+      ),
+      insertEvent: db.prepare(
+        'INSERT INTO incident_events (incident_id, at, type, pager, detail) VALUES (@incidentId, @at, @type, @pager, @detail)',
+      ),
+      maxIncidentId: db.prepare('SELECT COALESCE(MAX(id), 0) FROM incidents').pluck(),
+      openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY id'),
+      eventsOf: db.prepare('SELECT type, pager, detail FROM incident_events WHERE incident_id = ? ORDER BY id'),
+      seqsOf: db.prepare('SELECT seq FROM presses WHERE incident_id = ?').pluck(),
+      getSecretHash: db.prepare('SELECT secret_hash FROM credentials WHERE device_id = ?').pluck(),
+      setSecretHash: db.prepare(
+        `INSERT INTO credentials (device_id, secret_hash, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
+      ),
+      deleteCredentials: db.prepare('DELETE FROM credentials WHERE device_id = ?'),
+      ensureDeviceState: db.prepare('INSERT OR IGNORE INTO device_state (device_id) VALUES (?)'),
+      setOnline: db.prepare('UPDATE device_state SET online = ?, last_seen_at = ? WHERE device_id = ?'),
+      setOnShift: db.prepare('UPDATE device_state SET on_shift = ? WHERE device_id = ?'),
+      setHeartbeat: db.prepare(
+        `UPDATE device_state SET last_seen_at = @at, battery_mv = @batteryMv, rssi = @rssi, free_memory = @freeMemory,
+           outbox_depth = @outboxDepth, firmware = @firmware WHERE device_id = @deviceId`,
+      ),
+      allDeviceStates: db.prepare('SELECT * FROM device_state ORDER BY device_id'),
+      resetOnline: db.prepare('UPDATE device_state SET online = 0'),
+    };
+  }
+
+  // ---- presses and incidents (run inside a journal commit) ----------------
+
+  insertPress(row: PressRow): void {
+    this.statements.insertPress.run(row);
+  }
+
+  pressExists(deviceId: string, seq: number): boolean {
+    return this.statements.pressExists.get(deviceId, seq) !== undefined;
+  }
+
+  saveIncident(record: IncidentRecord): void {
+    this.statements.saveIncident.run(record);
+  }
+
+  insertEvent(event: IncidentEvent): void {
+    this.statements.insertEvent.run({ pager: null, detail: null, ...event });
+  }
+
+  maxIncidentId(): number {
+    return this.statements.maxIncidentId.get() as number;
+  }
+
+  /** Incidents left open by the last run, with who was paged and which presses they hold. */
+  openIncidents(): OpenIncidentState[] {
+    return (this.statements.openIncidents.all() as IncidentRow[]).map((row) => {
+      const paged = new Map<string, number>();
+      const delivered = new Set<string>();
+      for (const event of this.statements.eventsOf.all(row.id) as { type: string; pager: string | null; detail: string | null }[]) {
+        if (event.type === 'paged' && event.pager) paged.set(event.pager, Number(/\d+/.exec(event.detail ?? '')?.[0] ?? 1));
+        if (event.type === 'delivered' && event.pager) delivered.add(event.pager);
+      }
+      return { record: toRecord(row), paged, delivered, seqs: this.statements.seqsOf.all(row.id) as number[] };
+    });
+  }
+
+  // ---- credentials --------------------------------------------------------
+
+  secretHashOf(deviceId: string): string | undefined {
+    return this.statements.getSecretHash.get(deviceId) as string | undefined;
+  }
+
+  setSecretHash(deviceId: string, hash: string, now: number): void {
+    this.statements.setSecretHash.run(deviceId, hash, now);
+    this.statements.ensureDeviceState.run(deviceId);
+  }
+
+  deleteCredentials(deviceId: string): void {
+    this.statements.deleteCredentials.run(deviceId);
+  }
+
+  // ---- device state -------------------------------------------------------
+
+  setOnline(deviceId: string, online: boolean, now: number): void {
+    this.statements.ensureDeviceState.run(deviceId);
+    this.statements.setOnline.run(online ? 1 : 0, now, deviceId);
+  }
+
+  setOnShift(deviceId: string, onShift: boolean): void {
+    this.statements.ensureDeviceState.run(deviceId);
+    this.statements.setOnShift.run(onShift ? 1 : 0, deviceId);
+  }
+
+  setHeartbeat(deviceId: string, heartbeat: Heartbeat, now: number): void {
+    this.statements.ensureDeviceState.run(deviceId);
+    this.statements.setHeartbeat.run({ deviceId, at: now, ...heartbeat });
+  }
+
+  /** At start-up nobody is connected yet, whatever the last run recorded. */
+  markAllOffline(): void {
+    this.statements.resetOnline.run();
+  }
+
+  deviceStates(): DeviceStateRow[] {
+    return (this.statements.allDeviceStates.all() as Record<string, unknown>[]).map((row) => ({
+      deviceId: row.device_id as string,
+      onShift: row.on_shift === 1,
+      online: row.online === 1,
+      lastSeenAt: row.last_seen_at as number | null,
+      batteryMv: row.battery_mv as number | null,
+      rssi: row.rssi as number | null,
+      freeMemory: row.free_memory as number | null,
+      outboxDepth: row.outbox_depth as number | null,
+      firmware: row.firmware as string | null,
+    }));
+  }
+}

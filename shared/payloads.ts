@@ -1,0 +1,344 @@
+// Payload codecs: compact JSON with one-letter keys on the wire (an ESP32 has
+// about 12 000 JsVars in total, and every key costs some), readable names in
+// code. Every decoder validates fully and returns either the value or a
+// specific error; none of them throws. Unknown keys are ignored so that a
+// newer device can add a field without breaking an older hub.
+//
+// Compiled for the device too: ES5 only, no Map/Set, no spread, no destructuring.
+
+import { MAX_LABEL_CHARS, MAX_PAYLOAD_BYTES, MAX_PRESS_AGE_MS, MAX_SEQ } from './limits.js';
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export type PressKind = 'red' | 'green';
+/** What an alert is about: a customer's press, or a device that needs attention. */
+export type AlertKind = 'red' | 'green' | 'missing' | 'battery';
+export type AlertReason = 'new' | 'update' | 'rebuzz' | 'escalated' | 'retrigger' | 'resend';
+export type CancelReason = 'taken' | 'resolved' | 'withdrawn';
+export type Outcome = 'apologised' | 'compensated' | 'fixed' | 'left' | 'other';
+
+export var OUTCOMES: Outcome[] = ['apologised', 'compensated', 'fixed', 'left', 'other'];
+
+/** Button → hub. `ageMs` is how long ago the press happened, computed at each (re)transmission. */
+export interface Press {
+  kind: PressKind;
+  seq: number;
+  ageMs: number;
+}
+
+/** Hub → button: drives the LED. */
+export type Feedback = { state: 'received'; seq: number } | { state: 'acknowledged'; incident: number };
+
+/** Hub → pager. `level` 1 is the first responder; 2 and up were added by escalation. */
+export interface Alert {
+  incident: number;
+  kind: AlertKind;
+  location: string;
+  count: number;
+  level: number;
+  /** When the incident began (first press), ms since the epoch. */
+  time: number;
+  reason: AlertReason;
+}
+
+/** Hub → pager: take this incident off the list. `by` names who took it, when someone did. */
+export interface Cancel {
+  incident: number;
+  reason: CancelReason;
+  by?: string;
+}
+
+export interface Ack {
+  incident: number;
+}
+
+export interface OutcomeReport {
+  incident: number;
+  outcome: Outcome;
+}
+
+export interface Shift {
+  onShift: boolean;
+}
+
+export interface Heartbeat {
+  batteryMv: number;
+  rssi: number;
+  freeMemory: number;
+  outboxDepth: number;
+  firmware: string;
+}
+
+export interface Status {
+  online: boolean;
+}
+
+// ---- wire codes -----------------------------------------------------------
+
+var PRESS_KIND_CODES: { [code: string]: PressKind } = { r: 'red', g: 'green' };
+var ALERT_KIND_CODES: { [code: string]: AlertKind } = { r: 'red', g: 'green', m: 'missing', b: 'battery' };
+var ALERT_REASON_CODES: { [code: string]: AlertReason } = {
+  n: 'new',
+  u: 'update',
+  b: 'rebuzz',
+  e: 'escalated',
+  t: 'retrigger',
+  s: 'resend',
+};
+var CANCEL_REASON_CODES: { [code: string]: CancelReason } = { a: 'taken', r: 'resolved', x: 'withdrawn' };
+
+function codeOf(table: { [code: string]: string }, value: string): string {
+  var keys = Object.keys(table);
+  for (var i = 0; i < keys.length; i++) {
+    if (table[keys[i]] === value) return keys[i];
+  }
+  throw new Error('no wire code for ' + value);
+}
+
+// ---- validation helpers (small on purpose: this runs on the device) -------
+
+type Fields = { [key: string]: unknown };
+
+function fail<T>(error: string): Decoded<T> {
+  return { ok: false, error: error };
+}
+
+function ok<T>(value: T): Decoded<T> {
+  return { ok: true, value: value };
+}
+
+function parseObject(text: string): Fields | string {
+  if (typeof text !== 'string') return 'payload is not text';
+  if (text.length > MAX_PAYLOAD_BYTES) return 'payload is ' + text.length + ' bytes, limit ' + MAX_PAYLOAD_BYTES;
+  var parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return 'payload is not JSON';
+  }
+  if (parsed === null || typeof parsed !== 'object' || parsed instanceof Array) return 'payload is not a JSON object';
+  return parsed as Fields;
+}
+
+function isInt(value: unknown): value is number {
+  return typeof value === 'number' && isFinite(value) && Math.floor(value) === value;
+}
+
+/** Returns an error text, or '' when `fields[key]` is an integer in [min, max]. */
+function checkInt(fields: Fields, key: string, name: string, min: number, max: number): string {
+  var value = fields[key];
+  if (value === undefined) return name + ' (' + key + ') is missing';
+  if (!isInt(value)) return name + ' (' + key + ') must be an integer';
+  if (value < min || value > max) return name + ' (' + key + ') must be between ' + min + ' and ' + max;
+  return '';
+}
+
+function checkCode(fields: Fields, key: string, name: string, table: { [code: string]: string }): string {
+  var value = fields[key];
+  if (value === undefined) return name + ' (' + key + ') is missing';
+  // Object.keys, not Object.prototype.hasOwnProperty: built-in prototypes are empty on Espruino.
+  if (typeof value !== 'string' || Object.keys(table).indexOf(value) < 0) {
+    return name + ' (' + key + ') must be one of ' + Object.keys(table).join(', ');
+  }
+  return '';
+}
+
+function checkText(fields: Fields, key: string, name: string, maxChars: number): string {
+  var value = fields[key];
+  if (value === undefined) return name + ' (' + key + ') is missing';
+  if (typeof value !== 'string') return name + ' (' + key + ') must be a string';
+  if (value.length > maxChars) return name + ' (' + key + ') is longer than ' + maxChars + ' characters';
+  return '';
+}
+
+function checkFlag(fields: Fields, key: string, name: string): string {
+  var value = fields[key];
+  if (value !== 0 && value !== 1) return name + ' (' + key + ') must be 0 or 1';
+  return '';
+}
+
+/** The first non-empty error text, or ''. */
+function firstError(errors: string[]): string {
+  for (var i = 0; i < errors.length; i++) {
+    if (errors[i]) return errors[i];
+  }
+  return '';
+}
+
+var MAX_INCIDENT = 2147483647;
+var MAX_TIME = 8640000000000000;
+
+// ---- press ----------------------------------------------------------------
+
+export function encodePress(press: Press): string {
+  return JSON.stringify({ k: codeOf(PRESS_KIND_CODES, press.kind), q: press.seq, a: press.ageMs });
+}
+
+export function decodePress(text: string): Decoded<Press> {
+  var f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  var error = firstError([
+    checkCode(f, 'k', 'kind', PRESS_KIND_CODES),
+    checkInt(f, 'q', 'sequence', 1, MAX_SEQ),
+    checkInt(f, 'a', 'age', 0, MAX_PRESS_AGE_MS),
+  ]);
+  if (error) return fail(error);
+  return ok({ kind: PRESS_KIND_CODES[f.k as string], seq: f.q as number, ageMs: f.a as number });
+}
+
+// ---- feedback -------------------------------------------------------------
+
+export function encodeFeedback(feedback: Feedback): string {
+  if (feedback.state === 'received') return JSON.stringify({ s: 'r', q: feedback.seq });
+  return JSON.stringify({ s: 'a', i: feedback.incident });
+}
+
+export function decodeFeedback(text: string): Decoded<Feedback> {
+  var f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  if (f.s === 'r') {
+    var seqError = checkInt(f, 'q', 'sequence', 1, MAX_SEQ);
+    return seqError ? fail(seqError) : ok({ state: 'received', seq: f.q as number });
+  }
+  if (f.s === 'a') {
+    var incidentError = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
+    return incidentError ? fail(incidentError) : ok({ state: 'acknowledged', incident: f.i as number });
+  }
+  return fail('state (s) must be one of r, a');
+}
+
+// ---- alert ----------------------------------------------------------------
+
+export function encodeAlert(alert: Alert): string {
+  return JSON.stringify({
+    i: alert.incident,
+    k: codeOf(ALERT_KIND_CODES, alert.kind),
+    l: alert.location,
+    n: alert.count,
+    v: alert.level,
+    t: alert.time,
+    w: codeOf(ALERT_REASON_CODES, alert.reason),
+  });
+}
+
+export function decodeAlert(text: string): Decoded<Alert> {
+  var f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  var error = firstError([
+    checkInt(f, 'i', 'incident', 1, MAX_INCIDENT),
+    checkCode(f, 'k', 'kind', ALERT_KIND_CODES),
+    checkText(f, 'l', 'location', MAX_LABEL_CHARS),
+    checkInt(f, 'n', 'count', 1, MAX_SEQ),
+    checkInt(f, 'v', 'level', 1, 99),
+    checkInt(f, 't', 'time', 0, MAX_TIME),
+    checkCode(f, 'w', 'reason', ALERT_REASON_CODES),
+  ]);
+  if (error) return fail(error);
+  return ok({
+    incident: f.i as number,
+    kind: ALERT_KIND_CODES[f.k as string],
+    location: f.l as string,
+    count: f.n as number,
+    level: f.v as number,
+    time: f.t as number,
+    reason: ALERT_REASON_CODES[f.w as string],
+  });
+}
+
+// ---- cancel ---------------------------------------------------------------
+
+export function encodeCancel(cancel: Cancel): string {
+  var wire: Fields = { i: cancel.incident, w: codeOf(CANCEL_REASON_CODES, cancel.reason) };
+  if (cancel.by !== undefined) wire.by = cancel.by;
+  return JSON.stringify(wire);
+}
+
+export function decodeCancel(text: string): Decoded<Cancel> {
+  var f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  var error = firstError([
+    checkInt(f, 'i', 'incident', 1, MAX_INCIDENT),
+    checkCode(f, 'w', 'reason', CANCEL_REASON_CODES),
+    f.by === undefined ? '' : checkText(f, 'by', 'by', MAX_LABEL_CHARS),
+  ]);
+  if (error) return fail(error);
+  var cancel: Cancel = { incident: f.i as number, reason: CANCEL_REASON_CODES[f.w as string] };
+  if (f.by !== undefined) cancel.by = f.by as string;
+  return ok(cancel);
+}
+
+// ---- pager → hub ----------------------------------------------------------
+
+export function encodeAck(ack: Ack): string {
+  return JSON.stringify({ i: ack.incident });
+}
+
+export function decodeAck(text: string): Decoded<Ack> {
+  var f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  var error = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
+  return error ? fail(error) : ok({ incident: f.i as number });
+}
+
+export function encodeOutcome(report: OutcomeReport): string {
+  return JSON.stringify({ i: report.incident, o: report.outcome });
+}
+
+export function decodeOutcome(text: string): Decoded<OutcomeReport> {
+  var f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  var error = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
+  if (error) return fail(error);
+  if (typeof f.o !== 'string' || OUTCOMES.indexOf(f.o as Outcome) < 0) {
+    return fail('outcome (o) must be one of ' + OUTCOMES.join(', '));
+  }
+  return ok({ incident: f.i as number, outcome: f.o as Outcome });
+}
+
+export function encodeShift(shift: Shift): string {
+  return JSON.stringify({ on: shift.onShift ? 1 : 0 });
+}
+
+export function decodeShift(text: string): Decoded<Shift> {
+  var f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  var error = checkFlag(f, 'on', 'on shift');
+  return error ? fail(error) : ok({ onShift: f.on === 1 });
+}
+
+// ---- any device → hub -----------------------------------------------------
+
+export function encodeHeartbeat(hb: Heartbeat): string {
+  return JSON.stringify({ b: hb.batteryMv, r: hb.rssi, m: hb.freeMemory, o: hb.outboxDepth, v: hb.firmware });
+}
+
+export function decodeHeartbeat(text: string): Decoded<Heartbeat> {
+  var f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  var error = firstError([
+    checkInt(f, 'b', 'battery mV', 0, 10000),
+    checkInt(f, 'r', 'RSSI dBm', -127, 0),
+    checkInt(f, 'm', 'free memory', 0, 1000000),
+    checkInt(f, 'o', 'outbox depth', 0, 100000),
+    checkText(f, 'v', 'firmware version', 16),
+  ]);
+  if (error) return fail(error);
+  return ok({
+    batteryMv: f.b as number,
+    rssi: f.r as number,
+    freeMemory: f.m as number,
+    outboxDepth: f.o as number,
+    firmware: f.v as string,
+  });
+}
+
+export function encodeStatus(status: Status): string {
+  return JSON.stringify({ on: status.online ? 1 : 0 });
+}
+
+export function decodeStatus(text: string): Decoded<Status> {
+  var f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  var error = checkFlag(f, 'on', 'online');
+  return error ? fail(error) : ok({ online: f.on === 1 });
+}

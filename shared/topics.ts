@@ -1,0 +1,68 @@
+// Topic names. Every device topic has exactly five levels:
+//
+//   lb/<version>/<site>/<device>/<channel>
+//
+// Uplink channels are published by the device, downlink channels by the hub.
+// A device publishes and subscribes only below its own lb/1/<site>/<device>/.
+
+import { PROTOCOL_VERSION, TOPIC_LEVELS, isValidId } from './limits.js';
+
+export var TOPIC_ROOT = 'lb';
+
+/** Device → hub. */
+export var UPLINK = {
+  press: 'press', // button: a customer pressed RED or GREEN
+  ack: 'ack', // pager: staff acknowledged an incident
+  outcome: 'outcome', // pager: staff recorded how it ended
+  shift: 'shift', // pager: staff went on or off shift
+  heartbeat: 'hb', // any device: health report
+  status: 'status', // any device: retained online/offline (the offline one is the last will)
+};
+
+/** Hub → device. */
+export var DOWNLINK = {
+  feedback: 'fb', // button: "received" / "staff acknowledged"
+  alert: 'alert', // pager: new, updated, re-buzzed or escalated incident
+  cancel: 'cancel', // pager: incident taken by someone else, resolved or withdrawn
+};
+
+export type DeviceKind = 'button' | 'pager';
+
+var UPLINK_BY_KIND: { [kind: string]: string[] } = {
+  button: [UPLINK.press, UPLINK.heartbeat, UPLINK.status],
+  pager: [UPLINK.ack, UPLINK.outcome, UPLINK.shift, UPLINK.heartbeat, UPLINK.status],
+};
+
+var DOWNLINK_BY_KIND: { [kind: string]: string[] } = {
+  button: [DOWNLINK.feedback],
+  pager: [DOWNLINK.alert, DOWNLINK.cancel],
+};
+
+export function deviceTopic(site: string, device: string, channel: string): string {
+  return TOPIC_ROOT + '/' + PROTOCOL_VERSION + '/' + site + '/' + device + '/' + channel;
+}
+
+export interface DeviceTopic {
+  site: string;
+  device: string;
+  channel: string;
+}
+
+/** Splits a device topic; null when it is not one of ours (wrong root, version, depth or ids). */
+export function parseDeviceTopic(topic: string): DeviceTopic | null {
+  var parts = topic.split('/');
+  if (parts.length !== TOPIC_LEVELS) return null;
+  if (parts[0] !== TOPIC_ROOT || parts[1] !== String(PROTOCOL_VERSION)) return null;
+  if (!isValidId(parts[2]) || !isValidId(parts[3]) || parts[4].length === 0) return null;
+  return { site: parts[2], device: parts[3], channel: parts[4] };
+}
+
+/** Channels a device of this kind may publish on. */
+export function uplinkChannels(kind: DeviceKind): string[] {
+  return UPLINK_BY_KIND[kind] || [];
+}
+
+/** Channels a device of this kind may subscribe to. */
+export function downlinkChannels(kind: DeviceKind): string[] {
+  return DOWNLINK_BY_KIND[kind] || [];
+}
