@@ -39,7 +39,7 @@ import { isOpenAt, type WeeklyHours } from './domain/opening-hours.js';
 import { RateLimiter } from './domain/rate-limiter.js';
 import { createLogger, type Logger } from './log.js';
 import { openDatabase, type Db } from './store/database.js';
-import { Journal } from './store/journal.js';
+import { Journal, type JournalFaults } from './store/journal.js';
 import { LogStore } from './store/log-store.js';
 
 export interface HubOptions {
@@ -51,6 +51,8 @@ export interface HubOptions {
   logger?: Logger;
   /** How often escalation and supervision are checked; 0 leaves it to the caller (tests). */
   tickMs?: number;
+  /** Simulated disk trouble, for tests of what the hub does when storage is slow or fails. */
+  storageFaults?: JournalFaults;
 }
 
 /** Why connections and messages were refused, counted since start. */
@@ -115,7 +117,7 @@ export class Hub {
     this.log = options.logger ?? createLogger(this.config.logLevel);
     this.db = openDatabase(options.dataDir);
     this.store = new LogStore(this.db);
-    this.journal = new Journal(this.db);
+    this.journal = new Journal(this.db, options.storageFaults);
     this.desk = new IncidentDesk(this.clock, timingsOf(this.config), this.directory, this.store.maxIncidentId() + 1);
     this.watch = new DeviceWatch(watchSettingsOf(this.config), this.clock.now());
     this.watch.watch(this.directory.ids());

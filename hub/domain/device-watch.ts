@@ -24,6 +24,8 @@ export interface ProblemChange {
 
 interface DeviceState {
   online: boolean;
+  /** Connected at least once since watching began. */
+  seen: boolean;
   /** When the device went offline (or when watching began, for one not seen yet). */
   offlineSince: number;
   lastHeartbeatAt: number;
@@ -54,6 +56,7 @@ export class DeviceWatch {
     const state = this.devices.get(device);
     if (!state) return;
     state.online = true;
+    state.seen = true;
     // A connection counts as a sign of life: the first heartbeat may take a period to come.
     state.lastHeartbeatAt = now;
   }
@@ -97,9 +100,8 @@ export class DeviceWatch {
   private missingReason(state: DeviceState, now: number): string | null {
     const silentFor = now - state.lastHeartbeatAt;
     if (!state.online) {
-      const neverSeen = state.offlineSince === this.startedAt && state.lastHeartbeatAt === this.startedAt;
       // After a hub restart devices need a moment to reconnect: allow them two heartbeat periods.
-      const allowance = neverSeen ? 2 * this.settings.heartbeatMs : this.settings.offlineGraceMs;
+      const allowance = !state.seen ? 2 * this.settings.heartbeatMs : this.settings.offlineGraceMs;
       const offlineFor = now - state.offlineSince;
       return offlineFor >= allowance ? `offline for ${Math.round(offlineFor / 1000)} s` : null;
     }
@@ -118,6 +120,6 @@ export class DeviceWatch {
   }
 
   private fresh(): DeviceState {
-    return { online: false, offlineSince: this.startedAt, lastHeartbeatAt: this.startedAt, batteryMv: null, raised: new Set() };
+    return { online: false, seen: false, offlineSince: this.startedAt, lastHeartbeatAt: this.startedAt, batteryMv: null, raised: new Set() };
   }
 }

@@ -145,7 +145,8 @@ export class IncidentDesk {
     if (input.kind !== 'red') return { incidentId: null, effects: [] };
     const current = this.foldTarget(input.button, input.pressedAt);
     if (!current) return this.openIncident('red', input.button, input.pressedAt, input.seq);
-    if (current.seqs.has(input.seq)) return { incidentId: current.record.id, effects: [] };
+    // Counted already but offered again: the commit that carried it failed, so write the incident again.
+    if (current.seqs.has(input.seq)) return { incidentId: current.record.id, effects: [this.save(current)] };
 
     current.seqs.add(input.seq);
     current.record.count += 1;

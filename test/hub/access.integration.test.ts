@@ -1,0 +1,189 @@
+// What the hub refuses, over real sockets: bad credentials, other devices'
+// topics, wildcards, malformed and oversized input, floods. Each refusal must
+// leave the log untouched.
+import { connect as tcpConnect } from 'node:net';
+import mqtt from 'mqtt';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PRESS_BURST } from '../../shared/limits.js';
+import { encodePress } from '../../shared/payloads.js';
+import { DOWNLINK, UPLINK, deviceTopic } from '../../shared/topics.js';
+import { SITE, TestShop, eventually } from '../support/shop.js';
+
+const red = (seq: number) => encodePress({ kind: 'red', seq, ageMs: 0 });
+
+describe('access control', () => {
+  let shop: TestShop;
+
+  beforeEach(async () => {
+    shop = await TestShop.open();
+  });
+
+  afterEach(async () => {
+    await shop.close();
+  });
+
+  async function refusedConnect(options: mqtt.IClientOptions): Promise<string> {
+    const attempt = mqtt.connectAsync(`mqtt://127.0.0.1:${shop.hub.mqttPort}`, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
+    const error = await attempt.then(
+      async (client) => {
+        await client.endAsync(true);
+        return null;
+      },
+      (e: Error) => e,
+    );
+    expect(error, 'connection should have been refused').not.toBeNull();
+    return error!.message;
+  }
+
+  it('refuses wrong secrets, unknown devices, anonymous clients and a secret reused under another client id', async () => {
+    expect(await refusedConnect({ clientId: 'btn-1', username: 'btn-1', password: 'not-the-secret' })).toMatch(/Bad username or password/i);
+    expect(await refusedConnect({ clientId: 'btn-9', username: 'btn-9', password: 'whatever' })).toMatch(/Not authorized/i);
+    expect(await refusedConnect({ clientId: 'someone' })).toMatch(/Bad username or password/i);
+    // A valid secret under a client id that is not the device's own.
+    expect(await refusedConnect({ clientId: 'btn-2', username: 'btn-1', password: shop.secrets['btn-1'] })).toMatch(/Identifier rejected/i);
+    // The same secret for a different device's username.
+    expect(await refusedConnect({ clientId: 'btn-2', username: 'btn-2', password: shop.secrets['btn-1'] })).toMatch(/Bad username or password/i);
+    expect(shop.hub.refusals.connect).toBe(5);
+  });
+
+  it('refuses a device publishing on another device’s topic, and closes its connection', async () => {
+    const anna = await shop.connect('pgr-anna');
+    const button = await shop.connect('btn-1');
+    const closed = new Promise<void>((resolve) => button.client.once('close', () => resolve()));
+    button.client.publish(deviceTopic(SITE, 'btn-2', UPLINK.press), red(1), { qos: 1 });
+    await closed;
+    expect(shop.query('SELECT * FROM presses')).toEqual([]);
+    expect(shop.query('SELECT * FROM incidents')).toEqual([]);
+    expect(anna.messages(DOWNLINK.alert)).toEqual([]);
+    expect(shop.hub.refusals.publish).toBe(1);
+  });
+
+  it('refuses a button publishing a pager’s message kind, and retained messages outside status', async () => {
+    const first = await shop.connect('btn-1');
+    let closed = new Promise<void>((resolve) => first.client.once('close', () => resolve()));
+    first.client.publish(first.topic(UPLINK.ack), '{"i":1}', { qos: 1 });
+    await closed;
+
+    const second = await shop.connect('btn-1');
+    closed = new Promise<void>((resolve) => second.client.once('close', () => resolve()));
+    second.client.publish(second.topic(UPLINK.press), red(1), { qos: 1, retain: true });
+    await closed;
+    expect(shop.query('SELECT * FROM presses')).toEqual([]);
+    expect(shop.hub.refusals.publish).toBe(2);
+  });
+
+  it('refuses subscriptions to #, $SYS and other devices’ topics but keeps the connection', async () => {
+    const button = await shop.connect('btn-1');
+    for (const filter of ['#', '$SYS/#', `lb/1/${SITE}/+/alert`, deviceTopic(SITE, 'pgr-anna', DOWNLINK.alert), deviceTopic(SITE, 'btn-1', DOWNLINK.alert)]) {
+      // mqtt.js rejects a subscription the broker refused (SUBACK return code 0x80).
+      const refused = await button.client.subscribeAsync(filter, { qos: 1 }).then(
+        () => false,
+        (error: Error) => /Subscribe error/.test(error.message),
+      );
+      expect(refused, filter).toBe(true);
+    }
+    expect(shop.hub.refusals.subscribe).toBe(5);
+    // Still connected, still allowed its own topic.
+    await button.publish(UPLINK.press, red(1));
+    expect(shop.query('SELECT * FROM presses')).toHaveLength(1);
+  });
+
+  it.each([
+    ['not JSON', 'hello'],
+    ['an array', '[1,2]'],
+    ['an unknown kind', '{"k":"x","q":1,"a":0}'],
+    ['a sequence of 0', '{"k":"r","q":0,"a":0}'],
+    ['a fractional sequence', '{"k":"r","q":1.5,"a":0}'],
+    ['a string sequence', '{"k":"r","q":"1","a":0}'],
+    ['a negative age', '{"k":"r","q":1,"a":-5}'],
+    ['an age beyond a week', '{"k":"r","q":1,"a":999999999999}'],
+    ['an oversized payload', JSON.stringify({ k: 'r', q: 1, a: 0, pad: 'x'.repeat(400) })],
+  ])('refuses a press with %s and stores nothing', async (_what, payload) => {
+    const anna = await shop.connect('pgr-anna');
+    const button = await shop.connect('btn-1');
+    const closed = new Promise<void>((resolve) => button.client.once('close', () => resolve()));
+    button.client.publish(button.topic(UPLINK.press), payload, { qos: 1 });
+    await closed;
+    expect(shop.query('SELECT * FROM presses')).toEqual([]);
+    expect(anna.messages(DOWNLINK.alert)).toEqual([]);
+  });
+
+  it('cuts a connection that announces an oversized packet before buffering it', async () => {
+    const socket = tcpConnect(shop.hub.mqttPort, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // PUBLISH with a remaining length of 2 MB (varint 0x80 0x80 0x80 0x01) and a few bytes of it.
+    socket.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x01, 0x00, 0x01, 0x61]));
+    await closed;
+    expect(shop.hub.refusals.oversized).toBe(1);
+  });
+
+  it('limits presses per device per second; refused presses are not acknowledged or stored', async () => {
+    const button = await shop.connect('btn-1');
+    // The clock stands still, so no tokens are refilled: the burst is all there is.
+    const acknowledged: number[] = [];
+    for (let seq = 1; seq <= PRESS_BURST + 10; seq++) {
+      button.client.publish(button.topic(UPLINK.press), red(seq), { qos: 1 }, (error) => {
+        if (!error) acknowledged.push(seq);
+      });
+    }
+    await eventually(() => !button.client.connected, 5000, 'disconnect');
+    const stored = shop.query<{ seq: number }>('SELECT seq FROM presses ORDER BY seq').map((r) => r.seq);
+    expect(stored.length).toBe(PRESS_BURST);
+    expect(acknowledged.length).toBeLessThanOrEqual(PRESS_BURST);
+    // Every press the button saw acknowledged is stored.
+    expect(stored).toEqual(expect.arrayContaining(acknowledged));
+    expect(shop.hub.refusals.publish).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('storage', () => {
+  it('pages before the commit: a slow disk delays the PUBACK, not the alert', async () => {
+    const DISK_MS = 400;
+    const shop = await TestShop.open({}, {
+      beforeCommit: () => {
+        const until = Date.now() + DISK_MS;
+        while (Date.now() < until); // a disk that takes 400 ms per commit
+      },
+    });
+    try {
+      const anna = await shop.connect('pgr-anna');
+      const button = await shop.connect('btn-1');
+      await new Promise<void>((resolve) => setTimeout(resolve, DISK_MS * 2)); // let the connect-time writes drain
+      const sent = performance.now();
+      const alerted = anna.next(DOWNLINK.alert).then(() => performance.now() - sent);
+      const acked = button.publish(UPLINK.press, red(1)).then(() => performance.now() - sent);
+      const [alertMs, ackMs] = await Promise.all([alerted, acked]);
+      expect(ackMs).toBeGreaterThanOrEqual(DISK_MS - 5);
+      expect(alertMs).toBeLessThan(ackMs - DISK_MS / 2);
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it('withholds PUBACK while the disk fails, and stores the press once when it recovers', async () => {
+    let diskFull = true;
+    const shop = await TestShop.open({}, {
+      beforeCommit: () => {
+        if (diskFull) throw new Error('SQLITE_FULL: database or disk is full');
+      },
+    });
+    try {
+      const button = await shop.connect('btn-1');
+      const closed = new Promise<void>((resolve) => button.client.once('close', () => resolve()));
+      let acknowledged = false;
+      button.client.publish(button.topic(UPLINK.press), red(1), { qos: 1 }, () => (acknowledged = true));
+      await closed;
+      expect(acknowledged).toBe(false);
+      diskFull = false;
+
+      // The button still has the press and sends it again after reconnecting.
+      const again = await shop.connect('btn-1');
+      await again.publish(UPLINK.press, red(1));
+      expect(shop.query('SELECT seq FROM presses')).toEqual([{ seq: 1 }]);
+      expect(shop.query<{ count: number }>('SELECT count FROM incidents')).toEqual([{ count: 1 }]);
+    } finally {
+      await shop.close();
+    }
+  });
+});
