@@ -109,7 +109,7 @@ function ok<T>(value: T): Decoded<T> {
 
 function parseObject(text: string): Fields | string {
   if (typeof text !== 'string') return 'payload is not text';
-  if (text.length > MAX_PAYLOAD_BYTES) return 'payload is ' + text.length + ' bytes, limit ' + MAX_PAYLOAD_BYTES;
+  if (text.length > MAX_PAYLOAD_BYTES) return 'payload is ' + text.length + ' characters, limit ' + MAX_PAYLOAD_BYTES;
   var parsed: unknown;
   try {
     parsed = JSON.parse(text);

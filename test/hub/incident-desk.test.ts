@@ -1,0 +1,209 @@
+// The incident desk alone: no sockets, no database, a clock moved by hand.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../hub/domain/clock.js';
+import { IncidentDesk, type DeskDirectory, type Effect } from '../../hub/domain/incident-desk.js';
+
+const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
+const timings = { foldWindowMs: 60_000, rebuzzMs: 15_000, escalateMs: 30_000, retriggerMs: 180_000 };
+
+const directory: DeskDirectory = {
+  labelOf: (id) => ({ 'btn-1': 'Counter 1', 'pgr-a': 'Anna', 'pgr-b': 'Ben', 'pgr-m': 'Manager' })[id] ?? id,
+  routeOf: () => [['pgr-a', 'pgr-b'], ['pgr-m']],
+  supervisionRoute: () => [['pgr-m']],
+};
+
+const pages = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'page' ? [{ pager: e.pager, ...e.alert }] : []));
+const cancels = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'cancel' ? [{ pager: e.pager, ...e.cancel }] : []));
+const events = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'event' ? [e.event.type] : []));
+const effectsOf = (result: Effect[] | { refused: string }) => {
+  if (!Array.isArray(result)) throw new Error(`refused: ${result.refused}`);
+  return result;
+};
+
+describe('IncidentDesk', () => {
+  let clock: ManualClock;
+  let desk: IncidentDesk;
+
+  beforeEach(() => {
+    clock = new ManualClock(T0);
+    desk = new IncidentDesk(clock, timings, directory, 1);
+    for (const pager of ['pgr-a', 'pgr-b', 'pgr-m']) desk.setPagerOnline(pager, true);
+  });
+
+  const press = (seq: number, at = clock.now(), kind: 'red' | 'green' = 'red') => desk.press({ button: 'btn-1', kind, seq, pressedAt: at });
+
+  it('opens an incident on a red press and pages every available pager of tier 1', () => {
+    const { incidentId, effects } = press(1);
+    expect(incidentId).toBe(1);
+    expect(pages(effects)).toEqual([
+      { pager: 'pgr-a', incident: 1, kind: 'red', location: 'Counter 1', count: 1, level: 1, time: T0, reason: 'new' },
+      { pager: 'pgr-b', incident: 1, kind: 'red', location: 'Counter 1', count: 1, level: 1, time: T0, reason: 'new' },
+    ]);
+    expect(events(effects)).toEqual(['opened', 'paged', 'paged']);
+  });
+
+  it('logs green presses without an incident', () => {
+    expect(press(1, T0, 'green')).toEqual({ incidentId: null, effects: [] });
+  });
+
+  it('folds presses into the open incident and counts a retransmitted sequence number once', () => {
+    press(1);
+    clock.advance(5000);
+    const second = press(2);
+    expect(second.incidentId).toBe(1);
+    expect(pages(second.effects).map((p) => [p.pager, p.count, p.reason])).toEqual([
+      ['pgr-a', 2, 'update'],
+      ['pgr-b', 2, 'update'],
+    ]);
+    const again = press(2);
+    expect(pages(again.effects)).toEqual([]);
+    expect(desk.openIncidents()[0].count).toBe(2);
+  });
+
+  it('keeps folding while unacknowledged, even past the window; opens a new incident after an acknowledged one’s window', () => {
+    press(1);
+    clock.advance(120_000);
+    expect(press(2).incidentId).toBe(1);
+    effectsOf(desk.acknowledge('pgr-a', 1));
+    clock.advance(30_000);
+    expect(press(3).incidentId).toBe(1); // within 60 s of the last press
+    clock.advance(61_000);
+    expect(press(4).incidentId).toBe(2);
+  });
+
+  it('re-buzzes every 15 s, adds tier 2 after 30 s, and keeps the level per pager', () => {
+    press(1);
+    clock.advance(14_999);
+    expect(pages(desk.tick())).toEqual([]);
+    clock.advance(1);
+    expect(pages(desk.tick()).map((p) => [p.pager, p.reason, p.level])).toEqual([
+      ['pgr-a', 'rebuzz', 1],
+      ['pgr-b', 'rebuzz', 1],
+    ]);
+    clock.advance(15_000);
+    const escalation = desk.tick();
+    expect(pages(escalation).map((p) => [p.pager, p.reason, p.level])).toEqual([['pgr-m', 'escalated', 2]]);
+    expect(events(escalation)).toContain('escalated');
+    clock.advance(15_000);
+    expect(pages(desk.tick()).map((p) => [p.pager, p.level])).toEqual([
+      ['pgr-a', 1],
+      ['pgr-b', 1],
+      ['pgr-m', 2],
+    ]);
+  });
+
+  it('skips an unstaffed tier: offline or off shift', () => {
+    desk.setPagerOnline('pgr-a', false);
+    desk.setPagerOnShift('pgr-b', false);
+    expect(pages(press(1).effects).map((p) => [p.pager, p.level])).toEqual([['pgr-m', 2]]);
+  });
+
+  it('records an unrouted incident when nobody is reachable and pages the first pager who comes on', () => {
+    for (const pager of ['pgr-a', 'pgr-b', 'pgr-m']) desk.setPagerOnline(pager, false);
+    expect(events(press(1).effects)).toEqual(['opened', 'unrouted']);
+    expect(pages(desk.tick())).toEqual([]);
+    desk.setPagerOnline('pgr-m', true);
+    expect(pages(desk.tick()).map((p) => [p.pager, p.reason, p.level])).toEqual([['pgr-m', 'new', 2]]);
+  });
+
+  it('escalates at once when every paged pager drops', () => {
+    press(1);
+    desk.setPagerOnline('pgr-a', false);
+    desk.setPagerOnline('pgr-b', false);
+    clock.advance(1000);
+    expect(pages(desk.tick()).map((p) => [p.pager, p.reason])).toEqual([['pgr-m', 'escalated']]);
+  });
+
+  it('on acknowledgement tells the other pagers who took it and the button that help is coming', () => {
+    press(1);
+    clock.advance(8000);
+    const effects = effectsOf(desk.acknowledge('pgr-b', 1));
+    expect(cancels(effects)).toEqual([{ pager: 'pgr-a', incident: 1, reason: 'taken', by: 'Ben' }]);
+    expect(effects).toContainEqual({ type: 'feedback', button: 'btn-1', feedback: { state: 'acknowledged', incident: 1 } });
+    expect(desk.openIncidents()[0]).toMatchObject({ acknowledgedAt: T0 + 8000, acknowledgedBy: 'pgr-b', holder: 'pgr-b' });
+    // No more re-buzzing or escalation once acknowledged.
+    clock.advance(60_000);
+    expect(pages(desk.tick())).toEqual([]);
+    // A late acknowledgement from Anna is answered with who has it; Ben's own retransmission changes nothing.
+    expect(cancels(effectsOf(desk.acknowledge('pgr-a', 1)))).toEqual([{ pager: 'pgr-a', incident: 1, reason: 'taken', by: 'Ben' }]);
+    expect(effectsOf(desk.acknowledge('pgr-b', 1))).toEqual([]);
+  });
+
+  it('re-triggers an incident acknowledged but unresolved for 3 minutes, keeping the first acknowledgement time', () => {
+    press(1);
+    clock.advance(10_000);
+    effectsOf(desk.acknowledge('pgr-a', 1));
+    clock.advance(179_999);
+    expect(pages(desk.tick())).toEqual([]);
+    clock.advance(1);
+    const retrigger = desk.tick();
+    expect(pages(retrigger).map((p) => [p.pager, p.reason])).toEqual([
+      ['pgr-a', 'retrigger'],
+      ['pgr-b', 'retrigger'],
+    ]);
+    expect(desk.openIncidents()[0]).toMatchObject({ retriggers: 1, holder: null, acknowledgedAt: T0 + 10_000 });
+    // Back to re-buzzing, then escalation.
+    clock.advance(30_000);
+    expect(pages(desk.tick()).map((p) => p.pager)).toEqual(['pgr-m']);
+  });
+
+  it('resolves with an outcome, implying an acknowledgement, and closes the incident', () => {
+    press(1);
+    clock.advance(20_000);
+    const effects = effectsOf(desk.recordOutcome('pgr-a', 1, 'apologised'));
+    expect(cancels(effects)).toEqual([{ pager: 'pgr-b', incident: 1, reason: 'resolved', by: 'Anna' }]);
+    expect(events(effects)).toEqual(['acknowledged', 'resolved']);
+    const saved = effects.filter((e) => e.type === 'save').at(-1);
+    expect(saved).toMatchObject({ incident: { outcome: 'apologised', resolvedAt: T0 + 20_000, acknowledgedAt: T0 + 20_000, resolvedBy: 'pgr-a' } });
+    expect(desk.openIncidents()).toEqual([]);
+    expect(desk.recordOutcome('pgr-a', 1, 'fixed')).toEqual({ refused: 'incident 1 is not open' });
+  });
+
+  it('refuses actions from pagers that were not paged', () => {
+    press(1);
+    expect(desk.acknowledge('pgr-m', 1)).toEqual({ refused: 'pager pgr-m was not paged for incident 1' });
+    expect(desk.acknowledge('pgr-a', 99)).toEqual({ refused: 'incident 99 is not open' });
+  });
+
+  it('records delivery once per pager', () => {
+    press(1);
+    expect(events(desk.delivered('pgr-a', 1))).toEqual(['delivered']);
+    expect(desk.delivered('pgr-a', 1)).toEqual([]);
+  });
+
+  it('resends held incidents to a pager that comes back, but not ones someone else holds', () => {
+    press(1);
+    desk.setPagerOnline('pgr-a', false);
+    expect(pages(desk.setPagerOnline('pgr-a', true)).map((p) => [p.pager, p.reason])).toEqual([['pgr-a', 'resend']]);
+    effectsOf(desk.acknowledge('pgr-b', 1));
+    desk.setPagerOnline('pgr-a', false);
+    expect(pages(desk.setPagerOnline('pgr-a', true))).toEqual([]);
+  });
+
+  it('opens one device problem per device and kind, routed to the managers, and withdraws it when cleared', () => {
+    const raised = desk.raiseDeviceProblem('btn-1', 'missing');
+    expect(pages(raised).map((p) => [p.pager, p.kind, p.location, p.level])).toEqual([['pgr-m', 'missing', 'Counter 1', 1]]);
+    expect(desk.raiseDeviceProblem('btn-1', 'missing')).toEqual([]);
+    const cleared = desk.clearDeviceProblem('btn-1', 'missing', 'device is back');
+    expect(cancels(cleared)).toEqual([{ pager: 'pgr-m', incident: 1, reason: 'withdrawn' }]);
+    expect(cleared.filter((e) => e.type === 'save').at(-1)).toMatchObject({ incident: { outcome: 'fixed', resolvedBy: null } });
+  });
+
+  it('restores an open incident with its pagers and presses after a restart', () => {
+    const restored = new IncidentDesk(clock, timings, directory, 1);
+    restored.setPagerOnline('pgr-a', true);
+    restored.restore(
+      { id: 7, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: T0, lastPressAt: T0, count: 2, level: 1, acknowledgedAt: null, acknowledgedBy: null, holder: null, resolvedAt: null, resolvedBy: null, outcome: null, retriggers: 0 },
+      new Map([['pgr-a', 1]]),
+      new Set(),
+      [1, 2],
+    );
+    expect(restored.press({ button: 'btn-1', kind: 'red', seq: 2, pressedAt: T0 }).effects.filter((e) => e.type === 'page')).toEqual([]);
+    const next = restored.press({ button: 'btn-1', kind: 'red', seq: 3, pressedAt: T0 });
+    expect(next.incidentId).toBe(7);
+    expect(pages(next.effects)).toMatchObject([{ pager: 'pgr-a', count: 3 }]);
+    // New incidents continue after the restored ids.
+    effectsOf(restored.recordOutcome('pgr-a', 7, 'fixed'));
+    expect(restored.press({ button: 'btn-1', kind: 'red', seq: 4, pressedAt: T0 }).incidentId).toBe(8);
+  });
+});

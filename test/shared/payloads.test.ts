@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeAck,
+  decodeAlert,
+  decodeCancel,
+  decodeFeedback,
+  decodeHeartbeat,
+  decodeOutcome,
+  decodePress,
+  decodeShift,
+  decodeStatus,
+  encodeAck,
+  encodeAlert,
+  encodeCancel,
+  encodeFeedback,
+  encodeHeartbeat,
+  encodeOutcome,
+  encodePress,
+  encodeShift,
+  encodeStatus,
+  type Alert,
+} from '../../shared/payloads.js';
+
+describe('payload codecs', () => {
+  it('round-trips every message type in compact form', () => {
+    const alert: Alert = { incident: 12, kind: 'red', location: 'Counter 1', count: 3, level: 2, time: 1795348800000, reason: 'escalated' };
+    expect(encodePress({ kind: 'red', seq: 42, ageMs: 1500 })).toBe('{"k":"r","q":42,"a":1500}');
+    expect(decodePress('{"k":"g","q":1,"a":0}')).toEqual({ ok: true, value: { kind: 'green', seq: 1, ageMs: 0 } });
+    expect(decodeAlert(encodeAlert(alert))).toEqual({ ok: true, value: alert });
+    expect(encodeAlert(alert).length).toBeLessThan(90);
+    expect(decodeFeedback(encodeFeedback({ state: 'received', seq: 9 }))).toEqual({ ok: true, value: { state: 'received', seq: 9 } });
+    expect(decodeFeedback(encodeFeedback({ state: 'acknowledged', incident: 4 }))).toEqual({ ok: true, value: { state: 'acknowledged', incident: 4 } });
+    expect(decodeCancel(encodeCancel({ incident: 4, reason: 'taken', by: 'Anna' }))).toEqual({ ok: true, value: { incident: 4, reason: 'taken', by: 'Anna' } });
+    expect(decodeCancel(encodeCancel({ incident: 4, reason: 'withdrawn' }))).toEqual({ ok: true, value: { incident: 4, reason: 'withdrawn' } });
+    expect(decodeAck(encodeAck({ incident: 4 }))).toEqual({ ok: true, value: { incident: 4 } });
+    expect(decodeOutcome(encodeOutcome({ incident: 4, outcome: 'left' }))).toEqual({ ok: true, value: { incident: 4, outcome: 'left' } });
+    expect(decodeShift(encodeShift({ onShift: false }))).toEqual({ ok: true, value: { onShift: false } });
+    expect(decodeStatus(encodeStatus({ online: true }))).toEqual({ ok: true, value: { online: true } });
+    const hb = { batteryMv: 3900, rssi: -61, freeMemory: 8123, outboxDepth: 2, firmware: '0.1.0' };
+    expect(decodeHeartbeat(encodeHeartbeat(hb))).toEqual({ ok: true, value: hb });
+  });
+
+  it('ignores unknown keys so a newer device can add fields', () => {
+    expect(decodePress('{"k":"r","q":3,"a":0,"x":1}')).toEqual({ ok: true, value: { kind: 'red', seq: 3, ageMs: 0 } });
+  });
+
+  it.each([
+    ['', 'payload is not JSON'],
+    ['null', 'payload is not a JSON object'],
+    ['[]', 'payload is not a JSON object'],
+    ['{"q":1,"a":0}', 'kind (k) is missing'],
+    ['{"k":"red","q":1,"a":0}', 'kind (k) must be one of r, g'],
+    ['{"k":"r","a":0}', 'sequence (q) is missing'],
+    ['{"k":"r","q":2147483648,"a":0}', 'sequence (q) must be between 1 and 2147483647'],
+    ['{"k":"r","q":1e400,"a":0}', 'sequence (q) must be an integer'],
+    ['{"k":"r","q":1,"a":true}', 'age (a) must be an integer'],
+    [`{"k":"r","q":1,"a":0,"p":"${'x'.repeat(300)}"}`, 'payload is 328 characters, limit 256'],
+  ])('rejects the press %j: %s', (text, error) => {
+    expect(decodePress(text)).toEqual({ ok: false, error });
+  });
+
+  it('rejects bad pager messages with a specific error', () => {
+    expect(decodeOutcome('{"i":1,"o":"shrugged"}')).toEqual({ ok: false, error: 'outcome (o) must be one of apologised, compensated, fixed, left, other' });
+    expect(decodeShift('{"on":true}')).toEqual({ ok: false, error: 'on shift (on) must be 0 or 1' });
+    expect(decodeAck('{"i":0}')).toEqual({ ok: false, error: 'incident (i) must be between 1 and 2147483647' });
+    expect(decodeHeartbeat('{"b":3900,"r":5,"m":1,"o":0,"v":"1"}')).toEqual({ ok: false, error: 'RSSI dBm (r) must be between -127 and 0' });
+    expect(decodeAlert('{"i":1,"k":"r","l":"' + 'x'.repeat(33) + '","n":1,"v":1,"t":0,"w":"n"}')).toEqual({ ok: false, error: 'location (l) is longer than 32 characters' });
+  });
+});

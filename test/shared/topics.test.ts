@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { deviceTopic, downlinkChannels, parseDeviceTopic, uplinkChannels } from '../../shared/topics.js';
+
+describe('topics', () => {
+  it('builds and parses five-level device topics', () => {
+    const topic = deviceTopic('cafe', 'btn-1', 'press');
+    expect(topic).toBe('lb/1/cafe/btn-1/press');
+    expect(parseDeviceTopic(topic)).toEqual({ site: 'cafe', device: 'btn-1', channel: 'press' });
+  });
+
+  it.each(['lb/1/cafe/btn-1', 'lb/1/cafe/btn-1/press/extra', 'lb/2/cafe/btn-1/press', 'xx/1/cafe/btn-1/press', 'lb/1/Cafe/btn-1/press', 'lb/1/cafe//press', 'lb/1/cafe/btn-1/'])(
+    'rejects %s',
+    (topic) => {
+      expect(parseDeviceTopic(topic)).toBeNull();
+    },
+  );
+
+  it('gives buttons and pagers their own channels', () => {
+    expect(uplinkChannels('button')).toEqual(['press', 'hb', 'status']);
+    expect(uplinkChannels('pager')).toEqual(['ack', 'outcome', 'shift', 'hb', 'status']);
+    expect(downlinkChannels('button')).toEqual(['fb']);
+    expect(downlinkChannels('pager')).toEqual(['alert', 'cancel']);
+  });
+});
