@@ -3,50 +3,50 @@
 // it stays plain constants.
 
 /** Protocol version, part of every topic. Bump it for an incompatible change. */
-export var PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 1;
 
 /** Largest payload the hub accepts on any device topic, in bytes. */
-export var MAX_PAYLOAD_BYTES = 256;
+export const MAX_PAYLOAD_BYTES = 256;
 
 /**
  * Largest MQTT packet (fixed header excluded) the hub reads from a device
  * connection. A CONNECT with a long will or a PUBLISH with a long topic still
  * fits; anything bigger is cut off before it is buffered.
  */
-export var MAX_PACKET_BYTES = 1024;
+export const MAX_PACKET_BYTES = 1024;
 
 /** Topic levels of every device topic: lb/<version>/<site>/<device>/<channel>. */
-export var TOPIC_LEVELS = 5;
+export const TOPIC_LEVELS = 5;
 
 /** Sequence numbers run from 1 to this (a 31-bit signed integer fits Espruino's ints). */
-export var MAX_SEQ = 2147483647;
+export const MAX_SEQ = 2147483647;
 
 /**
  * Oldest press the hub accepts, by its age at send time. An outbox older than
  * a week is a device that was off the network far longer than any shop allows.
  */
-export var MAX_PRESS_AGE_MS = 7 * 24 * 3600 * 1000;
+export const MAX_PRESS_AGE_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * Presses per device per second the hub accepts in steady state, and the burst
  * above that: a button draining its outbox after a Wi-Fi outage sends up to
  * OUTBOX_CAPACITY presses back to back, so the burst must cover it.
  */
-export var PRESS_RATE_PER_SECOND = 5;
-export var PRESS_BURST = 40;
+export const PRESS_RATE_PER_SECOND = 5;
+export const PRESS_BURST = 40;
 
 /** Presses a button keeps in flash while the hub has not confirmed them. */
-export var OUTBOX_CAPACITY = 32;
+export const OUTBOX_CAPACITY = 32;
 
 /** Longest location label or staff name sent to a pager (its display is small). */
-export var MAX_LABEL_CHARS = 32;
+export const MAX_LABEL_CHARS = 32;
 
 /** Device heartbeat period: at most this many seconds between two heartbeats. */
-export var HEARTBEAT_PERIOD_S = 60;
+export const HEARTBEAT_PERIOD_S = 60;
 
 /** Device ids and site ids: lower-case, digits and '-', at most 23 characters (MQTT 3.1.1 client id limit). */
-export var ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
-export var MAX_ID_CHARS = 23;
+export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+export const MAX_ID_CHARS = 23;
 
 export function isValidId(value: string): boolean {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_CHARS && ID_PATTERN.test(value);

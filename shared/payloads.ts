@@ -17,7 +17,7 @@ export type AlertReason = 'new' | 'update' | 'rebuzz' | 'escalated' | 'retrigger
 export type CancelReason = 'taken' | 'resolved' | 'withdrawn';
 export type Outcome = 'apologised' | 'compensated' | 'fixed' | 'left' | 'other';
 
-export var OUTCOMES: Outcome[] = ['apologised', 'compensated', 'fixed', 'left', 'other'];
+export const OUTCOMES: Outcome[] = ['apologised', 'compensated', 'fixed', 'left', 'other'];
 
 /** Button → hub. `ageMs` is how long ago the press happened, computed at each (re)transmission. */
 export interface Press {
@@ -75,9 +75,9 @@ export interface Status {
 
 // ---- wire codes -----------------------------------------------------------
 
-var PRESS_KIND_CODES: { [code: string]: PressKind } = { r: 'red', g: 'green' };
-var ALERT_KIND_CODES: { [code: string]: AlertKind } = { r: 'red', g: 'green', m: 'missing', b: 'battery' };
-var ALERT_REASON_CODES: { [code: string]: AlertReason } = {
+const PRESS_KIND_CODES: { [code: string]: PressKind } = { r: 'red', g: 'green' };
+const ALERT_KIND_CODES: { [code: string]: AlertKind } = { r: 'red', g: 'green', m: 'missing', b: 'battery' };
+const ALERT_REASON_CODES: { [code: string]: AlertReason } = {
   n: 'new',
   u: 'update',
   b: 'rebuzz',
@@ -85,11 +85,11 @@ var ALERT_REASON_CODES: { [code: string]: AlertReason } = {
   t: 'retrigger',
   s: 'resend',
 };
-var CANCEL_REASON_CODES: { [code: string]: CancelReason } = { a: 'taken', r: 'resolved', x: 'withdrawn' };
+const CANCEL_REASON_CODES: { [code: string]: CancelReason } = { a: 'taken', r: 'resolved', x: 'withdrawn' };
 
 function codeOf(table: { [code: string]: string }, value: string): string {
-  var keys = Object.keys(table);
-  for (var i = 0; i < keys.length; i++) {
+  const keys = Object.keys(table);
+  for (let i = 0; i < keys.length; i++) {
     if (table[keys[i]] === value) return keys[i];
   }
   throw new Error('no wire code for ' + value);
@@ -110,10 +110,10 @@ function ok<T>(value: T): Decoded<T> {
 function parseObject(text: string): Fields | string {
   if (typeof text !== 'string') return 'payload is not text';
   if (text.length > MAX_PAYLOAD_BYTES) return 'payload is ' + text.length + ' characters, limit ' + MAX_PAYLOAD_BYTES;
-  var parsed: unknown;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (e) {
+  } catch {
     return 'payload is not JSON';
   }
   if (parsed === null || typeof parsed !== 'object' || parsed instanceof Array) return 'payload is not a JSON object';
@@ -126,7 +126,7 @@ function isInt(value: unknown): value is number {
 
 /** Returns an error text, or '' when `fields[key]` is an integer in [min, max]. */
 function checkInt(fields: Fields, key: string, name: string, min: number, max: number): string {
-  var value = fields[key];
+  const value = fields[key];
   if (value === undefined) return name + ' (' + key + ') is missing';
   if (!isInt(value)) return name + ' (' + key + ') must be an integer';
   if (value < min || value > max) return name + ' (' + key + ') must be between ' + min + ' and ' + max;
@@ -134,7 +134,7 @@ function checkInt(fields: Fields, key: string, name: string, min: number, max: n
 }
 
 function checkCode(fields: Fields, key: string, name: string, table: { [code: string]: string }): string {
-  var value = fields[key];
+  const value = fields[key];
   if (value === undefined) return name + ' (' + key + ') is missing';
   // Object.keys, not Object.prototype.hasOwnProperty: built-in prototypes are empty on Espruino.
   if (typeof value !== 'string' || Object.keys(table).indexOf(value) < 0) {
@@ -144,7 +144,7 @@ function checkCode(fields: Fields, key: string, name: string, table: { [code: st
 }
 
 function checkText(fields: Fields, key: string, name: string, maxChars: number): string {
-  var value = fields[key];
+  const value = fields[key];
   if (value === undefined) return name + ' (' + key + ') is missing';
   if (typeof value !== 'string') return name + ' (' + key + ') must be a string';
   if (value.length > maxChars) return name + ' (' + key + ') is longer than ' + maxChars + ' characters';
@@ -152,21 +152,21 @@ function checkText(fields: Fields, key: string, name: string, maxChars: number):
 }
 
 function checkFlag(fields: Fields, key: string, name: string): string {
-  var value = fields[key];
+  const value = fields[key];
   if (value !== 0 && value !== 1) return name + ' (' + key + ') must be 0 or 1';
   return '';
 }
 
 /** The first non-empty error text, or ''. */
 function firstError(errors: string[]): string {
-  for (var i = 0; i < errors.length; i++) {
+  for (let i = 0; i < errors.length; i++) {
     if (errors[i]) return errors[i];
   }
   return '';
 }
 
-var MAX_INCIDENT = 2147483647;
-var MAX_TIME = 8640000000000000;
+const MAX_INCIDENT = 2147483647;
+const MAX_TIME = 8640000000000000;
 
 // ---- press ----------------------------------------------------------------
 
@@ -175,9 +175,9 @@ export function encodePress(press: Press): string {
 }
 
 export function decodePress(text: string): Decoded<Press> {
-  var f = parseObject(text);
+  const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
-  var error = firstError([
+  const error = firstError([
     checkCode(f, 'k', 'kind', PRESS_KIND_CODES),
     checkInt(f, 'q', 'sequence', 1, MAX_SEQ),
     checkInt(f, 'a', 'age', 0, MAX_PRESS_AGE_MS),
@@ -194,14 +194,14 @@ export function encodeFeedback(feedback: Feedback): string {
 }
 
 export function decodeFeedback(text: string): Decoded<Feedback> {
-  var f = parseObject(text);
+  const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
   if (f.s === 'r') {
-    var seqError = checkInt(f, 'q', 'sequence', 1, MAX_SEQ);
+    const seqError = checkInt(f, 'q', 'sequence', 1, MAX_SEQ);
     return seqError ? fail(seqError) : ok({ state: 'received', seq: f.q as number });
   }
   if (f.s === 'a') {
-    var incidentError = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
+    const incidentError = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
     return incidentError ? fail(incidentError) : ok({ state: 'acknowledged', incident: f.i as number });
   }
   return fail('state (s) must be one of r, a');
@@ -222,9 +222,9 @@ export function encodeAlert(alert: Alert): string {
 }
 
 export function decodeAlert(text: string): Decoded<Alert> {
-  var f = parseObject(text);
+  const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
-  var error = firstError([
+  const error = firstError([
     checkInt(f, 'i', 'incident', 1, MAX_INCIDENT),
     checkCode(f, 'k', 'kind', ALERT_KIND_CODES),
     checkText(f, 'l', 'location', MAX_LABEL_CHARS),
@@ -248,21 +248,21 @@ export function decodeAlert(text: string): Decoded<Alert> {
 // ---- cancel ---------------------------------------------------------------
 
 export function encodeCancel(cancel: Cancel): string {
-  var wire: Fields = { i: cancel.incident, w: codeOf(CANCEL_REASON_CODES, cancel.reason) };
+  const wire: Fields = { i: cancel.incident, w: codeOf(CANCEL_REASON_CODES, cancel.reason) };
   if (cancel.by !== undefined) wire.by = cancel.by;
   return JSON.stringify(wire);
 }
 
 export function decodeCancel(text: string): Decoded<Cancel> {
-  var f = parseObject(text);
+  const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
-  var error = firstError([
+  const error = firstError([
     checkInt(f, 'i', 'incident', 1, MAX_INCIDENT),
     checkCode(f, 'w', 'reason', CANCEL_REASON_CODES),
     f.by === undefined ? '' : checkText(f, 'by', 'by', MAX_LABEL_CHARS),
   ]);
   if (error) return fail(error);
-  var cancel: Cancel = { incident: f.i as number, reason: CANCEL_REASON_CODES[f.w as string] };
+  const cancel: Cancel = { incident: f.i as number, reason: CANCEL_REASON_CODES[f.w as string] };
   if (f.by !== undefined) cancel.by = f.by as string;
   return ok(cancel);
 }
@@ -274,9 +274,9 @@ export function encodeAck(ack: Ack): string {
 }
 
 export function decodeAck(text: string): Decoded<Ack> {
-  var f = parseObject(text);
+  const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
-  var error = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
+  const error = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
   return error ? fail(error) : ok({ incident: f.i as number });
 }
 
@@ -285,9 +285,9 @@ export function encodeOutcome(report: OutcomeReport): string {
 }
 
 export function decodeOutcome(text: string): Decoded<OutcomeReport> {
-  var f = parseObject(text);
+  const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
-  var error = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
+  const error = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
   if (error) return fail(error);
   if (typeof f.o !== 'string' || OUTCOMES.indexOf(f.o as Outcome) < 0) {
     return fail('outcome (o) must be one of ' + OUTCOMES.join(', '));
@@ -300,9 +300,9 @@ export function encodeShift(shift: Shift): string {
 }
 
 export function decodeShift(text: string): Decoded<Shift> {
-  var f = parseObject(text);
+  const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
-  var error = checkFlag(f, 'on', 'on shift');
+  const error = checkFlag(f, 'on', 'on shift');
   return error ? fail(error) : ok({ onShift: f.on === 1 });
 }
 
@@ -313,9 +313,9 @@ export function encodeHeartbeat(hb: Heartbeat): string {
 }
 
 export function decodeHeartbeat(text: string): Decoded<Heartbeat> {
-  var f = parseObject(text);
+  const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
-  var error = firstError([
+  const error = firstError([
     checkInt(f, 'b', 'battery mV', 0, 10000),
     checkInt(f, 'r', 'RSSI dBm', -127, 0),
     checkInt(f, 'm', 'free memory', 0, 1000000),
@@ -337,8 +337,8 @@ export function encodeStatus(status: Status): string {
 }
 
 export function decodeStatus(text: string): Decoded<Status> {
-  var f = parseObject(text);
+  const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
-  var error = checkFlag(f, 'on', 'online');
+  const error = checkFlag(f, 'on', 'online');
   return error ? fail(error) : ok({ online: f.on === 1 });
 }

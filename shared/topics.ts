@@ -7,10 +7,10 @@
 
 import { PROTOCOL_VERSION, TOPIC_LEVELS, isValidId } from './limits.js';
 
-export var TOPIC_ROOT = 'lb';
+export const TOPIC_ROOT = 'lb';
 
 /** Device → hub. */
-export var UPLINK = {
+export const UPLINK = {
   press: 'press', // button: a customer pressed RED or GREEN
   ack: 'ack', // pager: staff acknowledged an incident
   outcome: 'outcome', // pager: staff recorded how it ended
@@ -20,7 +20,7 @@ export var UPLINK = {
 };
 
 /** Hub → device. */
-export var DOWNLINK = {
+export const DOWNLINK = {
   feedback: 'fb', // button: "received" / "staff acknowledged"
   alert: 'alert', // pager: new, updated, re-buzzed or escalated incident
   cancel: 'cancel', // pager: incident taken by someone else, resolved or withdrawn
@@ -28,12 +28,12 @@ export var DOWNLINK = {
 
 export type DeviceKind = 'button' | 'pager';
 
-var UPLINK_BY_KIND: { [kind: string]: string[] } = {
+const UPLINK_BY_KIND: { [kind: string]: string[] } = {
   button: [UPLINK.press, UPLINK.heartbeat, UPLINK.status],
   pager: [UPLINK.ack, UPLINK.outcome, UPLINK.shift, UPLINK.heartbeat, UPLINK.status],
 };
 
-var DOWNLINK_BY_KIND: { [kind: string]: string[] } = {
+const DOWNLINK_BY_KIND: { [kind: string]: string[] } = {
   button: [DOWNLINK.feedback],
   pager: [DOWNLINK.alert, DOWNLINK.cancel],
 };
@@ -50,7 +50,7 @@ export interface DeviceTopic {
 
 /** Splits a device topic; null when it is not one of ours (wrong root, version, depth or ids). */
 export function parseDeviceTopic(topic: string): DeviceTopic | null {
-  var parts = topic.split('/');
+  const parts = topic.split('/');
   if (parts.length !== TOPIC_LEVELS) return null;
   if (parts[0] !== TOPIC_ROOT || parts[1] !== String(PROTOCOL_VERSION)) return null;
   if (!isValidId(parts[2]) || !isValidId(parts[3]) || parts[4].length === 0) return null;
