@@ -166,9 +166,14 @@ export class TestShop {
     this.hub.tick();
   }
 
-  async close(): Promise<void> {
+  /** Disconnects every device and stops the hub; the files stay. */
+  async stop(): Promise<void> {
     await Promise.all(this.devices.splice(0).map((d) => d.close().catch(() => undefined)));
     await this.hub.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// loyalty-hub: start the hub, manage devices, print the day's log.
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { DeviceEditError, addDevice, removeDevice } from './config/edit.js';
+import { ConfigError, DEFAULT_CONFIG_PATH, dataDirOf, loadConfig, readConfigFile, writeConfigFile } from './config/load.js';
+import type { HubConfig } from './config/schema.js';
+import { DeviceDirectory } from './device-directory.js';
+import { Hub } from './hub.js';
+import { issueSecret, revokeSecret } from './provisioning.js';
+import { DAILY_LOG_COLUMNS, dailyLog, type DailyLog } from './report/daily-log.js';
+import { openDatabase } from './store/database.js';
+import { LogStore } from './store/log-store.js';
+
+/** A problem the user can fix: printed as one line, no stack trace. */
+class UserError extends Error {}
+
+const program = new Command('loyalty-hub')
+  .description('Local hub for loyalty buttons and staff wrist pagers: MQTT broker, durable press log, paging and escalation.')
+  .option('-c, --config <file>', 'configuration file (created by "device add" when missing)', process.env.LOYALTY_HUB_CONFIG ?? DEFAULT_CONFIG_PATH)
+  .showHelpAfterError();
+
+function configPath(): string {
+  return program.opts<{ config: string }>().config;
+}
+
+function load(): { config: HubConfig; dataDir: string } {
+  const path = configPath();
+  const config = loadConfig(path);
+  return { config, dataDir: dataDirOf(config, path) };
+}
+
+function writableDataDir(dataDir: string): string {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (error) {
+    throw new UserError(`cannot write the data directory ${dataDir} (${(error as NodeJS.ErrnoException).code}): fix its permissions or set "dataDir" in ${configPath()}`);
+  }
+  return dataDir;
+}
+
+program
+  .command('start')
+  .description('start the hub: MQTT on TCP and WebSocket, the press log, paging and escalation')
+  .action(async () => {
+    const { config, dataDir } = load();
+    let hub: Hub;
+    try {
+      hub = await Hub.start({ config, dataDir: writableDataDir(dataDir), configPath: configPath() });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException & { port?: number };
+      if (e.code === 'EADDRINUSE') {
+        throw new UserError(`port ${e.port ?? ''} is already in use (another hub or MQTT broker?): stop it, or set mqtt.port / mqtt.wsPort in ${configPath()}`);
+      }
+      if (e.code === 'EACCES') throw new UserError(`not allowed to listen on port ${e.port ?? ''}: use a port above 1023, or set mqtt.port in ${configPath()}`);
+      throw error;
+    }
+    const stop = (signal: string) => {
+      process.stderr.write(`loyalty-hub: ${signal}: stopping, finishing writes…\n`);
+      hub.stop().then(
+        () => process.exit(0),
+        (error: Error) => {
+          process.stderr.write(`loyalty-hub: stop failed: ${error.message}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+
+const device = program.command('device').description('add, list or remove buttons and pagers');
+
+const positiveInt = (text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number from 1');
+  return n;
+};
+
+device
+  .command('add')
+  .description('add a device to the configuration and print its new secret (shown once; the hub keeps only a hash)')
+  .addOption(new Option('--kind <kind>', 'what it is').choices(['button', 'pager']).makeOptionMandatory())
+  .requiredOption('--label <text>', 'name shown on pagers: the counter for a button, the person for a pager')
+  .option('--id <id>', 'device id (default: made from the label, e.g. btn-counter-1)')
+  .option('--location <text>', 'where it is, for the reports')
+  .option('--tier <n>', 'pager: join tier n of the default route (1 = first responders)', positiveInt)
+  .option('--manager', 'pager: also receive device problems (missing, low battery)')
+  .option('--json', 'print {"id","secret"} as JSON (for scripts such as the flasher)')
+  .action(async (options: { kind: 'button' | 'pager'; label: string; id?: string; location?: string; tier?: number; manager?: boolean; json?: boolean }) => {
+    const path = configPath();
+    const { file, id } = addDevice(readConfigFile(path), options);
+    const config = writeConfigFile(path, file);
+    const secret = await issueSecret(writableDataDir(dataDirOf(config, path)), id);
+    if (options.json) {
+      process.stdout.write(JSON.stringify({ id, secret }) + '\n');
+    } else {
+      process.stdout.write(
+        `Added ${options.kind} "${id}" (${options.label}) to ${path}.\n` +
+          `Secret: ${secret}\n` +
+          'This is the only time the secret is shown: write it into the device with the flasher.\n',
+      );
+    }
+  });
+
+device
+  .command('list')
+  .description('list configured devices with their credentials and last known health')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => {
+    const { config, dataDir } = load();
+    const db = openDatabase(writableDataDir(dataDir));
+    try {
+      const store = new LogStore(db);
+      const states = new Map(store.deviceStates().map((s) => [s.deviceId, s]));
+      const rows = config.devices.map((d) => {
+        const s = states.get(d.id);
+        return {
+          id: d.id,
+          kind: d.kind,
+          label: d.label,
+          location: d.location ?? '',
+          secret: store.secretHashOf(d.id) ? 'set' : 'MISSING',
+          lastSeen: s?.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : 'never',
+          batteryMv: s?.batteryMv ?? '',
+          firmware: s?.firmware ?? '',
+        };
+      });
+      if (options.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      else if (rows.length === 0) process.stdout.write(`No devices in ${configPath()}. Add one with: loyalty-hub device add --kind button --label "Counter 1"\n`);
+      else console.table(rows);
+    } finally {
+      db.close();
+    }
+  });
+
+device
+  .command('remove')
+  .description('remove a device, its routes and its secret (its presses stay in the log)')
+  .argument('<id>', 'device id')
+  .action((id: string) => {
+    const path = configPath();
+    const config = writeConfigFile(path, removeDevice(readConfigFile(path), id));
+    revokeSecret(writableDataDir(dataDirOf(config, path)), id);
+    process.stdout.write(`Removed "${id}" from ${path} and revoked its secret.\n`);
+  });
+
+program
+  .command('report')
+  .description("print one day's complaint log, in the site's time zone")
+  .requiredOption('--date <YYYY-MM-DD>', 'the local date')
+  .option('--csv', 'CSV with a header row, one incident per row')
+  .action((options: { date: string; csv?: boolean }) => {
+    const { config, dataDir } = load();
+    const directory = new DeviceDirectory(config);
+    const db = openDatabase(writableDataDir(dataDir));
+    let log: DailyLog;
+    try {
+      log = dailyLog(db, options.date, config.timeZone, (id) => directory.labelOf(id));
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    } finally {
+      db.close();
+    }
+    if (options.csv) {
+      process.stdout.write(stringify(log.incidents, { header: true, columns: DAILY_LOG_COLUMNS }));
+      return;
+    }
+    process.stdout.write(`${log.date} (${log.timeZone}): ${log.redPresses} red and ${log.greenPresses} green presses, ${log.incidents.length} incidents\n`);
+    if (log.incidents.length > 0) console.table(log.incidents);
+  });
+
+program.parseAsync(process.argv).catch((error: Error) => {
+  if (error instanceof UserError || error instanceof ConfigError || error instanceof DeviceEditError) {
+    process.stderr.write(`loyalty-hub: ${error.message}\n`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  }
+  throw error;
+});

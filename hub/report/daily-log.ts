@@ -1,0 +1,116 @@
+// The day's complaint log: every incident opened on a local calendar day of
+// the site, with who was paged, when it was delivered, acknowledged and
+// resolved, plus the day's press counts.
+import { DateTime } from 'luxon';
+import type { Db } from '../store/database.js';
+
+export interface DailyLogRow {
+  incident: number;
+  kind: string;
+  location: string;
+  openedAt: string;
+  presses: number;
+  paged: string;
+  delivered: string;
+  acknowledgedAt: string;
+  acknowledgedBy: string;
+  secondsToAcknowledge: number | null;
+  escalations: number;
+  retriggers: number;
+  outcome: string;
+  resolvedAt: string;
+}
+
+export interface DailyLog {
+  date: string;
+  timeZone: string;
+  redPresses: number;
+  greenPresses: number;
+  /** Green presses per local hour 0-23. */
+  greensByHour: number[];
+  incidents: DailyLogRow[];
+}
+
+export const DAILY_LOG_COLUMNS: (keyof DailyLogRow)[] = [
+  'incident',
+  'kind',
+  'location',
+  'openedAt',
+  'presses',
+  'paged',
+  'delivered',
+  'acknowledgedAt',
+  'acknowledgedBy',
+  'secondsToAcknowledge',
+  'escalations',
+  'retriggers',
+  'outcome',
+  'resolvedAt',
+];
+
+/** [start, end) of a local calendar day in ms; throws on a malformed date. */
+export function dayBounds(date: string, timeZone: string): [number, number] {
+  const start = DateTime.fromFormat(date, 'yyyy-MM-dd', { zone: timeZone });
+  if (!start.isValid) throw new Error(`"${date}" is not a date of the form YYYY-MM-DD`);
+  return [start.toMillis(), start.plus({ days: 1 }).toMillis()];
+}
+
+interface IncidentRow {
+  id: number;
+  kind: string;
+  label: string;
+  opened_at: number;
+  count: number;
+  level: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  outcome: string | null;
+  retriggers: number;
+}
+
+export function dailyLog(db: Db, date: string, timeZone: string, nameOf: (deviceId: string) => string): DailyLog {
+  const [start, end] = dayBounds(date, timeZone);
+  const time = (ms: number | null) => (ms === null ? '' : DateTime.fromMillis(ms, { zone: timeZone }).toFormat('HH:mm:ss'));
+
+  const incidents = db.prepare('SELECT * FROM incidents WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id').all(start, end) as IncidentRow[];
+  const eventsOf = db.prepare("SELECT type, pager, at FROM incident_events WHERE incident_id = ? AND type IN ('paged', 'delivered', 'escalated') ORDER BY id");
+  const rows = incidents.map((incident): DailyLogRow => {
+    const events = eventsOf.all(incident.id) as { type: string; pager: string | null; at: number }[];
+    const list = (type: string) =>
+      events
+        .filter((e) => e.type === type && e.pager)
+        .map((e) => `${nameOf(e.pager!)} ${time(e.at)}`)
+        .join('; ');
+    return {
+      incident: incident.id,
+      kind: incident.kind,
+      location: incident.label,
+      openedAt: time(incident.opened_at),
+      presses: incident.count,
+      paged: list('paged'),
+      delivered: list('delivered'),
+      acknowledgedAt: time(incident.acknowledged_at),
+      acknowledgedBy: incident.acknowledged_by ? nameOf(incident.acknowledged_by) : '',
+      secondsToAcknowledge: incident.acknowledged_at === null ? null : Math.round((incident.acknowledged_at - incident.opened_at) / 100) / 10,
+      escalations: events.filter((e) => e.type === 'escalated').length,
+      retriggers: incident.retriggers,
+      outcome: incident.outcome ?? (incident.resolved_at === null ? 'open' : ''),
+      resolvedAt: time(incident.resolved_at),
+    };
+  });
+
+  const presses = db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ?').all(start, end) as { kind: string; pressed_at: number }[];
+  const greensByHour = Array<number>(24).fill(0);
+  for (const press of presses) {
+    if (press.kind === 'green') greensByHour[DateTime.fromMillis(press.pressed_at, { zone: timeZone }).hour]++;
+  }
+  return {
+    date,
+    timeZone,
+    redPresses: presses.filter((p) => p.kind === 'red').length,
+    greenPresses: presses.filter((p) => p.kind === 'green').length,
+    greensByHour,
+    incidents: rows,
+  };
+}

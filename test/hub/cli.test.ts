@@ -1,0 +1,144 @@
+// The loyalty-hub command as a technician runs it: the built entry point in a
+// child process, against real files.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import mqtt from 'mqtt';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { encodeAck, encodeOutcome, encodePress } from '../../shared/payloads.js';
+import { DOWNLINK, UPLINK } from '../../shared/topics.js';
+import { parseConfig } from '../../hub/config/load.js';
+import { Hub } from '../../hub/hub.js';
+import { createLogger } from '../../hub/log.js';
+import { TestShop } from '../support/shop.js';
+
+const CLI = resolve('dist/hub/cli.js');
+
+function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, timeout: 15_000 }, (error, stdout, stderr) => {
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('loyalty-hub CLI', () => {
+  it('adds devices whose printed secret opens a connection, lists and removes them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
+    const pager = await run(['device', 'add', '--kind', 'pager', '--label', 'Anna', '--tier', '1', '--manager'], dir);
+    expect(pager.code).toBe(0);
+    expect(pager.stdout).toMatch(/Added pager "pgr-anna"/);
+    const button = await run(['device', 'add', '--kind', 'button', '--label', 'Counter 1', '--json'], dir);
+    const { id, secret } = JSON.parse(button.stdout) as { id: string; secret: string };
+    expect(id).toBe('btn-counter-1');
+
+    const config = JSON.parse(readFileSync(join(dir, 'loyalty-hub.json'), 'utf8'));
+    expect(config).toMatchObject({ defaultRoute: [['pgr-anna']], managers: ['pgr-anna'] });
+    expect(readFileSync(join(dir, 'data', 'loyalty-hub.db')).includes(Buffer.from(secret))).toBe(false);
+
+    // The printed secret opens a connection to a hub reading the same database.
+    const hub = await Hub.start({
+      config: parseConfig({ ...config, mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 } }, 'test'),
+      dataDir: join(dir, 'data'),
+      logger: createLogger('silent'),
+      tickMs: 0,
+    });
+    try {
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${hub.mqttPort}`, { clientId: id, username: id, password: secret, reconnectPeriod: 0 });
+      await client.endAsync(true);
+    } finally {
+      await hub.stop();
+    }
+
+    const list = await run(['device', 'list', '--json'], dir);
+    expect(JSON.parse(list.stdout).map((d: { id: string; secret: string }) => [d.id, d.secret])).toEqual([
+      ['pgr-anna', 'set'],
+      ['btn-counter-1', 'set'],
+    ]);
+
+    const duplicate = await run(['device', 'add', '--kind', 'button', '--label', 'X', '--id', 'btn-counter-1'], dir);
+    expect(duplicate).toMatchObject({ code: 1, stderr: 'loyalty-hub: a device "btn-counter-1" exists already: remove it first, or choose another --id\n' });
+
+    expect((await run(['device', 'remove', 'pgr-anna'], dir)).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'loyalty-hub.json'), 'utf8'))).toMatchObject({ defaultRoute: [], managers: [] });
+    expect(JSON.parse((await run(['device', 'list', '--json'], dir)).stdout)).toHaveLength(1);
+  });
+
+  it('stops on an invalid configuration with one message naming the field, exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
+    writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ timings: { escalateS: -1 }, devices: [{ id: 'b', kind: 'button' }] }));
+    const result = await run(['start'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('loyalty-hub.json is invalid:');
+    expect(result.stderr).toContain('timings.escalateS: must be more than 0 seconds');
+    expect(result.stderr).toContain('devices[0].label: Invalid input');
+    expect(result.stderr).not.toMatch(/\s+at /); // no stack trace
+  });
+
+  it('says which port is in use, in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
+    const blocker: Server = createServer();
+    await new Promise<void>((ready) => blocker.listen(0, '127.0.0.1', ready));
+    const port = (blocker.address() as { port: number }).port;
+    writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ mqtt: { host: '127.0.0.1', port, wsPort: 0 } }));
+    try {
+      const result = await run(['start'], dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^loyalty-hub: port ${port} is already in use .*\\n$`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('prints the day’s log and the same rows as CSV, in the site’s time zone', async () => {
+    const shop = await TestShop.open();
+    let incident: number;
+    try {
+      const anna = await shop.connect('pgr-anna');
+      const button = await shop.connect('btn-1');
+      await button.publish(UPLINK.press, encodePress({ kind: 'red', seq: 1, ageMs: 0 }));
+      await button.publish(UPLINK.press, encodePress({ kind: 'green', seq: 2, ageMs: 3_600_000 }));
+      incident = (await anna.next(DOWNLINK.alert)).i as number;
+      shop.clock.advance(42_000);
+      await anna.publish(UPLINK.ack, encodeAck({ incident }));
+      await anna.publish(UPLINK.outcome, encodeOutcome({ incident, outcome: 'apologised' }));
+      // 23:30 in Berlin is the next day in UTC, but still this local day.
+      shop.clock.set(Date.UTC(2026, 10, 22, 22, 30));
+      await button.publish(UPLINK.press, encodePress({ kind: 'green', seq: 3, ageMs: 0 }));
+      // 00:30 the next local day: not in this day's log.
+      shop.clock.set(Date.UTC(2026, 10, 22, 23, 30));
+      await button.publish(UPLINK.press, encodePress({ kind: 'red', seq: 4, ageMs: 0 }));
+      await shop.stop();
+
+      writeFileSync(join(shop.dir, 'loyalty-hub.json'), JSON.stringify({ ...shop.config, dataDir: '.' }));
+      const text = await run(['report', '--date', '2026-11-22'], shop.dir);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain('2026-11-22 (Europe/Berlin): 1 red and 2 green presses, 1 incidents');
+
+      const csv = await run(['report', '--date', '2026-11-22', '--csv'], shop.dir);
+      const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+      expect(rows).toEqual([
+        expect.objectContaining({
+          incident: String(incident),
+          kind: 'red',
+          location: 'Counter 1',
+          openedAt: '13:00:00', // 12:00 UTC in Berlin (CET)
+          presses: '1',
+          paged: 'Anna 13:00:00',
+          acknowledgedAt: '13:00:42',
+          acknowledgedBy: 'Anna',
+          secondsToAcknowledge: '42',
+          escalations: '0',
+          outcome: 'apologised',
+        }),
+      ]);
+      const nextDay = await run(['report', '--date', '2026-11-23', '--csv'], shop.dir);
+      expect(parse(nextDay.stdout, { columns: true })).toHaveLength(1);
+    } finally {
+      await shop.close().catch(() => undefined);
+    }
+  });
+});
