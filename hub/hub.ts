@@ -324,6 +324,8 @@ export class Hub {
   // ---- uplink ---------------------------------------------------------------
 
   private intakePress(client: Client, deviceId: string, text: string, done: Callback): void {
+    // Monotonic: wall-clock steps (NTP) must not distort latency figures.
+    const arrived = performance.now();
     const decoded = decodePress(text);
     if (!decoded.ok) return this.refusePublish(client, `bad press: ${decoded.error}`, done);
     const press = decoded.value;
@@ -357,6 +359,7 @@ export class Hub {
           this.log.error({ device: deviceId, seq: press.seq, error: error.message }, 'press not stored: withholding PUBACK so the button keeps it');
         } else {
           this.sendFeedback(deviceId, { state: 'received', seq: press.seq });
+          this.log.debug({ device: deviceId, seq: press.seq, incident: incidentId, durableMs: performance.now() - arrived }, 'press stored');
         }
         for (const callback of callbacks) callback(error);
       },
