@@ -23,6 +23,7 @@ import {
   encodeAlert,
   encodeCancel,
   encodeFeedback,
+  encodeTime,
   type Feedback,
 } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK, deviceTopic } from '../shared/topics.js';
@@ -440,9 +441,14 @@ export class Hub {
 
   private subscribed(subscriptions: Subscription[], client: Client): void {
     const device = this.identityOf(client);
-    if (!device || device.kind !== 'pager' || !this.readyClients.has(client)) return;
-    const alertTopic = deviceTopic(this.site, device.id, DOWNLINK.alert);
-    if (subscriptions.some((s) => s.topic === alertTopic && (s.qos as number) !== 128 /* refused */)) this.apply(this.desk.setPagerOnline(device.id, true));
+    if (!device) return;
+    const granted = (channel: string) => {
+      const topic = deviceTopic(this.site, device.id, channel);
+      return subscriptions.some((s) => s.topic === topic && (s.qos as number) !== 128 /* refused */);
+    };
+    // QoS 0: a clock reading retransmitted late would be wrong; the next subscription brings a fresh one.
+    if (granted(DOWNLINK.time)) this.send(device.id, DOWNLINK.time, encodeTime({ time: this.clock.now() }), 0);
+    if (device.kind === 'pager' && this.readyClients.has(client) && granted(DOWNLINK.alert)) this.apply(this.desk.setPagerOnline(device.id, true));
   }
 
   private clientGone(client: Client): void {
@@ -501,12 +507,12 @@ export class Hub {
     this.send(buttonId, DOWNLINK.feedback, encodeFeedback(feedback));
   }
 
-  private send(deviceId: string, channel: string, payload: string): void {
+  private send(deviceId: string, channel: string, payload: string, qos: 0 | 1 = 1): void {
     const packet = {
       cmd: 'publish',
       topic: deviceTopic(this.site, deviceId, channel),
       payload: Buffer.from(payload),
-      qos: 1,
+      qos,
       retain: false,
       dup: false,
     } as PublishPacket;

@@ -67,6 +67,13 @@ export interface Heartbeat {
   freeMemory: number;
   outboxDepth: number;
   firmware: string;
+  /** Presses dropped because the outbox was full, since the device booted (buttons only). */
+  dropped?: number;
+}
+
+/** Hub → device: the hub's wall clock, so devices can turn their own clock into true press times. */
+export interface TimeSync {
+  time: number;
 }
 
 export interface Status {
@@ -309,7 +316,9 @@ export function decodeShift(text: string): Decoded<Shift> {
 // ---- any device → hub -----------------------------------------------------
 
 export function encodeHeartbeat(hb: Heartbeat): string {
-  return JSON.stringify({ b: hb.batteryMv, r: hb.rssi, m: hb.freeMemory, o: hb.outboxDepth, v: hb.firmware });
+  const wire: Fields = { b: hb.batteryMv, r: hb.rssi, m: hb.freeMemory, o: hb.outboxDepth, v: hb.firmware };
+  if (hb.dropped !== undefined) wire.d = hb.dropped;
+  return JSON.stringify(wire);
 }
 
 export function decodeHeartbeat(text: string): Decoded<Heartbeat> {
@@ -321,15 +330,29 @@ export function decodeHeartbeat(text: string): Decoded<Heartbeat> {
     checkInt(f, 'm', 'free memory', 0, 1000000),
     checkInt(f, 'o', 'outbox depth', 0, 100000),
     checkText(f, 'v', 'firmware version', 16),
+    f.d === undefined ? '' : checkInt(f, 'd', 'dropped presses', 0, MAX_SEQ),
   ]);
   if (error) return fail(error);
-  return ok({
+  const hb: Heartbeat = {
     batteryMv: f.b as number,
     rssi: f.r as number,
     freeMemory: f.m as number,
     outboxDepth: f.o as number,
     firmware: f.v as string,
-  });
+  };
+  if (f.d !== undefined) hb.dropped = f.d as number;
+  return ok(hb);
+}
+
+export function encodeTime(sync: TimeSync): string {
+  return JSON.stringify({ t: sync.time });
+}
+
+export function decodeTime(text: string): Decoded<TimeSync> {
+  const f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  const error = checkInt(f, 't', 'time', 0, MAX_TIME);
+  return error ? fail(error) : ok({ time: f.t as number });
 }
 
 export function encodeStatus(status: Status): string {

@@ -24,6 +24,7 @@ export const DOWNLINK = {
   feedback: 'fb', // button: "received" / "staff acknowledged"
   alert: 'alert', // pager: new, updated, re-buzzed or escalated incident
   cancel: 'cancel', // pager: incident taken by someone else, resolved or withdrawn
+  time: 'time', // any device: the hub's wall clock, sent when the device subscribes
 };
 
 export type DeviceKind = 'button' | 'pager';
@@ -34,8 +35,8 @@ const UPLINK_BY_KIND: { [kind: string]: string[] } = {
 };
 
 const DOWNLINK_BY_KIND: { [kind: string]: string[] } = {
-  button: [DOWNLINK.feedback],
-  pager: [DOWNLINK.alert, DOWNLINK.cancel],
+  button: [DOWNLINK.feedback, DOWNLINK.time],
+  pager: [DOWNLINK.alert, DOWNLINK.cancel, DOWNLINK.time],
 };
 
 export function deviceTopic(site: string, device: string, channel: string): string {

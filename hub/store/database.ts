@@ -69,6 +69,8 @@ const MIGRATIONS: string[] = [
     firmware     TEXT
   );
   `,
+  // Presses a button dropped because its outbox was full (reported in its heartbeat).
+  `ALTER TABLE device_state ADD COLUMN dropped_presses INTEGER;`,
 ];
 
 export function openDatabase(dataDir: string): Db {

@@ -30,6 +30,7 @@ export interface DeviceStateRow {
   freeMemory: number | null;
   outboxDepth: number | null;
   firmware: string | null;
+  droppedPresses: number | null;
 }
 
 interface IncidentRow {
@@ -108,7 +109,7 @@ export class LogStore {
       setOnShift: db.prepare('UPDATE device_state SET on_shift = ? WHERE device_id = ?'),
       setHeartbeat: db.prepare(
         `UPDATE device_state SET last_seen_at = @at, battery_mv = @batteryMv, rssi = @rssi, free_memory = @freeMemory,
-           outbox_depth = @outboxDepth, firmware = @firmware WHERE device_id = @deviceId`,
+           outbox_depth = @outboxDepth, firmware = @firmware, dropped_presses = @dropped WHERE device_id = @deviceId`,
       ),
       allDeviceStates: db.prepare('SELECT * FROM device_state ORDER BY device_id'),
       resetOnline: db.prepare('UPDATE device_state SET online = 0'),
@@ -179,7 +180,7 @@ export class LogStore {
 
   setHeartbeat(deviceId: string, heartbeat: Heartbeat, now: number): void {
     this.statements.ensureDeviceState.run(deviceId);
-    this.statements.setHeartbeat.run({ deviceId, at: now, ...heartbeat });
+    this.statements.setHeartbeat.run({ deviceId, at: now, dropped: null, ...heartbeat });
   }
 
   /** At start-up nobody is connected yet, whatever the last run recorded. */
@@ -198,6 +199,7 @@ export class LogStore {
       freeMemory: row.free_memory as number | null,
       outboxDepth: row.outbox_depth as number | null,
       firmware: row.firmware as string | null,
+      droppedPresses: row.dropped_presses as number | null,
     }));
   }
 }

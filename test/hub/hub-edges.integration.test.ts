@@ -99,3 +99,15 @@ describe('hub edges', () => {
     }
   });
 });
+
+describe('time sync', () => {
+  it('sends the hub’s clock to a device when it subscribes to its time topic', async () => {
+    const shop = await TestShop.open();
+    try {
+      const button = await shop.connect('btn-1');
+      expect(await button.next('time')).toEqual({ t: shop.clock.now() });
+    } finally {
+      await shop.close();
+    }
+  });
+});

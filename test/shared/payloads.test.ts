@@ -18,6 +18,8 @@ import {
   encodePress,
   encodeShift,
   encodeStatus,
+  encodeTime,
+  decodeTime,
   type Alert,
 } from '../../shared/payloads.js';
 
@@ -38,6 +40,8 @@ describe('payload codecs', () => {
     expect(decodeStatus(encodeStatus({ online: true }))).toEqual({ ok: true, value: { online: true } });
     const hb = { batteryMv: 3900, rssi: -61, freeMemory: 8123, outboxDepth: 2, firmware: '0.1.0' };
     expect(decodeHeartbeat(encodeHeartbeat(hb))).toEqual({ ok: true, value: hb });
+    expect(decodeHeartbeat(encodeHeartbeat({ ...hb, dropped: 3 }))).toEqual({ ok: true, value: { ...hb, dropped: 3 } });
+    expect(decodeTime(encodeTime({ time: 1795348800000 }))).toEqual({ ok: true, value: { time: 1795348800000 } });
   });
 
   it('ignores unknown keys so a newer device can add fields', () => {

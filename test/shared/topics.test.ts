@@ -18,7 +18,7 @@ describe('topics', () => {
   it('gives buttons and pagers their own channels', () => {
     expect(uplinkChannels('button')).toEqual(['press', 'hb', 'status']);
     expect(uplinkChannels('pager')).toEqual(['ack', 'outcome', 'shift', 'hb', 'status']);
-    expect(downlinkChannels('button')).toEqual(['fb']);
-    expect(downlinkChannels('pager')).toEqual(['alert', 'cancel']);
+    expect(downlinkChannels('button')).toEqual(['fb', 'time']);
+    expect(downlinkChannels('pager')).toEqual(['alert', 'cancel', 'time']);
   });
 });
