@@ -1,0 +1,106 @@
+// The loyalty button: RED and GREEN inputs, an LED, a flash outbox.
+// A press is numbered, written to flash, then sent; it leaves flash only when
+// the hub's PUBACK says it is stored.
+
+import { OUTBOX_CAPACITY } from '../shared/limits.js';
+import { decodeFeedback, encodePress } from '../shared/payloads.js';
+import { DOWNLINK, UPLINK } from '../shared/topics.js';
+import { LED_UNREACHABLE, runDevice, type DeviceContext } from './device.js';
+import { Outbox, type OutboxEntry } from './lib/outbox.js';
+import { SequenceCounter } from './lib/sequence.js';
+
+const LED_PRESSED = [80];
+const LED_RECEIVED = [1500];
+const LED_HELP_COMING = [400, 200, 400, 200, 400, 200, 1200];
+const DEBOUNCE_MS = 30;
+
+function startButton(ctx: DeviceContext) {
+  const outbox = new Outbox(ctx.storage, 'lb.outbox', OUTBOX_CAPACITY);
+  outbox.load();
+  const sequence = new SequenceCounter(ctx.storage, 'lb.seq', Math.max(outbox.highestSeq(), ctx.config.seqFloor));
+  const pressTopic = ctx.topic(UPLINK.press);
+  /** Packet ids of presses handed to the client, by sequence number, so a dropped press can be withdrawn. */
+  const submitted: { [seq: string]: number } = {};
+  let dropped = 0;
+  let connected = false;
+
+  const idle = function () {
+    if (connected) ctx.led.stop();
+    else ctx.led.play(LED_UNREACHABLE, true);
+  };
+
+  const submit = function (entry: OutboxEntry) {
+    submitted[String(entry.seq)] = ctx.client.publish(
+      pressTopic,
+      function () {
+        // Recomputed at every transmission, so a late retransmission still carries the true age.
+        return encodePress({ kind: entry.kind, seq: entry.seq, ageMs: ctx.clock.ageOf(entry.boot, entry.at) });
+      },
+      false,
+      function () {
+        delete submitted[String(entry.seq)];
+        outbox.remove(entry.seq);
+      },
+    );
+  };
+
+  const press = function (kind: 'red' | 'green') {
+    ctx.led.play(LED_PRESSED, false, idle);
+    const entry: OutboxEntry = { seq: sequence.next(), kind: kind, boot: ctx.clock.boot, at: ctx.deviceNow() };
+    const result = outbox.add(entry);
+    if (result.dropped) {
+      dropped++;
+      ctx.log('outbox full: dropped ' + result.dropped.kind + ' press ' + result.dropped.seq);
+      const packetId = submitted[String(result.dropped.seq)];
+      if (packetId !== undefined) {
+        ctx.client.withdraw(packetId);
+        delete submitted[String(result.dropped.seq)];
+      }
+    }
+    if (result.accepted) submit(entry);
+  };
+
+  const watchInput = function (role: string, kind: 'red' | 'green') {
+    const pin = ctx.pin(role);
+    pinMode(pin, 'input_pullup');
+    // Pressed pulls the input low.
+    setWatch(
+      function () {
+        press(kind);
+      },
+      pin,
+      { repeat: true, edge: 'falling', debounce: DEBOUNCE_MS },
+    );
+  };
+  watchInput('red', 'red');
+  watchInput('green', 'green');
+
+  // What the last run could not deliver goes first, in order.
+  const waiting = outbox.entries();
+  const boots: number[] = [];
+  for (let i = 0; i < waiting.length; i++) {
+    boots.push(waiting[i].boot);
+    submit(waiting[i]);
+  }
+  ctx.clock.keepOnly(boots);
+  if (waiting.length > 0) ctx.log(waiting.length + ' presses from the outbox to deliver');
+
+  return {
+    onMessage: function (channel: string, payload: string) {
+      if (channel !== DOWNLINK.feedback) return;
+      const feedback = decodeFeedback(payload);
+      if (!feedback.ok) return;
+      if (feedback.value.state === 'received') ctx.led.play(LED_RECEIVED, false, idle);
+      else ctx.led.play(LED_HELP_COMING, false, idle);
+    },
+    onConnection: function (isConnected: boolean) {
+      connected = isConnected;
+      idle();
+    },
+    heartbeatExtras: function () {
+      return { outboxDepth: outbox.depth(), dropped: dropped };
+    },
+  };
+}
+
+runDevice('button', startButton);

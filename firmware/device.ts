@@ -1,0 +1,220 @@
+// What a button and a pager share: configuration from Storage, the watchdog,
+// Wi-Fi with reconnection, the MQTT connection, the hub's clock, heartbeats.
+// Besides the two entry points, this is the only file that touches Espruino's
+// globals (declared in hal/espruino-api.ts).
+
+import { HEARTBEAT_PERIOD_S, MAX_PACKET_BYTES } from '../shared/limits.js';
+import { decodeTime, encodeHeartbeat, encodeStatus } from '../shared/payloads.js';
+import { DOWNLINK, UPLINK, deviceTopic, downlinkChannels, parseDeviceTopic } from '../shared/topics.js';
+import type { PinRef, StorageApi } from './hal/espruino-api.js';
+import { backoffDelay } from './lib/backoff.js';
+import { parseDeviceConfig, type DeviceConfig } from './lib/device-config.js';
+import { MqttClient } from './lib/mqtt-client.js';
+import { PatternPlayer } from './lib/pattern.js';
+import { PressClock } from './lib/press-clock.js';
+
+export const FIRMWARE_VERSION = '0.1.0';
+
+/** LED patterns every device shows: [on, off, on, …] ms. */
+export const LED_UNREACHABLE = [80, 120, 80, 1700];
+const LED_BAD_CONFIG = [100, 100, 100, 100, 100, 900];
+const DEFAULT_LED_PIN = 'D2'; // the on-board LED of most ESP32 boards, for "no usable config"
+const WATCHDOG_S = 10;
+const CONNECT_TIMEOUT_MS = 8000;
+const KEEPALIVE_S = 30;
+
+export interface DeviceContext {
+  config: DeviceConfig;
+  storage: StorageApi;
+  client: MqttClient;
+  clock: PressClock;
+  led: PatternPlayer;
+  pin(role: string): PinRef;
+  /** Device clock in ms (restarts at boot). */
+  deviceNow(): number;
+  topic(channel: string): string;
+  log(message: string): void;
+}
+
+export interface DeviceApp {
+  onMessage(channel: string, payload: string): void;
+  onConnection(connected: boolean): void;
+  heartbeatExtras(): { outboxDepth: number; dropped?: number };
+}
+
+function log(message: string): void {
+  print('[lb] ' + message);
+}
+
+function timers() {
+  return { setTimeout: setTimeout, clearTimeout: clearTimeout };
+}
+
+function deviceNow(): number {
+  return getTime() * 1000;
+}
+
+/** Shows "no usable configuration" forever, without crashing or rebooting. */
+function refuseToStart(reason: string): void {
+  log('cannot start: ' + reason);
+  const led = Pin(DEFAULT_LED_PIN);
+  new PatternPlayer(function (on: boolean) {
+    digitalWrite(led, on);
+  }, timers()).play(LED_BAD_CONFIG, true);
+}
+
+export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContext) => DeviceApp): void {
+  const storage = espruinoModule('Storage');
+  const parsed = parseDeviceConfig(storage.readJSON('lb.config', true), kind);
+  if (typeof parsed === 'string') {
+    refuseToStart(parsed);
+    return;
+  }
+  const config = parsed;
+
+  // Reset if the main loop stops running for WATCHDOG_S: kicked from a timer, which only fires while the loop is alive.
+  E.enableWatchdog(WATCHDOG_S, false);
+  setInterval(function () {
+    E.kickWatchdog();
+  }, 2000);
+
+  const ledPin = Pin(config.pins.led);
+  const led = new PatternPlayer(function (on: boolean) {
+    digitalWrite(ledPin, on);
+  }, timers());
+  const clock = new PressClock(storage, 'lb.clock', deviceNow);
+  const topic = function (channel: string): string {
+    return deviceTopic(config.site, config.id, channel);
+  };
+
+  let app: DeviceApp | null = null;
+  const wifi = espruinoModule('Wifi');
+  // Filled in once the client exists: its handlers need it, and nothing may be used before it is defined.
+  let sendHeartbeat: () => void = function () {};
+
+  const client = new MqttClient(
+    {
+      net: espruinoModule('net'),
+      now: deviceNow,
+      setTimeout: setTimeout,
+      clearTimeout: clearTimeout,
+      random: Math.random,
+      log: log,
+    },
+    {
+      host: config.hub.host,
+      port: config.hub.port,
+      clientId: config.id,
+      username: config.id,
+      password: config.secret,
+      keepaliveSeconds: KEEPALIVE_S,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      will: { topic: topic(UPLINK.status), payload: encodeStatus({ online: false }), retain: true, qos: 1 },
+      subscriptions: downlinkChannels(kind).map(topic),
+      maxPacketBytes: MAX_PACKET_BYTES,
+    },
+    {
+      onConnect: function () {
+        log('connected to the hub');
+        client.publish(
+          topic(UPLINK.status),
+          function () {
+            return encodeStatus({ online: true });
+          },
+          true,
+          function () {},
+        );
+        if (app) app.onConnection(true);
+        sendHeartbeat();
+      },
+      onClose: function () {
+        if (app) app.onConnection(false);
+      },
+      onMessage: function (fullTopic: string, payload: string) {
+        const parsedTopic = parseDeviceTopic(fullTopic);
+        if (!parsedTopic || parsedTopic.device !== config.id) return;
+        if (parsedTopic.channel === DOWNLINK.time) {
+          const sync = decodeTime(payload);
+          if (sync.ok) clock.sync(sync.value.time);
+          return;
+        }
+        if (app) app.onMessage(parsedTopic.channel, payload);
+      },
+    },
+  );
+
+  sendHeartbeat = function () {
+    if (!client.connected || !app) return;
+    const extras = app.heartbeatExtras();
+    let batteryMv = 0;
+    if (config.battery) batteryMv = Math.round(analogRead(Pin(config.battery.pin)) * 3300 * config.battery.divider);
+    const rssi = wifi.getDetails().rssi;
+    const payload = encodeHeartbeat({
+      batteryMv: batteryMv,
+      rssi: typeof rssi === 'number' && rssi < 0 && rssi >= -127 ? Math.round(rssi) : -127,
+      freeMemory: process.memory().free,
+      outboxDepth: extras.outboxDepth,
+      firmware: FIRMWARE_VERSION,
+      dropped: extras.dropped,
+    });
+    client.publish(
+      topic(UPLINK.heartbeat),
+      function () {
+        return payload;
+      },
+      false,
+      function () {},
+    );
+  };
+
+  // Wi-Fi: 2v29 does not reconnect by itself.
+  let wifiAttempt = 0;
+  let wifiTimer: unknown = null;
+  // Named so that it can schedule itself: nothing may be called before it is defined.
+  const connectWifi = function attempt(): void {
+    wifiTimer = null;
+    wifi.connect(config.wifi.ssid, { password: config.wifi.password }, function (error: string | null) {
+      if (error) {
+        log('wifi: ' + error);
+        wifiTimer = setTimeout(attempt, backoffDelay(wifiAttempt++, 1000, 30000, Math.random()));
+        return;
+      }
+      wifiAttempt = 0;
+      log('wifi up');
+      client.setNetwork(true);
+    });
+  };
+  const scheduleWifi = function () {
+    if (wifiTimer !== null) return;
+    wifiTimer = setTimeout(connectWifi, backoffDelay(wifiAttempt++, 1000, 30000, Math.random()));
+  };
+  wifi.on('disconnected', function () {
+    log('wifi down');
+    client.setNetwork(false);
+    scheduleWifi();
+  });
+
+  app = startApp({
+    config: config,
+    storage: storage,
+    client: client,
+    clock: clock,
+    led: led,
+    pin: function (role: string) {
+      return Pin(config.pins[role]);
+    },
+    deviceNow: deviceNow,
+    topic: topic,
+    log: log,
+  });
+  app.onConnection(false);
+
+  setInterval(sendHeartbeat, HEARTBEAT_PERIOD_S * 1000);
+  try {
+    wifi.setConfig({ powersave: 'none' }); // modem sleep adds latency to every message
+  } catch (e) {
+    log('wifi: powersave not set: ' + String(e));
+  }
+  client.start();
+  connectWifi();
+}

@@ -1,0 +1,116 @@
+// The hardware boundary: the part of Espruino 2v29's API (ESP32 build) this
+// firmware uses, declared once. On the device Espruino provides it; in Node
+// the shim (firmware/shim/) implements the same interface, so the very same
+// built bundle runs in tests and in the simulated shop.
+//
+// Types only: nothing here emits code.
+
+/** A GPIO pin: on the device a Pin object, in the shim its name. */
+export type PinRef = unknown;
+
+export interface WatchEvent {
+  state: boolean;
+  /** Seconds (getTime()) of this edge and of the previous one. */
+  time: number;
+  lastTime: number;
+}
+
+export interface WatchOptions {
+  repeat: boolean;
+  edge: 'rising' | 'falling' | 'both';
+  debounce: number;
+}
+
+export interface StorageFile {
+  write(data: string): void;
+  /** The next line including its "\n", or undefined at the end. */
+  readLine(): string | undefined;
+  erase(): void;
+}
+
+export interface StorageApi {
+  read(name: string): string | undefined;
+  write(name: string, data: string): boolean;
+  readJSON(name: string, noExceptions: boolean): unknown;
+  writeJSON(name: string, data: unknown): boolean;
+  erase(name: string): void;
+  list(): string[];
+  getFree(): number;
+  open(name: string, mode: 'r' | 'w' | 'a'): StorageFile;
+}
+
+export interface WifiApi {
+  connect(ssid: string, options: { password: string }, callback: (error: string | null) => void): void;
+  disconnect(callback?: () => void): void;
+  on(event: 'connected' | 'disconnected', listener: (details: unknown) => void): void;
+  getDetails(): { rssi?: number; status?: string };
+  getIP(): { ip: string };
+  setHostname(name: string): void;
+  setConfig(config: { powersave: 'none' | 'ps-poll' }): void;
+}
+
+export interface Socket {
+  write(data: string): void;
+  end(): void;
+  on(event: 'data', listener: (data: string) => void): void;
+  on(event: 'close' | 'end' | 'drain', listener: () => void): void;
+  on(event: 'error', listener: (error: unknown) => void): void;
+}
+
+export interface NetApi {
+  connect(options: { host: string; port: number }, onConnect: () => void): Socket;
+}
+
+export interface I2CApi {
+  setup(options: { scl: PinRef; sda: PinRef; bitrate: number }): void;
+  writeTo(address: number, data: number[] | Uint8Array): void;
+}
+
+export interface GraphicsApi {
+  buffer: ArrayBuffer;
+  clear(): GraphicsApi;
+  setFont(name: string, scale: number): GraphicsApi;
+  drawString(text: string, x: number, y: number): GraphicsApi;
+  getWidth(): number;
+}
+
+export interface GraphicsConstructor {
+  createArrayBuffer(width: number, height: number, bpp: number, options: { vertical_byte: boolean }): GraphicsApi;
+}
+
+export interface EspruinoE {
+  enableWatchdog(timeoutSeconds: number, autoKick: boolean): void;
+  kickWatchdog(): void;
+  on(event: 'init', listener: () => void): void;
+  getErrorFlags(): string[];
+}
+
+/** The built-in modules reached with require(). */
+export interface EspruinoModules {
+  Storage: StorageApi;
+  Wifi: WifiApi;
+  net: NetApi;
+}
+
+/** Everything the firmware takes from the global scope. */
+export interface EspruinoGlobals {
+  getTime(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(id: unknown): void;
+  setWatch(callback: (event: WatchEvent) => void, pin: PinRef, options: WatchOptions): unknown;
+  clearWatch(id: unknown): void;
+  digitalWrite(pin: PinRef, value: boolean | number): void;
+  digitalRead(pin: PinRef): number;
+  analogRead(pin: PinRef): number;
+  pinMode(pin: PinRef, mode: 'input' | 'input_pullup' | 'output'): void;
+  Pin(name: string): PinRef;
+  E: EspruinoE;
+  process: { memory(): { free: number; usage: number; total: number } };
+  I2C1: I2CApi;
+  Graphics: GraphicsConstructor;
+  print(text: string): void;
+  /** The banner's alias for require(): built-in modules only (see scripts/build-firmware.ts). */
+  espruinoModule<K extends keyof EspruinoModules>(name: K): EspruinoModules[K];
+}

@@ -1,0 +1,76 @@
+// The device's configuration, read from Storage at boot (written by the
+// flasher). Validated here so a broken file gives one clear reason instead of
+// a crash loop.
+
+import { isValidId } from '../../shared/limits.js';
+
+export interface DeviceConfig {
+  kind: 'button' | 'pager';
+  id: string;
+  secret: string;
+  site: string;
+  wifi: { ssid: string; password: string };
+  hub: { host: string; port: number };
+  /** Pin names, e.g. "D4". Button: red, green, led. Pager: button, motor, led, and sda/scl with a display. */
+  pins: { [role: string]: string };
+  display: boolean;
+  /** ADC pin and divider ratio for the battery voltage; absent on mains power. */
+  battery: { pin: string; divider: number } | null;
+  /** The first sequence number must be above this (set by the flasher when re-flashing a known device). */
+  seqFloor: number;
+}
+
+const PIN_ROLES: { [kind: string]: string[] } = {
+  button: ['red', 'green', 'led'],
+  pager: ['button', 'motor', 'led'],
+};
+
+function isText(value: unknown, max: number): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= max;
+}
+
+function isPinName(value: unknown): boolean {
+  return typeof value === 'string' && /^D[0-9]+$/.test(value);
+}
+
+/** The config, or the reason it is unusable. */
+export function parseDeviceConfig(raw: unknown, kind: 'button' | 'pager'): DeviceConfig | string {
+  if (raw === undefined || raw === null) return 'no configuration in Storage (flash the device with npm run flash)';
+  if (typeof raw !== 'object') return 'the configuration is not a JSON object';
+  const c = raw as { [key: string]: unknown };
+  if (c.kind !== kind) return 'configuration is for a ' + c.kind + ', this firmware is the ' + kind;
+  if (typeof c.id !== 'string' || !isValidId(c.id)) return 'id is missing or invalid';
+  if (typeof c.site !== 'string' || !isValidId(c.site)) return 'site is missing or invalid';
+  if (!isText(c.secret, 64)) return 'secret is missing';
+  const wifi = c.wifi as { [key: string]: unknown } | undefined;
+  if (!wifi || !isText(wifi.ssid, 32) || typeof wifi.password !== 'string') return 'wifi.ssid / wifi.password missing';
+  const hub = c.hub as { [key: string]: unknown } | undefined;
+  if (!hub || !isText(hub.host, 64)) return 'hub.host missing (use the hub IP address: DNS blocks the interpreter)';
+  if (typeof hub.port !== 'number' || hub.port < 1 || hub.port > 65535 || Math.floor(hub.port) !== hub.port) return 'hub.port invalid';
+  const pins = c.pins as { [role: string]: unknown } | undefined;
+  if (!pins) return 'pins missing';
+  const roles = PIN_ROLES[kind].slice();
+  if (c.display === true) roles.push('sda', 'scl');
+  for (let i = 0; i < roles.length; i++) {
+    if (!isPinName(pins[roles[i]])) return 'pins.' + roles[i] + ' must be a pin name like "D4"';
+  }
+  let battery: DeviceConfig['battery'] = null;
+  const b = c.battery as { [key: string]: unknown } | undefined;
+  if (b) {
+    if (!isPinName(b.pin) || typeof b.divider !== 'number' || !(b.divider > 0)) return 'battery needs a pin and a divider ratio';
+    battery = { pin: b.pin as string, divider: b.divider as number };
+  }
+  const seqFloor = typeof c.seqFloor === 'number' && c.seqFloor >= 0 ? Math.floor(c.seqFloor) : 0;
+  return {
+    kind: kind,
+    id: c.id,
+    secret: c.secret as string,
+    site: c.site,
+    wifi: { ssid: wifi.ssid as string, password: wifi.password as string },
+    hub: { host: hub.host as string, port: hub.port },
+    pins: pins as { [role: string]: string },
+    display: c.display === true,
+    battery: battery,
+    seqFloor: seqFloor,
+  };
+}

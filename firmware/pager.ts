@@ -1,0 +1,205 @@
+// The staff wrist pager: vibration motor, one button, an LED, and a small
+// SSD1306 display when one is fitted. It keeps the open alerts, vibrates a
+// pattern per kind of alert, and lets staff acknowledge (short press), record
+// an outcome (long presses walk the choices, a short press sends) and go on
+// or off shift (very long press).
+
+import { OUTCOMES, decodeAlert, decodeCancel, encodeAck, encodeOutcome, encodeShift, type Alert } from '../shared/payloads.js';
+import { DOWNLINK, UPLINK } from '../shared/topics.js';
+import { LED_UNREACHABLE, runDevice, type DeviceContext } from './device.js';
+import { PatternPlayer } from './lib/pattern.js';
+import { Ssd1306 } from './lib/ssd1306.js';
+
+/** Vibration per reason: [on, off, on, …] ms. */
+const BUZZ: { [reason: string]: number[] } = {
+  new: [600, 200, 600, 200, 600],
+  update: [200],
+  rebuzz: [400, 200, 400],
+  escalated: [150, 100, 150, 100, 150, 100, 600],
+  retrigger: [600, 200, 600, 200, 600],
+  resend: [200, 200, 200],
+};
+const BUZZ_TICK = [60];
+const SHORT_PRESS_S = 0.6;
+const VERY_LONG_PRESS_S = 3;
+const CHOOSER_TIMEOUT_MS = 10000;
+const DEBOUNCE_MS = 30;
+
+interface HeldAlert {
+  alert: Alert;
+  acknowledged: boolean;
+}
+
+const KIND_TEXT: { [kind: string]: string } = { red: 'UNHAPPY', green: 'happy', missing: 'DEVICE MISSING', battery: 'BATTERY LOW' };
+
+function startPager(ctx: DeviceContext) {
+  const motorPin = ctx.pin('motor');
+  const motor = new PatternPlayer(function (on: boolean) {
+    digitalWrite(motorPin, on);
+  }, { setTimeout: setTimeout, clearTimeout: clearTimeout });
+  let alerts: HeldAlert[] = [];
+  let onShift = ctx.storage.read('lb.shift') !== '0';
+  let chooser = -1;
+  let chooserTimer: unknown = null;
+  let connected = false;
+
+  let screen: { g: ReturnType<typeof Graphics.createArrayBuffer>; oled: Ssd1306 } | null = null;
+  if (ctx.config.display) {
+    I2C1.setup({ scl: ctx.pin('scl'), sda: ctx.pin('sda'), bitrate: 400000 });
+    const oled = new Ssd1306(I2C1, 0x3c);
+    oled.init();
+    screen = { g: Graphics.createArrayBuffer(128, 64, 1, { vertical_byte: true }), oled: oled };
+  }
+
+  /** The alert a short press acts on: the oldest one this pager has not acknowledged, else the oldest. */
+  const top = function (): HeldAlert | null {
+    for (let i = 0; i < alerts.length; i++) if (!alerts[i].acknowledged) return alerts[i];
+    return alerts.length > 0 ? alerts[0] : null;
+  };
+
+  const ageText = function (time: number): string {
+    const now = ctx.clock.hubNow();
+    if (now === null) return '';
+    const s = Math.max(0, Math.round((now - time) / 1000));
+    return s < 60 ? s + 's' : Math.floor(s / 60) + 'm' + (s % 60) + 's';
+  };
+
+  const render = function () {
+    const waiting = alerts.some(function (held) {
+      return !held.acknowledged;
+    });
+    if (!connected) ctx.led.play(LED_UNREACHABLE, true);
+    else ctx.led.hold(waiting);
+    if (!screen) return;
+    const g = screen.g;
+    g.clear();
+    g.setFont('6x8', 1);
+    const current = top();
+    if (chooser >= 0) {
+      g.drawString('Outcome? (short=send)', 0, 0);
+      g.setFont('6x8', 2).drawString(OUTCOMES[chooser], 0, 20);
+    } else if (current) {
+      const a = current.alert;
+      g.drawString(KIND_TEXT[a.kind] + (a.count > 1 ? ' x' + a.count : '') + (a.level > 1 ? ' L' + a.level : ''), 0, 0);
+      g.setFont('6x8', 2).drawString(a.location, 0, 14);
+      g.setFont('6x8', 1).drawString(ageText(a.time) + (current.acknowledged ? ' - yours' : ''), 0, 36);
+      if (alerts.length > 1) g.drawString('+' + (alerts.length - 1) + ' more', 0, 46);
+    } else {
+      g.drawString(onShift ? 'On shift' : 'OFF SHIFT', 0, 0);
+      g.drawString('No alerts', 0, 20);
+    }
+    g.drawString(connected ? 'hub ok' : 'NO HUB', 0, 56);
+    screen.oled.flip(g.buffer);
+  };
+
+  const send = function (channel: string, payload: string, onAck: () => void) {
+    ctx.client.publish(
+      ctx.topic(channel),
+      function () {
+        return payload;
+      },
+      false,
+      onAck,
+    );
+  };
+
+  const forget = function (incident: number) {
+    alerts = alerts.filter(function (held) {
+      return held.alert.incident !== incident;
+    });
+  };
+
+  const closeChooser = function () {
+    chooser = -1;
+    if (chooserTimer !== null) clearTimeout(chooserTimer);
+    chooserTimer = null;
+  };
+
+  const shortPress = function () {
+    const current = top();
+    if (!current) return;
+    const incident = current.alert.incident;
+    if (chooser >= 0) {
+      const outcome = OUTCOMES[chooser];
+      closeChooser();
+      send(UPLINK.outcome, encodeOutcome({ incident: incident, outcome: outcome }), function () {});
+      forget(incident);
+    } else if (!current.acknowledged) {
+      current.acknowledged = true;
+      send(UPLINK.ack, encodeAck({ incident: incident }), function () {});
+    }
+    motor.play(BUZZ_TICK, false);
+  };
+
+  const longPress = function () {
+    if (!top()) return;
+    chooser = (chooser + 1) % OUTCOMES.length;
+    if (chooserTimer !== null) clearTimeout(chooserTimer);
+    chooserTimer = setTimeout(function () {
+      chooserTimer = null;
+      chooser = -1;
+      render();
+    }, CHOOSER_TIMEOUT_MS);
+    motor.play(BUZZ_TICK, false);
+  };
+
+  const veryLongPress = function () {
+    onShift = !onShift;
+    ctx.storage.write('lb.shift', onShift ? '1' : '0');
+    send(UPLINK.shift, encodeShift({ onShift: onShift }), function () {});
+    motor.play(onShift ? [100, 100, 100] : [500], false);
+  };
+
+  const buttonPin = ctx.pin('button');
+  pinMode(buttonPin, 'input_pullup');
+  pinMode(motorPin, 'output');
+  setWatch(
+    function (e) {
+      // Pressed pulls the input low; on release, the edge's lastTime is when it went down.
+      if (!e.state) return;
+      const held = e.time - e.lastTime;
+      if (held < SHORT_PRESS_S) shortPress();
+      else if (held < VERY_LONG_PRESS_S) longPress();
+      else veryLongPress();
+      render();
+    },
+    buttonPin,
+    { repeat: true, edge: 'both', debounce: DEBOUNCE_MS },
+  );
+  setInterval(render, 5000);
+
+  return {
+    onMessage: function (channel: string, payload: string) {
+      if (channel === DOWNLINK.alert) {
+        const decoded = decodeAlert(payload);
+        if (!decoded.ok) return;
+        const alert = decoded.value;
+        let held: HeldAlert | null = null;
+        for (let i = 0; i < alerts.length; i++) if (alerts[i].alert.incident === alert.incident) held = alerts[i];
+        if (held) {
+          held.alert = alert;
+          // A re-trigger means the hub wants it acknowledged again.
+          if (alert.reason === 'retrigger') held.acknowledged = false;
+        } else {
+          alerts.push({ alert: alert, acknowledged: false });
+        }
+        motor.play(BUZZ[alert.reason] || BUZZ.new, false);
+      } else if (channel === DOWNLINK.cancel) {
+        const decoded = decodeCancel(payload);
+        if (!decoded.ok) return;
+        forget(decoded.value.incident);
+        if (alerts.length === 0) closeChooser();
+      }
+      render();
+    },
+    onConnection: function (isConnected: boolean) {
+      connected = isConnected;
+      render();
+    },
+    heartbeatExtras: function () {
+      return { outboxDepth: ctx.client.pending() };
+    },
+  };
+}
+
+runDevice('pager', startPager);

@@ -1,0 +1,70 @@
+// Builds firmware/dist/button.js and firmware/dist/pager.js: TypeScript to
+// ES5 (tsc with tsconfig.espruino.json), one self-contained minified file per
+// device (esbuild), then the Espruino gate. Exits non-zero when a bundle fails
+// the gate or grows past the size limit.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { checkBundle } from './espruino-gate.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const FIRMWARE_DIST = join(ROOT, 'firmware', 'dist');
+export const DEVICES = ['button', 'pager'] as const;
+const SIZE_LIMIT_BYTES = 20 * 1024;
+
+/**
+ * esbuild would wrap require() in a helper that uses Proxy; the firmware calls
+ * espruinoModule() instead, defined here in plain ES5 ahead of the bundle.
+ */
+const BANNER = 'function espruinoModule(name){return require(name)}';
+
+export async function buildFirmware(log: (line: string) => void = console.log): Promise<Record<string, number>> {
+  const staging = mkdtempSync(join(tmpdir(), 'loyalty-firmware-'));
+  try {
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.espruino.json'), '--noEmit', 'false', '--outDir', staging], { stdio: 'inherit' });
+    mkdirSync(FIRMWARE_DIST, { recursive: true });
+    const sizes: Record<string, number> = {};
+    const failures: string[] = [];
+    for (const device of DEVICES) {
+      const result = await build({
+        entryPoints: [join(staging, 'firmware', `${device}.js`)],
+        bundle: true,
+        format: 'iife',
+        target: 'es5',
+        platform: 'neutral',
+        minify: true,
+        legalComments: 'none',
+        banner: { js: BANNER },
+        write: false,
+      });
+      const code = result.outputFiles[0].text;
+      const out = join(FIRMWARE_DIST, `${device}.js`);
+      writeFileSync(out, code);
+      sizes[device] = Buffer.byteLength(code);
+      const problems = checkBundle(code);
+      if (sizes[device] > SIZE_LIMIT_BYTES) problems.push(`${sizes[device]} bytes, limit ${SIZE_LIMIT_BYTES}`);
+      log(`firmware/dist/${device}.js  ${(sizes[device] / 1024).toFixed(1)} KB  ${problems.length === 0 ? 'passes the Espruino gate' : 'FAILS the Espruino gate'}`);
+      for (const problem of problems) failures.push(`${device}.js: ${problem}`);
+    }
+    if (failures.length > 0) throw new Error(`Espruino gate:\n  ${failures.join('\n  ')}`);
+    return sizes;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+export function readBundle(device: (typeof DEVICES)[number]): string {
+  return readFileSync(join(FIRMWARE_DIST, `${device}.js`), 'utf8');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildFirmware().catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
