@@ -1,0 +1,325 @@
+// A simulated ESP32 running Espruino, for tests and the simulated shop. It
+// runs the BUILT bundle (firmware/dist/*.js) in a vm context that offers the
+// Espruino API of hal/espruino-api.ts and lacks what Espruino lacks. Pins are
+// observable, Storage lives in a directory, the Wi-Fi radio can be dropped
+// and restored, and net uses real Node sockets.
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import type { Socket as NodeSocket } from 'node:net';
+import vm from 'node:vm';
+import type {
+  EspruinoGlobals,
+  GraphicsApi,
+  WatchEvent,
+  WatchOptions,
+  WifiApi,
+} from '../hal/espruino-api.js';
+import { DirectoryStorage } from './directory-storage.js';
+import { createNodeNet, type Link } from './node-net.js';
+
+/** Globals Espruino 2v29 does not have; deleted from the context before the bundle runs. */
+const MISSING = [
+  'Map',
+  'Set',
+  'WeakMap',
+  'WeakSet',
+  'WeakRef',
+  'Symbol',
+  'Reflect',
+  'Proxy',
+  'globalThis',
+  'queueMicrotask',
+  'structuredClone',
+];
+const MISSING_STATICS = ['Array.from', 'Array.of', 'Number.isFinite', 'Number.isInteger', 'Math.trunc', 'Object.freeze', 'Object.fromEntries', 'Promise.race', 'Promise.allSettled', 'Promise.any'];
+
+export interface PinChange {
+  pin: string;
+  value: number;
+  /** ms since the device booted. */
+  at: number;
+}
+
+export interface SimulatedDeviceOptions {
+  /** Shown in logs. */
+  name: string;
+  /** The bundle's source text. */
+  bundle: string;
+  /** Folder holding this device's Storage (its flash). */
+  storageDir: string;
+  /** Where device lines go (print, console.log); default: kept in `logs` only. */
+  log?: (line: string) => void;
+}
+
+interface Watch {
+  pin: string;
+  callback: (event: WatchEvent) => void;
+  options: WatchOptions;
+}
+
+/** The radio: tests drop it (the firmware sees "disconnected") or black-hole it (nobody notices). */
+export class SimulatedRadio extends EventEmitter implements Link {
+  up = true;
+  /** Bytes vanish both ways while sockets stay open: a half-open link. */
+  blackhole = false;
+}
+
+export class SimulatedDevice {
+  readonly pins = new Map<string, number>();
+  readonly pinHistory: PinChange[] = [];
+  readonly pinEvents = new EventEmitter();
+  readonly logs: string[] = [];
+  /** Exceptions the firmware did not catch (Espruino prints them and carries on). */
+  readonly errors: Error[] = [];
+  readonly radio = new SimulatedRadio();
+  readonly storage: DirectoryStorage;
+  watchdog = { timeoutS: 0, lastKick: 0 };
+  /** Text on the display, as drawn since the last clear. */
+  screen: string[] = [];
+  analogValues = new Map<string, number>();
+
+  private context: vm.Context | null = null;
+  private bootedAt = 0;
+  private timers = new Set<NodeJS.Timeout>();
+  private sockets = new Set<NodeSocket>();
+  private watches: Watch[] = [];
+  private wifiListeners: { event: string; listener: (details: unknown) => void }[] = [];
+  private wifiConnected = false;
+  private powered = false;
+
+  constructor(readonly options: SimulatedDeviceOptions) {
+    mkdirSync(options.storageDir, { recursive: true });
+    this.storage = new DirectoryStorage(options.storageDir);
+  }
+
+  get running(): boolean {
+    return this.powered;
+  }
+
+  /** Powers on: a fresh interpreter runs the bundle; Storage is what it was. */
+  boot(): void {
+    if (this.powered) throw new Error(`${this.options.name} is already running`);
+    this.powered = true;
+    this.bootedAt = performance.now();
+    this.context = vm.createContext(this.globals());
+    vm.runInContext(
+      MISSING_STATICS.map((name) => `delete ${name};`).join('') + `(function (g) { ${MISSING.map((name) => `delete g.${name};`).join(' ')} })(this);`,
+      this.context,
+    );
+    this.guard(() => vm.runInContext(this.options.bundle, this.context!, { filename: `${this.options.name}.js` }));
+  }
+
+  /** Power cut: timers, watches and sockets vanish; nothing is flushed. */
+  powerOff(): void {
+    this.powered = false;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    this.watches = [];
+    this.wifiListeners = [];
+    this.wifiConnected = false;
+    this.context = null;
+  }
+
+  reboot(): void {
+    this.powerOff();
+    this.boot();
+  }
+
+  /** Takes the Wi-Fi away: connections die and the firmware is told. */
+  dropWifi(): void {
+    this.radio.up = false;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (this.wifiConnected) {
+      this.wifiConnected = false;
+      this.emitWifi('disconnected', {});
+    }
+  }
+
+  restoreWifi(): void {
+    this.radio.up = true;
+  }
+
+  /** A button held down for `ms` (inputs are pulled up: pressed reads low). */
+  async press(pin: string, ms = 80): Promise<void> {
+    this.setInput(pin, 0);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    this.setInput(pin, 1);
+  }
+
+  pin(name: string): number {
+    return this.pins.get(name) ?? 0;
+  }
+
+  /** ms since boot, as the device's clock sees it. */
+  uptimeMs(): number {
+    return performance.now() - this.bootedAt;
+  }
+
+  // ---- the Espruino API -------------------------------------------------------
+
+  private globals(): EspruinoGlobals & Record<string, unknown> {
+    const net = createNodeNet({
+      link: this.radio,
+      run: (callback) => this.guard(callback),
+      track: (socket) => {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+      },
+    });
+    const modules = { Storage: this.storage, Wifi: this.wifi(), net };
+    let lastEdge = new Map<string, number>();
+    const api: EspruinoGlobals = {
+      getTime: () => this.uptimeMs() / 1000,
+      setTimeout: (callback, ms) => this.timer(callback, ms, false),
+      clearTimeout: (id) => this.clearTimer(id),
+      setInterval: (callback, ms) => this.timer(callback, ms, true),
+      clearInterval: (id) => this.clearTimer(id),
+      setWatch: (callback, pin, options) => {
+        const watch = { pin: String(pin), callback, options };
+        this.watches.push(watch);
+        return watch;
+      },
+      clearWatch: (id) => {
+        this.watches = this.watches.filter((w) => w !== id);
+      },
+      digitalWrite: (pin, value) => this.output(String(pin), value ? 1 : 0),
+      digitalRead: (pin) => this.pin(String(pin)),
+      analogRead: (pin) => this.analogValues.get(String(pin)) ?? 0,
+      pinMode: (pin, mode) => {
+        if (mode === 'input_pullup' && !this.pins.has(String(pin))) this.pins.set(String(pin), 1);
+      },
+      Pin: (name) => name,
+      E: {
+        enableWatchdog: (timeoutS) => {
+          this.watchdog = { timeoutS, lastKick: this.uptimeMs() };
+        },
+        kickWatchdog: () => {
+          this.watchdog.lastKick = this.uptimeMs();
+        },
+        on: () => undefined,
+        getErrorFlags: () => [],
+      },
+      process: { memory: () => ({ free: 9000, usage: 3000, total: 12000 }) },
+      I2C1: { setup: () => undefined, writeTo: () => undefined },
+      Graphics: {
+        createArrayBuffer: (width, height) => {
+          const lines: string[] = [];
+          const g: GraphicsApi = {
+            buffer: new ArrayBuffer((width * height) / 8),
+            clear: () => {
+              lines.length = 0;
+              return g;
+            },
+            setFont: () => g,
+            drawString: (text) => {
+              lines.push(text);
+              this.screen = lines.slice();
+              return g;
+            },
+            getWidth: () => width,
+          };
+          return g;
+        },
+      },
+      print: (text) => this.log(text),
+      espruinoModule: ((name: keyof typeof modules) => modules[name]) as EspruinoGlobals['espruinoModule'],
+    };
+    this.onInput = (pin, value) => {
+      const now = this.uptimeMs() / 1000;
+      const lastTime = lastEdge.get(pin) ?? now;
+      lastEdge.set(pin, now);
+      for (const watch of this.watches.filter((w) => w.pin === pin)) {
+        const edge = value ? 'rising' : 'falling';
+        if (watch.options.edge !== 'both' && watch.options.edge !== edge) continue;
+        // Espruino runs watch callbacks from the main loop, not inside the edge.
+        setImmediate(() => this.guard(() => watch.callback({ state: value === 1, time: now, lastTime })));
+      }
+    };
+    lastEdge = new Map();
+    return { ...api, require: (name: string) => (modules as Record<string, unknown>)[name], console: { log: (...parts: unknown[]) => this.log(parts.join(' ')) } };
+  }
+
+  private onInput: (pin: string, value: number) => void = () => undefined;
+
+  private setInput(pin: string, value: number): void {
+    this.pins.set(pin, value);
+    if (this.powered) this.onInput(pin, value);
+  }
+
+  private output(pin: string, value: number): void {
+    if (this.pins.get(pin) === value && this.pinHistory.length > 0) return;
+    this.pins.set(pin, value);
+    const change = { pin, value, at: this.uptimeMs() };
+    this.pinHistory.push(change);
+    if (this.pinHistory.length > 5000) this.pinHistory.splice(0, 1000);
+    this.pinEvents.emit('change', change);
+  }
+
+  private timer(callback: () => void, ms: number, repeat: boolean): NodeJS.Timeout {
+    const run = () => {
+      if (!repeat) this.timers.delete(handle);
+      this.guard(callback);
+    };
+    const handle = repeat ? setInterval(run, Math.max(1, ms)) : setTimeout(run, Math.max(0, ms));
+    this.timers.add(handle);
+    return handle;
+  }
+
+  private clearTimer(id: unknown): void {
+    if (!id) return;
+    clearTimeout(id as NodeJS.Timeout);
+    this.timers.delete(id as NodeJS.Timeout);
+  }
+
+  private wifi(): WifiApi {
+    return {
+      connect: (_ssid, _options, callback) => {
+        this.timer(
+          () => {
+            if (!this.radio.up) return callback('no AP found');
+            this.wifiConnected = true;
+            callback(null);
+            this.emitWifi('connected', {});
+          },
+          this.radio.up ? 20 : 300,
+          false,
+        );
+      },
+      disconnect: (callback) => {
+        this.wifiConnected = false;
+        callback?.();
+      },
+      on: (event, listener) => {
+        this.wifiListeners.push({ event, listener });
+      },
+      getDetails: () => ({ rssi: this.wifiConnected ? -58 : undefined, status: this.wifiConnected ? 'connected' : 'off' }),
+      getIP: () => ({ ip: this.wifiConnected ? '127.0.0.1' : '0.0.0.0' }),
+      setHostname: () => undefined,
+      setConfig: () => undefined,
+    };
+  }
+
+  private emitWifi(event: string, details: unknown): void {
+    for (const l of this.wifiListeners) if (l.event === event) this.guard(() => l.listener(details));
+  }
+
+  /** Runs firmware code as Espruino would: an uncaught exception is printed, and the loop goes on. */
+  private guard(run: () => void): void {
+    if (!this.powered) return;
+    try {
+      run();
+    } catch (error) {
+      this.errors.push(error as Error);
+      this.log(`Uncaught ${(error as Error).stack ?? error}`);
+    }
+  }
+
+  private log(line: string): void {
+    this.logs.push(line);
+    if (this.logs.length > 2000) this.logs.splice(0, 500);
+    this.options.log?.(`${this.options.name}: ${line}`);
+  }
+}

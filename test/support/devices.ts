@@ -1,0 +1,36 @@
+// Simulated devices running the built firmware bundles against a TestShop's hub.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
+import type { TestShop } from './shop.js';
+
+export const BUTTON_PINS = { red: 'D4', green: 'D5', led: 'D2' };
+export const PAGER_PINS = { button: 'D4', motor: 'D25', led: 'D2', sda: 'D21', scl: 'D22' };
+
+const bundles: Record<string, string> = {};
+export function bundle(kind: 'button' | 'pager'): string {
+  bundles[kind] ??= readFileSync(join('firmware', 'dist', `${kind}.js`), 'utf8');
+  return bundles[kind];
+}
+
+export function deviceConfig(shop: TestShop, id: string, kind: 'button' | 'pager', extra: Record<string, unknown> = {}) {
+  return {
+    kind,
+    id,
+    secret: shop.secrets[id],
+    site: shop.config.site,
+    wifi: { ssid: 'shop-wifi', password: 'x' },
+    hub: { host: '127.0.0.1', port: shop.hub.mqttPort },
+    pins: kind === 'button' ? BUTTON_PINS : PAGER_PINS,
+    display: kind === 'pager',
+    ...extra,
+  };
+}
+
+/** Flashes (writes the config into its Storage) and boots a simulated device. */
+export function simulate(shop: TestShop, id: string, kind: 'button' | 'pager', extra: Record<string, unknown> = {}): SimulatedDevice {
+  const device = new SimulatedDevice({ name: id, bundle: bundle(kind), storageDir: join(shop.dir, 'devices', id) });
+  device.storage.writeJSON('lb.config', deviceConfig(shop, id, kind, extra));
+  device.boot();
+  return device;
+}
