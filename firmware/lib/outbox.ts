@@ -35,7 +35,9 @@ export class Outbox {
     const done: { [seq: string]: boolean } = {};
     let line = file.readLine();
     while (line !== undefined) {
-      const f = line.trim().split(' ');
+      // A line without its newline was cut by a power loss mid-write: its numbers may be cut too.
+      const complete = line.charAt(line.length - 1) === '\n';
+      const f = complete ? line.trim().split(' ') : [];
       if (f[0] === 'P' && f.length === 5) {
         byLine.push({ seq: parseInt(f[1], 10), kind: f[2] === 'g' ? 'green' : 'red', boot: parseInt(f[3], 10), at: parseFloat(f[4]) });
       } else if (f[0] === 'A') {
