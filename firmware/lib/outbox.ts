@@ -33,6 +33,7 @@ export class Outbox {
     const file = this.storage.open(this.fileName, 'r');
     const byLine: OutboxEntry[] = [];
     const done: { [seq: string]: boolean } = {};
+    let unreadable = false;
     let line = file.readLine();
     while (line !== undefined) {
       // A line without its newline was cut by a power loss mid-write: its numbers may be cut too.
@@ -40,15 +41,18 @@ export class Outbox {
       const f = complete ? line.trim().split(' ') : [];
       if (f[0] === 'P' && f.length === 5) {
         byLine.push({ seq: parseInt(f[1], 10), kind: f[2] === 'g' ? 'green' : 'red', boot: parseInt(f[3], 10), at: parseFloat(f[4]) });
-      } else if (f[0] === 'A') {
+      } else if (f[0] === 'A' && f.length === 2) {
         done[f[1]] = true;
+      } else {
+        unreadable = true;
       }
       line = file.readLine();
     }
     this.pending = byLine.filter(function (entry) {
       return !done[String(entry.seq)] && isFinite(entry.seq) && isFinite(entry.at);
     });
-    if (byLine.length !== this.pending.length || this.pending.length === 0) this.rewrite();
+    // Rewritten without what is done or unreadable, so the next append starts on a clean line.
+    if (unreadable || byLine.length !== this.pending.length || this.pending.length === 0) this.rewrite();
   }
 
   entries(): OutboxEntry[] {
