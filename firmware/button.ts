@@ -75,15 +75,18 @@ function startButton(ctx: DeviceContext) {
   watchInput('red', 'red');
   watchInput('green', 'green');
 
-  // What the last run could not deliver goes first, in order.
+  // What the last run could not deliver goes first, in order, but only once
+  // this boot knows the hub's time: before that, an earlier boot's press has no true age.
   const waiting = outbox.entries();
   const boots: number[] = [];
-  for (let i = 0; i < waiting.length; i++) {
-    boots.push(waiting[i].boot);
-    submit(waiting[i]);
-  }
+  for (let i = 0; i < waiting.length; i++) boots.push(waiting[i].boot);
   ctx.clock.keepOnly(boots);
-  if (waiting.length > 0) ctx.log(waiting.length + ' presses from the outbox to deliver');
+  if (waiting.length > 0) {
+    ctx.log(waiting.length + ' presses from the outbox to deliver');
+    ctx.whenClockKnown(function () {
+      for (let i = 0; i < waiting.length; i++) submit(waiting[i]);
+    });
+  }
 
   return {
     onMessage: function (channel: string, payload: string) {

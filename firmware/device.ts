@@ -22,9 +22,15 @@ const DEFAULT_LED_PIN = 'D2'; // the on-board LED of most ESP32 boards, for "no 
 const WATCHDOG_S = 10;
 const CONNECT_TIMEOUT_MS = 8000;
 const KEEPALIVE_S = 30;
+const CLOCK_WAIT_MS = 10000;
 
 export interface DeviceContext {
   config: DeviceConfig;
+  /**
+   * Runs `callback` once this boot knows the hub's time (the reading arrives
+   * right after connecting), or after CLOCK_WAIT_MS connected without one.
+   */
+  whenClockKnown(callback: () => void): void;
   storage: StorageApi;
   client: MqttClient;
   clock: PressClock;
@@ -88,6 +94,15 @@ export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContex
   };
 
   let app: DeviceApp | null = null;
+  let clockWaiters: (() => void)[] = [];
+  let clockWaitTimer: unknown = null;
+  const clockKnown = function () {
+    if (clockWaitTimer !== null) clearTimeout(clockWaitTimer);
+    clockWaitTimer = null;
+    const waiting = clockWaiters;
+    clockWaiters = [];
+    for (let i = 0; i < waiting.length; i++) waiting[i]();
+  };
   const wifi = espruinoModule('Wifi');
   // Filled in once the client exists: its handlers need it, and nothing may be used before it is defined.
   let sendHeartbeat: () => void = function () {};
@@ -116,6 +131,7 @@ export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContex
     {
       onConnect: function () {
         log('connected to the hub');
+        if (clockWaiters.length > 0 && clockWaitTimer === null) clockWaitTimer = setTimeout(clockKnown, CLOCK_WAIT_MS);
         client.publish(
           topic(UPLINK.status),
           function () {
@@ -135,7 +151,10 @@ export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContex
         if (!parsedTopic || parsedTopic.device !== config.id) return;
         if (parsedTopic.channel === DOWNLINK.time) {
           const sync = decodeTime(payload);
-          if (sync.ok) clock.sync(sync.value.time);
+          if (sync.ok) {
+            clock.sync(sync.value.time);
+            clockKnown();
+          }
           return;
         }
         if (app) app.onMessage(parsedTopic.channel, payload);
@@ -196,6 +215,10 @@ export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContex
 
   app = startApp({
     config: config,
+    whenClockKnown: function (callback: () => void) {
+      if (clock.hubNow() !== null) callback();
+      else clockWaiters.push(callback);
+    },
     storage: storage,
     client: client,
     clock: clock,

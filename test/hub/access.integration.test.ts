@@ -140,12 +140,12 @@ describe('access control', () => {
 describe('storage', () => {
   it('pages before the commit: a slow disk delays the PUBACK, not the alert', async () => {
     const DISK_MS = 400;
-    const shop = await TestShop.open({}, {
+    const shop = await TestShop.open({}, { storageFaults: {
       beforeCommit: () => {
         const until = Date.now() + DISK_MS;
         while (Date.now() < until); // a disk that takes 400 ms per commit
       },
-    });
+    } });
     try {
       const anna = await shop.connect('pgr-anna');
       const button = await shop.connect('btn-1');
@@ -163,11 +163,11 @@ describe('storage', () => {
 
   it('withholds PUBACK while the disk fails, and stores the press once when it recovers', async () => {
     let diskFull = true;
-    const shop = await TestShop.open({}, {
+    const shop = await TestShop.open({}, { storageFaults: {
       beforeCommit: () => {
         if (diskFull) throw new Error('SQLITE_FULL: database or disk is full');
       },
-    });
+    } });
     try {
       const button = await shop.connect('btn-1');
       const closed = new Promise<void>((resolve) => button.client.once('close', () => resolve()));

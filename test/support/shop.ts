@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import mqtt, { type MqttClient } from 'mqtt';
 import { parseConfig } from '../../hub/config/load.js';
 import type { ConfigFile } from '../../hub/config/schema.js';
-import { ManualClock } from '../../hub/domain/clock.js';
+import { ManualClock, systemClock } from '../../hub/domain/clock.js';
 import { Hub } from '../../hub/hub.js';
 import { createLogger } from '../../hub/log.js';
 import { issueSecret } from '../../hub/provisioning.js';
@@ -35,6 +35,15 @@ export function shopConfig(overrides: Partial<ConfigFile> = {}): ConfigFile {
     managers: ['pgr-boss'],
     ...overrides,
   };
+}
+
+export interface ShopOptions {
+  /** Simulated disk trouble. */
+  storageFaults?: JournalFaults;
+  /** The hub uses the real clock (true press times), not the hand-moved one. */
+  realClock?: boolean;
+  /** The hub's own timer for escalation and supervision; 0 (default) = only when the test calls advance(). */
+  tickMs?: number;
 }
 
 export interface Message {
@@ -105,7 +114,7 @@ export class TestShop {
   readonly clock = new ManualClock(START);
   readonly devices: TestDevice[] = [];
   secrets: Record<string, string> = {};
-  storageFaults: JournalFaults | undefined;
+  options: ShopOptions = {};
   hub!: Hub;
 
   constructor(
@@ -113,9 +122,9 @@ export class TestShop {
     readonly config: ConfigFile,
   ) {}
 
-  static async open(overrides: Partial<ConfigFile> = {}, storageFaults?: JournalFaults): Promise<TestShop> {
+  static async open(overrides: Partial<ConfigFile> = {}, options: ShopOptions = {}): Promise<TestShop> {
     const shop = new TestShop(mkdtempSync(join(tmpdir(), 'loyalty-hub-test-')), shopConfig(overrides));
-    shop.storageFaults = storageFaults;
+    shop.options = options;
     for (const device of shop.config.devices ?? []) shop.secrets[device.id] = await issueSecret(shop.dir, device.id);
     await shop.startHub();
     return shop;
@@ -125,10 +134,10 @@ export class TestShop {
     this.hub = await Hub.start({
       config: parseConfig(this.config, 'test config'),
       dataDir: this.dir,
-      clock: this.clock,
+      clock: this.options.realClock ? systemClock : this.clock,
       logger: createLogger('silent'),
-      tickMs: 0,
-      storageFaults: this.storageFaults,
+      tickMs: this.options.tickMs ?? 0,
+      storageFaults: this.options.storageFaults,
     });
   }
 

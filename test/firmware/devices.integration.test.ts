@@ -1,0 +1,167 @@
+// The built firmware bundles, running in the Node shim, against a real hub:
+// what a customer and a waiter would see.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
+import { BUTTON_PINS, PAGER_PINS, simulate } from '../support/devices.js';
+import { TestShop, eventually } from '../support/shop.js';
+
+interface PressRow {
+  seq: number;
+  kind: string;
+  pressed_at: number;
+  incident_id: number | null;
+}
+
+let shop: TestShop;
+const devices: SimulatedDevice[] = [];
+
+function start(id: string, kind: 'button' | 'pager', extra: Record<string, unknown> = {}): SimulatedDevice {
+  const device = simulate(shop, id, kind, extra);
+  devices.push(device);
+  return device;
+}
+
+afterEach(async () => {
+  for (const device of devices.splice(0)) {
+    expect(device.errors, `${device.options.name} threw`).toEqual([]);
+    device.powerOff();
+  }
+  await shop.close();
+});
+
+const online = (...ids: string[]) =>
+  eventually(() => shop.query<{ n: number }>(`SELECT COUNT(*) AS n FROM device_state WHERE online = 1 AND device_id IN (${ids.map(() => '?').join(',')})`, ...ids)[0].n === ids.length, 10_000, `${ids.join(', ')} online`);
+
+/** How long the pin stayed on, each time it went on after `from` (ms of device uptime). */
+function onDurations(device: SimulatedDevice, pin: string, from: number): number[] {
+  const changes = device.pinHistory.filter((c) => c.pin === pin && c.at >= from);
+  const durations: number[] = [];
+  for (let i = 0; i < changes.length - 1; i++) if (changes[i].value === 1 && changes[i + 1].value === 0) durations.push(changes[i + 1].at - changes[i].at);
+  return durations;
+}
+
+describe('button and pager firmware against the hub', () => {
+  it('press → pager vibrates and shows it → ack on the pager → the button says help is coming', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const pager = start('pgr-anna', 'pager');
+    const button = start('btn-1', 'button');
+    await online('pgr-anna', 'btn-1');
+    await eventually(() => pager.screen.includes('No alerts'), 5000, 'pager idle screen');
+
+    await button.press(BUTTON_PINS.red);
+    await eventually(() => pager.pin(PAGER_PINS.motor) === 1, 5000, 'motor on');
+    await eventually(() => pager.screen.includes('Counter 1'), 5000, 'location on the display');
+    expect(pager.screen[0]).toBe('UNHAPPY');
+    expect(pager.pin(PAGER_PINS.led)).toBe(1); // an unacknowledged alert
+
+    const ackedAt = button.uptimeMs();
+    await pager.press(PAGER_PINS.button, 100); // short press: acknowledge
+    await eventually(() => shop.query("SELECT 1 FROM incidents WHERE acknowledged_by = 'pgr-anna'").length === 1, 5000, 'ack stored');
+    // "Help is coming": three 400 ms flashes, unlike the single 1.5 s "received".
+    await eventually(() => onDurations(button, BUTTON_PINS.led, ackedAt).filter((d) => d > 300 && d < 700).length >= 3, 5000, 'help-is-coming pattern');
+    expect(pager.screen.join(' ')).toContain('yours');
+  });
+
+  it('records the outcome chosen with long presses and sent with a short one', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const pager = start('pgr-anna', 'pager');
+    const button = start('btn-1', 'button');
+    await online('pgr-anna', 'btn-1');
+    await button.press(BUTTON_PINS.red);
+    await eventually(() => pager.screen.includes('Counter 1'), 5000, 'alert shown');
+
+    await pager.press(PAGER_PINS.button, 900); // long: first choice (apologised)
+    await pager.press(PAGER_PINS.button, 900); // long: second choice (compensated)
+    await eventually(() => pager.screen.includes('compensated'), 2000, 'choice shown');
+    await pager.press(PAGER_PINS.button, 100); // short: send
+    await eventually(() => shop.query("SELECT 1 FROM incidents WHERE outcome = 'compensated' AND resolved_by = 'pgr-anna'").length === 1, 5000, 'outcome stored');
+    await eventually(() => pager.screen.includes('No alerts'), 2000, 'alert gone');
+  });
+
+  it('goes off shift on a very long press, and is then not paged', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const anna = start('pgr-anna', 'pager');
+    const boss = start('pgr-boss', 'pager');
+    const button = start('btn-1', 'button');
+    await online('pgr-anna', 'pgr-boss', 'btn-1');
+    await anna.press(PAGER_PINS.button, 3200);
+    await eventually(() => shop.query("SELECT 1 FROM device_state WHERE device_id = 'pgr-anna' AND on_shift = 0").length === 1, 5000, 'off shift');
+    await button.press(BUTTON_PINS.red);
+    await eventually(() => boss.screen.includes('Counter 1'), 5000, 'manager paged instead');
+    expect(anna.screen).toContain('OFF SHIFT');
+  });
+
+  it('delivers presses made while Wi-Fi was down, in order, with their true press times', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const button = start('btn-1', 'button');
+    await online('btn-1');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the hub's clock reading arrives on subscribe
+
+    button.dropWifi();
+    const pressedAt: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      pressedAt.push(Date.now() + 40); // the edge comes 40 ms into press()
+      await button.press(i % 2 ? BUTTON_PINS.green : BUTTON_PINS.red, 40);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await eventually(() => button.pin(BUTTON_PINS.led) === 1, 3000, 'unreachable pattern'); // blinking while the hub is away
+    expect(shop.query('SELECT * FROM presses')).toEqual([]);
+    expect(button.storage.read('lb.outbox')?.split('\n').filter(Boolean)).toHaveLength(5);
+
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the presses age while the link is down
+    button.restoreWifi();
+    await eventually(() => shop.query('SELECT * FROM presses').length === 5, 15_000, 'all five delivered');
+    const rows = shop.query<PressRow>('SELECT seq, kind, pressed_at FROM presses ORDER BY id');
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows.map((r) => r.kind)).toEqual(['red', 'green', 'red', 'green', 'red']);
+    rows.forEach((row, i) => expect(Math.abs(row.pressed_at - pressedAt[i]), `press ${i + 1}`).toBeLessThan(100));
+    await eventually(() => button.storage.read('lb.outbox') === undefined, 5000, 'outbox emptied');
+  });
+
+  it('drains the outbox after a reboot, with no duplicates and true times', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const button = start('btn-1', 'button');
+    await online('btn-1');
+    await button.press(BUTTON_PINS.red);
+    await eventually(() => shop.query('SELECT * FROM presses').length === 1, 5000, 'first press');
+
+    button.dropWifi();
+    const pressedAt: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      pressedAt.push(Date.now() + 40);
+      await button.press(BUTTON_PINS.red, 40);
+    }
+    button.powerOff(); // the battery falls out
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    button.restoreWifi();
+    button.boot();
+    await eventually(() => shop.query('SELECT * FROM presses').length === 4, 15_000, 'outbox drained after reboot');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const rows = shop.query<PressRow>('SELECT seq, pressed_at, incident_id FROM presses ORDER BY seq');
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    rows.slice(1).forEach((row, i) => expect(Math.abs(row.pressed_at - pressedAt[i]), `press ${i + 2}`).toBeLessThan(100));
+    expect(new Set(rows.map((r) => r.incident_id)).size).toBe(1); // all folded into one incident
+
+    // A new press after the reboot gets a fresh, higher number.
+    await button.press(BUTTON_PINS.green);
+    await eventually(() => shop.query('SELECT * FROM presses').length === 5, 5000, 'press after reboot');
+    const last = shop.query<PressRow>('SELECT seq FROM presses ORDER BY id DESC LIMIT 1')[0];
+    expect(last.seq).toBeGreaterThan(4);
+  });
+
+  it('shows an error pattern, without crashing, when its configuration is missing or broken', async () => {
+    shop = await TestShop.open();
+    const button = start('btn-1', 'button', { hub: { host: '127.0.0.1' } }); // no port
+    await eventually(() => onDurations(button, 'D2', 0).length >= 3, 3000, 'error blinking');
+    expect(button.logs.join('\n')).toContain('cannot start: hub.port invalid');
+    expect(button.errors).toEqual([]);
+  });
+
+  it('keeps the watchdog fed from the main loop', async () => {
+    shop = await TestShop.open();
+    const button = start('btn-1', 'button');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(button.watchdog.timeoutS).toBe(10);
+    expect(button.uptimeMs() - button.watchdog.lastKick).toBeLessThan(2100);
+  });
+});
