@@ -3,7 +3,7 @@
 // device (esbuild), then the Espruino gate. Exits non-zero when a bundle fails
 // the gate or grows past the size limit.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +11,18 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { checkBundle } from './espruino-gate.js';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root: the nearest folder above this file with our package.json (from source or from dist/). */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || !readFileSync(join(dir, 'package.json'), 'utf8').includes('"name": "loyalty-button"')) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the loyalty-button repository root');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const ROOT = findRoot();
 export const FIRMWARE_DIST = join(ROOT, 'firmware', 'dist');
 export const DEVICES = ['button', 'pager'] as const;
 const SIZE_LIMIT_BYTES = 20 * 1024;

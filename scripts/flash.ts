@@ -1,0 +1,206 @@
+// npm run flash -- --device <id> --port /dev/ttyUSB0   (or --port tcp://192.168.1.50)
+//
+// Puts the firmware and the device's configuration on an ESP32 running
+// Espruino, offline: the bundle is self-contained and a board file names the
+// built-in modules, so espruino-tools looks nothing up on the web. The hub
+// keeps only secret hashes, so every flash issues the device a fresh secret,
+// registers its hash with the hub and writes the plain secret only into the
+// device's own configuration.
+//
+// --dry-run --out DIR writes exactly what would be sent (bundle, config,
+// board file, command line) and touches neither the device nor, unless
+// --register is given, the hub's credentials.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { Command, InvalidArgumentError } from 'commander';
+import { generateSecret, hashSecret } from '../hub/auth/secrets.js';
+import { DEFAULT_CONFIG_PATH, dataDirOf, loadConfig } from '../hub/config/load.js';
+import { DATABASE_FILE, openDatabase } from '../hub/store/database.js';
+import { LogStore } from '../hub/store/log-store.js';
+import { FIRMWARE_DIST, ROOT } from './build-firmware.js';
+
+/** espruino-tools, pinned; fetched from the npm registry when a device is really flashed. */
+export const ESPRUINO_TOOLS = 'espruino@0.1.67';
+const CONFIG_STORAGE_NAME = 'lb.config';
+/** espruino-tools 0.1.67 never signals completion for uploads of 512 bytes or less. */
+const MIN_UPLOAD_BYTES = 513;
+
+export const DEFAULT_PINS: Record<'button' | 'pager', Record<string, string>> = {
+  button: { red: 'D4', green: 'D5', led: 'D2' },
+  pager: { button: 'D4', motor: 'D25', led: 'D2', sda: 'D21', scl: 'D22' },
+};
+
+export interface FlashOptions {
+  device: string;
+  port?: string;
+  configPath: string;
+  wifiSsid: string;
+  wifiPassword: string;
+  hubHost?: string;
+  hubPort?: number;
+  pins?: Record<string, string>;
+  display?: boolean;
+  batteryPin?: string;
+  batteryDivider?: number;
+  dryRun: boolean;
+  register: boolean;
+  out: string;
+  log?: (line: string) => void;
+}
+
+export interface FlashPlan {
+  bundle: string;
+  configFile: string;
+  boardFile: string;
+  command: string[];
+  registered: boolean;
+}
+
+/** This machine's first non-loopback IPv4 address: where devices in the shop reach the hub. */
+export function lanAddress(): string | undefined {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
+  }
+  return undefined;
+}
+
+function parsePins(text: string): Record<string, string> {
+  const pins: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const [role, pin] = pair.split('=');
+    if (!role || !/^D\d+$/.test(pin ?? '')) throw new InvalidArgumentError(`"${pair}" is not role=Dn (e.g. red=D4)`);
+    pins[role.trim()] = pin;
+  }
+  return pins;
+}
+
+/** Writes the files, issues the secret (registered unless a plain dry run), and returns the upload command. */
+export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
+  const log = options.log ?? console.log;
+  const config = loadConfig(options.configPath);
+  const device = config.devices.find((d) => d.id === options.device);
+  if (!device) throw new Error(`no device "${options.device}" in ${options.configPath}: add it first with loyalty-hub device add`);
+  const hubHost = options.hubHost ?? lanAddress();
+  if (!hubHost) throw new Error('cannot tell this machine’s LAN address: give the hub’s IP with --hub-host');
+  const bundleSource = join(FIRMWARE_DIST, `${device.kind}.js`);
+  if (!existsSync(bundleSource)) throw new Error(`${bundleSource} is missing: run npm run build:firmware`);
+  const dataDir = dataDirOf(config, options.configPath);
+
+  // Sequence numbers must go on from the last one the hub has seen from this device.
+  let seqFloor = 0;
+  if (existsSync(join(dataDir, DATABASE_FILE))) {
+    const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+    try {
+      seqFloor = (db.prepare('SELECT COALESCE(MAX(seq), 0) FROM presses WHERE device_id = ?').pluck().get(device.id) as number) ?? 0;
+    } finally {
+      db.close();
+    }
+  }
+
+  const secret = generateSecret();
+  const pins = { ...DEFAULT_PINS[device.kind], ...options.pins };
+  const display = device.kind === 'pager' && options.display !== false;
+  const hubPort = options.hubPort ?? config.mqtt.port;
+  const deviceConfig: Record<string, unknown> = {
+    kind: device.kind,
+    id: device.id,
+    secret,
+    site: config.site,
+    wifi: { ssid: options.wifiSsid, password: options.wifiPassword },
+    hub: { host: hubHost, port: hubPort },
+    pins,
+    display,
+    seqFloor,
+  };
+  if (options.batteryPin) deviceConfig.battery = { pin: options.batteryPin, divider: options.batteryDivider ?? 2 };
+
+  mkdirSync(options.out, { recursive: true });
+  const bundle = join(options.out, `${device.kind}.js`);
+  copyFileSync(bundleSource, bundle);
+  const configFile = join(options.out, `${CONFIG_STORAGE_NAME}.json`);
+  const json = JSON.stringify(deviceConfig);
+  writeFileSync(configFile, json.padEnd(MIN_UPLOAD_BYTES, ' '));
+  const boardFile = join(options.out, 'board.json');
+  // An offline board description: these modules are built in, so nothing is fetched.
+  writeFileSync(boardFile, JSON.stringify({ info: { id: 'ESP32', builtin_modules: ['net', 'Wifi', 'Storage', 'ESP32', 'Graphics'] } }, null, 2));
+  const port = options.port ?? '<port>';
+  const command = ['npx', '--yes', ESPRUINO_TOOLS, '--board', boardFile, '-p', port, '-b', '115200', '--config', 'SAVE_ON_SEND=1', '--storage', `${CONFIG_STORAGE_NAME}:${configFile}`, bundle];
+  writeFileSync(join(options.out, 'flash-command.txt'), command.map((part) => (/\s/.test(part) ? JSON.stringify(part) : part)).join(' ') + '\n');
+
+  const register = !options.dryRun || options.register;
+  if (register) {
+    const db = openDatabase(dataDir);
+    try {
+      new LogStore(db).setSecretHash(device.id, await hashSecret(secret), Date.now());
+    } finally {
+      db.close();
+    }
+  }
+  log(`${device.kind} "${device.id}" (${device.label}): hub ${hubHost}:${hubPort}, Wi-Fi "${options.wifiSsid}", sequence numbers from ${seqFloor + 1}`);
+  log(register ? `new secret registered with the hub for "${device.id}"` : 'dry run: the hub’s credentials are unchanged (use --register to register this secret)');
+  return { bundle, configFile, boardFile, command, registered: register };
+}
+
+export async function flash(options: FlashOptions): Promise<void> {
+  const log = options.log ?? console.log;
+  const plan = await prepareFlash(options);
+  if (options.dryRun) {
+    log(`dry run: wrote ${plan.bundle}, ${plan.configFile}, ${plan.boardFile} and flash-command.txt to ${options.out}`);
+    return;
+  }
+  log(`uploading with ${ESPRUINO_TOOLS} to ${options.port} (the device resets and saves to flash)…`);
+  const [program, ...args] = plan.command;
+  const code = await new Promise<number>((done) => spawn(program, args, { stdio: 'inherit' }).on('close', (c) => done(c ?? 1)));
+  if (code !== 0) throw new Error(`espruino-tools exited with code ${code}; the hub already expects the new secret, so flash again`);
+  log('done: the device restarts, joins the Wi-Fi and shows up in "loyalty-hub device list" within a minute');
+}
+
+function main(): void {
+  const program = new Command('npm run flash --')
+    .description('Flash the firmware and a fresh configuration onto an ESP32 running Espruino (offline, via espruino-tools).')
+    .requiredOption('--device <id>', 'device id from the hub configuration (loyalty-hub device add)')
+    .option('--port <port>', 'serial port (/dev/ttyUSB0) or tcp://IP of the device')
+    .option('-c, --config <file>', 'hub configuration file', process.env.LOYALTY_HUB_CONFIG ?? DEFAULT_CONFIG_PATH)
+    .requiredOption('--wifi-ssid <ssid>', 'the shop’s Wi-Fi network')
+    .option('--wifi-password <password>', 'Wi-Fi password (or set LB_WIFI_PASSWORD, which keeps it out of shell history)')
+    .option('--hub-host <ip>', "the hub's IP address as devices see it (default: this machine's LAN address)")
+    .option('--hub-port <port>', 'MQTT port (default: mqtt.port from the configuration)', (v) => Number(v))
+    .option('--pins <list>', 'pin overrides, e.g. red=D4,green=D5,led=D2 (see docs/hardware.md)', parsePins)
+    .option('--no-display', 'pager without an SSD1306 display')
+    .option('--battery-pin <pin>', 'ADC pin with the battery divider (D32-D39)')
+    .option('--battery-divider <ratio>', 'battery divider ratio (default 2)', (v) => Number(v))
+    .option('--dry-run', 'send nothing: write what would be sent to --out')
+    .option('--register', 'with --dry-run: register the new secret with the hub anyway (to upload the files by other means)')
+    .option('--out <dir>', 'where the files go', join(ROOT, 'firmware', 'dist', 'flash'))
+    .action(async (o) => {
+      const password = o.wifiPassword ?? process.env.LB_WIFI_PASSWORD;
+      if (password === undefined) throw new InvalidArgumentError('give --wifi-password or set LB_WIFI_PASSWORD');
+      if (!o.dryRun && !o.port) throw new InvalidArgumentError('give --port (or --dry-run)');
+      await flash({
+        device: o.device,
+        port: o.port,
+        configPath: o.config,
+        wifiSsid: o.wifiSsid,
+        wifiPassword: password,
+        hubHost: o.hubHost,
+        hubPort: o.hubPort,
+        pins: o.pins,
+        display: o.display,
+        batteryPin: o.batteryPin,
+        batteryDivider: o.batteryDivider,
+        dryRun: Boolean(o.dryRun),
+        register: Boolean(o.register),
+        out: resolve(o.out),
+      });
+    });
+  program.parseAsync(process.argv).catch((error: Error) => {
+    process.stderr.write(`flash: ${error.message}\n`);
+    process.exit(1);
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
