@@ -1,5 +1,6 @@
 // Lint for the whole repo, plus the Espruino subset for code that runs on the device.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Syntax Espruino 2v29 rejects or runs wrongly (see ../shared/espruino.md). */
@@ -37,6 +38,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['hub/web/ui/**/*.ts'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['shared/**/*.ts', 'firmware/**/*.ts'],

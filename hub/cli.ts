@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // loyalty-hub: start the hub, manage devices, print the day's log.
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
@@ -12,6 +13,7 @@ import { issueSecret, revokeSecret } from './provisioning.js';
 import { DAILY_LOG_COLUMNS, dailyLog, type DailyLog } from './report/daily-log.js';
 import { openDatabase } from './store/database.js';
 import { LogStore } from './store/log-store.js';
+import { AccountError, Accounts, type Role } from './web/accounts.js';
 
 /** A problem the user can fix: printed as one line, no stack trace. */
 class UserError extends Error {}
@@ -52,7 +54,7 @@ program
     } catch (error) {
       const e = error as NodeJS.ErrnoException & { port?: number };
       if (e.code === 'EADDRINUSE') {
-        throw new UserError(`port ${e.port ?? ''} is already in use (another hub or MQTT broker?): stop it, or set mqtt.port / mqtt.wsPort in ${configPath()}`);
+        throw new UserError(`port ${e.port ?? ''} is already in use (another hub or MQTT broker?): stop it, or set mqtt.port / mqtt.wsPort / http.port in ${configPath()}`);
       }
       if (e.code === 'EACCES') throw new UserError(`not allowed to listen on port ${e.port ?? ''}: use a port above 1023, or set mqtt.port in ${configPath()}`);
       throw error;
@@ -147,6 +149,61 @@ device
     process.stdout.write(`Removed "${id}" from ${path} and revoked its secret.\n`);
   });
 
+const user = program.command('user').description('dashboard accounts: owners and managers');
+
+function withAccounts<T>(use: (accounts: Accounts) => T): T {
+  const { dataDir } = load();
+  const db = openDatabase(writableDataDir(dataDir));
+  try {
+    return use(new Accounts(db));
+  } finally {
+    db.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+user
+  .command('add')
+  .description('add a dashboard account; without --password-stdin a strong password is generated and printed once')
+  .argument('<name>', 'user name: 2-32 characters of a-z, 0-9, ".", "_", "-"')
+  .addOption(new Option('--role <role>', 'what they may do').choices(['owner', 'manager']).default('manager'))
+  .option('--password-stdin', 'read the password from standard input (at least 10 characters)')
+  .action(async (name: string, options: { role: Role; passwordStdin?: boolean }) => {
+    const password = options.passwordStdin ? await readStdin() : randomBytes(12).toString('base64url');
+    const { dataDir } = load();
+    const db = openDatabase(writableDataDir(dataDir));
+    try {
+      await new Accounts(db).add(name, options.role, password, Date.now());
+    } finally {
+      db.close();
+    }
+    process.stdout.write(`Added ${options.role} "${name}".\n`);
+    if (!options.passwordStdin) process.stdout.write(`Password: ${password}\nThis is the only time it is shown.\n`);
+  });
+
+user
+  .command('list')
+  .description('list dashboard accounts')
+  .action(() => {
+    const users = withAccounts((accounts) => accounts.list());
+    if (users.length === 0) process.stdout.write('No accounts. Add one with: loyalty-hub user add NAME --role owner\n');
+    else console.table(users.map((u) => ({ user: u.username, role: u.role, locked: u.lockedUntil && u.lockedUntil > Date.now() ? 'until ' + new Date(u.lockedUntil).toISOString() : '' })));
+  });
+
+user
+  .command('remove')
+  .description('remove a dashboard account (its sessions end at once)')
+  .argument('<name>', 'user name')
+  .action((name: string) => {
+    withAccounts((accounts) => accounts.remove(name));
+    process.stdout.write(`Removed "${name}".\n`);
+  });
+
 program
   .command('report')
   .description("print one day's complaint log, in the site's time zone")
@@ -173,7 +230,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: Error) => {
-  if (error instanceof UserError || error instanceof ConfigError || error instanceof DeviceEditError) {
+  if (error instanceof UserError || error instanceof ConfigError || error instanceof DeviceEditError || error instanceof AccountError) {
     process.stderr.write(`loyalty-hub: ${error.message}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   }

@@ -39,6 +39,8 @@ import { IncidentDesk, type DeskTimings, type Effect, type Refusal } from './dom
 import { isOpenAt, type WeeklyHours } from './domain/opening-hours.js';
 import { RateLimiter } from './domain/rate-limiter.js';
 import { createLogger, type Logger } from './log.js';
+import { publicDir } from './paths.js';
+import { startWebServer, type WebServer } from './web/server.js';
 import { openDatabase, type Db } from './store/database.js';
 import { Journal, type JournalFaults } from './store/journal.js';
 import { LogStore } from './store/log-store.js';
@@ -106,6 +108,7 @@ export class Hub {
   private broker!: Aedes;
   private tcp!: Server;
   private ws!: WebSocketServer;
+  private web: WebServer | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private readonly configPath: string | undefined;
 
@@ -148,6 +151,11 @@ export class Hub {
     return portOf(this.ws);
   }
 
+  get httpPort(): number {
+    if (!this.web) throw new Error('the dashboard is not running');
+    return this.web.port;
+  }
+
   get site(): string {
     return this.config.site;
   }
@@ -171,6 +179,7 @@ export class Hub {
   async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     if (this.configPath) unwatchFile(this.configPath);
+    await this.web?.close();
     await Promise.all([
       this.tcp ? new Promise<void>((resolve) => this.tcp.close(() => resolve())) : undefined,
       this.ws ? new Promise<void>((resolve) => this.ws.close(() => resolve())) : undefined,
@@ -214,7 +223,23 @@ export class Hub {
     };
     this.tcp = await listenTcp(this.broker, { ...common, port: this.config.mqtt.port });
     this.ws = await listenWebSocket(this.broker, { ...common, port: this.config.mqtt.wsPort });
-    this.log.info({ mqtt: `${this.config.mqtt.host}:${this.mqttPort}`, ws: `${this.config.mqtt.host}:${this.wsPort}`, site: this.site }, 'hub listening');
+    this.web = await startWebServer(
+      {
+        db: this.db,
+        clock: this.clock,
+        log: this.log,
+        config: () => this.config,
+        directory: () => this.directory,
+        publicDir: publicDir(),
+      },
+      this.config.http.host,
+      this.config.http.port,
+    );
+    this.journal.onCommit(() => this.web?.changed());
+    this.log.info(
+      { mqtt: `${this.config.mqtt.host}:${this.mqttPort}`, ws: `${this.config.mqtt.host}:${this.wsPort}`, dashboard: `http://${this.config.http.host}:${this.httpPort}/`, site: this.site },
+      'hub listening',
+    );
   }
 
   private reloadConfig(): void {
@@ -226,7 +251,7 @@ export class Hub {
       this.log.error({ error: (error as Error).message }, 'configuration change ignored: the file is invalid');
       return;
     }
-    this.config = { ...next, mqtt: this.config.mqtt, dataDir: this.config.dataDir };
+    this.config = { ...next, mqtt: this.config.mqtt, http: this.config.http, dataDir: this.config.dataDir };
     this.directory = new DeviceDirectory(this.config);
     this.hours = weeklyHours(this.config);
     this.desk.reconfigure(timingsOf(this.config), this.directory);

@@ -3,26 +3,16 @@
 // device (esbuild), then the Espruino gate. Exits non-zero when a bundle fails
 // the gate or grows past the size limit.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { repoRoot } from '../hub/paths.js';
 import { checkBundle } from './espruino-gate.js';
 
-/** The repository root: the nearest folder above this file with our package.json (from source or from dist/). */
-function findRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || !readFileSync(join(dir, 'package.json'), 'utf8').includes('"name": "loyalty-button"')) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the loyalty-button repository root');
-    dir = parent;
-  }
-  return dir;
-}
-
-export const ROOT = findRoot();
+export const ROOT = repoRoot();
 export const FIRMWARE_DIST = join(ROOT, 'firmware', 'dist');
 export const DEVICES = ['button', 'pager'] as const;
 const SIZE_LIMIT_BYTES = 20 * 1024;

@@ -57,6 +57,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    http: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: port.default(8080),
+      })
+      .strict()
+      .prefault({}),
+    /** Reaction target for the dashboard: a red incident acknowledged within this many seconds counts as on time. */
+    reactionTargetS: z.number().positive('must be more than 0 seconds').default(60),
     timings: z
       .object({
         foldWindowS: seconds(60),

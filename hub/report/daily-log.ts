@@ -3,33 +3,9 @@
 // resolved, plus the day's press counts.
 import { DateTime } from 'luxon';
 import type { Db } from '../store/database.js';
+import type { DailyLog, DailyLogRow } from '../web/api-types.js';
 
-export interface DailyLogRow {
-  incident: number;
-  kind: string;
-  location: string;
-  openedAt: string;
-  presses: number;
-  paged: string;
-  delivered: string;
-  acknowledgedAt: string;
-  acknowledgedBy: string;
-  secondsToAcknowledge: number | null;
-  escalations: number;
-  retriggers: number;
-  outcome: string;
-  resolvedAt: string;
-}
-
-export interface DailyLog {
-  date: string;
-  timeZone: string;
-  redPresses: number;
-  greenPresses: number;
-  /** Green presses per local hour 0-23. */
-  greensByHour: number[];
-  incidents: DailyLogRow[];
-}
+export type { DailyLog, DailyLogRow };
 
 export const DAILY_LOG_COLUMNS: (keyof DailyLogRow)[] = [
   'incident',

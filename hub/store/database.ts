@@ -71,6 +71,23 @@ const MIGRATIONS: string[] = [
   `,
   // Presses a button dropped because its outbox was full (reported in its heartbeat).
   `ALTER TABLE device_state ADD COLUMN dropped_presses INTEGER;`,
+  // Dashboard accounts and their sessions (only hashes of passwords and session tokens).
+  `
+  CREATE TABLE users (
+    username      TEXT PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN ('owner', 'manager')),
+    password_hash TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  INTEGER
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    username   TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 export function openDatabase(dataDir: string): Db {

@@ -15,6 +15,7 @@ export class Journal {
   private pending: { write: () => void; done: Done | undefined }[] = [];
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
+  private commitListeners: (() => void)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -30,6 +31,11 @@ export class Journal {
     // deliveries (the pager's alert) from a setImmediate of its own, and the
     // commit blocks the loop for an fsync, so it must run after those writes.
     setImmediate(() => setImmediate(() => this.commit()));
+  }
+
+  /** `listener` runs after every successful commit (live views refresh from it). */
+  onCommit(listener: () => void): void {
+    this.commitListeners.push(listener);
   }
 
   /** Resolves once everything submitted so far is committed (or failed). */
@@ -52,6 +58,7 @@ export class Journal {
       failure = error as Error;
     }
     for (const job of batch) job.done?.(failure);
+    if (!failure) for (const listener of this.commitListeners) listener();
     if (!this.scheduled) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

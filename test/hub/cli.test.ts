@@ -41,7 +41,7 @@ describe('loyalty-hub CLI', () => {
 
     // The printed secret opens a connection to a hub reading the same database.
     const hub = await Hub.start({
-      config: parseConfig({ ...config, mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 } }, 'test'),
+      config: parseConfig({ ...config, mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } }, 'test'),
       dataDir: join(dir, 'data'),
       logger: createLogger('silent'),
       tickMs: 0,
@@ -83,7 +83,7 @@ describe('loyalty-hub CLI', () => {
     const blocker: Server = createServer();
     await new Promise<void>((ready) => blocker.listen(0, '127.0.0.1', ready));
     const port = (blocker.address() as { port: number }).port;
-    writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ mqtt: { host: '127.0.0.1', port, wsPort: 0 } }));
+    writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ mqtt: { host: '127.0.0.1', port, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } }));
     try {
       const result = await run(['start'], dir);
       expect(result.code).toBe(1);

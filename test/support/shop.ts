@@ -11,7 +11,8 @@ import { ManualClock, systemClock } from '../../hub/domain/clock.js';
 import { Hub } from '../../hub/hub.js';
 import { createLogger } from '../../hub/log.js';
 import { issueSecret } from '../../hub/provisioning.js';
-import { DATABASE_FILE } from '../../hub/store/database.js';
+import { DATABASE_FILE, openDatabase } from '../../hub/store/database.js';
+import { Accounts } from '../../hub/web/accounts.js';
 import type { JournalFaults } from '../../hub/store/journal.js';
 import { deviceTopic, downlinkChannels, type DeviceKind } from '../../shared/topics.js';
 
@@ -24,6 +25,7 @@ export function shopConfig(overrides: Partial<ConfigFile> = {}): ConfigFile {
     site: SITE,
     timeZone: 'Europe/Berlin',
     mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 },
+    http: { host: '127.0.0.1', port: 0 },
     devices: [
       { id: 'btn-1', kind: 'button', label: 'Counter 1' },
       { id: 'btn-2', kind: 'button', label: 'Counter 2' },
@@ -157,6 +159,16 @@ export class TestShop {
     for (const channel of downlinkChannels(kind)) await client.subscribeAsync(deviceTopic(SITE, id, channel), { qos: 1 });
     this.devices.push(device);
     return device;
+  }
+
+  /** A dashboard account, added through a connection of its own, as the CLI does. */
+  async addUser(username: string, role: 'owner' | 'manager', password: string): Promise<void> {
+    const db = openDatabase(this.dir);
+    try {
+      await new Accounts(db).add(username, role, password, Date.now());
+    } finally {
+      db.close();
+    }
   }
 
   /** A separate read-only connection to the hub's database file: sees only what was committed. */

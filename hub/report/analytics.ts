@@ -1,0 +1,62 @@
+// Analytics over the last N days: when complaints and praise come, how fast
+// staff react, how often within the target, how often the customer is won back.
+import { DateTime } from 'luxon';
+import type { Db } from '../store/database.js';
+import { percentile } from './stats.js';
+import type { AnalyticsView, ReactionStats } from '../web/api-types.js';
+
+function stats(key: string, seconds: number[]): ReactionStats {
+  const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+  return { key, incidents: seconds.length, medianS: round(percentile(seconds, 50)), p95S: round(percentile(seconds, 95)) };
+}
+
+export function analyticsView(db: Db, now: number, days: number, timeZone: string, targetS: number, nameOf: (id: string) => string): AnalyticsView {
+  const end = DateTime.fromMillis(now, { zone: timeZone }).startOf('day').plus({ days: 1 });
+  const start = end.minus({ days });
+  const [from, to] = [start.toMillis(), end.toMillis()];
+  const local = (ms: number) => DateTime.fromMillis(ms, { zone: timeZone });
+
+  const grid = () => Array.from({ length: 7 }, () => Array<number>(24).fill(0));
+  const heatmap = { red: grid(), green: grid() };
+  const presses = db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ?').all(from, to) as { kind: 'red' | 'green'; pressed_at: number }[];
+  for (const press of presses) {
+    const t = local(press.pressed_at);
+    heatmap[press.kind][t.weekday - 1][t.hour]++;
+  }
+
+  const incidents = db
+    .prepare("SELECT opened_at, acknowledged_at, acknowledged_by, resolved_at, outcome FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?")
+    .all(from, to) as { opened_at: number; acknowledged_at: number | null; acknowledged_by: string | null; resolved_at: number | null; outcome: string | null }[];
+  const byStaff = new Map<string, number[]>();
+  const byHour = new Map<number, number[]>();
+  let within = 0;
+  let resolved = 0;
+  let recovered = 0;
+  for (const incident of incidents) {
+    if (incident.acknowledged_at !== null) {
+      const seconds = (incident.acknowledged_at - incident.opened_at) / 1000;
+      if (seconds <= targetS) within++;
+      const staff = incident.acknowledged_by ? nameOf(incident.acknowledged_by) : 'unknown';
+      byStaff.set(staff, [...(byStaff.get(staff) ?? []), seconds]);
+      const hour = local(incident.opened_at).hour;
+      byHour.set(hour, [...(byHour.get(hour) ?? []), seconds]);
+    }
+    if (incident.resolved_at !== null && incident.outcome) {
+      resolved++;
+      if (incident.outcome !== 'left') recovered++;
+    }
+  }
+  return {
+    days,
+    from: start.toFormat('yyyy-MM-dd'),
+    to: end.minus({ days: 1 }).toFormat('yyyy-MM-dd'),
+    timeZone,
+    targetS,
+    heatmap,
+    byStaff: [...byStaff].map(([key, seconds]) => stats(key, seconds)).sort((a, b) => a.key.localeCompare(b.key)),
+    byHour: [...byHour].sort((a, b) => a[0] - b[0]).map(([hour, seconds]) => stats(String(hour).padStart(2, '0') + ':00', seconds)),
+    redIncidents: incidents.length,
+    withinTarget: incidents.length === 0 ? null : within / incidents.length,
+    recovered: resolved === 0 ? null : recovered / resolved,
+  };
+}

@@ -1,0 +1,94 @@
+// Dashboard accounts (owners and managers) and their sessions. Passwords are
+// scrypt-hashed; session tokens are random and stored only as SHA-256, so a
+// copy of the database opens no session.
+import { createHash, randomBytes } from 'node:crypto';
+import { hashSecret, verifySecret } from '../auth/secrets.js';
+import type { Db } from '../store/database.js';
+
+export type Role = 'owner' | 'manager';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MS = 15 * 60 * 1000;
+export const SESSION_MS = 12 * 3600 * 1000;
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;
+
+export interface User {
+  username: string;
+  role: Role;
+}
+
+export type LoginResult = { ok: true; user: User; token: string } | { ok: false; reason: 'invalid' | 'locked'; retryAfterS?: number };
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class AccountError extends Error {
+  override name = 'AccountError';
+}
+
+export class Accounts {
+  constructor(private readonly db: Db) {}
+
+  async add(username: string, role: Role, password: string, now: number): Promise<void> {
+    if (!USERNAME.test(username)) throw new AccountError(`user name "${username}" must be 2-32 characters: a-z, 0-9, ".", "_", "-"`);
+    if (password.length < 10) throw new AccountError('the password must have at least 10 characters');
+    if (this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) throw new AccountError(`user "${username}" exists already`);
+    const hash = await hashSecret(password);
+    this.db.prepare('INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)').run(username, role, hash, now);
+  }
+
+  remove(username: string): void {
+    const removed = this.db.prepare('DELETE FROM users WHERE username = ?').run(username).changes;
+    if (removed === 0) throw new AccountError(`no user "${username}"`);
+  }
+
+  list(): (User & { lockedUntil: number | null })[] {
+    return (this.db.prepare('SELECT username, role, locked_until FROM users ORDER BY username').all() as { username: string; role: Role; locked_until: number | null }[]).map((u) => ({
+      username: u.username,
+      role: u.role,
+      lockedUntil: u.locked_until,
+    }));
+  }
+
+  count(): number {
+    return this.db.prepare('SELECT COUNT(*) FROM users').pluck().get() as number;
+  }
+
+  /** Checks the password; after MAX_FAILED_LOGINS failures in a row the account is locked for LOCKOUT_MS. */
+  async login(username: string, password: string, now: number): Promise<LoginResult> {
+    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
+      | { username: string; role: Role; password_hash: string; failed_logins: number; locked_until: number | null }
+      | undefined;
+    if (!row) {
+      // Same work and answer as a wrong password: no hint which user names exist.
+      await verifySecret(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+      return { ok: false, reason: 'invalid' };
+    }
+    if (row.locked_until !== null && row.locked_until > now) return { ok: false, reason: 'locked', retryAfterS: Math.ceil((row.locked_until - now) / 1000) };
+    if (!(await verifySecret(password, row.password_hash))) {
+      const failures = row.failed_logins + 1;
+      const locked = failures >= MAX_FAILED_LOGINS;
+      this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?').run(locked ? 0 : failures, locked ? now + LOCKOUT_MS : null, username);
+      return locked ? { ok: false, reason: 'locked', retryAfterS: LOCKOUT_MS / 1000 } : { ok: false, reason: 'invalid' };
+    }
+    this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?').run(username);
+    // A new token at every login: a session id planted before login is worthless (no fixation).
+    const token = randomBytes(32).toString('base64url');
+    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
+    this.db.prepare('INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash(token), username, now, now + SESSION_MS);
+    return { ok: true, user: { username: row.username, role: row.role }, token };
+  }
+
+  session(token: string | undefined, now: number): User | null {
+    if (!token) return null;
+    const row = this.db
+      .prepare('SELECT users.username, users.role FROM sessions JOIN users USING (username) WHERE token_hash = ? AND expires_at > ?')
+      .get(tokenHash(token), now) as User | undefined;
+    return row ?? null;
+  }
+
+  logout(token: string | undefined): void {
+    if (token) this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+  }
+}

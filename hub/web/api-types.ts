@@ -1,0 +1,113 @@
+// The JSON API's response shapes, shared by the hub's reports and the
+// dashboard in the browser. Types only, no imports: the browser build reads it too.
+
+export interface DailyLogRow {
+  incident: number;
+  kind: string;
+  location: string;
+  openedAt: string;
+  presses: number;
+  paged: string;
+  delivered: string;
+  acknowledgedAt: string;
+  acknowledgedBy: string;
+  secondsToAcknowledge: number | null;
+  escalations: number;
+  retriggers: number;
+  outcome: string;
+  resolvedAt: string;
+}
+
+export interface DailyLog {
+  date: string;
+  timeZone: string;
+  redPresses: number;
+  greenPresses: number;
+  /** Green presses per local hour 0-23. */
+  greensByHour: number[];
+  incidents: DailyLogRow[];
+}
+
+export interface PagedPager {
+  pager: string;
+  name: string;
+  pagedAt: number;
+  level: number;
+  deliveredAt: number | null;
+}
+
+export interface OpenIncidentView {
+  id: number;
+  kind: string;
+  source: string;
+  location: string;
+  count: number;
+  openedAt: number;
+  lastPressAt: number;
+  level: number;
+  paged: PagedPager[];
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  holder: string | null;
+  retriggers: number;
+  unrouted: boolean;
+}
+
+export interface TodayView {
+  now: number;
+  date: string;
+  timeZone: string;
+  red: number;
+  green: number;
+  incidents: number;
+  open: OpenIncidentView[];
+}
+
+export interface ReactionStats {
+  key: string;
+  incidents: number;
+  medianS: number | null;
+  p95S: number | null;
+}
+
+export interface AnalyticsView {
+  days: number;
+  from: string;
+  to: string;
+  timeZone: string;
+  targetS: number;
+  /** [weekday 0 = Monday … 6][hour 0-23] press counts. */
+  heatmap: { red: number[][]; green: number[][] };
+  byStaff: ReactionStats[];
+  byHour: ReactionStats[];
+  redIncidents: number;
+  /** Share of red incidents acknowledged within the target (unacknowledged ones count as missed). */
+  withinTarget: number | null;
+  /** Share of resolved red incidents whose outcome is not "customer left". */
+  recovered: number | null;
+}
+
+export interface DeviceView {
+  id: string;
+  kind: 'button' | 'pager';
+  label: string;
+  location: string | null;
+  online: boolean;
+  onShift: boolean | null;
+  lastSeenAt: number | null;
+  batteryMv: number | null;
+  rssi: number | null;
+  firmware: string | null;
+  outboxDepth: number | null;
+  droppedPresses: number | null;
+  hasSecret: boolean;
+  /** Open device problems: "missing", "battery". */
+  problems: string[];
+}
+
+export interface Me {
+  username: string;
+  role: 'owner' | 'manager';
+  site: string;
+  timeZone: string;
+}

@@ -1,0 +1,275 @@
+// The owner dashboard: Today (live), Daily log, Analytics, Devices.
+import type { AnalyticsView, DailyLog, DeviceView, Me, OpenIncidentView, TodayView } from '../api-types.js';
+import { duration, h, percent, replace, table } from './dom.js';
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const KIND: Record<string, string> = { red: 'Unhappy', green: 'Happy', missing: 'Device missing', battery: 'Battery low' };
+
+const main = document.getElementById('main')!;
+const who = document.getElementById('who')!;
+let me: Me;
+let stopPage: () => void = () => undefined;
+
+async function api<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(path, { credentials: 'same-origin', ...init });
+  if (response.status === 401) {
+    location.href = '/login';
+    throw new Error('not logged in');
+  }
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ?? response.statusText);
+  return body as T;
+}
+
+function problem(error: unknown): HTMLElement {
+  return h('p', { class: 'error', role: 'alert' }, (error as Error).message);
+}
+
+// ---- Today --------------------------------------------------------------------
+
+function stateOf(incident: OpenIncidentView, now: number): HTMLElement {
+  if (incident.unrouted) return h('span', { class: 'badge bad' }, 'nobody reachable');
+  if (incident.holder) return h('span', { class: 'badge ok' }, `${incident.holder} on it · ${duration(now - (incident.acknowledgedAt ?? now))}`);
+  const delivered = incident.paged.some((p) => p.deliveredAt !== null);
+  return h(
+    'span',
+    { class: 'badge warn' },
+    incident.level > 1 ? `escalated L${incident.level}` : delivered ? 'delivered, waiting' : 'paging',
+    incident.retriggers > 0 ? ` · re-triggered ×${incident.retriggers}` : '',
+  );
+}
+
+function renderToday(view: TodayView, offset: number): void {
+  const now = Date.now() + offset;
+  replace(
+    main,
+    h('h1', {}, 'Today'),
+    h(
+      'div',
+      { class: 'tiles' },
+      h('div', { class: 'tile red' }, h('b', { id: 'red-count' }, view.red), ' red'),
+      h('div', { class: 'tile green' }, h('b', { id: 'green-count' }, view.green), ' green'),
+      h('div', { class: 'tile' }, h('b', {}, view.open.length), ' open'),
+    ),
+    view.open.length === 0
+      ? h('p', { class: 'quiet' }, 'No open incidents.')
+      : table(
+          ['Age', 'Where', 'What', '×N', 'Paged', 'State'],
+          view.open.map((incident) => [
+            h('span', { class: 'age', 'data-since': incident.openedAt }, duration(now - incident.openedAt)),
+            incident.location,
+            KIND[incident.kind] ?? incident.kind,
+            incident.count,
+            incident.paged.map((p) => `${p.name}${p.deliveredAt ? ' ✓' : ''}`).join(', '),
+            stateOf(incident, now),
+          ]),
+          (i) => (view.open[i].holder ? undefined : 'alert'),
+        ),
+    h('p', { class: 'quiet' }, `Live · ${view.date} · ${view.timeZone}`),
+  );
+}
+
+function showToday(): () => void {
+  let offset = 0;
+  const source = new EventSource('/api/live');
+  source.addEventListener('today', (event) => {
+    const view = JSON.parse((event as MessageEvent).data) as TodayView;
+    offset = view.now - Date.now();
+    renderToday(view, offset);
+  });
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) replace(main, problem(new Error('Lost the live connection: reload the page.')));
+  };
+  const ticker = setInterval(() => {
+    for (const age of document.querySelectorAll<HTMLElement>('.age')) age.textContent = duration(Date.now() + offset - Number(age.dataset.since));
+  }, 1000);
+  return () => {
+    source.close();
+    clearInterval(ticker);
+  };
+}
+
+// ---- Daily log ------------------------------------------------------------------
+
+async function showLog(date?: string): Promise<void> {
+  const day = date ?? (await api<TodayView>('/api/today')).date;
+  const picker = h('input', { type: 'date', id: 'log-date', value: day, onchange: (e: Event) => void showLog((e.target as HTMLInputElement).value) });
+  replace(main, h('h1', {}, 'Daily log'), h('p', {}, picker), h('p', { class: 'quiet' }, 'Loading…'));
+  let log: DailyLog;
+  try {
+    log = await api<DailyLog>(`/api/log?date=${encodeURIComponent(day)}`);
+  } catch (error) {
+    replace(main, h('h1', {}, 'Daily log'), h('p', {}, picker), problem(error));
+    return;
+  }
+  const most = Math.max(1, ...log.greensByHour);
+  replace(
+    main,
+    h('h1', {}, 'Daily log'),
+    h('p', {}, picker, ' ', h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}`, download: `complaints-${day}.csv`, id: 'csv', class: 'button' }, 'Download CSV')),
+    h('p', {}, `${log.redPresses} red and ${log.greenPresses} green presses, ${log.incidents.length} incidents (${log.timeZone}).`),
+    log.incidents.length === 0
+      ? h('p', { class: 'quiet' }, 'No incidents on this day.')
+      : table(
+          ['#', 'Time', 'Where', 'What', '×N', 'Paged', 'Delivered', 'Ack', 'By', 'To ack', 'Esc.', 'Outcome'],
+          log.incidents.map((r) => [
+            r.incident,
+            r.openedAt,
+            r.location,
+            KIND[r.kind] ?? r.kind,
+            r.presses,
+            r.paged,
+            r.delivered,
+            r.acknowledgedAt,
+            r.acknowledgedBy,
+            r.secondsToAcknowledge === null ? '' : `${r.secondsToAcknowledge} s`,
+            r.escalations,
+            r.outcome,
+          ]),
+          (i) => (log.incidents[i].outcome === 'left' || log.incidents[i].outcome === 'open' ? 'alert' : undefined),
+        ),
+    h('h2', {}, 'Green presses per hour'),
+    h(
+      'div',
+      { class: 'bars' },
+      log.greensByHour.map((n, hour) => h('div', { class: 'bar', title: `${hour}:00 – ${n}` }, h('span', { style: `height:${(n / most) * 100}%` }), h('small', {}, hour))),
+    ),
+  );
+}
+
+// ---- Analytics --------------------------------------------------------------------
+
+function heatmap(title: string, grid: number[][], tone: string): HTMLElement {
+  const most = Math.max(1, ...grid.flat());
+  return h(
+    'section',
+    {},
+    h('h2', {}, title),
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        { class: `heat ${tone}` },
+        h('thead', {}, h('tr', {}, h('th', {}, ''), Array.from({ length: 24 }, (_, hour) => h('th', {}, hour)))),
+        h(
+          'tbody',
+          {},
+          grid.map((hours, day) =>
+            h(
+              'tr',
+              {},
+              h('th', {}, WEEKDAYS[day]),
+              hours.map((n) => h('td', { style: `--v:${(n / most).toFixed(2)}`, title: String(n) }, n || '')),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function showAnalytics(days = 7): Promise<void> {
+  replace(main, h('h1', {}, 'Analytics'), h('p', { class: 'quiet' }, 'Loading…'));
+  let view: AnalyticsView;
+  try {
+    view = await api<AnalyticsView>(`/api/analytics?days=${days}`);
+  } catch (error) {
+    replace(main, h('h1', {}, 'Analytics'), problem(error));
+    return;
+  }
+  const seconds = (v: number | null) => (v === null ? '–' : `${v} s`);
+  replace(
+    main,
+    h('h1', {}, 'Analytics'),
+    h(
+      'p',
+      {},
+      [7, 30].map((n) => h('button', { class: n === days ? 'on' : '', onclick: () => void showAnalytics(n) }, `Last ${n} days`)),
+    ),
+    h('p', { class: 'quiet' }, `${view.from} – ${view.to} · ${view.timeZone}`),
+    h(
+      'div',
+      { class: 'tiles' },
+      h('div', { class: 'tile' }, h('b', {}, view.redIncidents), ' red incidents'),
+      h('div', { class: 'tile' }, h('b', { id: 'within-target' }, percent(view.withinTarget)), ` acknowledged within ${view.targetS} s`),
+      h('div', { class: 'tile green' }, h('b', { id: 'recovered' }, percent(view.recovered)), ' recovered'),
+    ),
+    heatmap('Red presses by weekday and hour', view.heatmap.red, 'red'),
+    heatmap('Green presses by weekday and hour', view.heatmap.green, 'green'),
+    h('h2', {}, 'Time to acknowledge, per staff member'),
+    table(['Staff', 'Incidents', 'Median', 'p95'], view.byStaff.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
+    h('h2', {}, 'Time to acknowledge, per hour of day'),
+    table(['Hour', 'Incidents', 'Median', 'p95'], view.byHour.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
+  );
+}
+
+// ---- Devices ------------------------------------------------------------------------
+
+async function showDevices(): Promise<void> {
+  let devices: DeviceView[];
+  try {
+    devices = await api<DeviceView[]>('/api/devices');
+  } catch (error) {
+    replace(main, h('h1', {}, 'Devices'), problem(error));
+    return;
+  }
+  const needsAttention = (d: DeviceView) => !d.online || d.problems.length > 0 || !d.hasSecret;
+  const now = Date.now();
+  replace(
+    main,
+    h('h1', {}, 'Devices'),
+    h('p', {}, `${devices.filter(needsAttention).length} of ${devices.length} need attention.`),
+    table(
+      ['', 'Device', 'Kind', 'Last seen', 'Battery', 'RSSI', 'Firmware', 'Outbox', 'Notes'],
+      devices.map((d) => [
+        h('span', { class: `dot ${d.online ? 'ok' : 'bad'}`, title: d.online ? 'online' : 'offline' }, d.online ? '●' : '○'),
+        h('span', {}, d.label, h('br'), h('small', {}, d.id)),
+        d.kind,
+        d.lastSeenAt ? `${duration(now - d.lastSeenAt)} ago` : 'never',
+        d.batteryMv ? `${(d.batteryMv / 1000).toFixed(2)} V` : '',
+        d.rssi ?? '',
+        d.firmware ?? '',
+        d.outboxDepth ?? '',
+        [
+          ...d.problems.map((p) => (p === 'missing' ? 'MISSING' : 'LOW BATTERY')),
+          d.hasSecret ? '' : 'no secret',
+          d.onShift === false ? 'off shift' : '',
+          d.droppedPresses ? `${d.droppedPresses} dropped` : '',
+        ]
+          .filter(Boolean)
+          .join(', '),
+      ]),
+      (i) => (needsAttention(devices[i]) ? 'alert' : undefined),
+    ),
+  );
+}
+
+// ---- routing ----------------------------------------------------------------------------
+
+const PAGES: Record<string, () => (() => void) | void> = {
+  today: showToday,
+  log: () => void showLog(),
+  analytics: () => void showAnalytics(),
+  devices: () => void showDevices(),
+};
+
+function route(): void {
+  stopPage();
+  stopPage = () => undefined;
+  const page = location.hash.replace('#', '') || 'today';
+  for (const link of document.querySelectorAll('nav a')) link.classList.toggle('on', link.getAttribute('href') === `#${page}`);
+  stopPage = (PAGES[page] ?? showToday)() ?? (() => undefined);
+}
+
+document.getElementById('logout')!.addEventListener('click', async () => {
+  await api('/api/logout', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  location.href = '/login';
+});
+
+api<Me>('/api/me').then((user) => {
+  me = user;
+  who.textContent = `${me.username} (${me.role}) · ${me.site}`;
+  window.addEventListener('hashchange', route);
+  route();
+});

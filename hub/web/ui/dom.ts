@@ -1,0 +1,55 @@
+// Building the page without innerHTML: every string becomes a text node, so
+// labels and names from devices and staff can never inject markup.
+
+type Child = Node | string | number | null | undefined | false;
+type Props = Record<string, string | number | boolean | ((event: Event) => void) | undefined>;
+
+export function h(tag: string, props: Props = {}, ...children: (Child | Child[])[]): HTMLElement {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === 'function') element.addEventListener(key.replace(/^on/, ''), value);
+    else if (key === 'class') element.className = String(value);
+    // Through the CSSOM: the page's Content-Security-Policy blocks style attributes.
+    else if (key === 'style') element.style.cssText = String(value);
+    else element.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+export function replace(container: Element, ...children: (Child | Child[])[]): void {
+  container.replaceChildren(...children.flat().filter((c): c is Node | string => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
+}
+
+export function table(headers: string[], rows: Child[][], rowClass?: (index: number) => string | undefined): HTMLElement {
+  return h(
+    'div',
+    { class: 'scroll' },
+    h(
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, headers.map((header) => h('th', {}, header)))),
+      h(
+        'tbody',
+        {},
+        rows.map((cells, i) => h('tr', { class: rowClass?.(i) }, cells.map((cell) => h('td', {}, cell)))),
+      ),
+    ),
+  );
+}
+
+/** "4m 05s", "12s", "1h 03m". */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function percent(share: number | null): string {
+  return share === null ? '–' : `${Math.round(share * 100)} %`;
+}

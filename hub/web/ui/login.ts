@@ -1,0 +1,21 @@
+// The login form: JSON to /api/login, then on to the dashboard.
+const form = document.getElementById('login') as HTMLFormElement;
+const message = document.getElementById('message')!;
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const data = new FormData(form);
+  message.textContent = '';
+  const response = await fetch('/api/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    credentials: 'same-origin',
+    body: JSON.stringify({ username: data.get('username'), password: data.get('password') }),
+  });
+  if (response.ok) {
+    location.href = '/';
+    return;
+  }
+  const body = (await response.json().catch(() => ({}))) as { error?: string };
+  message.textContent = body.error ?? `login failed (${response.status})`;
+});

@@ -1,0 +1,37 @@
+// Builds the owner dashboard into dist/public: two small ES2020 scripts
+// (esbuild, minified), the HTML and the CSS. Everything is served by the hub:
+// no CDN, works offline. Prints the page weight.
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { publicDir, repoRoot } from '../hub/paths.js';
+
+const UI = join(repoRoot(), 'hub', 'web', 'ui');
+const JS_BUDGET_BYTES = 100 * 1024;
+
+export async function buildDashboard(log: (line: string) => void = console.log): Promise<void> {
+  const out = publicDir();
+  mkdirSync(out, { recursive: true });
+  await build({
+    entryPoints: [join(UI, 'app.ts'), join(UI, 'login.ts')],
+    outdir: out,
+    bundle: true,
+    format: 'esm',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+  });
+  for (const file of ['index.html', 'login.html', 'style.css']) copyFileSync(join(UI, file), join(out, file));
+  const size = (file: string) => statSync(join(out, file)).size;
+  const js = size('app.js') + size('login.js');
+  log(`dist/public: app.js ${(size('app.js') / 1024).toFixed(1)} KB, login.js ${(size('login.js') / 1024).toFixed(1)} KB, style.css ${(size('style.css') / 1024).toFixed(1)} KB, index.html ${(size('index.html') / 1024).toFixed(1)} KB`);
+  if (js > JS_BUDGET_BYTES) throw new Error(`dashboard JavaScript is ${js} bytes, budget ${JS_BUDGET_BYTES}`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildDashboard().catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
