@@ -1,0 +1,137 @@
+// The dashboard in a real browser (Debian's chromium driven by playwright-core)
+// against a real hub, with the real firmware bundles in the shim as the shop.
+// Screenshots go to docs/screenshots when UPDATE_SCREENSHOTS=1, else to a temp dir.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
+import { BUTTON_PINS, PAGER_PINS, simulate } from '../support/devices.js';
+import { TestShop, eventually, shopConfig } from '../support/shop.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'correct horse battery';
+const HOSTILE_LABEL = '<img src=x onerror=alert(1)>';
+const shots = process.env.UPDATE_SCREENSHOTS ? join('docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'lb-shots-'));
+
+let browser: Browser;
+let shop: TestShop;
+let page: Page;
+let button: SimulatedDevice;
+let pager: SimulatedDevice;
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error('chromium is not installed: apt-get install chromium (.ci/run does this)');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const devices = shopConfig().devices!.map((d) => (d.id === 'btn-2' ? { ...d, label: HOSTILE_LABEL } : d));
+  shop = await TestShop.open({ devices }, { realClock: true, tickMs: 250 });
+  await shop.addUser('olga', 'owner', PASSWORD);
+  pager = simulate(shop, 'pgr-anna', 'pager');
+  button = simulate(shop, 'btn-1', 'button');
+  await eventually(() => shop.query('SELECT 1 FROM device_state WHERE online = 1').length === 2, 10_000, 'devices online');
+  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  mkdirSync(shots, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  button?.powerOff();
+  pager?.powerOff();
+  await browser?.close();
+  await shop?.close();
+});
+
+const base = () => `http://127.0.0.1:${shop.hub.httpPort}`;
+
+describe('dashboard in Chromium', () => {
+  it('sends a visitor to the login page, and logs in', async () => {
+    await page.goto(base() + '/');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.fill('input[name=password]', 'wrong password!');
+    await page.fill('input[name=username]', 'olga');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#message:has-text("wrong user name or password")');
+    await page.screenshot({ path: join(shots, 'login.png') });
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('h1:has-text("Today")');
+    expect(await page.textContent('#who')).toContain('olga (owner)');
+  });
+
+  it('shows a press on a simulated button live on Today within a second, then who took it', async () => {
+    await page.waitForSelector('text=No open incidents.');
+    const pressed = performance.now();
+    await button.press(BUTTON_PINS.red, 40);
+    await page.waitForSelector('tr.alert:has-text("Counter 1")', { timeout: 1000 });
+    const appearedMs = performance.now() - pressed;
+    expect(appearedMs).toBeLessThan(1000);
+    expect(await page.textContent('#red-count')).toBe('1');
+
+    await eventually(() => pager.pin(PAGER_PINS.motor) === 1, 5000, 'pager vibrates');
+    await pager.press(PAGER_PINS.button, 100);
+    await page.waitForSelector('text=Anna on it', { timeout: 3000 });
+    await page.screenshot({ path: join(shots, 'today.png') });
+  });
+
+  it('lists the incident in the daily log with its acknowledgement, and downloads the CSV', async () => {
+    await page.click('nav a[href="#log"]');
+    const row = page.locator('tbody tr', { hasText: 'Counter 1' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Anna');
+    expect(await row.locator('td').nth(7).textContent()).toMatch(/^\d\d:\d\d:\d\d$/); // acknowledged at
+    expect(await row.locator('td').nth(9).textContent()).toMatch(/^\d+(\.\d)? s$/); // time to acknowledge
+    await page.screenshot({ path: join(shots, 'daily-log.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+    const file = join(mkdtempSync(join(tmpdir(), 'lb-download-')), 'download.csv');
+    await download.saveAs(file);
+    const csv = readFileSync(file, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('incident,kind,location,openedAt,presses,paged,delivered,acknowledgedAt,acknowledgedBy,secondsToAcknowledge,escalations,retriggers,outcome,resolvedAt');
+    expect(csv[1]).toContain('Counter 1');
+    expect(csv[1]).toContain('Anna');
+  });
+
+  it('shows analytics and devices; a hostile label is shown as text, never run', async () => {
+    await page.click('nav a[href="#analytics"]');
+    await page.waitForSelector('#within-target');
+    await page.screenshot({ path: join(shots, 'analytics.png'), fullPage: true });
+
+    await page.click('nav a[href="#devices"]');
+    const hostile = page.locator('tbody tr', { hasText: HOSTILE_LABEL });
+    await hostile.waitFor();
+    expect(await hostile.getAttribute('class')).toBe('alert'); // offline: stands out
+    expect(await page.locator('main img').count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'devices.png') });
+    expect(dialogs).toEqual([]);
+  });
+
+  it('fits a 375-pixel phone: no page wider than the screen (tables scroll inside their box)', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const hash of ['#today', '#log', '#analytics', '#devices']) {
+      await page.click(`nav a[href="${hash}"]`);
+      await page.waitForSelector('main h1');
+      await page.waitForTimeout(150);
+      const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+      expect(width, hash).toBeLessThanOrEqual(375);
+    }
+    await page.click('nav a[href="#today"]');
+    await page.waitForSelector('text=Anna on it');
+    await page.screenshot({ path: join(shots, 'today-phone.png') });
+  });
+
+  it('logs out', async () => {
+    await page.click('#logout');
+    await page.waitForURL('**/login');
+    const status = await page.evaluate(async () => (await fetch('/api/today')).status);
+    expect(status).toBe(401);
+  });
+});
