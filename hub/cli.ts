@@ -2,6 +2,8 @@
 // loyalty-hub: start the hub, manage devices, print the day's log.
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { DeviceEditError, addDevice, removeDevice } from './config/edit.js';
@@ -43,14 +45,81 @@ function writableDataDir(dataDir: string): string {
   return dataDir;
 }
 
+/** Reads a line from the terminal without echoing it. */
+async function askHidden(question: string): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  try {
+    process.stderr.write(question);
+    muted = true;
+    return await rl.question('');
+  } finally {
+    muted = false;
+    process.stderr.write('\n');
+    rl.close();
+  }
+}
+
+/** The first start makes the owner's dashboard login: asked for on a terminal, otherwise generated and shown once. */
+async function ensureOwner(dataDir: string): Promise<void> {
+  const db = openDatabase(dataDir);
+  try {
+    const accounts = new Accounts(db);
+    if (accounts.count() > 0) return;
+    let password = '';
+    if (process.stdin.isTTY && process.stderr.isTTY) {
+      while (password.length < 10) {
+        password = await askHidden('First start: choose a password for the dashboard user "owner" (10+ characters, empty = generate one): ');
+        if (password === '') break;
+        if (password.length < 10) process.stderr.write('Too short.\n');
+      }
+    }
+    const generated = password === '';
+    if (generated) password = randomBytes(12).toString('base64url');
+    await accounts.add('owner', 'owner', password, Date.now());
+    process.stderr.write(
+      generated
+        ? `\nFirst start: dashboard login created.\n  User:     owner\n  Password: ${password}\nThis is the only time it is shown. More accounts: loyalty-hub user add NAME --role manager\n\n`
+        : '\nDashboard login "owner" created.\n\n',
+    );
+  } finally {
+    db.close();
+  }
+}
+
+function banner(hub: Hub, config: HubConfig, dataDir: string): string {
+  const host = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
+  const lines = [
+    `loyalty-hub is running (site "${config.site}").`,
+    `  Dashboard   http://${host}:${hub.httpPort}/`,
+    `  MQTT        port ${hub.mqttPort} (WebSocket ${hub.wsPort}), on ${config.mqtt.host}`,
+    `  Data        ${dataDir}`,
+  ];
+  if (hub.simulatedShop) {
+    lines.push(
+      '  Simulated shop: 2 buttons and 2 pagers running the real firmware. Press them on the',
+      '  dashboard’s "Virtual shop" page. It stops once a real device is added (--no-sim: off).',
+    );
+  }
+  lines.push('Stop with Ctrl-C.', '');
+  return lines.join('\n');
+}
+
 program
   .command('start')
-  .description('start the hub: MQTT on TCP and WebSocket, the press log, paging and escalation')
-  .action(async () => {
+  .description('start the hub: MQTT on TCP and WebSocket, the press log, paging and escalation, the dashboard')
+  .option('--no-sim', 'do not run the simulated shop (it runs while no real device is configured)')
+  .action(async (options: { sim: boolean }) => {
     const { config, dataDir } = load();
     let hub: Hub;
     try {
-      hub = await Hub.start({ config, dataDir: writableDataDir(dataDir), configPath: configPath() });
+      hub = await Hub.start({ config, dataDir: writableDataDir(dataDir), configPath: configPath(), simulate: options.sim });
     } catch (error) {
       const e = error as NodeJS.ErrnoException & { port?: number };
       if (e.code === 'EADDRINUSE') {
@@ -59,10 +128,15 @@ program
       if (e.code === 'EACCES') throw new UserError(`not allowed to listen on port ${e.port ?? ''}: use a port above 1023, or set mqtt.port in ${configPath()}`);
       throw error;
     }
+    await ensureOwner(dataDir);
+    process.stderr.write(banner(hub, config, dataDir));
     const stop = (signal: string) => {
       process.stderr.write(`loyalty-hub: ${signal}: stopping, finishing writes…\n`);
       hub.stop().then(
-        () => process.exit(0),
+        () => {
+          process.stderr.write('loyalty-hub: stopped cleanly.\n');
+          process.exit(0);
+        },
         (error: Error) => {
           process.stderr.write(`loyalty-hub: stop failed: ${error.message}\n`);
           process.exit(1);

@@ -27,7 +27,7 @@ import {
   type Feedback,
 } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK, deviceTopic } from '../shared/topics.js';
-import { verifySecret, VerifiedSecretCache } from './auth/secrets.js';
+import { generateSecret, hashSecret, verifySecret, VerifiedSecretCache } from './auth/secrets.js';
 import { checkPublish, checkSubscribe, type DeviceIdentity } from './broker/access.js';
 import { listenTcp, listenWebSocket, portOf } from './broker/listeners.js';
 import { loadConfig } from './config/load.js';
@@ -40,6 +40,7 @@ import { isOpenAt, type WeeklyHours } from './domain/opening-hours.js';
 import { RateLimiter } from './domain/rate-limiter.js';
 import { createLogger, type Logger } from './log.js';
 import { publicDir } from './paths.js';
+import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } from './simulation/simulated-shop.js';
 import { startWebServer, type WebServer } from './web/server.js';
 import { openDatabase, type Db } from './store/database.js';
 import { Journal, type JournalFaults } from './store/journal.js';
@@ -56,6 +57,8 @@ export interface HubOptions {
   tickMs?: number;
   /** Simulated disk trouble, for tests of what the hub does when storage is slow or fails. */
   storageFaults?: JournalFaults;
+  /** Run the simulated shop (2 buttons, 2 pagers on the real firmware) while no real device is configured. */
+  simulate?: boolean;
 }
 
 /** Why connections and messages were refused, counted since start. */
@@ -109,11 +112,14 @@ export class Hub {
   private tcp!: Server;
   private ws!: WebSocketServer;
   private web: WebServer | undefined;
+  private simulation: SimulatedShop | undefined;
+  private readonly dataDir: string;
   private ticker: NodeJS.Timeout | undefined;
   private readonly configPath: string | undefined;
 
   private constructor(options: HubOptions) {
-    this.config = options.config;
+    this.dataDir = options.dataDir;
+    this.config = options.simulate && !hasRealDevices(options.config) ? withSimulatedShop(options.config) : options.config;
     this.configPath = options.configPath;
     this.directory = new DeviceDirectory(this.config);
     this.hours = weeklyHours(this.config);
@@ -133,13 +139,18 @@ export class Hub {
     const hub = new Hub(options);
     try {
       await hub.listen();
+      if (options.simulate && !hasRealDevices(options.config)) await hub.startSimulation();
     } catch (error) {
       await hub.stop();
       throw error;
     }
     const tickMs = options.tickMs ?? 250;
     if (tickMs > 0) hub.ticker = setInterval(() => hub.tick(), tickMs);
-    if (hub.configPath) watchFile(hub.configPath, { interval: 1000 }, () => hub.reloadConfig());
+    if (hub.configPath) {
+      watchFile(hub.configPath, { interval: 1000 }, (current, previous) => {
+        if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size) hub.reloadConfig();
+      });
+    }
     return hub;
   }
 
@@ -175,8 +186,14 @@ export class Hub {
     this.apply(this.desk.tick());
   }
 
+  /** The simulated shop, while it runs. */
+  get simulatedShop(): SimulatedShop | undefined {
+    return this.simulation;
+  }
+
   /** Stops accepting, lets pending writes commit, closes the database. */
   async stop(): Promise<void> {
+    this.simulation?.stop();
     if (this.ticker) clearInterval(this.ticker);
     if (this.configPath) unwatchFile(this.configPath);
     await this.web?.close();
@@ -230,16 +247,29 @@ export class Hub {
         log: this.log,
         config: () => this.config,
         directory: () => this.directory,
+        simulation: () => this.simulation,
         publicDir: publicDir(),
       },
       this.config.http.host,
       this.config.http.port,
     );
-    this.journal.onCommit(() => this.web?.changed());
+    this.journal.onCommit(() => this.web?.changed('today'));
     this.log.info(
       { mqtt: `${this.config.mqtt.host}:${this.mqttPort}`, ws: `${this.config.mqtt.host}:${this.wsPort}`, dashboard: `http://${this.config.http.host}:${this.httpPort}/`, site: this.site },
       'hub listening',
     );
+  }
+
+  private async startSimulation(): Promise<void> {
+    // Fresh secrets at every start: the simulated devices' flash is rewritten with them.
+    const secrets: Record<string, string> = {};
+    for (const device of SIMULATED_DEVICES) {
+      secrets[device.id] = generateSecret();
+      this.store.setSecretHash(device.id, await hashSecret(secrets[device.id]), this.clock.now());
+    }
+    this.simulation = new SimulatedShop({ dataDir: this.dataDir, site: this.site, mqttPort: this.mqttPort, secrets, log: this.log });
+    this.simulation.onChange(() => this.web?.changed('shop'));
+    this.simulation.start();
   }
 
   private reloadConfig(): void {
@@ -251,6 +281,12 @@ export class Hub {
       this.log.error({ error: (error as Error).message }, 'configuration change ignored: the file is invalid');
       return;
     }
+    if (this.simulation && hasRealDevices(next)) {
+      this.log.info('a real device is configured: the simulated shop stops');
+      this.simulation.stop();
+      this.simulation = undefined;
+    }
+    if (this.simulation) next = withSimulatedShop(next);
     this.config = { ...next, mqtt: this.config.mqtt, http: this.config.http, dataDir: this.config.dataDir };
     this.directory = new DeviceDirectory(this.config);
     this.hours = weeklyHours(this.config);

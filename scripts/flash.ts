@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_PINS } from '../firmware/hal/default-pins.js';
 import { generateSecret, hashSecret } from '../hub/auth/secrets.js';
 import { DEFAULT_CONFIG_PATH, dataDirOf, loadConfig } from '../hub/config/load.js';
 import { DATABASE_FILE, openDatabase } from '../hub/store/database.js';
@@ -29,10 +30,6 @@ const CONFIG_STORAGE_NAME = 'lb.config';
 /** espruino-tools 0.1.67 never signals completion for uploads of 512 bytes or less. */
 const MIN_UPLOAD_BYTES = 513;
 
-export const DEFAULT_PINS: Record<'button' | 'pager', Record<string, string>> = {
-  button: { red: 'D4', green: 'D5', led: 'D2' },
-  pager: { button: 'D4', motor: 'D25', led: 'D2', sda: 'D21', scl: 'D22' },
-};
 
 export interface FlashOptions {
   device: string;

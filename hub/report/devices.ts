@@ -2,6 +2,7 @@
 // heartbeat, and whether it needs attention.
 import type { DeviceConfig } from '../config/schema.js';
 import type { Db } from '../store/database.js';
+import { isSimulated } from '../simulation/simulated-shop.js';
 import { LogStore } from '../store/log-store.js';
 import type { DeviceView } from '../web/api-types.js';
 
@@ -26,6 +27,7 @@ export function devicesView(db: Db, devices: DeviceConfig[]): DeviceView[] {
       droppedPresses: state?.droppedPresses ?? null,
       hasSecret: store.secretHashOf(device.id) !== undefined,
       problems: problems.filter((p) => p.source === device.id).map((p) => p.kind),
+      simulated: isSimulated(device.id),
     };
   });
 }

@@ -103,6 +103,8 @@ export interface DeviceView {
   hasSecret: boolean;
   /** Open device problems: "missing", "battery". */
   problems: string[];
+  /** Part of the simulated shop, not real hardware. */
+  simulated: boolean;
 }
 
 export interface Me {
@@ -110,4 +112,21 @@ export interface Me {
   role: 'owner' | 'manager';
   site: string;
   timeZone: string;
+  /** The simulated shop is running. */
+  simulation: boolean;
+}
+
+export interface SimulatedDeviceState {
+  id: string;
+  kind: 'button' | 'pager';
+  label: string;
+  running: boolean;
+  led: boolean;
+  motor: boolean;
+  screen: string[];
+}
+
+export interface ShopState {
+  running: boolean;
+  devices: SimulatedDeviceState[];
 }

@@ -17,9 +17,12 @@ import { DAILY_LOG_COLUMNS, dailyLog } from '../report/daily-log.js';
 import { devicesView } from '../report/devices.js';
 import { todayView } from '../report/today.js';
 import type { Db } from '../store/database.js';
+import { PAGER_HOLD_MS, type PagerHold, type SimulatedShop } from '../simulation/simulated-shop.js';
 import { Accounts, SESSION_MS, type User } from './accounts.js';
 
 export const SESSION_COOKIE = 'lb_session';
+
+export type LiveTopic = 'today' | 'shop';
 
 export interface WebDeps {
   db: Db;
@@ -27,13 +30,14 @@ export interface WebDeps {
   log: Logger;
   config(): HubConfig;
   directory(): DeviceDirectory;
+  simulation(): SimulatedShop | undefined;
   publicDir: string;
 }
 
 export interface WebServer {
   port: number;
-  /** Something changed in the log: live views refresh (coalesced). */
-  changed(): void;
+  /** Something changed (the log, or the simulated shop's devices): live views refresh (coalesced). */
+  changed(what: LiveTopic): void;
   close(): Promise<void>;
 }
 
@@ -112,7 +116,7 @@ export async function startWebServer(deps: WebDeps, host: string, port: number):
     return { ok: true };
   });
 
-  app.get('/api/me', async (request) => ({ ...request.user, site: deps.config().site, timeZone: deps.config().timeZone }));
+  app.get('/api/me', async (request) => ({ ...request.user, site: deps.config().site, timeZone: deps.config().timeZone, simulation: deps.simulation()?.running ?? false }));
 
   const today = () => todayView(deps.db, deps.clock.now(), deps.config().timeZone, nameOf);
   app.get('/api/today', async () => today());
@@ -142,11 +146,50 @@ export async function startWebServer(deps: WebDeps, host: string, port: number):
 
   app.get('/api/devices', async () => devicesView(deps.db, deps.config().devices));
 
+  // ---- the simulated shop -------------------------------------------------------
+  const shopState = () => ({ running: deps.simulation()?.running ?? false, devices: deps.simulation()?.state() ?? [] });
+  const runningShop = (reply: FastifyReply): SimulatedShop | null => {
+    const shop = deps.simulation();
+    if (shop?.running) return shop;
+    reply.code(404).send({ error: 'the simulated shop is not running (it runs while no real device is configured, unless started with --no-sim)' });
+    return null;
+  };
+  app.get('/api/sim', async () => shopState());
+  app.post<{ Body: { device: string; kind: 'red' | 'green' } }>(
+    '/api/sim/press',
+    { schema: { body: { type: 'object', properties: { device: { type: 'string', maxLength: 32 }, kind: { enum: ['red', 'green'] } }, required: ['device', 'kind'], additionalProperties: false } } },
+    async (request, reply) => {
+      const shop = runningShop(reply);
+      if (!shop) return reply;
+      try {
+        await shop.press(request.body.device, request.body.kind);
+      } catch (error) {
+        return reply.code(400).send({ error: (error as Error).message });
+      }
+      return shopState();
+    },
+  );
+  app.post<{ Body: { device: string; hold: PagerHold } }>(
+    '/api/sim/pager',
+    { schema: { body: { type: 'object', properties: { device: { type: 'string', maxLength: 32 }, hold: { enum: Object.keys(PAGER_HOLD_MS) } }, required: ['device', 'hold'], additionalProperties: false } } },
+    async (request, reply) => {
+      const shop = runningShop(reply);
+      if (!shop) return reply;
+      try {
+        await shop.hold(request.body.device, request.body.hold);
+      } catch (error) {
+        return reply.code(400).send({ error: (error as Error).message });
+      }
+      return shopState();
+    },
+  );
+
   app.get('/api/live', (request, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(`event: today\ndata: ${JSON.stringify(today())}\n\n`);
+    if (deps.simulation()?.running) res.write(`event: shop\ndata: ${JSON.stringify(shopState())}\n\n`);
     live.add(res);
     request.raw.on('close', () => live.delete(res));
   });
@@ -154,23 +197,27 @@ export async function startWebServer(deps: WebDeps, host: string, port: number):
   await app.listen({ host, port });
   const actualPort = (app.server.address() as AddressInfo).port;
 
-  let pending: NodeJS.Timeout | null = null;
+  const pending = new Map<LiveTopic, NodeJS.Timeout>();
+  const snapshot = (topic: LiveTopic) => JSON.stringify(topic === 'today' ? today() : shopState());
   const keepAlive = setInterval(() => {
     for (const res of live) res.write(': keep-alive\n\n');
   }, 15_000);
   return {
     port: actualPort,
-    changed() {
-      if (pending || live.size === 0) return;
-      pending = setTimeout(() => {
-        pending = null;
-        const message = `event: today\ndata: ${JSON.stringify(today())}\n\n`;
-        for (const res of live) res.write(message);
-      }, LIVE_COALESCE_MS);
+    changed(topic) {
+      if (pending.has(topic) || live.size === 0) return;
+      pending.set(
+        topic,
+        setTimeout(() => {
+          pending.delete(topic);
+          const message = `event: ${topic}\ndata: ${snapshot(topic)}\n\n`;
+          for (const res of live) res.write(message);
+        }, LIVE_COALESCE_MS),
+      );
     },
     async close() {
       clearInterval(keepAlive);
-      if (pending) clearTimeout(pending);
+      for (const timer of pending.values()) clearTimeout(timer);
       for (const res of live) res.end();
       live.clear();
       await app.close();

@@ -93,6 +93,15 @@ describe('loyalty-hub CLI', () => {
     }
   });
 
+  it('says when the data directory cannot be written, in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ dataDir: 'not-a-folder/data', mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } }));
+    const result = await run(['start'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^loyalty-hub: cannot write the data directory .*not-a-folder\/data \(ENOTDIR\): fix its permissions or set "dataDir" in loyalty-hub\.json\n$/);
+  });
+
   it('prints the day’s log and the same rows as CSV, in the site’s time zone', async () => {
     const shop = await TestShop.open();
     let incident: number;

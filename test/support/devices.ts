@@ -1,11 +1,12 @@
 // Simulated devices running the built firmware bundles against a TestShop's hub.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_PINS } from '../../firmware/hal/default-pins.js';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import type { TestShop } from './shop.js';
 
-export const BUTTON_PINS = { red: 'D4', green: 'D5', led: 'D2' };
-export const PAGER_PINS = { button: 'D4', motor: 'D25', led: 'D2', sda: 'D21', scl: 'D22' };
+export const BUTTON_PINS = DEFAULT_PINS.button;
+export const PAGER_PINS = DEFAULT_PINS.pager;
 
 const bundles: Record<string, string> = {};
 export function bundle(kind: 'button' | 'pager'): string {

@@ -1,5 +1,5 @@
 // The owner dashboard: Today (live), Daily log, Analytics, Devices.
-import type { AnalyticsView, DailyLog, DeviceView, Me, OpenIncidentView, TodayView } from '../api-types.js';
+import type { AnalyticsView, DailyLog, DeviceView, Me, OpenIncidentView, ShopState, SimulatedDeviceState, TodayView } from '../api-types.js';
 import { duration, h, percent, replace, table } from './dom.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -236,6 +236,7 @@ async function showDevices(): Promise<void> {
           d.hasSecret ? '' : 'no secret',
           d.onShift === false ? 'off shift' : '',
           d.droppedPresses ? `${d.droppedPresses} dropped` : '',
+          d.simulated ? 'simulated' : '',
         ]
           .filter(Boolean)
           .join(', '),
@@ -245,6 +246,67 @@ async function showDevices(): Promise<void> {
   );
 }
 
+// ---- Virtual shop ---------------------------------------------------------------------------
+
+const HOLDS: [string, string][] = [
+  ['short', 'Short press: acknowledge / send'],
+  ['long', 'Long press: next outcome'],
+  ['very-long', 'Very long press: shift on/off'],
+];
+
+async function post(path: string, body: unknown): Promise<void> {
+  await api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+function deviceCard(device: SimulatedDeviceState): HTMLElement {
+  const lamp = h('span', { class: `lamp ${device.led ? 'lit' : ''}`, title: device.led ? 'LED on' : 'LED off' });
+  if (device.kind === 'button') {
+    return h(
+      'section',
+      { class: 'card', 'data-device': device.id },
+      h('h2', {}, device.label, ' ', lamp),
+      h(
+        'p',
+        { class: 'pair' },
+        h('button', { class: 'press red', onclick: () => void post('/api/sim/press', { device: device.id, kind: 'red' }) }, 'RED'),
+        h('button', { class: 'press green', onclick: () => void post('/api/sim/press', { device: device.id, kind: 'green' }) }, 'GREEN'),
+      ),
+    );
+  }
+  return h(
+    'section',
+    { class: `card ${device.motor ? 'buzzing' : ''}`, 'data-device': device.id },
+    h('h2', {}, device.label, ' ', lamp, device.motor ? h('span', { class: 'badge warn' }, 'vibrating') : null),
+    h('pre', { class: 'screen' }, device.screen.join('\n') || ' '),
+    h(
+      'p',
+      { class: 'holds' },
+      HOLDS.map(([hold, text]) => h('button', { 'data-hold': hold, onclick: () => void post('/api/sim/pager', { device: device.id, hold }) }, text)),
+    ),
+  );
+}
+
+function renderShop(state: ShopState): void {
+  replace(
+    main,
+    h('h1', {}, 'Virtual shop'),
+    h(
+      'p',
+      { class: 'banner' },
+      'Simulated devices, not real hardware: two buttons and two pagers running the real firmware inside the hub. ',
+      'Everything they do is labelled "Sim:" in the log. The simulation stops once a real device is added.',
+    ),
+    state.running ? h('div', { class: 'cards' }, state.devices.map(deviceCard)) : h('p', { class: 'quiet' }, 'The simulated shop is not running.'),
+  );
+}
+
+function showShop(): () => void {
+  const source = new EventSource('/api/live');
+  source.addEventListener('shop', (event) => renderShop(JSON.parse((event as MessageEvent).data) as ShopState));
+  void api<ShopState>('/api/sim').then(renderShop);
+  return () => source.close();
+}
+
 // ---- routing ----------------------------------------------------------------------------
 
 const PAGES: Record<string, () => (() => void) | void> = {
@@ -252,6 +314,7 @@ const PAGES: Record<string, () => (() => void) | void> = {
   log: () => void showLog(),
   analytics: () => void showAnalytics(),
   devices: () => void showDevices(),
+  shop: showShop,
 };
 
 function route(): void {
@@ -270,6 +333,7 @@ document.getElementById('logout')!.addEventListener('click', async () => {
 api<Me>('/api/me').then((user) => {
   me = user;
   who.textContent = `${me.username} (${me.role}) · ${me.site}`;
+  if (me.simulation) document.querySelector('nav')!.append(h('a', { href: '#shop' }, 'Virtual shop'));
   window.addEventListener('hashchange', route);
   route();
 });

@@ -1,0 +1,149 @@
+// The simulated shop: two buttons and two pagers that run the real built
+// firmware bundles in the Node shim, connected to this hub over real MQTT.
+// It lets a newcomer see the whole system work before buying an ESP32. Its
+// devices carry "Sim:" in their labels, so they are marked in every report.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PINS } from '../../firmware/hal/default-pins.js';
+import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
+import type { HubConfig } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { repoRoot } from '../paths.js';
+import type { SimulatedDeviceState } from '../web/api-types.js';
+
+export const SIMULATED_DEVICES = [
+  { id: 'sim-btn-1', kind: 'button', label: 'Sim: Counter 1', location: 'simulated shop' },
+  { id: 'sim-btn-2', kind: 'button', label: 'Sim: Terrace', location: 'simulated shop' },
+  { id: 'sim-pgr-1', kind: 'pager', label: 'Sim: Ana', location: 'simulated shop' },
+  { id: 'sim-pgr-2', kind: 'pager', label: 'Sim: Max (manager)', location: 'simulated shop' },
+] as const;
+
+const ROUTE = [['sim-pgr-1'], ['sim-pgr-2']];
+export const PAGER_HOLD_MS = { short: 100, long: 900, 'very-long': 3200 } as const;
+export type PagerHold = keyof typeof PAGER_HOLD_MS;
+
+export function isSimulated(deviceId: string): boolean {
+  return SIMULATED_DEVICES.some((d) => d.id === deviceId);
+}
+
+/** The configuration plus the simulated devices and their routes (in memory only, never written to the file). */
+export function withSimulatedShop(config: HubConfig): HubConfig {
+  const routes: Record<string, string[][]> = { ...config.routes };
+  for (const device of SIMULATED_DEVICES) if (device.kind === 'button') routes[device.id] = ROUTE;
+  return {
+    ...config,
+    devices: [...config.devices, ...SIMULATED_DEVICES.map((d) => ({ ...d }))],
+    routes,
+    managers: [...config.managers, 'sim-pgr-2'],
+  };
+}
+
+/** Whether the configuration names any device that is not part of the simulated shop. */
+export function hasRealDevices(config: HubConfig): boolean {
+  return config.devices.some((device) => !isSimulated(device.id));
+}
+
+export interface ShopOptions {
+  dataDir: string;
+  site: string;
+  mqttPort: number;
+  secrets: Record<string, string>;
+  log: Logger;
+}
+
+export class SimulatedShop {
+  private readonly devices = new Map<string, SimulatedDevice>();
+  private listeners: (() => void)[] = [];
+  private pending: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: ShopOptions) {}
+
+  start(): void {
+    for (const kind of ['button', 'pager'] as const) {
+      const path = join(repoRoot(), 'firmware', 'dist', `${kind}.js`);
+      if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build`);
+    }
+    for (const spec of SIMULATED_DEVICES) {
+      const device = new SimulatedDevice({
+        name: spec.id,
+        bundle: readFileSync(join(repoRoot(), 'firmware', 'dist', `${spec.kind}.js`), 'utf8'),
+        storageDir: join(this.options.dataDir, 'simulated-shop', spec.id),
+        log: (line) => this.options.log.debug({ device: spec.id }, line),
+      });
+      // What the flasher would write.
+      device.storage.writeJSON('lb.config', {
+        kind: spec.kind,
+        id: spec.id,
+        secret: this.options.secrets[spec.id],
+        site: this.options.site,
+        wifi: { ssid: 'simulated', password: '' },
+        hub: { host: '127.0.0.1', port: this.options.mqttPort },
+        pins: DEFAULT_PINS[spec.kind],
+        display: spec.kind === 'pager',
+      });
+      device.pinEvents.on('change', () => this.changed());
+      device.boot();
+      this.devices.set(spec.id, device);
+    }
+    this.options.log.info({ devices: SIMULATED_DEVICES.map((d) => d.id) }, 'simulated shop started');
+  }
+
+  stop(): void {
+    if (this.pending) clearTimeout(this.pending);
+    for (const device of this.devices.values()) device.powerOff();
+    this.devices.clear();
+  }
+
+  get running(): boolean {
+    return this.devices.size > 0;
+  }
+
+  state(): SimulatedDeviceState[] {
+    return SIMULATED_DEVICES.map((spec) => {
+      const device = this.devices.get(spec.id);
+      const pins = DEFAULT_PINS[spec.kind];
+      return {
+        id: spec.id,
+        kind: spec.kind,
+        label: spec.label,
+        running: device?.running ?? false,
+        led: device ? device.pin(pins.led) === 1 : false,
+        motor: device && spec.kind === 'pager' ? device.pin(DEFAULT_PINS.pager.motor) === 1 : false,
+        screen: device ? device.screen.slice() : [],
+      };
+    });
+  }
+
+  /** A customer presses RED or GREEN on a simulated button. */
+  async press(id: string, kind: 'red' | 'green'): Promise<void> {
+    const device = this.device(id, 'button');
+    await device.press(DEFAULT_PINS.button[kind], 60);
+  }
+
+  /** Staff hold the pager's button: short acknowledges, long walks the outcomes, very long toggles the shift. */
+  async hold(id: string, hold: PagerHold): Promise<void> {
+    const device = this.device(id, 'pager');
+    await device.press(DEFAULT_PINS.pager.button, PAGER_HOLD_MS[hold]);
+    this.changed();
+  }
+
+  /** `listener` runs (coalesced) whenever an LED, motor or display changes. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private device(id: string, kind: 'button' | 'pager'): SimulatedDevice {
+    const spec = SIMULATED_DEVICES.find((d) => d.id === id && d.kind === kind);
+    const device = spec && this.devices.get(id);
+    if (!device) throw new Error(`no simulated ${kind} "${id}"`);
+    return device;
+  }
+
+  private changed(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      for (const listener of this.listeners) listener();
+    }, 50);
+  }
+}
