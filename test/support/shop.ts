@@ -46,6 +46,8 @@ export interface ShopOptions {
   realClock?: boolean;
   /** The hub's own timer for escalation and supervision; 0 (default) = only when the test calls advance(). */
   tickMs?: number;
+  /** Run the simulated shop (only when the configuration has no devices). */
+  simulate?: boolean;
 }
 
 export interface Message {
@@ -140,6 +142,7 @@ export class TestShop {
       logger: createLogger('silent'),
       tickMs: this.options.tickMs ?? 0,
       storageFaults: this.options.storageFaults,
+      simulate: this.options.simulate,
     });
   }
 
