@@ -119,7 +119,7 @@ program
     const { config, dataDir } = load();
     let hub: Hub;
     try {
-      hub = await Hub.start({ config, dataDir: writableDataDir(dataDir), configPath: configPath(), simulate: options.sim });
+      hub = await Hub.start({ config, dataDir: writableDataDir(dataDir), configPath: configPath(), simulate: options.sim, metricsFile: process.env.LOYALTY_HUB_METRICS });
     } catch (error) {
       const e = error as NodeJS.ErrnoException & { port?: number };
       if (e.code === 'EADDRINUSE') {

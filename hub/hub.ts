@@ -11,7 +11,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import type { Server } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { WebSocketServer } from 'ws';
-import { HEARTBEAT_PERIOD_S, MAX_PACKET_BYTES, PRESS_BURST, PRESS_RATE_PER_SECOND } from '../shared/limits.js';
+import { HEARTBEAT_PERIOD_S, MAX_PACKET_BYTES } from '../shared/limits.js';
 import {
   decodeAck,
   decodeAlert,
@@ -39,6 +39,7 @@ import { IncidentDesk, type DeskTimings, type Effect, type Refusal } from './dom
 import { isOpenAt, type WeeklyHours } from './domain/opening-hours.js';
 import { RateLimiter } from './domain/rate-limiter.js';
 import { createLogger, type Logger } from './log.js';
+import { HubMetrics } from './metrics.js';
 import { publicDir } from './paths.js';
 import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } from './simulation/simulated-shop.js';
 import { startWebServer, type WebServer } from './web/server.js';
@@ -59,6 +60,8 @@ export interface HubOptions {
   storageFaults?: JournalFaults;
   /** Run the simulated shop (2 buttons, 2 pagers on the real firmware) while no real device is configured. */
   simulate?: boolean;
+  /** Record latency metrics and write them to this file on SIGUSR2 (npm run bench). */
+  metricsFile?: string;
 }
 
 /** Why connections and messages were refused, counted since start. */
@@ -101,7 +104,9 @@ export class Hub {
   private readonly journal: Journal;
   private readonly desk: IncidentDesk;
   private readonly watch: DeviceWatch;
-  private readonly limiter = new RateLimiter(PRESS_RATE_PER_SECOND, PRESS_BURST);
+  private readonly limiter: RateLimiter;
+  private readonly metrics: HubMetrics | undefined;
+  private stopMetrics: (() => void) | undefined;
   private readonly secrets = new VerifiedSecretCache();
   /** Presses being committed, by "device:seq", with the callbacks of their retransmissions. */
   private readonly inFlight = new Map<string, Callback[]>();
@@ -125,7 +130,12 @@ export class Hub {
     this.hours = weeklyHours(this.config);
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? createLogger(this.config.logLevel);
-    this.db = openDatabase(options.dataDir);
+    this.db = openDatabase(options.dataDir, { fsync: this.config.durability === 'fsync' });
+    this.limiter = new RateLimiter(this.config.pressRate.perSecond, this.config.pressRate.burst);
+    if (options.metricsFile) {
+      this.metrics = new HubMetrics();
+      this.stopMetrics = this.metrics.serveOnSignal(options.metricsFile);
+    }
     this.store = new LogStore(this.db);
     this.journal = new Journal(this.db, options.storageFaults);
     this.desk = new IncidentDesk(this.clock, timingsOf(this.config), this.directory, this.store.maxIncidentId() + 1);
@@ -194,6 +204,7 @@ export class Hub {
   /** Stops accepting, lets pending writes commit, closes the database. */
   async stop(): Promise<void> {
     this.simulation?.stop();
+    this.stopMetrics?.();
     if (this.ticker) clearInterval(this.ticker);
     if (this.configPath) unwatchFile(this.configPath);
     await this.web?.close();
@@ -403,16 +414,23 @@ export class Hub {
 
     const receivedAt = this.clock.now();
     if (!this.limiter.take(deviceId, receivedAt)) {
-      return this.refusePublish(client, `more than ${PRESS_RATE_PER_SECOND} presses per second (burst ${PRESS_BURST})`, done);
+      const rate = this.config.pressRate;
+      return this.refusePublish(client, `more than ${rate.perSecond} presses per second (burst ${rate.burst})`, done);
     }
     const pressedAt = receivedAt - press.ageMs;
     const { incidentId, effects } = this.desk.press({ button: deviceId, kind: press.kind, seq: press.seq, pressedAt });
     // Page first: the pager must not wait for the disk.
-    this.apply(effects);
+    this.apply(effects, arrived);
 
+    const row = { deviceId, seq: press.seq, kind: press.kind, pressedAt, receivedAt, ageMs: press.ageMs, incidentId };
+    if (this.config.durability === 'none') {
+      // Measuring only: acknowledge before the write (a crash can lose what was acknowledged).
+      this.journal.submit(() => this.store.insertPress(row));
+      this.sendFeedback(deviceId, { state: 'received', seq: press.seq });
+      return done(null);
+    }
     const callbacks = [done];
     this.inFlight.set(key, callbacks);
-    const row = { deviceId, seq: press.seq, kind: press.kind, pressedAt, receivedAt, ageMs: press.ageMs, incidentId };
     this.journal.submit(
       () => this.store.insertPress(row),
       (error) => {
@@ -421,7 +439,7 @@ export class Hub {
           this.log.error({ device: deviceId, seq: press.seq, error: error.message }, 'press not stored: withholding PUBACK so the button keeps it');
         } else {
           this.sendFeedback(deviceId, { state: 'received', seq: press.seq });
-          this.log.debug({ device: deviceId, seq: press.seq, incident: incidentId, durableMs: performance.now() - arrived }, 'press stored');
+          this.metrics?.pressDurable(arrived);
         }
         for (const callback of callbacks) callback(error);
       },
@@ -538,12 +556,16 @@ export class Hub {
 
   // ---- downlink and effects ---------------------------------------------------
 
-  private apply(effects: Effect[]): void {
+  /** `pressArrived` (performance.now()) times the pages a press causes, when metrics are on. */
+  private apply(effects: Effect[], pressArrived?: number): void {
     for (const effect of effects) {
       switch (effect.type) {
-        case 'page':
-          this.send(effect.pager, DOWNLINK.alert, encodeAlert(effect.alert));
+        case 'page': {
+          const metrics = this.metrics;
+          const written = metrics && pressArrived !== undefined ? () => metrics.alertWritten(pressArrived) : undefined;
+          this.send(effect.pager, DOWNLINK.alert, encodeAlert(effect.alert), 1, written);
           break;
+        }
         case 'cancel':
           this.send(effect.pager, DOWNLINK.cancel, encodeCancel(effect.cancel));
           break;
@@ -568,7 +590,8 @@ export class Hub {
     this.send(buttonId, DOWNLINK.feedback, encodeFeedback(feedback));
   }
 
-  private send(deviceId: string, channel: string, payload: string, qos: 0 | 1 = 1): void {
+  /** `written` runs when the broker has written the packet to the subscriber's socket (aedes calls back one setImmediate after the write). */
+  private send(deviceId: string, channel: string, payload: string, qos: 0 | 1 = 1, written?: () => void): void {
     const packet = {
       cmd: 'publish',
       topic: deviceTopic(this.site, deviceId, channel),
@@ -579,6 +602,7 @@ export class Hub {
     } as PublishPacket;
     this.broker.publish(packet, (error) => {
       if (error) this.log.error({ device: deviceId, channel, error: error.message }, 'publish to device failed');
+      else written?.();
     });
   }
 }

@@ -1,6 +1,6 @@
 // The hub's configuration file: schema, defaults and cross-field checks.
 import { z } from 'zod';
-import { MAX_ID_CHARS, MAX_LABEL_CHARS, isValidId } from '../../shared/limits.js';
+import { MAX_ID_CHARS, MAX_LABEL_CHARS, OUTBOX_CAPACITY, PRESS_BURST, PRESS_RATE_PER_SECOND, isValidId } from '../../shared/limits.js';
 import { WEEKDAYS, parseRange, type WeeklyHours } from '../domain/opening-hours.js';
 
 const id = z
@@ -77,6 +77,16 @@ export const configSchema = z
       .strict()
       .prefault({}),
     lowBatteryMv: z.number().int().min(0).max(10000).default(3400),
+    /** Presses per device per second, and the burst above that (a button draining its outbox sends up to 32 at once). */
+    pressRate: z
+      .object({ perSecond: z.number().positive().default(PRESS_RATE_PER_SECOND), burst: z.number().int().min(OUTBOX_CAPACITY).default(PRESS_BURST) })
+      .strict()
+      .prefault({}),
+    /**
+     * "fsync" (default): a press is acknowledged only once it is on disk. "none" acknowledges at once and lets
+     * SQLite skip fsync: only to measure what durability costs, never for a shop.
+     */
+    durability: z.enum(['fsync', 'none']).default('fsync'),
     devices: z.array(device).default([]),
     /** Tiers per button id; a button without one uses defaultRoute. */
     routes: z.record(z.string(), tiers).default({}),

@@ -9,7 +9,7 @@ import { MqttClient, type ClientOptions } from '../../firmware/lib/mqtt-client.j
 import { connectPacket, encodeLength, publishPacket, readPackets } from '../../firmware/lib/mqtt-packets.js';
 import { createNodeNet, type Link } from '../../firmware/shim/node-net.js';
 import { eventually } from '../support/shop.js';
-import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
+import { startMosquitto, type Mosquitto } from '../../scripts/bench/mosquitto.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

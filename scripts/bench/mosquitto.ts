@@ -1,4 +1,4 @@
-// Debian's mosquitto, started on a free loopback port for a test: a broker
+// Debian's mosquitto, started on a free loopback port (tests and the bench): a broker
 // nobody here wrote. .ci/run installs it; a missing binary fails the test
 // with the install command rather than skipping.
 import { spawn, type ChildProcess } from 'node:child_process';

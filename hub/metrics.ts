@@ -1,0 +1,93 @@
+// Latency metrics the hub records about itself, for `npm run bench`. Off
+// unless LOYALTY_HUB_METRICS names a file: then SIGUSR2 writes a snapshot
+// there and starts the histograms afresh. Times are monotonic, in µs.
+import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import * as hdr from 'hdr-histogram-js';
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface MetricsSnapshot {
+  /** Press packet in (authorizePublish) → alert written to the pager's socket. */
+  hubAddedUs: LatencySummary;
+  /** Press packet in → committed to disk (when the PUBACK may go). */
+  durableUs: LatencySummary;
+  eventLoopDelayUs: LatencySummary;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  rssBytes: number;
+  elapsedMs: number;
+}
+
+function summary(h: hdr.Histogram): LatencySummary {
+  return { count: h.totalCount, p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), p999: h.getValueAtPercentile(99.9), max: h.maxValue };
+}
+
+export class HubMetrics {
+  private hubAdded = HubMetrics.histogram();
+  private durable = HubMetrics.histogram();
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private cpu = process.cpuUsage();
+  private since = performance.now();
+
+  constructor() {
+    this.loop.enable();
+  }
+
+  private static histogram(): hdr.Histogram {
+    return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  }
+
+  /** `startedAt` from performance.now() when the press came in. */
+  alertWritten(startedAt: number): void {
+    this.hubAdded.recordValue(Math.max(1, Math.round((performance.now() - startedAt) * 1000)));
+  }
+
+  pressDurable(startedAt: number): void {
+    this.durable.recordValue(Math.max(1, Math.round((performance.now() - startedAt) * 1000)));
+  }
+
+  snapshot(): MetricsSnapshot {
+    const cpu = process.cpuUsage(this.cpu);
+    const ns = (v: number) => Math.round(v / 1000);
+    return {
+      hubAddedUs: summary(this.hubAdded),
+      durableUs: summary(this.durable),
+      eventLoopDelayUs: {
+        count: this.loop.count,
+        p50: ns(this.loop.percentile(50)),
+        p99: ns(this.loop.percentile(99)),
+        p999: ns(this.loop.percentile(99.9)),
+        max: ns(this.loop.max),
+      },
+      cpuUserMs: Math.round(cpu.user / 1000),
+      cpuSystemMs: Math.round(cpu.system / 1000),
+      rssBytes: process.memoryUsage().rss,
+      elapsedMs: Math.round(performance.now() - this.since),
+    };
+  }
+
+  reset(): void {
+    this.hubAdded.reset();
+    this.durable.reset();
+    this.loop.reset();
+    this.cpu = process.cpuUsage();
+    this.since = performance.now();
+  }
+
+  /** Writes a snapshot to `file` and resets on every SIGUSR2. */
+  serveOnSignal(file: string): () => void {
+    const handler = () => {
+      writeFileSync(file, JSON.stringify(this.snapshot()));
+      this.reset();
+    };
+    process.on('SIGUSR2', handler);
+    return () => process.off('SIGUSR2', handler);
+  }
+}

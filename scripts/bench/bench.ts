@@ -1,0 +1,450 @@
+// npm run bench [-- --quick] [--json FILE]
+//
+// Starts the hub as its own process (real SQLite file, durable acknowledgement
+// on), connects buttons and pagers over real MQTT, drives presses at a fixed
+// rate (open loop: latency is measured from when each press was SCHEDULED, so
+// a stall is not hidden by the generator waiting — coordinated omission), then
+// at rising rates to find the highest rate sustained with zero loss, then a
+// burst. The same load runs against three baselines in the same run: a raw TCP
+// echo between processes (the floor), mosquitto plus a minimal mqtt.js
+// forwarder (what a DIY user builds), and this hub without durability.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import * as hdr from 'hdr-histogram-js';
+import { generateSecret, hashSecret } from '../../hub/auth/secrets.js';
+import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
+import { repoRoot } from '../../hub/paths.js';
+import { openDatabase } from '../../hub/store/database.js';
+import { LogStore } from '../../hub/store/log-store.js';
+import { encodePress } from '../../shared/payloads.js';
+import { deviceTopic } from '../../shared/topics.js';
+import { startMosquitto } from './mosquitto.js';
+import { RawMqttClient } from './raw-mqtt.js';
+import { writeReport } from './report.js';
+
+const SITE = 'bench';
+const ROOT = repoRoot();
+
+export interface Settings {
+  devices: number;
+  rate: number;
+  durationS: number;
+  warmupS: number;
+  stepRates: number[];
+  stepS: number;
+  burst: number;
+}
+
+const FULL: Settings = { devices: 500, rate: 200, durationS: 30, warmupS: 5, stepRates: [1000, 2000, 5000, 10000, 15000, 20000, 25000, 30000], stepS: 5, burst: 20000 };
+const QUICK: Settings = { devices: 100, rate: 200, durationS: 3, warmupS: 1, stepRates: [1000, 2000], stepS: 2, burst: 2000 };
+
+export interface PhaseResult {
+  target: string;
+  phase: string;
+  rate: number;
+  durationS: number;
+  sent: number;
+  acked: number;
+  delivered: number;
+  lost: number;
+  pressToPagerUs: LatencySummary;
+  pressToPubackUs: LatencySummary;
+  hub?: MetricsSnapshot;
+}
+
+export interface BenchResult {
+  date: string;
+  machine: string;
+  settings: Settings;
+  quick: boolean;
+  phases: PhaseResult[];
+  maxSustainedRate: number | null;
+  burst: { presses: number; acked: number; seconds: number; hubAlive: boolean } | null;
+}
+
+const histogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+const summary = (h: hdr.Histogram): LatencySummary => ({
+  count: h.totalCount,
+  p50: h.getValueAtPercentile(50),
+  p99: h.getValueAtPercentile(99),
+  p999: h.getValueAtPercentile(99.9),
+  max: h.maxValue,
+});
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Calls `send` at `rate` per second for `seconds`, each with its scheduled time; yields to the event loop between. */
+async function openLoop(rate: number, seconds: number, send: (index: number, scheduled: number) => void): Promise<number> {
+  const total = Math.round(rate * seconds);
+  const interval = 1000 / rate;
+  const start = performance.now() + 5;
+  let index = 0;
+  while (index < total) {
+    const now = performance.now();
+    while (index < total && start + index * interval <= now) {
+      send(index, start + index * interval);
+      index++;
+    }
+    const wait = start + index * interval - performance.now();
+    await (wait > 2 ? sleep(wait - 1) : new Promise((r) => setImmediate(r)));
+  }
+  return total;
+}
+
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) return false;
+    await sleep(5);
+  }
+  return true;
+}
+
+// ---- the system under test ----------------------------------------------------------
+
+interface Fleet {
+  buttons: string[];
+  pagers: string[];
+  pagerOf: (button: string) => string;
+}
+
+function fleet(devices: number): Fleet {
+  const pagerCount = Math.max(1, Math.round(devices / 5));
+  const buttons = Array.from({ length: devices - pagerCount }, (_, i) => `btn-${i + 1}`);
+  const pagers = Array.from({ length: pagerCount }, (_, i) => `pgr-${i + 1}`);
+  return { buttons, pagers, pagerOf: (button) => pagers[(Number(button.slice(4)) - 1) % pagers.length] };
+}
+
+interface HubProcess {
+  child: ChildProcess;
+  port: number;
+  secrets: Map<string, string>;
+  metricsFile: string;
+  dir: string;
+}
+
+async function startHub(f: Fleet, durability: 'fsync' | 'none'): Promise<HubProcess> {
+  const dir = mkdtempSync(join(tmpdir(), `lb-bench-${durability}-`));
+  const config = {
+    site: SITE,
+    dataDir: 'data',
+    logLevel: 'warn',
+    mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    openingHours: {}, // closed: no "device missing" pages while the bench's devices send no heartbeats
+    timings: { rebuzzS: 3600, escalateS: 3600, retriggerS: 3600 },
+    // The per-device limiter is a safety valve; the bench measures the hub's own capacity.
+    pressRate: { perSecond: 1_000_000, burst: 1_000_000 },
+    durability,
+    devices: [...f.buttons.map((id) => ({ id, kind: 'button', label: id })), ...f.pagers.map((id) => ({ id, kind: 'pager', label: id }))],
+    routes: Object.fromEntries(f.buttons.map((b) => [b, [[f.pagerOf(b)]]])),
+  };
+  writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify(config));
+  const secrets = new Map<string, string>();
+  const db = openDatabase(join(dir, 'data'));
+  const store = new LogStore(db);
+  for (const id of [...f.buttons, ...f.pagers]) {
+    secrets.set(id, generateSecret());
+    // A cheap scrypt cost: connecting is not what is measured, and 500 full-cost hashes take half a minute.
+    store.setSecretHash(id, await hashSecret(secrets.get(id)!, 1024), Date.now());
+  }
+  db.close();
+  const metricsFile = join(dir, 'metrics.json');
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'hub', 'cli.js'), 'start', '--no-sim'], {
+    env: { ...process.env, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const started = await until(() => /MQTT\s+port (\d+)/.test(stderr) || child.exitCode !== null, 30_000);
+  if (!started || child.exitCode !== null) throw new Error(`the hub did not start: ${stderr}`);
+  return { child, port: Number(/MQTT\s+port (\d+)/.exec(stderr)![1]), secrets, metricsFile, dir };
+}
+
+async function hubMetrics(hub: HubProcess): Promise<MetricsSnapshot> {
+  const before = existsSync(hub.metricsFile) ? statSync(hub.metricsFile).mtimeMs : 0;
+  hub.child.kill('SIGUSR2');
+  await until(() => existsSync(hub.metricsFile) && statSync(hub.metricsFile).mtimeMs !== before, 5000);
+  return JSON.parse(readFileSync(hub.metricsFile, 'utf8')) as MetricsSnapshot;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+// ---- MQTT load ------------------------------------------------------------------------------
+
+/**
+ * Buttons and pagers on an MQTT broker. `pressKey` tells, from a message a
+ * pager received, which button's which press it is about.
+ */
+class MqttLoad {
+  private readonly buttons = new Map<string, RawMqttClient>();
+  /** Per button, the scheduled time of each press in order: the hub's alert count n is press n. */
+  private readonly scheduled = new Map<string, number[]>();
+  private readonly labelSeq = new Map<string, number>();
+  private toPager = histogram();
+  private toPuback = histogram();
+  private acked = 0;
+  private delivered = 0;
+
+  constructor(
+    private readonly f: Fleet,
+    private readonly port: number,
+    private readonly credentials: (id: string) => string,
+    /** From a pager's message: [button, press number (1-based)], or null for a message that is no page. */
+    private readonly pressOf: (payload: string) => [string, number] | null,
+  ) {}
+
+  async connect(): Promise<void> {
+    for (const pager of this.f.pagers) {
+      const client = await RawMqttClient.connect({ port: this.port, clientId: pager, password: this.credentials(pager) });
+      client.onMessage = (_topic, payload) => this.paged(payload);
+      await client.subscribe([deviceTopic(SITE, pager, 'alert')]);
+    }
+    for (const button of this.f.buttons) {
+      this.buttons.set(button, await RawMqttClient.connect({ port: this.port, clientId: button, password: this.credentials(button) }));
+      this.scheduled.set(button, []);
+    }
+  }
+
+  private paged(payload: string): void {
+    const press = this.pressOf(payload);
+    if (!press) return;
+    const at = this.scheduled.get(press[0])?.[press[1] - 1];
+    if (at === undefined) return;
+    this.delivered++;
+    this.toPager.recordValue(Math.max(1, Math.round((performance.now() - at) * 1000)));
+  }
+
+  async phase(target: string, name: string, rate: number, seconds: number, onPhaseStart?: () => Promise<void>): Promise<PhaseResult> {
+    this.toPager = histogram();
+    this.toPuback = histogram();
+    this.acked = 0;
+    this.delivered = 0;
+    await onPhaseStart?.();
+    const buttons = this.f.buttons;
+    const sent = await openLoop(rate, seconds, (index, scheduled) => {
+      const button = buttons[index % buttons.length];
+      const times = this.scheduled.get(button)!;
+      times.push(scheduled);
+      const seq = times.length;
+      this.labelSeq.set(button, seq);
+      this.buttons.get(button)!.publish(deviceTopic(SITE, button, 'press'), encodePress({ kind: 'red', seq, ageMs: 0 }), () => {
+        this.acked++;
+        this.toPuback.recordValue(Math.max(1, Math.round((performance.now() - scheduled) * 1000)));
+      });
+    });
+    await until(() => this.acked >= sent && this.delivered >= sent, 10_000);
+    return {
+      target,
+      phase: name,
+      rate,
+      durationS: seconds,
+      sent,
+      acked: this.acked,
+      delivered: this.delivered,
+      lost: sent - Math.min(this.acked, this.delivered),
+      pressToPagerUs: summary(this.toPager),
+      pressToPubackUs: summary(this.toPuback),
+    };
+  }
+
+  /** One button sends `count` presses back to back, as fast as the socket takes them. */
+  async burst(count: number): Promise<{ presses: number; acked: number; seconds: number }> {
+    const button = this.f.buttons[0];
+    const client = this.buttons.get(button)!;
+    const times = this.scheduled.get(button)!;
+    let acked = 0;
+    const start = performance.now();
+    for (let i = 0; i < count; i++) {
+      times.push(performance.now());
+      client.publish(deviceTopic(SITE, button, 'press'), encodePress({ kind: 'red', seq: times.length, ageMs: 0 }), () => acked++);
+    }
+    await until(() => acked >= count || client.closed, 60_000);
+    return { presses: count, acked, seconds: (performance.now() - start) / 1000 };
+  }
+
+  close(): void {
+    for (const client of this.buttons.values()) client.end();
+  }
+}
+
+// ---- baseline 1: TCP echo ---------------------------------------------------------------------
+
+async function echoBaseline(s: Settings, devices: number): Promise<PhaseResult> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'scripts', 'bench', 'echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  await until(() => /\d+\n/.test(out), 10_000);
+  const port = Number(out.trim());
+  const sockets: Socket[] = [];
+  const rtt = histogram();
+  const scheduled: number[] = [];
+  let received = 0;
+  for (let i = 0; i < devices; i++) {
+    const socket = tcpConnect({ host: '127.0.0.1', port });
+    socket.setNoDelay(true);
+    let buffer = '';
+    socket.on('data', (data) => {
+      buffer += data.toString('latin1');
+      let end;
+      while ((end = buffer.indexOf('\n')) >= 0) {
+        const index = Number(buffer.slice(0, end));
+        buffer = buffer.slice(end + 1);
+        received++;
+        rtt.recordValue(Math.max(1, Math.round((performance.now() - scheduled[index]) * 1000)));
+      }
+    });
+    await new Promise((r) => socket.once('connect', r));
+    sockets.push(socket);
+  }
+  const sent = await openLoop(s.rate, s.durationS, (index, at) => {
+    scheduled[index] = at;
+    sockets[index % sockets.length].write(`${index}\n`);
+  });
+  await until(() => received >= sent, 10_000);
+  for (const socket of sockets) socket.destroy();
+  await stopChild(child);
+  return { target: 'TCP echo (floor)', phase: 'main', rate: s.rate, durationS: s.durationS, sent, acked: received, delivered: received, lost: sent - received, pressToPagerUs: summary(rtt), pressToPubackUs: summary(rtt) };
+}
+
+// ---- the run ----------------------------------------------------------------------------------
+
+async function benchHub(s: Settings, durability: 'fsync' | 'none', result: BenchResult): Promise<void> {
+  const f = fleet(s.devices);
+  const target = durability === 'fsync' ? 'loyalty hub' : 'loyalty hub, durability off';
+  log(`${target}: starting the hub, ${f.buttons.length} buttons and ${f.pagers.length} pagers…`);
+  const hub = await startHub(f, durability);
+  // The hub's alert: {"i":…,"k":"r","l":"btn-7","n":12,…}: button by label, press number by count.
+  const load = new MqttLoad(f, hub.port, (id) => hub.secrets.get(id)!, (payload) => {
+    const alert = JSON.parse(payload) as { l: string; n: number };
+    return [alert.l, alert.n];
+  });
+  try {
+    await load.connect();
+    await load.phase(target, 'warm-up', s.rate, s.warmupS);
+    const resetMetrics = async () => void (await hubMetrics(hub));
+    const main = await load.phase(target, 'main', s.rate, s.durationS, resetMetrics);
+    main.hub = await hubMetrics(hub);
+    result.phases.push(main);
+    log(`${target}: ${describe(main)}`);
+    if (durability === 'none') return;
+
+    for (const rate of s.stepRates) {
+      const step = await load.phase(target, `${rate}/s`, rate, s.stepS, resetMetrics);
+      step.hub = await hubMetrics(hub);
+      result.phases.push(step);
+      const sustained = step.lost === 0 && step.pressToPubackUs.p99 < 1_000_000;
+      log(`${target} at ${rate}/s: ${describe(step)}${sustained ? '' : '  ← not sustained'}`);
+      if (!sustained) break;
+      result.maxSustainedRate = rate;
+    }
+    const burst = await load.burst(s.burst);
+    const alive = hub.child.exitCode === null;
+    result.burst = { ...burst, hubAlive: alive };
+    log(`${target}: burst of ${burst.presses} presses from one client: ${burst.acked} acknowledged in ${burst.seconds.toFixed(1)} s, hub ${alive ? 'still up' : 'DOWN'}`);
+  } finally {
+    load.close();
+    await stopChild(hub.child);
+    rmSync(hub.dir, { recursive: true, force: true });
+  }
+}
+
+async function diyBaseline(s: Settings, result: BenchResult): Promise<void> {
+  const f = fleet(s.devices);
+  const target = 'mosquitto + mqtt.js forwarder';
+  log(`${target}: starting…`);
+  const mosquitto = await startMosquitto();
+  const forwarder = spawn(process.execPath, [join(ROOT, 'dist', 'scripts', 'bench', 'diy-forwarder.js'), String(mosquitto.port), SITE, f.buttons.map((b) => `${b}=${f.pagerOf(b)}`).join(',')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  forwarder.stdout!.on('data', (c) => (out += c));
+  const load = new MqttLoad(f, mosquitto.port, () => '', (payload) => {
+    const forwarded = JSON.parse(payload) as { b: string; q: number };
+    return [forwarded.b, forwarded.q];
+  });
+  try {
+    await until(() => out.includes('ready'), 10_000);
+    await load.connect();
+    await load.phase(target, 'warm-up', s.rate, s.warmupS);
+    const main = await load.phase(target, 'main', s.rate, s.durationS);
+    result.phases.push(main);
+    log(`${target}: ${describe(main)}`);
+  } finally {
+    load.close();
+    await stopChild(forwarder);
+    await mosquitto.stop();
+  }
+}
+
+function ms(us: number): string {
+  return (us / 1000).toFixed(us < 10_000 ? 2 : 0);
+}
+
+function describe(p: PhaseResult): string {
+  const l = (s: LatencySummary) => `p50 ${ms(s.p50)} / p99 ${ms(s.p99)} / p99.9 ${ms(s.p999)} / max ${ms(s.max)} ms`;
+  return `${p.sent} presses, lost ${p.lost}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${p.hub ? `; hub-added ${l(p.hub.hubAddedUs)}` : ''}`;
+}
+
+export async function runBench(settings: Settings, quick: boolean): Promise<BenchResult> {
+  const result: BenchResult = {
+    date: new Date().toISOString(),
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    settings,
+    quick,
+    phases: [],
+    maxSustainedRate: null,
+    burst: null,
+  };
+  log('TCP echo (floor)…');
+  const echo = await echoBaseline(settings, settings.devices);
+  result.phases.push(echo);
+  log(`TCP echo: ${describe(echo)}`);
+  await diyBaseline(settings, result);
+  await benchHub(settings, 'none', result);
+  await benchHub(settings, 'fsync', result);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const program = new Command('npm run bench --')
+    .description('Latency and throughput of the hub, side by side with a TCP echo, mosquitto + a forwarder, and the hub without durability.')
+    .option('--quick', 'a short smoke run (100 devices, a few seconds per phase), as CI runs it')
+    .option('--json <file>', 'also write the results as JSON')
+    .option('--devices <n>', 'devices in total (a fifth of them pagers)', (v) => Number(v))
+    .option('--rate <n>', 'presses per second in the main phase', (v) => Number(v))
+    .option('--duration <s>', 'seconds of the main phase', (v) => Number(v))
+    .option('--write-docs', 'write docs/benchmarks.md and docs/benchmarks.png (default for a full run)')
+    .parse();
+  const o = program.opts<{ quick?: boolean; json?: string; devices?: number; rate?: number; duration?: number; writeDocs?: boolean }>();
+  const settings: Settings = { ...(o.quick ? QUICK : FULL) };
+  if (o.devices) settings.devices = o.devices;
+  if (o.rate) settings.rate = o.rate;
+  if (o.duration) settings.durationS = o.duration;
+  const result = await runBench(settings, Boolean(o.quick));
+  if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));
+  if (o.writeDocs ?? !o.quick) await writeReport(result, join(ROOT, 'docs'));
+  const lost = result.phases.filter((p) => p.phase === 'main' && p.lost > 0);
+  if (lost.length > 0 || (result.burst && (!result.burst.hubAlive || result.burst.acked < result.burst.presses))) {
+    log('bench: presses were lost or the hub failed the burst');
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: Error) => {
+    log(`bench: ${error.stack ?? error.message}`);
+    process.exit(1);
+  });
+}
