@@ -44,7 +44,8 @@ import { publicDir } from './paths.js';
 import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } from './simulation/simulated-shop.js';
 import { startWebServer, type WebServer } from './web/server.js';
 import { openDatabase, type Db } from './store/database.js';
-import { Journal, type JournalFaults } from './store/journal.js';
+import { Journal } from './store/journal.js';
+import type { StorageFaults } from './store/storage-faults.js';
 import { LogStore } from './store/log-store.js';
 
 export interface HubOptions {
@@ -57,7 +58,7 @@ export interface HubOptions {
   /** How often escalation and supervision are checked; 0 leaves it to the caller (tests). */
   tickMs?: number;
   /** Simulated disk trouble, for tests of what the hub does when storage is slow or fails. */
-  storageFaults?: JournalFaults;
+  storageFaults?: StorageFaults;
   /** Run the simulated shop (2 buttons, 2 pagers on the real firmware) while no real device is configured. */
   simulate?: boolean;
   /** Record latency metrics and write them to this file on SIGUSR2 (npm run bench). */
@@ -137,7 +138,7 @@ export class Hub {
       this.stopMetrics = this.metrics.serveOnSignal(options.metricsFile);
     }
     this.store = new LogStore(this.db);
-    this.journal = new Journal(this.db, options.storageFaults);
+    this.journal = new Journal({ dataDir: options.dataDir, fsync: this.config.durability === 'fsync', faults: options.storageFaults });
     this.desk = new IncidentDesk(this.clock, timingsOf(this.config), this.directory, this.store.maxIncidentId() + 1);
     this.watch = new DeviceWatch(watchSettingsOf(this.config), this.clock.now());
     this.watch.watch(this.directory.ids());
@@ -213,7 +214,7 @@ export class Hub {
       this.ws ? new Promise<void>((resolve) => this.ws.close(() => resolve())) : undefined,
       this.broker ? new Promise<void>((resolve) => this.broker.close(() => resolve())) : undefined,
     ]);
-    await this.journal.idle();
+    await this.journal.close();
     if (this.db.open) this.db.close();
   }
 
@@ -425,14 +426,14 @@ export class Hub {
     const row = { deviceId, seq: press.seq, kind: press.kind, pressedAt, receivedAt, ageMs: press.ageMs, incidentId };
     if (this.config.durability === 'none') {
       // Measuring only: acknowledge before the write (a crash can lose what was acknowledged).
-      this.journal.submit(() => this.store.insertPress(row));
+      this.journal.submit({ op: 'press', row });
       this.sendFeedback(deviceId, { state: 'received', seq: press.seq });
       return done(null);
     }
     const callbacks = [done];
     this.inFlight.set(key, callbacks);
     this.journal.submit(
-      () => this.store.insertPress(row),
+      { op: 'press', row },
       (error) => {
         this.inFlight.delete(key);
         if (error) {
@@ -475,7 +476,7 @@ export class Hub {
     if (!decoded.ok) return this.refusePublish(client, `bad shift: ${decoded.error}`, done);
     const onShift = decoded.value.onShift;
     this.log.info({ pager: pagerId, onShift }, 'shift change');
-    this.journal.submit(() => this.store.setOnShift(pagerId, onShift));
+    this.journal.submit({ op: 'shift', deviceId: pagerId, onShift });
     this.apply(this.desk.setPagerOnShift(pagerId, onShift));
     this.afterCommit(done);
   }
@@ -485,7 +486,7 @@ export class Hub {
     if (!decoded.ok) return this.refusePublish(client, `bad heartbeat: ${decoded.error}`, done);
     const now = this.clock.now();
     this.watch.heartbeat(deviceId, decoded.value.batteryMv, now);
-    this.journal.submit(() => this.store.setHeartbeat(deviceId, decoded.value, now));
+    this.journal.submit({ op: 'heartbeat', deviceId, heartbeat: decoded.value, at: now });
     this.afterCommit(done);
   }
 
@@ -498,7 +499,7 @@ export class Hub {
 
   /** Calls back once everything queued so far is committed. */
   private afterCommit(done: Callback): void {
-    this.journal.submit(() => undefined, (error) => done(error));
+    this.journal.submit({ op: 'barrier' }, (error) => done(error));
   }
 
   // ---- presence -------------------------------------------------------------
@@ -544,7 +545,7 @@ export class Hub {
     this.log.info({ device: deviceId, online }, online ? 'device online' : 'device offline');
     if (online) this.watch.connected(deviceId, now);
     else this.watch.disconnected(deviceId, now);
-    this.journal.submit(() => this.store.setOnline(deviceId, online, now));
+    this.journal.submit({ op: 'online', deviceId, online, at: now });
   }
 
   /** A pager's PUBACK for an alert: the alert was delivered. */
@@ -572,16 +573,12 @@ export class Hub {
         case 'feedback':
           this.sendFeedback(effect.button, effect.feedback);
           break;
-        case 'save': {
-          const record = effect.incident;
-          this.journal.submit(() => this.store.saveIncident(record));
+        case 'save':
+          this.journal.submit({ op: 'incident', record: effect.incident });
           break;
-        }
-        case 'event': {
-          const event = effect.event;
-          this.journal.submit(() => this.store.insertEvent(event));
+        case 'event':
+          this.journal.submit({ op: 'event', event: effect.event });
           break;
-        }
       }
     }
   }

@@ -1,36 +1,64 @@
-// Group commit. Writes submitted during one turn of the event loop (one round
-// of socket reads) are committed together in one transaction, one fsync; each
-// writer is called back once its write is on disk, or with the error.
-import type { Db } from './database.js';
+// Group commit on a worker thread. Writes submitted while a commit is under
+// way are gathered and committed together in the next transaction (one fsync);
+// each writer is called back once its write is on disk, or with the error.
+// The commit runs on its own thread and connection, so a slow fsync delays
+// acknowledgements, never the pages: the event loop stays free.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { repoRoot } from '../paths.js';
+import type { StorageFaults } from './storage-faults.js';
+import type { WriteOp } from './write-ops.js';
 
 type Done = (error: Error | null) => void;
 
-/** Hooks for fault-injection tests: a slow or failing disk. */
-export interface JournalFaults {
-  /** Runs inside the transaction before the writes; throwing fails the whole commit. */
-  beforeCommit?: () => void;
+export interface JournalOptions {
+  dataDir: string;
+  fsync: boolean;
+  faults?: StorageFaults;
+}
+
+/** The compiled worker (tests run TypeScript sources, but a worker thread needs JavaScript: npm test builds first). */
+function workerFile(): string {
+  const file = join(repoRoot(), 'dist', 'hub', 'store', 'journal-worker.js');
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
+  return file;
 }
 
 export class Journal {
-  private pending: { write: () => void; done: Done | undefined }[] = [];
+  private pending: { op: WriteOp; done: Done | undefined }[] = [];
+  private inFlight: { op: WriteOp; done: Done | undefined }[] | null = null;
+  private batch = 0;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
   private commitListeners: (() => void)[] = [];
+  private readonly worker: Worker;
+  private exited = false;
 
-  constructor(
-    private readonly db: Db,
-    private readonly faults: JournalFaults = {},
-  ) {}
+  constructor(options: JournalOptions) {
+    this.worker = new Worker(workerFile(), { workerData: { dataDir: options.dataDir, fsync: options.fsync, faults: options.faults?.shared } });
+    this.worker.on('message', (reply: { batch: number; error: string | null }) => this.committed(reply.error));
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', () => {
+      this.exited = true;
+      this.failAll(new Error('the journal worker stopped'));
+    });
+  }
 
-  /** Queues `write` (synchronous statements) for the next commit; `done` runs after that commit, or with its error. */
-  submit(write: () => void, done?: Done): void {
-    this.pending.push({ write, done });
-    if (this.scheduled) return;
+  /** Queues `op` for the next commit; `done` runs after that commit, or with its error. */
+  submit(op: WriteOp, done?: Done): void {
+    if (this.exited) {
+      done?.(new Error('the journal is closed'));
+      return;
+    }
+    this.pending.push({ op, done });
+    if (this.inFlight || this.scheduled) return;
+    // Gather what this turn of the event loop submits into one batch.
     this.scheduled = true;
-    // Commit on the turn after next, not the next: aedes writes QoS 1
-    // deliveries (the pager's alert) from a setImmediate of its own, and the
-    // commit blocks the loop for an fsync, so it must run after those writes.
-    setImmediate(() => setImmediate(() => this.commit()));
+    setImmediate(() => {
+      this.scheduled = false;
+      this.send();
+    });
   }
 
   /** `listener` runs after every successful commit (live views refresh from it). */
@@ -40,29 +68,47 @@ export class Journal {
 
   /** Resolves once everything submitted so far is committed (or failed). */
   idle(): Promise<void> {
-    if (!this.scheduled) return Promise.resolve();
+    if (!this.inFlight && !this.scheduled && this.pending.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private commit(): void {
-    const batch = this.pending;
+  async close(): Promise<void> {
+    await this.idle();
+    if (this.exited) return;
+    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+    this.worker.postMessage('close');
+    await exited;
+  }
+
+  private send(): void {
+    if (this.inFlight || this.pending.length === 0) return;
+    this.inFlight = this.pending;
     this.pending = [];
-    this.scheduled = false;
-    let failure: Error | null = null;
-    try {
-      this.db.transaction(() => {
-        this.faults.beforeCommit?.();
-        for (const job of batch) job.write();
-      })();
-    } catch (error) {
-      failure = error as Error;
-    }
-    for (const job of batch) job.done?.(failure);
+    this.worker.postMessage({ batch: ++this.batch, ops: this.inFlight.map((entry) => entry.op) });
+  }
+
+  private committed(error: string | null): void {
+    const batch = this.inFlight ?? [];
+    this.inFlight = null;
+    const failure = error ? new Error(error) : null;
+    for (const entry of batch) entry.done?.(failure);
     if (!failure) for (const listener of this.commitListeners) listener();
-    if (!this.scheduled) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    if (this.pending.length > 0) this.send();
+    else this.settle();
+  }
+
+  private failAll(error: Error): void {
+    const entries = [...(this.inFlight ?? []), ...this.pending];
+    this.inFlight = null;
+    this.pending = [];
+    for (const entry of entries) entry.done?.(error);
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.inFlight || this.scheduled || this.pending.length > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 }

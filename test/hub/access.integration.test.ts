@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PRESS_BURST } from '../../shared/limits.js';
 import { encodePress } from '../../shared/payloads.js';
 import { DOWNLINK, UPLINK, deviceTopic } from '../../shared/topics.js';
+import { StorageFaults } from '../../hub/store/storage-faults.js';
 import { SITE, TestShop, eventually } from '../support/shop.js';
 
 const red = (seq: number) => encodePress({ kind: 'red', seq, ageMs: 0 });
@@ -140,42 +141,47 @@ describe('access control', () => {
 describe('storage', () => {
   it('pages before the commit: a slow disk delays the PUBACK, not the alert', async () => {
     const DISK_MS = 400;
-    const shop = await TestShop.open({}, { storageFaults: {
-      beforeCommit: () => {
-        const until = Date.now() + DISK_MS;
-        while (Date.now() < until); // a disk that takes 400 ms per commit
-      },
-    } });
+    const faults = new StorageFaults();
+    const shop = await TestShop.open({}, { storageFaults: faults });
     try {
       const anna = await shop.connect('pgr-anna');
       const button = await shop.connect('btn-1');
-      await new Promise<void>((resolve) => setTimeout(resolve, DISK_MS * 2)); // let the connect-time writes drain
+      faults.commitDelayMs = DISK_MS; // from now on every commit takes 400 ms
       const sent = performance.now();
       const alerted = anna.next(DOWNLINK.alert).then(() => performance.now() - sent);
       const acked = button.publish(UPLINK.press, red(1)).then(() => performance.now() - sent);
       const [alertMs, ackMs] = await Promise.all([alerted, acked]);
       expect(ackMs).toBeGreaterThanOrEqual(DISK_MS - 5);
       expect(alertMs).toBeLessThan(ackMs - DISK_MS / 2);
+
+      // While a commit is stuck on the disk, later presses are still paged at once.
+      const anna2 = await shop.connect('pgr-ben');
+      const counter2 = await shop.connect('btn-2');
+      const first = button.publish(UPLINK.press, red(2));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const during = performance.now();
+      void counter2.publish(UPLINK.press, red(1));
+      await anna2.next(DOWNLINK.alert);
+      expect(performance.now() - during).toBeLessThan(DISK_MS / 2);
+      faults.commitDelayMs = 0;
+      await first;
     } finally {
       await shop.close();
     }
   });
 
   it('withholds PUBACK while the disk fails, and stores the press once when it recovers', async () => {
-    let diskFull = true;
-    const shop = await TestShop.open({}, { storageFaults: {
-      beforeCommit: () => {
-        if (diskFull) throw new Error('SQLITE_FULL: database or disk is full');
-      },
-    } });
+    const faults = new StorageFaults();
+    const shop = await TestShop.open({}, { storageFaults: faults });
     try {
       const button = await shop.connect('btn-1');
+      faults.failing = true;
       const closed = new Promise<void>((resolve) => button.client.once('close', () => resolve()));
       let acknowledged = false;
       button.client.publish(button.topic(UPLINK.press), red(1), { qos: 1 }, () => (acknowledged = true));
       await closed;
       expect(acknowledged).toBe(false);
-      diskFull = false;
+      faults.failing = false;
 
       // The button still has the press and sends it again after reconnecting.
       const again = await shop.connect('btn-1');

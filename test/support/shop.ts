@@ -13,7 +13,7 @@ import { createLogger } from '../../hub/log.js';
 import { issueSecret } from '../../hub/provisioning.js';
 import { DATABASE_FILE, openDatabase } from '../../hub/store/database.js';
 import { Accounts } from '../../hub/web/accounts.js';
-import type { JournalFaults } from '../../hub/store/journal.js';
+import type { StorageFaults } from '../../hub/store/storage-faults.js';
 import { deviceTopic, downlinkChannels, type DeviceKind } from '../../shared/topics.js';
 
 export const SITE = 'test-cafe';
@@ -41,7 +41,7 @@ export function shopConfig(overrides: Partial<ConfigFile> = {}): ConfigFile {
 
 export interface ShopOptions {
   /** Simulated disk trouble. */
-  storageFaults?: JournalFaults;
+  storageFaults?: StorageFaults;
   /** The hub uses the real clock (true press times), not the hand-moved one. */
   realClock?: boolean;
   /** The hub's own timer for escalation and supervision; 0 (default) = only when the test calls advance(). */

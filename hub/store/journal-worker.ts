@@ -1,0 +1,29 @@
+// The journal's worker thread: owns a connection of its own and commits each
+// batch in one transaction, so the fsync blocks this thread and never the
+// hub's event loop (where presses arrive and pages leave).
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from './database.js';
+import { LogStore } from './log-store.js';
+import { injectFaults } from './storage-faults.js';
+import { applyOp, type WriteOp } from './write-ops.js';
+
+const { dataDir, fsync, faults } = workerData as { dataDir: string; fsync: boolean; faults?: Int32Array };
+const db = openDatabase(dataDir, { fsync });
+const store = new LogStore(db);
+
+parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | 'close') => {
+  if (message === 'close') {
+    db.close();
+    process.exit(0);
+  }
+  let error: string | null = null;
+  try {
+    db.transaction(() => {
+      injectFaults(faults);
+      for (const op of message.ops) applyOp(store, op);
+    })();
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  parentPort!.postMessage({ batch: message.batch, error });
+});

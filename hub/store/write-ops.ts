@@ -1,0 +1,33 @@
+// Writes as data, so they can be committed by the journal's worker thread.
+import type { Heartbeat } from '../../shared/payloads.js';
+import type { IncidentEvent, IncidentRecord } from '../domain/incident-desk.js';
+import type { LogStore, PressRow } from './log-store.js';
+
+export type WriteOp =
+  | { op: 'press'; row: PressRow }
+  | { op: 'incident'; record: IncidentRecord }
+  | { op: 'event'; event: IncidentEvent }
+  | { op: 'online'; deviceId: string; online: boolean; at: number }
+  | { op: 'shift'; deviceId: string; onShift: boolean }
+  | { op: 'heartbeat'; deviceId: string; heartbeat: Heartbeat; at: number }
+  /** Writes nothing: its callback says that everything submitted before it is committed. */
+  | { op: 'barrier' };
+
+export function applyOp(store: LogStore, w: WriteOp): void {
+  switch (w.op) {
+    case 'press':
+      return store.insertPress(w.row);
+    case 'incident':
+      return store.saveIncident(w.record);
+    case 'event':
+      return store.insertEvent(w.event);
+    case 'online':
+      return store.setOnline(w.deviceId, w.online, w.at);
+    case 'shift':
+      return store.setOnShift(w.deviceId, w.onShift);
+    case 'heartbeat':
+      return store.setHeartbeat(w.deviceId, w.heartbeat, w.at);
+    case 'barrier':
+      return;
+  }
+}
