@@ -597,9 +597,17 @@ export class Hub {
       retain: false,
       dup: false,
     } as PublishPacket;
-    this.broker.publish(packet, (error) => {
+    const callback = (error?: Error | null) => {
       if (error) this.log.error({ device: deviceId, channel, error: error.message }, 'publish to device failed');
       else written?.();
-    });
+    };
+    // Straight to the device's connection when it has one: skips the topic
+    // match, the offline queue pass and the emitter (about half the hub's
+    // per-alert work). A device without a connection gets it the broker's way,
+    // queued in its persistent session for when it returns.
+    const clients = this.connections.get(deviceId);
+    const client = clients && [...clients].at(-1);
+    if (client && !client.closed) client.publish(packet, callback);
+    else this.broker.publish(packet, callback);
   }
 }
