@@ -155,7 +155,9 @@ async function startHub(f: Fleet, durability: 'fsync' | 'none'): Promise<HubProc
   }
   db.close();
   const metricsFile = join(dir, 'metrics.json');
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'hub', 'cli.js'), 'start', '--no-sim'], {
+  // LB_BENCH_HUB_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": Node flags for the hub process (profiling).
+  const nodeArgs = (process.env.LB_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'hub', 'cli.js'), 'start', '--no-sim'], {
     env: { ...process.env, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -425,13 +427,15 @@ async function main(): Promise<void> {
     .option('--devices <n>', 'devices in total (a fifth of them pagers)', (v) => Number(v))
     .option('--rate <n>', 'presses per second in the main phase', (v) => Number(v))
     .option('--duration <s>', 'seconds of the main phase', (v) => Number(v))
+    .option('--steps <list>', 'capacity steps in presses/s, e.g. 5000,10000', (v) => v.split(',').map(Number))
     .option('--write-docs', 'write docs/benchmarks.md and docs/benchmarks.png (default for a full run)')
     .parse();
-  const o = program.opts<{ quick?: boolean; json?: string; devices?: number; rate?: number; duration?: number; writeDocs?: boolean }>();
+  const o = program.opts<{ quick?: boolean; json?: string; devices?: number; rate?: number; duration?: number; steps?: number[]; writeDocs?: boolean }>();
   const settings: Settings = { ...(o.quick ? QUICK : FULL) };
   if (o.devices) settings.devices = o.devices;
   if (o.rate) settings.rate = o.rate;
   if (o.duration) settings.durationS = o.duration;
+  if (o.steps) settings.stepRates = o.steps;
   const result = await runBench(settings, Boolean(o.quick));
   if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));
   if (o.writeDocs ?? !o.quick) await writeReport(result, join(ROOT, 'docs'));

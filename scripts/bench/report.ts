@@ -100,11 +100,11 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
     '',
     '## Inside the hub at the main rate',
     '',
-    '| system | hub-added p50 | p99 | p99.9 | max (ms) | press→durable p99 (ms) | event-loop delay p99 (ms) | CPU | RSS |',
+    '| system | hub-added p50 | p99 | p99.9 | max (ms) | press→durable p99 (ms) | event-loop delay p99 (ms) | CPU (of one core) | RSS |',
     '|---|---|---|---|---|---|---|---|---|',
     ...phases
       .filter((p) => p.hub)
-      .map((p) => `| ${p.target} | ${row(p.hub!.hubAddedUs)} | ${ms(p.hub!.durableUs.p99)} | ${ms(p.hub!.eventLoopDelayUs.p99)} | ${cpu(p)} | ${Math.round(p.hub!.rssBytes / 2 ** 20)} MiB |`),
+      .map((p) => `| ${p.target} | ${row(p.hub!.hubAddedUs)} | ${p.hub!.durableUs.count > 0 ? ms(p.hub!.durableUs.p99) : '–'} | ${ms(p.hub!.eventLoopDelayUs.p99)} | ${cpu(p)} | ${Math.round(p.hub!.rssBytes / 2 ** 20)} MiB |`),
     '',
     '## Capacity',
     '',
