@@ -71,6 +71,8 @@ export interface RefusalCounts {
   publish: number;
   subscribe: number;
   oversized: number;
+  /** Connections closed for bytes that are not MQTT (or not in order). */
+  protocol: number;
 }
 
 type Callback = (error?: Error | null) => void;
@@ -93,7 +95,7 @@ function isRefusal(result: Effect[] | Refusal): result is Refusal {
 }
 
 export class Hub {
-  readonly refusals: RefusalCounts = { connect: 0, publish: 0, subscribe: 0, oversized: 0 };
+  readonly refusals: RefusalCounts = { connect: 0, publish: 0, subscribe: 0, oversized: 0, protocol: 0 };
 
   private config: HubConfig;
   private directory: DeviceDirectory;
@@ -134,7 +136,7 @@ export class Hub {
     this.db = openDatabase(options.dataDir, { fsync: this.config.durability === 'fsync' });
     this.limiter = new RateLimiter(this.config.pressRate.perSecond, this.config.pressRate.burst);
     if (options.metricsFile) {
-      this.metrics = new HubMetrics();
+      this.metrics = new HubMetrics(() => ({ ...this.refusals }));
       this.stopMetrics = this.metrics.serveOnSignal(options.metricsFile);
     }
     this.store = new LogStore(this.db);
@@ -243,6 +245,10 @@ export class Hub {
     this.broker.on('subscribe', (subscriptions, client) => this.subscribed(subscriptions, client));
     this.broker.on('ack', (packet, client) => this.acknowledgedByDevice(packet as PublishPacket | undefined, client));
     this.broker.on('clientError', (client, error) => this.log.info({ device: client?.id, error: error.message }, 'client connection error'));
+    this.broker.on('connectionError', (_client, error) => {
+      this.refusals.protocol++;
+      this.log.info({ error: error.message }, 'connection closed: not a valid MQTT connection');
+    });
 
     const common = {
       host: this.config.mqtt.host,

@@ -25,6 +25,8 @@ export interface MetricsSnapshot {
   cpuSystemMs: number;
   rssBytes: number;
   elapsedMs: number;
+  /** Refusals since the hub started, by kind. */
+  refusals: Record<string, number>;
 }
 
 function summary(h: hdr.Histogram): LatencySummary {
@@ -38,7 +40,7 @@ export class HubMetrics {
   private cpu = process.cpuUsage();
   private since = performance.now();
 
-  constructor() {
+  constructor(private readonly refusals: () => Record<string, number> = () => ({})) {
     this.loop.enable();
   }
 
@@ -73,6 +75,7 @@ export class HubMetrics {
       cpuSystemMs: Math.round(cpu.system / 1000),
       rssBytes: process.memoryUsage().rss,
       elapsedMs: Math.round(performance.now() - this.since),
+      refusals: this.refusals(),
     };
   }
 

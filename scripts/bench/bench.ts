@@ -9,20 +9,18 @@
 // echo between processes (the floor), mosquitto plus a minimal mqtt.js
 // forwarder (what a DIY user builds), and this hub without durability.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import * as hdr from 'hdr-histogram-js';
-import { generateSecret, hashSecret } from '../../hub/auth/secrets.js';
 import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
-import { openDatabase } from '../../hub/store/database.js';
-import { LogStore } from '../../hub/store/log-store.js';
 import { encodePress } from '../../shared/payloads.js';
 import { deviceTopic } from '../../shared/topics.js';
+import { HubProcess, provision, sleep, until } from '../lib/hub-process.js';
 import { startMosquitto } from './mosquitto.js';
 import { RawMqttClient } from './raw-mqtt.js';
 import { writeReport } from './report.js';
@@ -75,7 +73,6 @@ const summary = (h: hdr.Histogram): LatencySummary => ({
   p999: h.getValueAtPercentile(99.9),
   max: h.maxValue,
 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Calls `send` at `rate` per second for `seconds`, each with its scheduled time; yields to the event loop between. */
@@ -96,15 +93,6 @@ async function openLoop(rate: number, seconds: number, send: (index: number, sch
   return total;
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) return false;
-    await sleep(5);
-  }
-  return true;
-}
-
 // ---- the system under test ----------------------------------------------------------
 
 interface Fleet {
@@ -120,15 +108,13 @@ function fleet(devices: number): Fleet {
   return { buttons, pagers, pagerOf: (button) => pagers[(Number(button.slice(4)) - 1) % pagers.length] };
 }
 
-interface HubProcess {
-  child: ChildProcess;
-  port: number;
+interface BenchHub {
+  process: HubProcess;
   secrets: Map<string, string>;
-  metricsFile: string;
   dir: string;
 }
 
-async function startHub(f: Fleet, durability: 'fsync' | 'none'): Promise<HubProcess> {
+async function startHub(f: Fleet, durability: 'fsync' | 'none'): Promise<BenchHub> {
   const dir = mkdtempSync(join(tmpdir(), `lb-bench-${durability}-`));
   const config = {
     site: SITE,
@@ -144,35 +130,10 @@ async function startHub(f: Fleet, durability: 'fsync' | 'none'): Promise<HubProc
     devices: [...f.buttons.map((id) => ({ id, kind: 'button', label: id })), ...f.pagers.map((id) => ({ id, kind: 'pager', label: id }))],
     routes: Object.fromEntries(f.buttons.map((b) => [b, [[f.pagerOf(b)]]])),
   };
-  writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify(config));
-  const secrets = new Map<string, string>();
-  const db = openDatabase(join(dir, 'data'));
-  const store = new LogStore(db);
-  for (const id of [...f.buttons, ...f.pagers]) {
-    secrets.set(id, generateSecret());
-    // A cheap scrypt cost: connecting is not what is measured, and 500 full-cost hashes take half a minute.
-    store.setSecretHash(id, await hashSecret(secrets.get(id)!, 1024), Date.now());
-  }
-  db.close();
-  const metricsFile = join(dir, 'metrics.json');
+  const secrets = await provision(join(dir, 'data'), [...f.buttons, ...f.pagers]);
   // LB_BENCH_HUB_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": Node flags for the hub process (profiling).
   const nodeArgs = (process.env.LB_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'hub', 'cli.js'), 'start', '--no-sim'], {
-    env: { ...process.env, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const started = await until(() => /MQTT\s+port (\d+)/.test(stderr) || child.exitCode !== null, 30_000);
-  if (!started || child.exitCode !== null) throw new Error(`the hub did not start: ${stderr}`);
-  return { child, port: Number(/MQTT\s+port (\d+)/.exec(stderr)![1]), secrets, metricsFile, dir };
-}
-
-async function hubMetrics(hub: HubProcess): Promise<MetricsSnapshot> {
-  const before = existsSync(hub.metricsFile) ? statSync(hub.metricsFile).mtimeMs : 0;
-  hub.child.kill('SIGUSR2');
-  await until(() => existsSync(hub.metricsFile) && statSync(hub.metricsFile).mtimeMs !== before, 5000);
-  return JSON.parse(readFileSync(hub.metricsFile, 'utf8')) as MetricsSnapshot;
+  return { process: await HubProcess.start(dir, config, nodeArgs), secrets, dir };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -328,23 +289,23 @@ async function benchHub(s: Settings, durability: 'fsync' | 'none', result: Bench
   log(`${target}: starting the hub, ${f.buttons.length} buttons and ${f.pagers.length} pagers…`);
   const hub = await startHub(f, durability);
   // The hub's alert: {"i":…,"k":"r","l":"btn-7","n":12,…}: button by label, press number by count.
-  const load = new MqttLoad(f, hub.port, (id) => hub.secrets.get(id)!, (payload) => {
+  const load = new MqttLoad(f, hub.process.mqttPort, (id) => hub.secrets.get(id)!, (payload) => {
     const alert = JSON.parse(payload) as { l: string; n: number };
     return [alert.l, alert.n];
   });
   try {
     await load.connect();
     await load.phase(target, 'warm-up', s.rate, s.warmupS);
-    const resetMetrics = async () => void (await hubMetrics(hub));
+    const resetMetrics = async () => void (await hub.process.metrics());
     const main = await load.phase(target, 'main', s.rate, s.durationS, resetMetrics);
-    main.hub = await hubMetrics(hub);
+    main.hub = await hub.process.metrics();
     result.phases.push(main);
     log(`${target}: ${describe(main)}`);
     if (durability === 'none') return;
 
     for (const rate of s.stepRates) {
       const step = await load.phase(target, `${rate}/s`, rate, s.stepS, resetMetrics);
-      step.hub = await hubMetrics(hub);
+      step.hub = await hub.process.metrics();
       result.phases.push(step);
       const sustained = step.lost === 0 && step.pressToPubackUs.p99 < 1_000_000;
       log(`${target} at ${rate}/s: ${describe(step)}${sustained ? '' : '  ← not sustained'}`);
@@ -352,12 +313,12 @@ async function benchHub(s: Settings, durability: 'fsync' | 'none', result: Bench
       result.maxSustainedRate = rate;
     }
     const burst = await load.burst(s.burst);
-    const alive = hub.child.exitCode === null;
+    const alive = hub.process.alive;
     result.burst = { ...burst, hubAlive: alive };
     log(`${target}: burst of ${burst.presses} presses from one client: ${burst.acked} acknowledged in ${burst.seconds.toFixed(1)} s, hub ${alive ? 'still up' : 'DOWN'}`);
   } finally {
     load.close();
-    await stopChild(hub.child);
+    await hub.process.stop();
     rmSync(hub.dir, { recursive: true, force: true });
   }
 }

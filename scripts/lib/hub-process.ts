@@ -1,0 +1,93 @@
+// The hub as its own process, for the bench and the chaos suite: provisioned
+// devices, start, metrics snapshots (SIGUSR2), a clean stop or a kill -9.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateSecret, hashSecret } from '../../hub/auth/secrets.js';
+import type { MetricsSnapshot } from '../../hub/metrics.js';
+import { repoRoot } from '../../hub/paths.js';
+import { openDatabase } from '../../hub/store/database.js';
+import { LogStore } from '../../hub/store/log-store.js';
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) return false;
+    await sleep(5);
+  }
+  return true;
+}
+
+/**
+ * Gives each device a secret, stored as the hub would store it. A cheap scrypt
+ * cost: connecting is not what is measured, and hundreds of full-cost hashes take half a minute.
+ */
+export async function provision(dataDir: string, ids: string[]): Promise<Map<string, string>> {
+  const secrets = new Map<string, string>();
+  const db = openDatabase(dataDir);
+  try {
+    const store = new LogStore(db);
+    for (const id of ids) {
+      secrets.set(id, generateSecret());
+      store.setSecretHash(id, await hashSecret(secrets.get(id)!, 1024), Date.now());
+    }
+  } finally {
+    db.close();
+  }
+  return secrets;
+}
+
+export class HubProcess {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly mqttPort: number,
+    readonly httpPort: number,
+    private readonly metricsFile: string,
+    readonly output: () => string,
+  ) {}
+
+  /** Starts `loyalty-hub start --no-sim` with the configuration `dir/loyalty-hub.json`. */
+  static async start(dir: string, config: object, nodeArgs: string[] = []): Promise<HubProcess> {
+    writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify(config));
+    const metricsFile = join(dir, 'metrics.json');
+    const child = spawn(process.execPath, [...nodeArgs, join(repoRoot(), 'dist', 'hub', 'cli.js'), 'start', '--no-sim'], {
+      env: { ...process.env, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const started = await until(() => /Dashboard\s+http:\/\/[^:]+:(\d+)\//.test(stderr) || child.exitCode !== null, 30_000);
+    if (!started || child.exitCode !== null) throw new Error(`the hub did not start: ${stderr}`);
+    return new HubProcess(child, Number(/MQTT\s+port (\d+)/.exec(stderr)![1]), Number(/Dashboard\s+http:\/\/[^:]+:(\d+)\//.exec(stderr)![1]), metricsFile, () => stderr);
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** A snapshot of the hub's own metrics; its histograms start afresh. */
+  async metrics(): Promise<MetricsSnapshot> {
+    const before = existsSync(this.metricsFile) ? statSync(this.metricsFile).mtimeMs : 0;
+    this.child.kill('SIGUSR2');
+    await until(() => existsSync(this.metricsFile) && statSync(this.metricsFile).mtimeMs !== before, 5000);
+    return JSON.parse(readFileSync(this.metricsFile, 'utf8')) as MetricsSnapshot;
+  }
+
+  /** SIGTERM and wait (a clean stop); SIGKILL after 10 s. */
+  async stop(): Promise<void> {
+    if (!this.alive) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await Promise.race([exited, sleep(10_000)]);
+    if (this.alive) this.child.kill('SIGKILL');
+  }
+
+  /** kill -9: no chance to finish anything. */
+  async crash(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}
