@@ -30,7 +30,7 @@ interface HeldAlert {
   acknowledged: boolean;
 }
 
-const KIND_TEXT: { [kind: string]: string } = { red: 'UNHAPPY', green: 'happy', missing: 'DEVICE MISSING', battery: 'BATTERY LOW' };
+const KIND_TEXT: { [kind: string]: string } = { red: 'UNHAPPY', green: 'happy', missing: 'DEVICE MISSING', battery: 'BATTERY LOW', storage: 'HUB DISK FAILING' };
 
 function startPager(ctx: DeviceContext) {
   const motorPin = ctx.pin('motor');

@@ -124,6 +124,8 @@ export class Hub {
   private readonly dataDir: string;
   private ticker: NodeJS.Timeout | undefined;
   private readonly configPath: string | undefined;
+  /** Since when commits fail (the disk is full or read-only), or null. */
+  private storageFailingSince: number | null = null;
 
   private constructor(options: HubOptions) {
     this.dataDir = options.dataDir;
@@ -266,16 +268,43 @@ export class Hub {
         config: () => this.config,
         directory: () => this.directory,
         simulation: () => this.simulation,
+        alarms: () => this.alarms(),
         publicDir: publicDir(),
       },
       this.config.http.host,
       this.config.http.port,
     );
-    this.journal.onCommit(() => this.web?.changed('today'));
+    this.journal.onCommit(() => {
+      if (this.storageFailingSince !== null) this.storageRecovered();
+      this.web?.changed('today');
+    });
+    this.journal.onCommitFailed((error) => this.storageFailed(error));
     this.log.info(
       { mqtt: `${this.config.mqtt.host}:${this.mqttPort}`, ws: `${this.config.mqtt.host}:${this.wsPort}`, dashboard: `http://${this.config.http.host}:${this.httpPort}/`, site: this.site },
       'hub listening',
     );
+  }
+
+  /** Conditions the dashboard shows above everything else. */
+  alarms(): string[] {
+    if (this.storageFailingSince === null) return [];
+    const since = new Date(this.storageFailingSince).toISOString();
+    return [`The hub cannot write to its disk (since ${since}): presses stay in the buttons, unacknowledged, until it can. Free disk space or fix the data directory.`];
+  }
+
+  /** A commit failed: page the managers once, show it on the dashboard; the presses stay unacknowledged in the buttons. */
+  private storageFailed(error: Error): void {
+    if (this.storageFailingSince !== null) return;
+    this.storageFailingSince = this.clock.now();
+    this.log.error({ error: error.message }, 'storage failing: presses are not acknowledged until the disk accepts writes');
+    this.apply(this.desk.raiseDeviceProblem('hub', 'storage'));
+    this.web?.changed('today');
+  }
+
+  private storageRecovered(): void {
+    this.storageFailingSince = null;
+    this.log.warn('storage recovered');
+    this.apply(this.desk.clearDeviceProblem('hub', 'storage', 'the disk accepts writes again'));
   }
 
   private async startSimulation(): Promise<void> {

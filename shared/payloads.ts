@@ -11,8 +11,8 @@ import { MAX_LABEL_CHARS, MAX_PAYLOAD_BYTES, MAX_PRESS_AGE_MS, MAX_SEQ } from '.
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export type PressKind = 'red' | 'green';
-/** What an alert is about: a customer's press, or a device that needs attention. */
-export type AlertKind = 'red' | 'green' | 'missing' | 'battery';
+/** What an alert is about: a customer's press, a device that needs attention, or the hub's own disk failing. */
+export type AlertKind = 'red' | 'green' | 'missing' | 'battery' | 'storage';
 export type AlertReason = 'new' | 'update' | 'rebuzz' | 'escalated' | 'retrigger' | 'resend';
 export type CancelReason = 'taken' | 'resolved' | 'withdrawn';
 export type Outcome = 'apologised' | 'compensated' | 'fixed' | 'left' | 'other';
@@ -83,7 +83,7 @@ export interface Status {
 // ---- wire codes -----------------------------------------------------------
 
 const PRESS_KIND_CODES: { [code: string]: PressKind } = { r: 'red', g: 'green' };
-const ALERT_KIND_CODES: { [code: string]: AlertKind } = { r: 'red', g: 'green', m: 'missing', b: 'battery' };
+const ALERT_KIND_CODES: { [code: string]: AlertKind } = { r: 'red', g: 'green', m: 'missing', b: 'battery', s: 'storage' };
 const ALERT_REASON_CODES: { [code: string]: AlertReason } = {
   n: 'new',
   u: 'update',

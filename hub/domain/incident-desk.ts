@@ -97,6 +97,10 @@ export interface PressInput {
 
 export type Refusal = { refused: string };
 
+/** Problems paged to the managers rather than to a counter's staff. */
+export type SupervisionKind = 'missing' | 'battery' | 'storage';
+const isSupervision = (kind: AlertKind): boolean => kind === 'missing' || kind === 'battery' || kind === 'storage';
+
 export class IncidentDesk {
   private readonly open = new Map<number, OpenIncident>();
   private readonly online = new Set<string>();
@@ -172,14 +176,14 @@ export class IncidentDesk {
 
   // ---- device problems ----------------------------------------------------
 
-  /** Opens a "missing" or "battery" incident for a device, unless one is open already. */
-  raiseDeviceProblem(device: string, kind: 'missing' | 'battery'): Effect[] {
+  /** Opens a "missing", "battery" or "storage" (the hub's own disk) incident, unless one is open already. */
+  raiseDeviceProblem(device: string, kind: SupervisionKind): Effect[] {
     if (this.findDeviceProblem(device, kind)) return [];
     return this.openIncident(kind, device, this.clock.now(), null).effects;
   }
 
   /** The device is back (or charged): close its incident without anyone having to. */
-  clearDeviceProblem(device: string, kind: 'missing' | 'battery', detail: string): Effect[] {
+  clearDeviceProblem(device: string, kind: SupervisionKind, detail: string): Effect[] {
     const incident = this.findDeviceProblem(device, kind);
     return incident ? this.resolve(incident, null, 'fixed', 'withdrawn', detail) : [];
   }
@@ -281,7 +285,7 @@ export class IncidentDesk {
    */
   restore(record: IncidentRecord, paged: Map<string, number>, delivered: Set<string>, seqs: number[]): void {
     const now = this.clock.now();
-    const tiers = record.kind === 'red' || record.kind === 'green' ? this.directory.routeOf(record.source) : this.directory.supervisionRoute();
+    const tiers = isSupervision(record.kind) ? this.directory.supervisionRoute() : this.directory.routeOf(record.source);
     this.open.set(record.id, {
       record,
       tiers,
@@ -309,7 +313,7 @@ export class IncidentDesk {
         id,
         kind,
         source,
-        label: this.directory.labelOf(source),
+        label: kind === 'storage' ? 'Hub disk' : this.directory.labelOf(source),
         openedAt: at,
         lastPressAt: at,
         count: 1,
@@ -322,7 +326,7 @@ export class IncidentDesk {
         outcome: null,
         retriggers: 0,
       },
-      tiers: kind === 'missing' || kind === 'battery' ? this.directory.supervisionRoute() : this.directory.routeOf(source),
+      tiers: isSupervision(kind) ? this.directory.supervisionRoute() : this.directory.routeOf(source),
       tierIndex: -1,
       paged: new Map(),
       delivered: new Set(),

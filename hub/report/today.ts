@@ -57,5 +57,5 @@ export function todayView(db: Db, now: number, timeZone: string, nameOf: (id: st
       unrouted: paged.length === 0,
     };
   });
-  return { now, date, timeZone, red: counts.red ?? 0, green: counts.green ?? 0, incidents, open };
+  return { now, date, timeZone, red: counts.red ?? 0, green: counts.green ?? 0, incidents, open, alarms: [] };
 }

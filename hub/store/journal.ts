@@ -32,6 +32,7 @@ export class Journal {
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
   private commitListeners: (() => void)[] = [];
+  private failureListeners: ((error: Error) => void)[] = [];
   private readonly worker: Worker;
   private exited = false;
 
@@ -66,6 +67,11 @@ export class Journal {
     this.commitListeners.push(listener);
   }
 
+  /** `listener` runs after every failed commit. */
+  onCommitFailed(listener: (error: Error) => void): void {
+    this.failureListeners.push(listener);
+  }
+
   /** Resolves once everything submitted so far is committed (or failed). */
   idle(): Promise<void> {
     if (!this.inFlight && !this.scheduled && this.pending.length === 0) return Promise.resolve();
@@ -93,6 +99,7 @@ export class Journal {
     const failure = error ? new Error(error) : null;
     for (const entry of batch) entry.done?.(failure);
     if (!failure) for (const listener of this.commitListeners) listener();
+    else for (const listener of this.failureListeners) listener(failure);
     if (this.pending.length > 0) this.send();
     else this.settle();
   }

@@ -61,6 +61,8 @@ export interface TodayView {
   green: number;
   incidents: number;
   open: OpenIncidentView[];
+  /** Conditions above everything else, e.g. the hub's disk failing. */
+  alarms: string[];
 }
 
 export interface ReactionStats {

@@ -17,6 +17,11 @@ import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import { repoRoot } from '../../hub/paths.js';
 import { DATABASE_FILE } from '../../hub/store/database.js';
 import { freePort } from '../bench/mosquitto.js';
+import { parseConfig } from '../../hub/config/load.js';
+import type { ConfigFile } from '../../hub/config/schema.js';
+import { Hub } from '../../hub/hub.js';
+import { createLogger } from '../../hub/log.js';
+import { StorageFaults } from '../../hub/store/storage-faults.js';
 import { HubProcess, provision, sleep, until } from '../lib/hub-process.js';
 import { runHostileInput, type HostileResult } from './hostile.js';
 
@@ -50,18 +55,25 @@ interface Truth {
 }
 
 /** A shop of simulated devices around a hub process that can be crashed and restarted on the same ports and data. */
+/** The hub as its own process, or in this process when a scenario needs to inject disk faults. */
+interface RunningHub {
+  stop(): Promise<void>;
+  crash(): Promise<void>;
+}
+
 class ChaosShop {
   readonly dir = mkdtempSync(join(tmpdir(), 'lb-chaos-'));
   readonly devices = new Map<string, SimulatedDevice>();
   readonly truth: Truth[] = [];
-  hub!: HubProcess;
+  hub!: RunningHub;
   private secrets = new Map<string, string>();
-  private config!: object;
+  private config!: ConfigFile;
 
   constructor(
     readonly buttons: string[],
     readonly pagers: string[],
     readonly timings: Record<string, number> = {},
+    private readonly faults?: StorageFaults,
   ) {}
 
   async open(): Promise<void> {
@@ -74,7 +86,7 @@ class ChaosShop {
       http: { host: '127.0.0.1', port: http },
       openingHours: {},
       timings: { rebuzzS: 3600, escalateS: 3600, retriggerS: 3600, ...this.timings },
-      devices: [...this.buttons.map((id) => ({ id, kind: 'button', label: id })), ...this.pagers.map((id, i) => ({ id, kind: 'pager', label: `Pager ${i + 1}` }))],
+      devices: [...this.buttons.map((id) => ({ id, kind: 'button' as const, label: id })), ...this.pagers.map((id, i) => ({ id, kind: 'pager' as const, label: `Pager ${i + 1}` }))],
       defaultRoute: this.pagers.map((p) => [p]),
       managers: this.pagers.slice(-1),
     };
@@ -106,7 +118,12 @@ class ChaosShop {
 
   async startHub(): Promise<void> {
     mkdirSync(join(this.dir, 'data'), { recursive: true });
-    this.hub = await HubProcess.start(this.dir, this.config);
+    if (!this.faults) {
+      this.hub = await HubProcess.start(this.dir, this.config);
+      return;
+    }
+    const hub = await Hub.start({ config: parseConfig(this.config, 'chaos'), dataDir: join(this.dir, 'data'), storageFaults: this.faults, logger: createLogger('silent'), tickMs: 250 });
+    this.hub = { stop: () => hub.stop(), crash: () => hub.stop() };
   }
 
   query<T>(sql: string, ...params: unknown[]): T[] {
@@ -276,18 +293,52 @@ async function pagerLoss(quick: boolean): Promise<PressScenarioResult> {
     await until(() => tier1.screen.includes('btn-1'), 5000);
     const tier2Before = tier2.screen.includes('btn-1');
     const lostAt = Date.now();
-    tier1.powerOff(); // the waiter walks out of range mid-incident
+    // The waiter walks out of range mid-incident: silently, no connection is closed, so only the escalation timer can help.
+    tier1.radio.blackhole = true;
     const escalated = await until(() => tier2.screen.includes('btn-1'), (escalateS + 5) * 1000);
     const tookMs = Date.now() - lostAt;
+    // Back in range, the pager restarts (its half-open link would take 45 s of keepalive to notice).
+    tier1.powerOff();
+    tier1.radio.blackhole = false;
     tier1.boot();
     const back = await until(() => tier1.screen.includes('btn-1'), 20_000);
     const result = shop.verdict(
       'Pager loss',
-      'the tier-1 pager disappears mid-incident',
+      'the tier-1 pager silently disappears mid-incident (radio black-holed)',
       `tier 2 paged ${escalated ? `after ${(tookMs / 1000).toFixed(1)} s (escalation time ${escalateS} s)` : 'NEVER'}; the returning pager ${back ? 'shows the incident again' : 'does NOT show it'}`,
     );
     result.passed = result.passed && !tier2Before && escalated && back && tookMs <= (escalateS + 2) * 1000;
     if (tier2Before) result.detail += '; tier 2 had it BEFORE tier 1 was lost';
+    return result;
+  } finally {
+    await shop.close();
+  }
+}
+
+async function storageFailure(quick: boolean): Promise<PressScenarioResult> {
+  const faults = new StorageFaults();
+  const buttons = Array.from({ length: quick ? 3 : 10 }, (_, i) => `btn-${i + 1}`);
+  // pgr-mgr is tier 2 (escalation is set far away) and the manager: it hears only of the disk.
+  const shop = new ChaosShop(buttons, ['pgr-1', 'pgr-mgr'], {}, faults);
+  try {
+    await shop.open();
+    await sleep(300);
+    const manager = shop.devices.get('pgr-mgr')!;
+    faults.failing = true; // the disk is full from now on
+    for (let round = 0; round < 3; round++) for (const button of buttons) await shop.press(button);
+    const alarmed = await until(() => manager.screen.includes('HUB DISK FAILING'), 10_000);
+    await sleep(2000);
+    const storedDuring = shop.query('SELECT 1 FROM presses').length;
+    const keptInFlash = buttons.every((id) => (shop.devices.get(id)!.storage.read('lb.outbox') ?? '').split('\n').filter(Boolean).length === 3);
+    faults.failing = false; // space again
+    const drained = await until(() => shop.outboxesEmpty(), 90_000);
+    const withdrawn = await until(() => !manager.screen.includes('HUB DISK FAILING'), 10_000);
+    const result = shop.verdict(
+      'Storage failure',
+      `the database refuses writes (full disk simulated) while ${buttons.length} buttons are pressed 3 times each`,
+      `${storedDuring} stored and ${keptInFlash ? 'all kept in the buttons' : 'NOT all kept in the buttons'} during the failure; manager pager ${alarmed ? 'alarmed' : 'NOT alarmed'}, alarm ${withdrawn ? 'withdrawn' : 'NOT withdrawn'} on recovery; ${drained ? 'all delivered after it' : 'NOT delivered'}`,
+    );
+    result.passed = result.passed && storedDuring === 0 && keptInFlash && alarmed && withdrawn && drained;
     return result;
   } finally {
     await shop.close();
@@ -325,7 +376,7 @@ function writeDoc(result: ChaosResult, file: string): void {
     '',
     '## Covered elsewhere',
     '',
-    '- **Storage failure**: `test/hub/access.integration.test.ts` — while commits fail the hub withholds PUBACK (the press stays in the button), and stores it exactly once when the disk recovers; a slow disk delays PUBACKs, never pages. Not yet done: an alarm on the manager pager and the dashboard while the disk fails.',
+    '- **Storage failure** is also tested in `test/hub/access.integration.test.ts`, with the dashboard\'s alarm; a slow disk delays PUBACKs, never pages.',
     '- **Dashboard and API**: `test/web/api.test.ts` and `test/web/dashboard.e2e.test.ts` — no session → 401 for every route; a new session token at login (no fixation); cross-site and non-JSON state changes refused (CSRF); SQL-injection strings in query parameters rejected with 400 and nothing changed; a device label with HTML shown as text, never run.',
     '',
   ];
@@ -347,6 +398,7 @@ async function main(): Promise<void> {
     ['Partition', partition],
     ['Pager loss', pagerLoss],
     ['Broker restart and device reboot', restartAndReboot],
+    ['Storage failure', storageFailure],
   ] as const) {
     log(`chaos: ${name}…`);
     const scenario = await run(quick);

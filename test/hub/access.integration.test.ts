@@ -129,6 +129,9 @@ describe('access control', () => {
       });
     }
     await eventually(() => !button.client.connected, 5000, 'disconnect');
+    // The presses accepted before the refusal may still be on their way to the disk.
+    await eventually(() => shop.query('SELECT seq FROM presses').length >= PRESS_BURST, 5000, 'accepted presses committed');
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const stored = shop.query<{ seq: number }>('SELECT seq FROM presses ORDER BY seq').map((r) => r.seq);
     expect(stored.length).toBe(PRESS_BURST);
     expect(acknowledged.length).toBeLessThanOrEqual(PRESS_BURST);
@@ -170,24 +173,41 @@ describe('storage', () => {
     }
   });
 
-  it('withholds PUBACK while the disk fails, and stores the press once when it recovers', async () => {
+  it('withholds PUBACK while the disk fails, alarms the manager and the dashboard, and stores the press once when it recovers', async () => {
     const faults = new StorageFaults();
     const shop = await TestShop.open({}, { storageFaults: faults });
     try {
+      await shop.addUser('olga', 'owner', 'correct horse battery');
+      const login = await fetch(`http://127.0.0.1:${shop.hub.httpPort}/api/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'olga', password: 'correct horse battery' }),
+      });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+      const alarms = async () => ((await (await fetch(`http://127.0.0.1:${shop.hub.httpPort}/api/today`, { headers: { cookie } })).json()) as { alarms: string[] }).alarms;
+      const boss = await shop.connect('pgr-boss');
       const button = await shop.connect('btn-1');
+      expect(await alarms()).toEqual([]);
       faults.failing = true;
       const closed = new Promise<void>((resolve) => button.client.once('close', () => resolve()));
       let acknowledged = false;
       button.client.publish(button.topic(UPLINK.press), red(1), { qos: 1 }, () => (acknowledged = true));
       await closed;
       expect(acknowledged).toBe(false);
+      const alarm = await boss.next(DOWNLINK.alert, (a) => a.k === 's');
+      expect(alarm).toMatchObject({ l: 'Hub disk', w: 'n' });
+      expect((await alarms())[0]).toMatch(/^The hub cannot write to its disk/);
       faults.failing = false;
 
       // The button still has the press and sends it again after reconnecting.
       const again = await shop.connect('btn-1');
       await again.publish(UPLINK.press, red(1));
       expect(shop.query('SELECT seq FROM presses')).toEqual([{ seq: 1 }]);
-      expect(shop.query<{ count: number }>('SELECT count FROM incidents')).toEqual([{ count: 1 }]);
+      expect(shop.query<{ count: number }>("SELECT count FROM incidents WHERE kind = 'red'")).toEqual([{ count: 1 }]);
+      // Recovered: the manager's alarm is withdrawn, the dashboard's too, and the episode is in the log.
+      expect(await boss.next(DOWNLINK.cancel, (c) => c.i === alarm.i)).toMatchObject({ w: 'x' });
+      expect(await alarms()).toEqual([]);
+      expect(shop.query("SELECT outcome FROM incidents WHERE kind = 'storage'")).toEqual([{ outcome: 'fixed' }]);
     } finally {
       await shop.close();
     }

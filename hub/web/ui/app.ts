@@ -3,7 +3,7 @@ import type { AnalyticsView, DailyLog, DeviceView, Me, OpenIncidentView, ShopSta
 import { duration, h, percent, replace, table } from './dom.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const KIND: Record<string, string> = { red: 'Unhappy', green: 'Happy', missing: 'Device missing', battery: 'Battery low' };
+const KIND: Record<string, string> = { red: 'Unhappy', green: 'Happy', missing: 'Device missing', battery: 'Battery low', storage: 'Hub disk failing' };
 
 const main = document.getElementById('main')!;
 const who = document.getElementById('who')!;
@@ -43,6 +43,7 @@ function renderToday(view: TodayView, offset: number): void {
   const now = Date.now() + offset;
   replace(
     main,
+    view.alarms.map((alarm) => h('p', { class: 'alarm', role: 'alert' }, alarm)),
     h('h1', {}, 'Today'),
     h(
       'div',
