@@ -140,10 +140,15 @@ export async function startWebServer(deps: WebDeps, host: string, port: number):
     return stringify(log.incidents, { header: true, columns: DAILY_LOG_COLUMNS });
   });
 
-  app.get<{ Querystring: { days: number } }>(
+  // Digits only: a numeric schema would let "1e999" through as Infinity (Ajv's coercion).
+  app.get<{ Querystring: { days: string } }>(
     '/api/analytics',
-    { schema: { querystring: { type: 'object', properties: { days: { type: 'integer', minimum: 1, maximum: 90, default: 7 } }, additionalProperties: false } } },
-    async (request) => analyticsView(deps.db, deps.clock.now(), request.query.days, deps.config().timeZone, deps.config().reactionTargetS, nameOf),
+    { schema: { querystring: { type: 'object', properties: { days: { type: 'string', pattern: '^[0-9]{1,2}$', default: '7' } }, additionalProperties: false } } },
+    async (request, reply) => {
+      const days = Number(request.query.days);
+      if (days < 1 || days > 90) return reply.code(400).send({ error: 'days must be a whole number from 1 to 90' });
+      return analyticsView(deps.db, deps.clock.now(), days, deps.config().timeZone, deps.config().reactionTargetS, nameOf);
+    },
   );
 
   app.get('/api/devices', async () => devicesView(deps.db, deps.config().devices));

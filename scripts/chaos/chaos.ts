@@ -23,6 +23,7 @@ import { Hub } from '../../hub/hub.js';
 import { createLogger } from '../../hub/log.js';
 import { StorageFaults } from '../../hub/store/storage-faults.js';
 import { HubProcess, provision, sleep, until } from '../lib/hub-process.js';
+import { runDashboardAttacks, type DashboardResult } from './dashboard-attacks.js';
 import { runHostileInput, type HostileResult } from './hostile.js';
 
 const SITE = 'chaos';
@@ -46,6 +47,7 @@ export interface ChaosResult {
   quick: boolean;
   scenarios: PressScenarioResult[];
   hostile: HostileResult | null;
+  dashboard: DashboardResult | null;
   passed: boolean;
 }
 
@@ -374,10 +376,15 @@ function writeDoc(result: ChaosResult, file: string): void {
         ].join('\n')
       : 'Not run.',
     '',
-    '## Covered elsewhere',
+    '## Dashboard and API',
     '',
-    '- **Storage failure** is also tested in `test/hub/access.integration.test.ts`, with the dashboard\'s alarm; a slow disk delays PUBACKs, never pages.',
-    '- **Dashboard and API**: `test/web/api.test.ts` and `test/web/dashboard.e2e.test.ts` — no session → 401 for every route; a new session token at login (no fixation); cross-site and non-JSON state changes refused (CSRF); SQL-injection strings in query parameters rejected with 400 and nothing changed; a device label with HTML shown as text, never run.',
+    result.dashboard
+      ? `${result.dashboard.checks} checks: every API route refused without a session; a planted session id never honoured and a fresh one issued at login (no fixation); cross-site, form and text/plain state changes refused (CSRF); SQL-injection strings in every query parameter and in the login refused with nothing changed in the database; markup in a button label and a staff name travels as JSON data and never appears in a page, under a Content-Security-Policy. ${result.dashboard.passed ? 'Passed.' : '**FAILED**: ' + result.dashboard.problems.join('; ')} In a real browser, \`test/web/dashboard.e2e.test.ts\` shows such a label as text, never run.`
+      : 'Not run.',
+    '',
+    '## Also tested elsewhere',
+    '',
+    '- Storage failure with the dashboard\'s alarm, and a slow disk delaying PUBACKs but never pages: `test/hub/access.integration.test.ts`.',
     '',
   ];
   writeFileSync(file, lines.join('\n'));
@@ -392,7 +399,7 @@ async function main(): Promise<void> {
     .parse();
   const o = program.opts<{ quick?: boolean; json?: string; writeDocs?: boolean }>();
   const quick = Boolean(o.quick);
-  const result: ChaosResult = { date: new Date().toISOString(), quick, scenarios: [], hostile: null, passed: false };
+  const result: ChaosResult = { date: new Date().toISOString(), quick, scenarios: [], hostile: null, dashboard: null, passed: false };
   for (const [name, run] of [
     ['Hub crash', hubCrash],
     ['Partition', partition],
@@ -408,11 +415,14 @@ async function main(): Promise<void> {
   log('chaos: Hostile input…');
   result.hostile = await runHostileInput(quick ? 1000 : 10_000, log);
   log(`chaos: Hostile input: ${result.hostile.passed ? 'passed' : 'FAILED'} — ${result.hostile.cases} cases, hub ${result.hostile.hubAlive ? 'up' : 'DOWN'}, RSS ${result.hostile.rssBeforeMiB} → ${result.hostile.rssAfterMiB} MiB${result.hostile.problems.length ? '; ' + result.hostile.problems.join('; ') : ''}`);
-  result.passed = result.scenarios.every((s) => s.passed) && result.hostile.passed;
+  log('chaos: Dashboard and API…');
+  result.dashboard = await runDashboardAttacks();
+  log(`chaos: Dashboard and API: ${result.dashboard.passed ? 'passed' : 'FAILED'} — ${result.dashboard.checks} checks${result.dashboard.problems.length ? '; ' + result.dashboard.problems.join('; ') : ''}`);
+  result.passed = result.scenarios.every((s) => s.passed) && result.hostile.passed && result.dashboard.passed;
   if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));
   if (o.writeDocs ?? !quick) writeDoc(result, join(repoRoot(), 'docs', 'reliability.md'));
-  const passed = result.scenarios.filter((s) => s.passed).length + (result.hostile.passed ? 1 : 0);
-  process.stdout.write(`chaos: ${passed} passed, ${result.scenarios.length + 1 - passed} failed\n`);
+  const passed = result.scenarios.filter((s) => s.passed).length + (result.hostile.passed ? 1 : 0) + (result.dashboard.passed ? 1 : 0);
+  process.stdout.write(`chaos: ${passed} passed, ${result.scenarios.length + 2 - passed} failed\n`);
   process.exit(result.passed ? 0 : 1);
 }
 

@@ -84,7 +84,7 @@ describe('dashboard API', () => {
 
   it('rejects malformed or hostile query parameters with 400 and a reason', async () => {
     const { cookie } = await login();
-    for (const path of ['/api/log?date=2026-13-45', "/api/log?date=2026-11-22'%20OR%201=1--", '/api/log', '/api/analytics?days=500', '/api/analytics?days=7;DROP%20TABLE%20presses']) {
+    for (const path of ['/api/log?date=2026-13-45', "/api/log?date=2026-11-22'%20OR%201=1--", '/api/log', '/api/analytics?days=500', '/api/analytics?days=0', '/api/analytics?days=1e999', '/api/analytics?days=7;DROP%20TABLE%20presses']) {
       const response = await get(path, cookie);
       expect(response.status, path).toBe(400);
       expect(((await response.json()) as { error?: string; message?: string }).error ?? '', path).not.toBe('');
