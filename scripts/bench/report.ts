@@ -4,9 +4,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LatencySummary } from '../../hub/metrics.js';
+import { hasChromium, launchChromium } from '../lib/chromium.js';
 import type { BenchResult, PhaseResult } from './bench.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 0);
 const row = (s: LatencySummary) => `${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)}`;
@@ -54,9 +54,8 @@ function chartSvg(result: BenchResult): string {
 }
 
 async function renderPng(svg: string, file: string): Promise<boolean> {
-  if (!existsSync(CHROMIUM)) return false;
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  if (!hasChromium()) return false;
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 900, height: 420 } });
     await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);

@@ -1,16 +1,16 @@
 // The dashboard in a real browser (Debian's chromium driven by playwright-core)
 // against a real hub, with the real firmware bundles in the shim as the shop.
 // Screenshots go to docs/screenshots when UPDATE_SCREENSHOTS=1, else to a temp dir.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
+import { launchChromium } from '../../scripts/lib/chromium.js';
 import { BUTTON_PINS, PAGER_PINS, simulate } from '../support/devices.js';
 import { TestShop, eventually, shopConfig } from '../support/shop.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
 const HOSTILE_LABEL = '<img src=x onerror=alert(1)>';
 const shots = process.env.UPDATE_SCREENSHOTS ? join('docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'lb-shots-'));
@@ -23,12 +23,7 @@ let pager: SimulatedDevice;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error('chromium is not installed: apt-get install chromium (.ci/run does this)');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const devices = shopConfig().devices!.map((d) => (d.id === 'btn-2' ? { ...d, label: HOSTILE_LABEL } : d));
   shop = await TestShop.open({ devices }, { realClock: true, tickMs: 250 });
   await shop.addUser('olga', 'owner', PASSWORD);

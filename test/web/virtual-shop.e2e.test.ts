@@ -1,25 +1,20 @@
 // The Virtual shop page in Chromium: a person presses the simulated button in
 // the page, the simulated pager (real firmware) vibrates and shows it, and is
 // acknowledged from the page too.
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../scripts/lib/chromium.js';
 import { TestShop } from '../support/shop.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const shots = process.env.UPDATE_SCREENSHOTS ? join('docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'lb-shots-'));
 let browser: Browser;
 let shop: TestShop;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error('chromium is not installed: apt-get install chromium (.ci/run does this)');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   shop = await TestShop.open({ devices: [], routes: {}, managers: [] }, { realClock: true, tickMs: 250, simulate: true });
   await shop.addUser('olga', 'owner', 'correct horse battery');
   mkdirSync(shots, { recursive: true });
