@@ -27,7 +27,7 @@ import {
   type Feedback,
 } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK, deviceTopic } from '../shared/topics.js';
-import { generateSecret, hashSecret, verifySecret, VerifiedSecretCache } from './auth/secrets.js';
+import { verifySecret, VerifiedSecretCache } from './auth/secrets.js';
 import { checkPublish, checkSubscribe, type DeviceIdentity } from './broker/access.js';
 import { listenTcp, listenWebSocket, portOf } from './broker/listeners.js';
 import { loadConfig } from './config/load.js';
@@ -41,6 +41,7 @@ import { RateLimiter } from './domain/rate-limiter.js';
 import { createLogger, type Logger } from './log.js';
 import { HubMetrics } from './metrics.js';
 import { publicDir } from './paths.js';
+import { issueSecrets } from './provisioning.js';
 import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } from './simulation/simulated-shop.js';
 import { startWebServer, type WebServer } from './web/server.js';
 import { openDatabase, type Db } from './store/database.js';
@@ -309,11 +310,7 @@ export class Hub {
 
   private async startSimulation(): Promise<void> {
     // Fresh secrets at every start: the simulated devices' flash is rewritten with them.
-    const secrets: Record<string, string> = {};
-    for (const device of SIMULATED_DEVICES) {
-      secrets[device.id] = generateSecret();
-      this.store.setSecretHash(device.id, await hashSecret(secrets[device.id]), this.clock.now());
-    }
+    const secrets = await issueSecrets(this.store, SIMULATED_DEVICES.map((device) => device.id), this.clock.now());
     this.simulation = new SimulatedShop({ dataDir: this.dataDir, site: this.site, mqttPort: this.mqttPort, secrets, log: this.log });
     this.simulation.onChange(() => this.web?.changed('shop'));
     this.simulation.start();

@@ -5,23 +5,41 @@ import { generateSecret, hashSecret } from './auth/secrets.js';
 import { openDatabase } from './store/database.js';
 import { LogStore } from './store/log-store.js';
 
+/** Stores the hash of `secret` as the device's credential, replacing any old one. `cost`: scrypt N (lower only for benchmarks and tests). */
+export async function registerSecret(store: LogStore, deviceId: string, secret: string, now: number, cost?: number): Promise<void> {
+  store.setSecretHash(deviceId, await hashSecret(secret, cost), now);
+}
+
+/** Gives each device a fresh registered secret; returns the plain secrets. */
+export async function issueSecrets(store: LogStore, deviceIds: string[], now: number, cost?: number): Promise<Map<string, string>> {
+  const secrets = new Map<string, string>();
+  for (const id of deviceIds) {
+    secrets.set(id, generateSecret());
+    await registerSecret(store, id, secrets.get(id)!, now, cost);
+  }
+  return secrets;
+}
+
 /** Gives a device a fresh secret (replacing any old one) and returns it. */
 export async function issueSecret(dataDir: string, deviceId: string, now = Date.now()): Promise<string> {
-  const secret = generateSecret();
-  const hash = await hashSecret(secret);
-  withStore(dataDir, (store) => store.setSecretHash(deviceId, hash, now));
-  return secret;
+  return (await withStore(dataDir, (store) => issueSecrets(store, [deviceId], now))).get(deviceId)!;
 }
 
 export function revokeSecret(dataDir: string, deviceId: string): void {
   withStore(dataDir, (store) => store.deleteCredentials(deviceId));
 }
 
-function withStore<T>(dataDir: string, use: (store: LogStore) => T): T {
+/** Runs `use` with the store of the database in `dataDir`, closing it afterwards (also after an async `use`). */
+export function withStore<T>(dataDir: string, use: (store: LogStore) => T): T {
   const db = openDatabase(dataDir);
+  let result: T;
   try {
-    return use(new LogStore(db));
-  } finally {
+    result = use(new LogStore(db));
+  } catch (error) {
     db.close();
+    throw error;
   }
+  if (result instanceof Promise) return result.finally(() => db.close()) as T;
+  db.close();
+  return result;
 }

@@ -17,11 +17,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_PINS } from '../firmware/hal/default-pins.js';
-import { generateSecret, hashSecret } from '../hub/auth/secrets.js';
+import { flashedConfig } from '../firmware/shim/flashed-config.js';
+import { generateSecret } from '../hub/auth/secrets.js';
 import { DEFAULT_CONFIG_PATH, dataDirOf, loadConfig } from '../hub/config/load.js';
-import { DATABASE_FILE, openDatabase } from '../hub/store/database.js';
-import { LogStore } from '../hub/store/log-store.js';
+import { registerSecret, withStore } from '../hub/provisioning.js';
+import { DATABASE_FILE } from '../hub/store/database.js';
 import { FIRMWARE_DIST, ROOT } from './build-firmware.js';
 
 /** espruino-tools, pinned; fetched from the npm registry when a device is really flashed. */
@@ -99,18 +99,19 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   }
 
   const secret = generateSecret();
-  const pins = { ...DEFAULT_PINS[device.kind], ...options.pins };
-  const display = device.kind === 'pager' && options.display !== false;
   const hubPort = options.hubPort ?? config.mqtt.port;
   const deviceConfig: Record<string, unknown> = {
-    kind: device.kind,
-    id: device.id,
-    secret,
-    site: config.site,
-    wifi: { ssid: options.wifiSsid, password: options.wifiPassword },
-    hub: { host: hubHost, port: hubPort },
-    pins,
-    display,
+    ...flashedConfig({
+      kind: device.kind,
+      id: device.id,
+      secret,
+      site: config.site,
+      hubHost,
+      hubPort,
+      wifi: { ssid: options.wifiSsid, password: options.wifiPassword },
+      pins: options.pins,
+      display: device.kind === 'pager' && options.display !== false,
+    }),
     seqFloor,
   };
   if (options.batteryPin) deviceConfig.battery = { pin: options.batteryPin, divider: options.batteryDivider ?? 2 };
@@ -129,14 +130,7 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   writeFileSync(join(options.out, 'flash-command.txt'), command.map((part) => (/\s/.test(part) ? JSON.stringify(part) : part)).join(' ') + '\n');
 
   const register = !options.dryRun || options.register;
-  if (register) {
-    const db = openDatabase(dataDir);
-    try {
-      new LogStore(db).setSecretHash(device.id, await hashSecret(secret), Date.now());
-    } finally {
-      db.close();
-    }
-  }
+  if (register) await withStore(dataDir, (store) => registerSecret(store, device.id, secret, Date.now()));
   log(`${device.kind} "${device.id}" (${device.label}): hub ${hubHost}:${hubPort}, Wi-Fi "${options.wifiSsid}", sequence numbers from ${seqFloor + 1}`);
   log(register ? `new secret registered with the hub for "${device.id}"` : 'dry run: the hub’s credentials are unchanged (use --register to register this secret)');
   return { bundle, configFile, boardFile, command, registered: register };

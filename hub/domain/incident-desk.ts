@@ -97,6 +97,16 @@ export interface PressInput {
 
 export type Refusal = { refused: string };
 
+/** The detail of a "paged" or "escalated" event: the level the pager was paged at. */
+export function levelDetail(level: number): string {
+  return `level ${level}`;
+}
+
+/** The level back from a "paged" event's detail (1 when there is none). */
+export function levelOf(detail: string | null): number {
+  return Number(/^level (\d+)$/.exec(detail ?? '')?.[1] ?? 1);
+}
+
 /** Problems paged to the managers rather than to a counter's staff. */
 export type SupervisionKind = 'missing' | 'battery' | 'storage';
 const isSupervision = (kind: AlertKind): boolean => kind === 'missing' || kind === 'battery' || kind === 'storage';
@@ -357,11 +367,11 @@ export class IncidentDesk {
     incident.nextEscalateAt = now + this.timings.escalateMs;
     const wasRouted = incident.paged.size > 0;
     const effects: Effect[] = [];
-    if (wasRouted) effects.push(this.event(incident, 'escalated', undefined, `level ${level}`));
+    if (wasRouted) effects.push(this.event(incident, 'escalated', undefined, levelDetail(level)));
     for (const pager of choice.pagers) {
       incident.paged.set(pager, level);
       effects.push(this.pageEffect(incident, pager, wasRouted ? 'escalated' : 'new'));
-      effects.push(this.event(incident, 'paged', pager, `level ${level}`));
+      effects.push(this.event(incident, 'paged', pager, levelDetail(level)));
     }
     effects.push(this.save(incident));
     return effects;

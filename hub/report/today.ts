@@ -2,6 +2,7 @@
 // since, and today's counts.
 import { DateTime } from 'luxon';
 import type { Db } from '../store/database.js';
+import { levelOf } from '../domain/incident-desk.js';
 import { dayBounds } from './daily-log.js';
 import type { OpenIncidentView, PagedPager, TodayView } from '../web/api-types.js';
 
@@ -18,7 +19,7 @@ export function pagedFrom(events: EventRow[], nameOf: (id: string) => string): P
   const paged = new Map<string, PagedPager>();
   for (const e of events) {
     if (e.type === 'paged' && e.pager && !paged.has(e.pager)) {
-      paged.set(e.pager, { pager: e.pager, name: nameOf(e.pager), pagedAt: e.at, level: Number(/\d+/.exec(e.detail ?? '')?.[0] ?? 1), deliveredAt: null });
+      paged.set(e.pager, { pager: e.pager, name: nameOf(e.pager), pagedAt: e.at, level: levelOf(e.detail), deliveredAt: null });
     }
     if (e.type === 'delivered' && e.pager) {
       const p = paged.get(e.pager);
@@ -28,7 +29,7 @@ export function pagedFrom(events: EventRow[], nameOf: (id: string) => string): P
   return [...paged.values()];
 }
 
-export function todayView(db: Db, now: number, timeZone: string, nameOf: (id: string) => string): TodayView {
+export function todayView(db: Db, now: number, timeZone: string, nameOf: (id: string) => string, alarms: string[]): TodayView {
   const date = DateTime.fromMillis(now, { zone: timeZone }).toFormat('yyyy-MM-dd');
   const [start, end] = dayBounds(date, timeZone);
   const counts = db
@@ -57,5 +58,5 @@ export function todayView(db: Db, now: number, timeZone: string, nameOf: (id: st
       unrouted: paged.length === 0,
     };
   });
-  return { now, date, timeZone, red: counts.red ?? 0, green: counts.green ?? 0, incidents, open, alarms: [] };
+  return { now, date, timeZone, red: counts.red ?? 0, green: counts.green ?? 0, incidents, open, alarms };
 }

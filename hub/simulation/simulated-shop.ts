@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PINS } from '../../firmware/hal/default-pins.js';
+import { flashedConfig } from '../../firmware/shim/flashed-config.js';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import type { HubConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
@@ -47,7 +48,7 @@ export interface ShopOptions {
   dataDir: string;
   site: string;
   mqttPort: number;
-  secrets: Record<string, string>;
+  secrets: Map<string, string>;
   log: Logger;
 }
 
@@ -71,16 +72,10 @@ export class SimulatedShop {
         log: (line) => this.options.log.debug({ device: spec.id }, line),
       });
       // What the flasher would write.
-      device.storage.writeJSON('lb.config', {
-        kind: spec.kind,
-        id: spec.id,
-        secret: this.options.secrets[spec.id],
-        site: this.options.site,
-        wifi: { ssid: 'simulated', password: '' },
-        hub: { host: '127.0.0.1', port: this.options.mqttPort },
-        pins: DEFAULT_PINS[spec.kind],
-        display: spec.kind === 'pager',
-      });
+      device.storage.writeJSON(
+        'lb.config',
+        flashedConfig({ kind: spec.kind, id: spec.id, secret: this.options.secrets.get(spec.id)!, site: this.options.site, hubHost: '127.0.0.1', hubPort: this.options.mqttPort }),
+      );
       device.pinEvents.on('change', () => this.changed());
       device.boot();
       this.devices.set(spec.id, device);

@@ -1,6 +1,6 @@
 // Every statement the hub runs against its database, prepared once.
 import type { Heartbeat, PressKind } from '../../shared/payloads.js';
-import type { IncidentEvent, IncidentRecord } from '../domain/incident-desk.js';
+import { levelOf, type IncidentEvent, type IncidentRecord } from '../domain/incident-desk.js';
 import type { Db } from './database.js';
 
 export interface PressRow {
@@ -144,7 +144,7 @@ export class LogStore {
       const paged = new Map<string, number>();
       const delivered = new Set<string>();
       for (const event of this.statements.eventsOf.all(row.id) as { type: string; pager: string | null; detail: string | null }[]) {
-        if (event.type === 'paged' && event.pager) paged.set(event.pager, Number(/\d+/.exec(event.detail ?? '')?.[0] ?? 1));
+        if (event.type === 'paged' && event.pager) paged.set(event.pager, levelOf(event.detail));
         if (event.type === 'delivered' && event.pager) delivered.add(event.pager);
       }
       return { record: toRecord(row), paged, delivered, seqs: this.statements.seqsOf.all(row.id) as number[] };

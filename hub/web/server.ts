@@ -120,7 +120,7 @@ export async function startWebServer(deps: WebDeps, host: string, port: number):
 
   app.get('/api/me', async (request) => ({ ...request.user, site: deps.config().site, timeZone: deps.config().timeZone, simulation: deps.simulation()?.running ?? false }));
 
-  const today = () => ({ ...todayView(deps.db, deps.clock.now(), deps.config().timeZone, nameOf), alarms: deps.alarms() });
+  const today = () => todayView(deps.db, deps.clock.now(), deps.config().timeZone, nameOf, deps.alarms());
   app.get('/api/today', async () => today());
 
   const logFor = (request: FastifyRequest<{ Querystring: { date: string } }>, reply: FastifyReply) => {

@@ -8,7 +8,7 @@
 // burst. The same load runs against three baselines in the same run: a raw TCP
 // echo between processes (the floor), mosquitto plus a minimal mqtt.js
 // forwarder (what a DIY user builds), and this hub without durability.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -20,7 +20,7 @@ import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
 import { encodePress } from '../../shared/payloads.js';
 import { deviceTopic } from '../../shared/topics.js';
-import { HubProcess, provision, sleep, until } from '../lib/hub-process.js';
+import { HubProcess, provision, sleep, stopChild, until } from '../lib/hub-process.js';
 import { startMosquitto } from './mosquitto.js';
 import { RawMqttClient } from './raw-mqtt.js';
 import { writeReport } from './report.js';
@@ -134,14 +134,6 @@ async function startHub(f: Fleet, durability: 'fsync' | 'none'): Promise<BenchHu
   // LB_BENCH_HUB_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": Node flags for the hub process (profiling).
   const nodeArgs = (process.env.LB_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
   return { process: await HubProcess.start(dir, config, nodeArgs), secrets, dir };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(10_000)]);
-  if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 // ---- MQTT load ------------------------------------------------------------------------------

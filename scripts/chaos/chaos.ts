@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { DEFAULT_PINS } from '../../firmware/hal/default-pins.js';
+import { flashedConfig } from '../../firmware/shim/flashed-config.js';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import { repoRoot } from '../../hub/paths.js';
 import { DATABASE_FILE } from '../../hub/store/database.js';
@@ -101,16 +102,7 @@ class ChaosShop {
     ] as const) {
       for (const id of ids) {
         const device = new SimulatedDevice({ name: id, bundle: bundles[kind], storageDir: join(this.dir, 'flash', id) });
-        device.storage.writeJSON('lb.config', {
-          kind,
-          id,
-          secret: this.secrets.get(id),
-          site: SITE,
-          wifi: { ssid: 'chaos', password: '' },
-          hub: { host: '127.0.0.1', port: mqtt },
-          pins: DEFAULT_PINS[kind],
-          display: kind === 'pager',
-        });
+        device.storage.writeJSON('lb.config', flashedConfig({ kind, id, secret: this.secrets.get(id)!, site: SITE, hubHost: '127.0.0.1', hubPort: mqtt }));
         device.boot();
         this.devices.set(id, device);
       }

@@ -3,11 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateSecret, hashSecret } from '../../hub/auth/secrets.js';
 import type { MetricsSnapshot } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
-import { openDatabase } from '../../hub/store/database.js';
-import { LogStore } from '../../hub/store/log-store.js';
+import { issueSecrets, withStore } from '../../hub/provisioning.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -24,19 +22,17 @@ export async function until(check: () => boolean, timeoutMs: number): Promise<bo
  * Gives each device a secret, stored as the hub would store it. A cheap scrypt
  * cost: connecting is not what is measured, and hundreds of full-cost hashes take half a minute.
  */
-export async function provision(dataDir: string, ids: string[]): Promise<Map<string, string>> {
-  const secrets = new Map<string, string>();
-  const db = openDatabase(dataDir);
-  try {
-    const store = new LogStore(db);
-    for (const id of ids) {
-      secrets.set(id, generateSecret());
-      store.setSecretHash(id, await hashSecret(secrets.get(id)!, 1024), Date.now());
-    }
-  } finally {
-    db.close();
-  }
-  return secrets;
+export function provision(dataDir: string, ids: string[]): Promise<Map<string, string>> {
+  return withStore(dataDir, (store) => issueSecrets(store, ids, Date.now(), 1024));
+}
+
+/** SIGTERM and wait; SIGKILL after 10 s. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 export class HubProcess {
@@ -76,12 +72,8 @@ export class HubProcess {
   }
 
   /** SIGTERM and wait (a clean stop); SIGKILL after 10 s. */
-  async stop(): Promise<void> {
-    if (!this.alive) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    await Promise.race([exited, sleep(10_000)]);
-    if (this.alive) this.child.kill('SIGKILL');
+  stop(): Promise<void> {
+    return stopChild(this.child);
   }
 
   /** kill -9: no chance to finish anything. */

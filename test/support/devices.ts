@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PINS } from '../../firmware/hal/default-pins.js';
+import { flashedConfig } from '../../firmware/shim/flashed-config.js';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import type { TestShop } from './shop.js';
 
@@ -16,14 +17,7 @@ export function bundle(kind: 'button' | 'pager'): string {
 
 export function deviceConfig(shop: TestShop, id: string, kind: 'button' | 'pager', extra: Record<string, unknown> = {}) {
   return {
-    kind,
-    id,
-    secret: shop.secrets[id],
-    site: shop.config.site,
-    wifi: { ssid: 'shop-wifi', password: 'x' },
-    hub: { host: '127.0.0.1', port: shop.hub.mqttPort },
-    pins: kind === 'button' ? BUTTON_PINS : PAGER_PINS,
-    display: kind === 'pager',
+    ...flashedConfig({ kind, id, secret: shop.secrets[id], site: shop.config.site!, hubHost: '127.0.0.1', hubPort: shop.hub.mqttPort, wifi: { ssid: 'shop-wifi', password: 'x' } }),
     ...extra,
   };
 }
