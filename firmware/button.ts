@@ -38,8 +38,10 @@ function startButton(ctx: DeviceContext) {
       },
       false,
       function () {
+        // The PUBACK comes only after the hub has committed the press: now it may leave flash, and the customer sees it was heard.
         delete submitted[String(entry.seq)];
         outbox.remove(entry.seq);
+        ctx.led.play(LED_RECEIVED, false, idle);
       },
     );
   };
@@ -93,8 +95,7 @@ function startButton(ctx: DeviceContext) {
       if (channel !== DOWNLINK.feedback) return;
       const feedback = decodeFeedback(payload);
       if (!feedback.ok) return;
-      if (feedback.value.state === 'received') ctx.led.play(LED_RECEIVED, false, idle);
-      else ctx.led.play(LED_HELP_COMING, false, idle);
+      if (feedback.value.state === 'acknowledged') ctx.led.play(LED_HELP_COMING, false, idle);
     },
     onConnection: function (isConnected: boolean) {
       connected = isConnected;

@@ -440,10 +440,7 @@ export class Hub {
     // A retransmission: acknowledge it again, store and page nothing new.
     const waiting = this.inFlight.get(key);
     if (waiting) return void waiting.push(done);
-    if (this.store.pressExists(deviceId, press.seq)) {
-      this.sendFeedback(deviceId, { state: 'received', seq: press.seq });
-      return done(null);
-    }
+    if (this.store.pressExists(deviceId, press.seq)) return done(null);
 
     const receivedAt = this.clock.now();
     if (!this.limiter.take(deviceId, receivedAt)) {
@@ -459,7 +456,6 @@ export class Hub {
     if (this.config.durability === 'none') {
       // Measuring only: acknowledge before the write (a crash can lose what was acknowledged).
       this.journal.submit({ op: 'press', row });
-      this.sendFeedback(deviceId, { state: 'received', seq: press.seq });
       return done(null);
     }
     const callbacks = [done];
@@ -471,7 +467,6 @@ export class Hub {
         if (error) {
           this.log.error({ device: deviceId, seq: press.seq, error: error.message }, 'press not stored: withholding PUBACK so the button keeps it');
         } else {
-          this.sendFeedback(deviceId, { state: 'received', seq: press.seq });
           this.metrics?.pressDurable(arrived);
         }
         for (const callback of callbacks) callback(error);

@@ -27,7 +27,8 @@ export interface Press {
 }
 
 /** Hub → button: drives the LED. */
-export type Feedback = { state: 'received'; seq: number } | { state: 'acknowledged'; incident: number };
+/** The press itself is confirmed by its PUBACK (sent after the commit); feedback carries what happens next. */
+export type Feedback = { state: 'acknowledged'; incident: number };
 
 /** Hub → pager. `level` 1 is the first responder; 2 and up were added by escalation. */
 export interface Alert {
@@ -196,22 +197,17 @@ export function decodePress(text: string): Decoded<Press> {
 // ---- feedback -------------------------------------------------------------
 
 export function encodeFeedback(feedback: Feedback): string {
-  if (feedback.state === 'received') return JSON.stringify({ s: 'r', q: feedback.seq });
   return JSON.stringify({ s: 'a', i: feedback.incident });
 }
 
 export function decodeFeedback(text: string): Decoded<Feedback> {
   const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
-  if (f.s === 'r') {
-    const seqError = checkInt(f, 'q', 'sequence', 1, MAX_SEQ);
-    return seqError ? fail(seqError) : ok({ state: 'received', seq: f.q as number });
-  }
   if (f.s === 'a') {
     const incidentError = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
     return incidentError ? fail(incidentError) : ok({ state: 'acknowledged', incident: f.i as number });
   }
-  return fail('state (s) must be one of r, a');
+  return fail('state (s) must be a');
 }
 
 // ---- alert ----------------------------------------------------------------

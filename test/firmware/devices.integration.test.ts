@@ -48,9 +48,12 @@ describe('button and pager firmware against the hub', () => {
     await online('pgr-anna', 'btn-1');
     await eventually(() => pager.screen.includes('No alerts'), 5000, 'pager idle screen');
 
+    const pressedAt = button.uptimeMs();
     await button.press(BUTTON_PINS.red);
     await eventually(() => pager.pin(PAGER_PINS.motor) === 1, 5000, 'motor on');
     await eventually(() => pager.screen.includes('Counter 1'), 5000, 'location on the display');
+    // The hub's PUBACK (after the commit) lights "received": one 1.5 s glow after the 80 ms "pressed" blink.
+    await eventually(() => onDurations(button, BUTTON_PINS.led, pressedAt).some((d) => d > 1200 && d < 1800), 5000, 'received pattern');
     expect(pager.screen[0]).toBe('UNHAPPY');
     expect(pager.pin(PAGER_PINS.led)).toBe(1); // an unacknowledged alert
 

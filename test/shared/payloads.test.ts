@@ -30,7 +30,8 @@ describe('payload codecs', () => {
     expect(decodePress('{"k":"g","q":1,"a":0}')).toEqual({ ok: true, value: { kind: 'green', seq: 1, ageMs: 0 } });
     expect(decodeAlert(encodeAlert(alert))).toEqual({ ok: true, value: alert });
     expect(encodeAlert(alert).length).toBeLessThan(90);
-    expect(decodeFeedback(encodeFeedback({ state: 'received', seq: 9 }))).toEqual({ ok: true, value: { state: 'received', seq: 9 } });
+    // The press's own PUBACK says "stored"; there is no "received" feedback.
+    expect(decodeFeedback('{"s":"r","q":9}')).toEqual({ ok: false, error: 'state (s) must be a' });
     expect(decodeFeedback(encodeFeedback({ state: 'acknowledged', incident: 4 }))).toEqual({ ok: true, value: { state: 'acknowledged', incident: 4 } });
     expect(decodeCancel(encodeCancel({ incident: 4, reason: 'taken', by: 'Anna' }))).toEqual({ ok: true, value: { incident: 4, reason: 'taken', by: 'Anna' } });
     expect(decodeCancel(encodeCancel({ incident: 4, reason: 'withdrawn' }))).toEqual({ ok: true, value: { incident: 4, reason: 'withdrawn' } });
