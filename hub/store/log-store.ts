@@ -81,6 +81,7 @@ export class LogStore {
          VALUES (@deviceId, @seq, @kind, @pressedAt, @receivedAt, @ageMs, @incidentId)`,
       ),
       pressExists: db.prepare('SELECT 1 FROM presses WHERE device_id = ? AND seq = ?').pluck(),
+      highestSeqs: db.prepare('SELECT device_id AS deviceId, MAX(seq) AS seq FROM presses GROUP BY device_id'),
       saveIncident: db.prepare(
         `INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, acknowledged_at,
            acknowledged_by, holder, resolved_at, resolved_by, outcome, retriggers)
@@ -124,6 +125,11 @@ export class LogStore {
 
   pressExists(deviceId: string, seq: number): boolean {
     return this.statements.pressExists.get(deviceId, seq) !== undefined;
+  }
+
+  /** The highest stored sequence number of every device that has presses. */
+  highestSeqs(): { deviceId: string; seq: number }[] {
+    return this.statements.highestSeqs.all() as { deviceId: string; seq: number }[];
   }
 
   saveIncident(record: IncidentRecord): void {
