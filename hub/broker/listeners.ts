@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from '../log.js';
+import { coalesceWrites } from './coalesced-writes.js';
 import { MqttFrameMeter } from './packet-size-guard.js';
 
 export interface ListenOptions {
@@ -38,6 +39,7 @@ export function listenTcp(broker: Aedes, options: ListenOptions): Promise<Server
   const server = createServer((socket) => {
     // Nagle's algorithm would hold small QoS 1 packets back for up to ~40 ms.
     socket.setNoDelay(true);
+    coalesceWrites(socket);
     broker.handle(socket);
     guardPacketSize(socket, options, `${socket.remoteAddress}:${socket.remotePort}`);
   });
@@ -54,6 +56,7 @@ export function listenWebSocket(broker: Aedes, options: ListenOptions): Promise<
     });
     server.on('connection', (socket, request) => {
       const stream = createWebSocketStream(socket);
+      coalesceWrites(stream);
       broker.handle(stream, request);
       guardPacketSize(stream, options, `${request.socket.remoteAddress}:${request.socket.remotePort} (ws)`);
     });

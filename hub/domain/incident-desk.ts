@@ -113,6 +113,8 @@ const isSupervision = (kind: AlertKind): boolean => kind === 'missing' || kind =
 
 export class IncidentDesk {
   private readonly open = new Map<number, OpenIncident>();
+  /** The open incidents of each source, oldest first: a press finds its incident without scanning them all. */
+  private readonly openBySource = new Map<string, OpenIncident[]>();
   private readonly online = new Set<string>();
   private readonly offShift = new Set<string>();
 
@@ -176,8 +178,8 @@ export class IncidentDesk {
   }
 
   private foldTarget(button: string, pressedAt: number): OpenIncident | undefined {
-    for (const incident of this.open.values()) {
-      if (incident.record.source !== button || incident.record.kind !== 'red') continue;
+    for (const incident of this.openBySource.get(button) ?? []) {
+      if (incident.record.kind !== 'red') continue;
       const recent = pressedAt - incident.record.lastPressAt <= this.timings.foldWindowMs;
       if (incident.record.holder === null || recent) return incident;
     }
@@ -199,8 +201,8 @@ export class IncidentDesk {
   }
 
   private findDeviceProblem(device: string, kind: AlertKind): OpenIncident | undefined {
-    for (const incident of this.open.values()) {
-      if (incident.record.source === device && incident.record.kind === kind) return incident;
+    for (const incident of this.openBySource.get(device) ?? []) {
+      if (incident.record.kind === kind) return incident;
     }
     return undefined;
   }
@@ -296,7 +298,7 @@ export class IncidentDesk {
   restore(record: IncidentRecord, paged: Map<string, number>, delivered: Set<string>, seqs: number[]): void {
     const now = this.clock.now();
     const tiers = isSupervision(record.kind) ? this.directory.supervisionRoute() : this.directory.routeOf(record.source);
-    this.open.set(record.id, {
+    this.track({
       record,
       tiers,
       tierIndex: record.level - 1,
@@ -308,6 +310,20 @@ export class IncidentDesk {
       retriggerAt: record.holder === null ? Infinity : now + this.timings.retriggerMs,
     });
     this.nextId = Math.max(this.nextId, record.id + 1);
+  }
+
+  private track(incident: OpenIncident): void {
+    this.open.set(incident.record.id, incident);
+    const ofSource = this.openBySource.get(incident.record.source);
+    if (ofSource) ofSource.push(incident);
+    else this.openBySource.set(incident.record.source, [incident]);
+  }
+
+  private untrack(incident: OpenIncident): void {
+    this.open.delete(incident.record.id);
+    const rest = (this.openBySource.get(incident.record.source) ?? []).filter((other) => other !== incident);
+    if (rest.length > 0) this.openBySource.set(incident.record.source, rest);
+    else this.openBySource.delete(incident.record.source);
   }
 
   openIncidents(): IncidentRecord[] {
@@ -345,7 +361,7 @@ export class IncidentDesk {
       nextEscalateAt: 0,
       retriggerAt: Infinity,
     };
-    this.open.set(id, incident);
+    this.track(incident);
     const effects: Effect[] = [this.event(incident, 'opened')];
     const paged = this.engageNextTier(incident);
     if (paged.length === 0) {
@@ -396,7 +412,7 @@ export class IncidentDesk {
     incident.record.resolvedBy = pager;
     incident.record.outcome = outcome;
     incident.record.holder = null;
-    this.open.delete(incident.record.id);
+    this.untrack(incident);
     const effects: Effect[] = this.othersThan(incident, pager).map((other) => ({
       type: 'cancel' as const,
       pager: other,

@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import * as hdr from 'hdr-histogram-js';
+import { flushCorked } from '../../hub/broker/coalesced-writes.js';
 import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
 import { encodePress } from '../../shared/payloads.js';
@@ -52,6 +53,8 @@ export interface PhaseResult {
   lost: number;
   pressToPagerUs: LatencySummary;
   pressToPubackUs: LatencySummary;
+  /** The load generator's own CPU over the phase, as a share of one core: it shares the machine with the system under test. */
+  generatorCpu?: number;
   hub?: MetricsSnapshot;
 }
 
@@ -87,6 +90,7 @@ async function openLoop(rate: number, seconds: number, send: (index: number, sch
       send(index, start + index * interval);
       index++;
     }
+    flushCorked(); // the presses due now leave now, not at the end of the turn
     const wait = start + index * interval - performance.now();
     await (wait > 2 ? sleep(wait - 1) : new Promise((r) => setImmediate(r)));
   }
@@ -187,6 +191,8 @@ class MqttLoad {
     this.acked = 0;
     this.delivered = 0;
     await onPhaseStart?.();
+    const cpuBefore = process.cpuUsage();
+    const startedAt = performance.now();
     const buttons = this.f.buttons;
     const sent = await openLoop(rate, seconds, (index, scheduled) => {
       const button = buttons[index % buttons.length];
@@ -200,7 +206,9 @@ class MqttLoad {
       });
     });
     await until(() => this.acked >= sent && this.delivered >= sent, 10_000);
+    const cpu = process.cpuUsage(cpuBefore);
     return {
+      generatorCpu: (cpu.user + cpu.system) / 1000 / (performance.now() - startedAt),
       target,
       phase: name,
       rate,
@@ -349,7 +357,10 @@ function ms(us: number): string {
 
 function describe(p: PhaseResult): string {
   const l = (s: LatencySummary) => `p50 ${ms(s.p50)} / p99 ${ms(s.p99)} / p99.9 ${ms(s.p999)} / max ${ms(s.max)} ms`;
-  return `${p.sent} presses, lost ${p.lost}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${p.hub ? `; hub-added ${l(p.hub.hubAddedUs)}` : ''}`;
+  const cpu = (share: number) => `${Math.round(share * 100)} %`;
+  const hub = p.hub ? `; hub-added ${l(p.hub.hubAddedUs)}; CPU hub ${cpu((p.hub.cpuUserMs + p.hub.cpuSystemMs) / p.hub.elapsedMs)}` : '';
+  const generator = p.generatorCpu === undefined ? '' : `${p.hub ? ',' : '; CPU'} generator ${cpu(p.generatorCpu)}`;
+  return `${p.sent} presses, lost ${p.lost}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}`;
 }
 
 export async function runBench(settings: Settings, quick: boolean): Promise<BenchResult> {

@@ -3,6 +3,7 @@
 // devices and tens of thousands of messages a second cost the load generator
 // little. QoS 1 out (callback on PUBACK) and in (PUBACK sent).
 import { connect as tcpConnect, type Socket } from 'node:net';
+import { coalesceWrites } from '../../hub/broker/coalesced-writes.js';
 import {
   CONNACK,
   PUBACK,
@@ -34,6 +35,8 @@ export class RawMqttClient {
 
   private constructor(private readonly socket: Socket) {
     socket.setNoDelay(true);
+    // Like the hub: one system call per connection per event-loop turn (the generator shares the machine with it).
+    coalesceWrites(socket);
     socket.on('data', (data) => this.receive(data.toString('latin1')));
     socket.on('close', () => (this.closed = true));
     socket.on('error', () => (this.closed = true));

@@ -107,9 +107,12 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
     '',
     '## Capacity',
     '',
-    '| offered presses/s | lost | press→pager p99 | press→PUBACK p99 | hub-added p99 (ms) | hub CPU |',
-    '|---|---|---|---|---|---|',
-    ...steps.map((p) => `| ${p.rate} | ${p.lost} | ${ms(p.pressToPagerUs.p99)} | ${ms(p.pressToPubackUs.p99)} | ${p.hub ? ms(p.hub.hubAddedUs.p99) : '–'} | ${cpu(p)} |`),
+    '| offered presses/s | lost | press→pager p99 | press→PUBACK p99 | hub-added p99 (ms) | hub CPU | generator CPU |',
+    '|---|---|---|---|---|---|---|',
+    ...steps.map(
+      (p) =>
+        `| ${p.rate} | ${p.lost} | ${ms(p.pressToPagerUs.p99)} | ${ms(p.pressToPubackUs.p99)} | ${p.hub ? ms(p.hub.hubAddedUs.p99) : '–'} | ${cpu(p)} | ${p.generatorCpu === undefined ? '–' : `${Math.round(p.generatorCpu * 100)} %`} |`,
+    ),
     '',
     `Highest rate sustained with zero loss: **${result.maxSustainedRate ?? 'none of the steps'}${result.maxSustainedRate ? ' presses/s' : ''}**.`,
     result.burst ? `Burst: ${result.burst.presses} QoS 1 presses from one client, ${result.burst.acked} acknowledged in ${result.burst.seconds.toFixed(1)} s; the hub ${result.burst.hubAlive ? 'stayed up' : 'went DOWN'}.` : '',
