@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { repoRoot } from '../paths.js';
 import type { StorageFaults } from './storage-faults.js';
-import type { WriteOp } from './write-ops.js';
+import { withoutSupersededSaves, type WriteOp } from './write-ops.js';
 
 type Done = (error: Error | null) => void;
 
@@ -90,7 +90,7 @@ export class Journal {
     if (this.inFlight || this.pending.length === 0) return;
     this.inFlight = this.pending;
     this.pending = [];
-    this.worker.postMessage({ batch: ++this.batch, ops: this.inFlight.map((entry) => entry.op) });
+    this.worker.postMessage({ batch: ++this.batch, ops: withoutSupersededSaves(this.inFlight.map((entry) => entry.op)) });
   }
 
   private committed(error: string | null): void {

@@ -31,3 +31,16 @@ export function applyOp(store: LogStore, w: WriteOp): void {
       return;
   }
 }
+
+/**
+ * The batch without incident snapshots that a later snapshot of the same
+ * incident in the batch replaces: a busy button's incident is saved once per
+ * commit instead of once per press. Everything else keeps its order.
+ */
+export function withoutSupersededSaves(ops: WriteOp[]): WriteOp[] {
+  const lastSave = new Map<number, number>();
+  ops.forEach((w, index) => {
+    if (w.op === 'incident') lastSave.set(w.record.id, index);
+  });
+  return ops.filter((w, index) => w.op !== 'incident' || lastSave.get(w.record.id) === index);
+}

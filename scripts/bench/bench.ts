@@ -392,14 +392,16 @@ async function main(): Promise<void> {
     .option('--rate <n>', 'presses per second in the main phase', (v) => Number(v))
     .option('--duration <s>', 'seconds of the main phase', (v) => Number(v))
     .option('--steps <list>', 'capacity steps in presses/s, e.g. 5000,10000', (v) => v.split(',').map(Number))
+    .option('--step-seconds <s>', 'seconds of each capacity step', (v) => Number(v))
     .option('--write-docs', 'write docs/benchmarks.md and docs/benchmarks.png (default for a full run)')
     .parse();
-  const o = program.opts<{ quick?: boolean; json?: string; devices?: number; rate?: number; duration?: number; steps?: number[]; writeDocs?: boolean }>();
+  const o = program.opts<{ quick?: boolean; json?: string; devices?: number; rate?: number; duration?: number; steps?: number[]; stepSeconds?: number; writeDocs?: boolean }>();
   const settings: Settings = { ...(o.quick ? QUICK : FULL) };
   if (o.devices) settings.devices = o.devices;
   if (o.rate) settings.rate = o.rate;
   if (o.duration) settings.durationS = o.duration;
   if (o.steps) settings.stepRates = o.steps;
+  if (o.stepSeconds) settings.stepS = o.stepSeconds;
   const result = await runBench(settings, Boolean(o.quick));
   if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));
   if (o.writeDocs ?? !o.quick) await writeReport(result, join(ROOT, 'docs'));

@@ -5,6 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../hub/store/database.js';
 import { Journal } from '../../hub/store/journal.js';
 import { StorageFaults } from '../../hub/store/storage-faults.js';
+import { withoutSupersededSaves, type WriteOp } from '../../hub/store/write-ops.js';
+import type { IncidentRecord } from '../../hub/domain/incident-desk.js';
+
+const incident = (id: number, count: number): IncidentRecord => ({
+  id, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: 1, lastPressAt: count, count, level: 1,
+  acknowledgedAt: null, acknowledgedBy: null, holder: null, resolvedAt: null, resolvedBy: null, outcome: null, retriggers: 0,
+});
 
 describe('database', () => {
   it('uses WAL with synchronous=FULL, so an acknowledged commit survives power loss', () => {
@@ -28,6 +35,22 @@ describe('database', () => {
     await journal.close();
     const db = openDatabase(dir);
     expect(db.prepare('SELECT COUNT(*) FROM presses').pluck().get()).toBe(50);
+    db.close();
+  });
+
+  it('saves each incident once per batch, its latest snapshot, and calls every writer back', async () => {
+    const press = (seq: number): WriteOp => ({ op: 'press', row: { deviceId: 'btn-1', seq, kind: 'red', pressedAt: seq, receivedAt: seq, ageMs: 0, incidentId: 7 } });
+    const ops: WriteOp[] = [{ op: 'incident', record: incident(7, 1) }, press(1), { op: 'incident', record: incident(8, 1) }, { op: 'incident', record: incident(7, 2) }, press(2)];
+    expect(withoutSupersededSaves(ops)).toEqual([press(1), ops[2], ops[3], press(2)]);
+
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
+    openDatabase(dir).close();
+    const journal = new Journal({ dataDir: dir, fsync: true });
+    const done = Array.from({ length: 5 }, (_, i) => new Promise<Error | null>((resolve) => journal.submit({ op: 'incident', record: incident(7, i + 1) }, resolve)));
+    expect(await Promise.all(done)).toEqual(Array(5).fill(null));
+    await journal.close();
+    const db = openDatabase(dir);
+    expect(db.prepare('SELECT count FROM incidents WHERE id = 7').pluck().all()).toEqual([5]);
     db.close();
   });
 

@@ -1,0 +1,53 @@
+import { Duplex } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { coalesceWrites, flushCorked } from '../../hub/broker/coalesced-writes.js';
+
+/** A connection that records each system-call-sized write it is given. */
+function recordingStream(): { stream: Duplex; calls: string[][] } {
+  const calls: string[][] = [];
+  const stream = new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, done) {
+      calls.push([chunk.toString()]);
+      done();
+    },
+    writev(chunks, done) {
+      calls.push(chunks.map((c) => String(c.chunk)));
+      done();
+    },
+  });
+  return { stream, calls };
+}
+
+describe('coalesced writes', () => {
+  it('sends what one turn wrote to a connection in one write, at the end of the turn', async () => {
+    const a = recordingStream();
+    const b = recordingStream();
+    coalesceWrites(a.stream);
+    coalesceWrites(b.stream);
+    a.stream.write('puback 1');
+    b.stream.write('alert 1');
+    a.stream.write('puback 2');
+    expect(a.calls).toEqual([]); // held until the turn ends
+    await nextTurn();
+    expect(a.calls).toEqual([['puback 1', 'puback 2']]);
+    expect(b.calls).toEqual([['alert 1']]);
+
+    a.stream.write('puback 3'); // a later turn gets a write of its own
+    await nextTurn();
+    expect(a.calls).toEqual([['puback 1', 'puback 2'], ['puback 3']]);
+  });
+
+  it('sends at once when asked, and lets end() flush what is held', async () => {
+    const a = recordingStream();
+    coalesceWrites(a.stream);
+    a.stream.write('press 1');
+    flushCorked();
+    expect(a.calls).toEqual([['press 1']]);
+    a.stream.write('connack refused');
+    a.stream.end();
+    await nextTurn();
+    expect(a.calls.flat()).toEqual(['press 1', 'connack refused']);
+  });
+});
