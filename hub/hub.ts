@@ -29,6 +29,7 @@ import {
 import { DOWNLINK, UPLINK, deviceTopic } from '../shared/topics.js';
 import { verifySecret, VerifiedSecretCache } from './auth/secrets.js';
 import { checkPublish, checkSubscribe, type DeviceIdentity } from './broker/access.js';
+import { whenSent } from './broker/coalesced-writes.js';
 import { listenTcp, listenWebSocket, portOf } from './broker/listeners.js';
 import { loadConfig } from './config/load.js';
 import { weeklyHours, type HubConfig } from './config/schema.js';
@@ -641,7 +642,7 @@ export class Hub {
     this.send(buttonId, DOWNLINK.feedback, encodeFeedback(feedback));
   }
 
-  /** `written` runs when the broker has written the packet to the subscriber's socket (aedes calls back one setImmediate after the write). */
+  /** `written` runs when the packet has been handed to the device's socket. */
   private send(deviceId: string, channel: string, payload: string, qos: 0 | 1 = 1, written?: () => void): void {
     const packet = {
       cmd: 'publish',
@@ -653,15 +654,18 @@ export class Hub {
     } as PublishPacket;
     const callback = (error?: Error | null) => {
       if (error) this.log.error({ device: deviceId, channel, error: error.message }, 'publish to device failed');
-      else written?.();
     };
     // Straight to the device's connection when it has one: skips the topic
     // match, the offline queue pass and the emitter (about half the hub's
     // per-alert work). A device without a connection gets it the broker's way,
     // queued in its persistent session for when it returns.
-    const clients = this.connections.get(deviceId);
-    const client = clients && [...clients].at(-1);
-    if (client && !client.closed) client.publish(packet, callback);
-    else this.broker.publish(packet, callback);
+    let client: Client | undefined;
+    for (const connection of this.connections.get(deviceId) ?? []) client = connection; // the newest
+    if (client && !client.closed) {
+      if (written) whenSent(packet.payload as Buffer, written);
+      client.publish(packet, callback);
+    } else {
+      this.broker.publish(packet, callback);
+    }
   }
 }

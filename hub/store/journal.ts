@@ -54,12 +54,17 @@ export class Journal {
     }
     this.pending.push({ op, done });
     if (this.inFlight || this.scheduled) return;
-    // Gather what this turn of the event loop submits into one batch.
+    // Gather what this turn of the event loop submits into one batch, and
+    // hand it over in the next turn: the pages this turn caused (aedes writes
+    // them from a setImmediate of its own) leave first, ahead of the cost of
+    // posting the batch to the worker. The commit waits for the disk anyway.
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.send();
-    });
+    setImmediate(() =>
+      setImmediate(() => {
+        this.scheduled = false;
+        this.send();
+      }),
+    );
   }
 
   /** `listener` runs after every successful commit (live views refresh from it). */

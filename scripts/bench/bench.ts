@@ -14,14 +14,14 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Command } from 'commander';
 import * as hdr from 'hdr-histogram-js';
-import { flushCorked } from '../../hub/broker/coalesced-writes.js';
 import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
 import { encodePress } from '../../shared/payloads.js';
 import { deviceTopic } from '../../shared/topics.js';
-import { HubProcess, provision, sleep, stopChild, until } from '../lib/hub-process.js';
+import { HubProcess, provision, stopChild, until } from '../lib/hub-process.js';
 import { startMosquitto } from './mosquitto.js';
 import { RawMqttClient } from './raw-mqtt.js';
 import { writeReport } from './report.js';
@@ -78,23 +78,32 @@ const summary = (h: hdr.Histogram): LatencySummary => ({
 });
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Calls `send` at `rate` per second for `seconds`, each with its scheduled time; yields to the event loop between. */
-async function openLoop(rate: number, seconds: number, send: (index: number, scheduled: number) => void): Promise<number> {
+/**
+ * Calls `send` at `rate` per second for `seconds`, each with its scheduled
+ * time. Between presses it sleeps on a timer and covers the last
+ * millisecond (timers are millisecond-grained) by yielding with
+ * setImmediate, so replies keep being read while it waits; the wait
+ * allocates nothing per turn, so it adds no garbage-collection pauses.
+ */
+function openLoop(rate: number, seconds: number, send: (index: number, scheduled: number) => void): Promise<number> {
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const start = performance.now() + 5;
   let index = 0;
-  while (index < total) {
-    const now = performance.now();
-    while (index < total && start + index * interval <= now) {
-      send(index, start + index * interval);
-      index++;
-    }
-    flushCorked(); // the presses due now leave now, not at the end of the turn
-    const wait = start + index * interval - performance.now();
-    await (wait > 2 ? sleep(wait - 1) : new Promise((r) => setImmediate(r)));
-  }
-  return total;
+  return new Promise((resolve) => {
+    const turn = () => {
+      const now = performance.now();
+      while (index < total && start + index * interval <= now) {
+        send(index, start + index * interval);
+        index++;
+      }
+      if (index >= total) return resolve(total);
+      const wait = start + index * interval - performance.now();
+      if (wait > 2) setTimeout(turn, wait - 1.5);
+      else setImmediate(turn);
+    };
+    turn();
+  });
 }
 
 // ---- the system under test ----------------------------------------------------------
@@ -193,8 +202,12 @@ class MqttLoad {
     await onPhaseStart?.();
     const cpuBefore = process.cpuUsage();
     const startedAt = performance.now();
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    const lateness = histogram();
     const buttons = this.f.buttons;
     const sent = await openLoop(rate, seconds, (index, scheduled) => {
+      lateness.recordValue(Math.max(1, Math.round((performance.now() - scheduled) * 1000)));
       const button = buttons[index % buttons.length];
       const times = this.scheduled.get(button)!;
       times.push(scheduled);
@@ -207,6 +220,8 @@ class MqttLoad {
     });
     await until(() => this.acked >= sent && this.delivered >= sent, 10_000);
     const cpu = process.cpuUsage(cpuBefore);
+    loop.disable();
+    if (process.env.LB_BENCH_DEBUG) log(`generator: send lateness ${JSON.stringify(summary(lateness))} µs, event-loop delay max ${Math.round(loop.max / 1000)} µs`);
     return {
       generatorCpu: (cpu.user + cpu.system) / 1000 / (performance.now() - startedAt),
       target,
@@ -363,7 +378,10 @@ function describe(p: PhaseResult): string {
   return `${p.sent} presses, lost ${p.lost}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}`;
 }
 
-export async function runBench(settings: Settings, quick: boolean): Promise<BenchResult> {
+const SYSTEMS = ['echo', 'diy', 'hub-volatile', 'hub'] as const;
+type System = (typeof SYSTEMS)[number];
+
+export async function runBench(settings: Settings, quick: boolean, systems: readonly System[] = SYSTEMS): Promise<BenchResult> {
   const result: BenchResult = {
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
@@ -373,13 +391,15 @@ export async function runBench(settings: Settings, quick: boolean): Promise<Benc
     maxSustainedRate: null,
     burst: null,
   };
-  log('TCP echo (floor)…');
-  const echo = await echoBaseline(settings, settings.devices);
-  result.phases.push(echo);
-  log(`TCP echo: ${describe(echo)}`);
-  await diyBaseline(settings, result);
-  await benchHub(settings, 'none', result);
-  await benchHub(settings, 'fsync', result);
+  if (systems.includes('echo')) {
+    log('TCP echo (floor)…');
+    const echo = await echoBaseline(settings, settings.devices);
+    result.phases.push(echo);
+    log(`TCP echo: ${describe(echo)}`);
+  }
+  if (systems.includes('diy')) await diyBaseline(settings, result);
+  if (systems.includes('hub-volatile')) await benchHub(settings, 'none', result);
+  if (systems.includes('hub')) await benchHub(settings, 'fsync', result);
   return result;
 }
 
@@ -393,18 +413,22 @@ async function main(): Promise<void> {
     .option('--duration <s>', 'seconds of the main phase', (v) => Number(v))
     .option('--steps <list>', 'capacity steps in presses/s, e.g. 5000,10000', (v) => v.split(',').map(Number))
     .option('--step-seconds <s>', 'seconds of each capacity step', (v) => Number(v))
+    .option('--only <systems>', `run only some of ${SYSTEMS.join(', ')} (comma-separated; the docs are written only for a run of all)`, (v) => v.split(','))
     .option('--write-docs', 'write docs/benchmarks.md and docs/benchmarks.png (default for a full run)')
     .parse();
-  const o = program.opts<{ quick?: boolean; json?: string; devices?: number; rate?: number; duration?: number; steps?: number[]; stepSeconds?: number; writeDocs?: boolean }>();
+  const o = program.opts<{ quick?: boolean; json?: string; devices?: number; rate?: number; duration?: number; steps?: number[]; stepSeconds?: number; only?: string[]; writeDocs?: boolean }>();
   const settings: Settings = { ...(o.quick ? QUICK : FULL) };
   if (o.devices) settings.devices = o.devices;
   if (o.rate) settings.rate = o.rate;
   if (o.duration) settings.durationS = o.duration;
   if (o.steps) settings.stepRates = o.steps;
   if (o.stepSeconds) settings.stepS = o.stepSeconds;
-  const result = await runBench(settings, Boolean(o.quick));
+  const unknown = (o.only ?? []).filter((name) => !(SYSTEMS as readonly string[]).includes(name));
+  if (unknown.length > 0) program.error(`--only: unknown system ${unknown.join(', ')} (known: ${SYSTEMS.join(', ')})`);
+  const systems = (o.only as System[] | undefined) ?? SYSTEMS;
+  const result = await runBench(settings, Boolean(o.quick), systems);
   if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));
-  if (o.writeDocs ?? !o.quick) await writeReport(result, join(ROOT, 'docs'));
+  if ((o.writeDocs ?? !o.quick) && !o.only) await writeReport(result, join(ROOT, 'docs'));
   const lost = result.phases.filter((p) => p.phase === 'main' && p.lost > 0);
   if (lost.length > 0 || (result.burst && (!result.burst.hubAlive || result.burst.acked < result.burst.presses))) {
     log('bench: presses were lost or the hub failed the burst');

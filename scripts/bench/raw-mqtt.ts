@@ -35,7 +35,7 @@ export class RawMqttClient {
 
   private constructor(private readonly socket: Socket) {
     socket.setNoDelay(true);
-    // Like the hub: one system call per connection per event-loop turn (the generator shares the machine with it).
+    // Like the hub: one system call per connection per event-loop callback (the generator shares the machine with it).
     coalesceWrites(socket);
     socket.on('data', (data) => this.receive(data.toString('latin1')));
     socket.on('close', () => (this.closed = true));

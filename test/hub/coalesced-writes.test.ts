@@ -1,7 +1,7 @@
 import { Duplex } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { coalesceWrites, flushCorked } from '../../hub/broker/coalesced-writes.js';
+import { coalesceWrites, flushCorked, whenSent } from '../../hub/broker/coalesced-writes.js';
 
 /** A connection that records each system-call-sized write it is given. */
 function recordingStream(): { stream: Duplex; calls: string[][] } {
@@ -21,7 +21,7 @@ function recordingStream(): { stream: Duplex; calls: string[][] } {
 }
 
 describe('coalesced writes', () => {
-  it('sends what one turn wrote to a connection in one write, at the end of the turn', async () => {
+  it('sends what one callback wrote to a connection in one write, once the callback is done', async () => {
     const a = recordingStream();
     const b = recordingStream();
     coalesceWrites(a.stream);
@@ -29,12 +29,12 @@ describe('coalesced writes', () => {
     a.stream.write('puback 1');
     b.stream.write('alert 1');
     a.stream.write('puback 2');
-    expect(a.calls).toEqual([]); // held until the turn ends
+    expect(a.calls).toEqual([]); // held until the callback is done
     await nextTurn();
     expect(a.calls).toEqual([['puback 1', 'puback 2']]);
     expect(b.calls).toEqual([['alert 1']]);
 
-    a.stream.write('puback 3'); // a later turn gets a write of its own
+    a.stream.write('puback 3'); // a later callback gets a write of its own
     await nextTurn();
     expect(a.calls).toEqual([['puback 1', 'puback 2'], ['puback 3']]);
   });
@@ -49,5 +49,21 @@ describe('coalesced writes', () => {
     a.stream.end();
     await nextTurn();
     expect(a.calls.flat()).toEqual(['press 1', 'connack refused']);
+  });
+
+  it('tells when a watched buffer has been handed to the socket: at the flush, not before', async () => {
+    const a = recordingStream();
+    coalesceWrites(a.stream);
+    const alert = Buffer.from('{"i":1}');
+    const sent: string[] = [];
+    whenSent(alert, () => sent.push(`sent after ${a.calls.length} write(s)`));
+    a.stream.write(Buffer.from('header'));
+    a.stream.write(alert);
+    expect(sent).toEqual([]);
+    await nextTurn();
+    expect(sent).toEqual(['sent after 1 write(s)']);
+    a.stream.write(alert); // once only
+    await nextTurn();
+    expect(sent).toHaveLength(1);
   });
 });
