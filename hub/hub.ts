@@ -110,6 +110,8 @@ export class Hub {
   private readonly storedPresses: StoredPresses;
   /** Device uplinks that end at the hub: aedes does not route them (see skipRoutingOfHubOnlyUplinks). */
   private readonly endsAtHub = new WeakSet<PublishPacket>();
+  /** The incident of each alert payload sent, so a pager's PUBACK needs no parsing. */
+  private readonly alertIncidents = new WeakMap<Buffer, number>();
   private readonly journal: Journal;
   private readonly desk: IncidentDesk;
   private readonly watch: DeviceWatch;
@@ -605,7 +607,11 @@ export class Hub {
 
   /** A pager's PUBACK for an alert: the alert was delivered. */
   private acknowledgedByDevice(packet: PublishPacket | undefined, client: Client): void {
-    if (!packet || !client || packet.topic !== deviceTopic(this.site, client.id, DOWNLINK.alert)) return;
+    if (!packet || !client) return;
+    // aedes hands back the packet it stored, with the payload Buffer the hub made: no need to parse our own JSON again.
+    const known = this.alertIncidents.get(packet.payload as Buffer);
+    if (known !== undefined) return this.apply(this.desk.delivered(client.id, known));
+    if (packet.topic !== deviceTopic(this.site, client.id, DOWNLINK.alert)) return;
     const alert = decodeAlert(packet.payload.toString());
     if (alert.ok) this.apply(this.desk.delivered(client.id, alert.value.incident));
   }
@@ -619,7 +625,8 @@ export class Hub {
         case 'page': {
           const metrics = this.metrics;
           const written = metrics && pressArrived !== undefined ? () => metrics.alertWritten(pressArrived) : undefined;
-          this.send(effect.pager, DOWNLINK.alert, encodeAlert(effect.alert), 1, written);
+          const payload = this.send(effect.pager, DOWNLINK.alert, encodeAlert(effect.alert), 1, written);
+          this.alertIncidents.set(payload, effect.alert.incident);
           break;
         }
         case 'cancel':
@@ -643,11 +650,12 @@ export class Hub {
   }
 
   /** `written` runs when the packet has been handed to the device's socket. */
-  private send(deviceId: string, channel: string, payload: string, qos: 0 | 1 = 1, written?: () => void): void {
+  private send(deviceId: string, channel: string, text: string, qos: 0 | 1 = 1, written?: () => void): Buffer {
+    const payload = Buffer.from(text);
     const packet = {
       cmd: 'publish',
       topic: deviceTopic(this.site, deviceId, channel),
-      payload: Buffer.from(payload),
+      payload,
       qos,
       retain: false,
       dup: false,
@@ -662,10 +670,11 @@ export class Hub {
     let client: Client | undefined;
     for (const connection of this.connections.get(deviceId) ?? []) client = connection; // the newest
     if (client && !client.closed) {
-      if (written) whenSent(packet.payload as Buffer, written);
+      if (written) whenSent(payload, written);
       client.publish(packet, callback);
     } else {
       this.broker.publish(packet, callback);
     }
+    return payload;
   }
 }

@@ -9,7 +9,7 @@ const watched = new WeakMap<object, () => void>();
 /** Callbacks of watched buffers written since the last flush: they run right after the next. */
 let sentInTurn: (() => void)[] = [];
 
-/** Sends what every coalescing connection has gathered, now (a load generator after a batch of sends). */
+/** Sends what every coalescing connection has gathered. */
 export function flushCorked(): void {
   for (const stream of corked) stream.uncork();
   corked.clear();
