@@ -29,7 +29,7 @@ import {
 import { DOWNLINK, UPLINK, deviceTopic } from '../shared/topics.js';
 import { verifySecret, VerifiedSecretCache } from './auth/secrets.js';
 import { checkPublish, checkSubscribe, type DeviceIdentity } from './broker/access.js';
-import { whenSent } from './broker/coalesced-writes.js';
+import { flushAfterQueuedImmediates, whenSent } from './broker/coalesced-writes.js';
 import { listenTcp, listenWebSocket, portOf } from './broker/listeners.js';
 import { loadConfig } from './config/load.js';
 import { weeklyHours, type HubConfig } from './config/schema.js';
@@ -672,6 +672,7 @@ export class Hub {
     if (client && !client.closed) {
       if (written) whenSent(payload, written);
       client.publish(packet, callback);
+      flushAfterQueuedImmediates();
     } else {
       this.broker.publish(packet, callback);
     }

@@ -1,8 +1,8 @@
-// One system call per connection per event-loop callback, however many
-// packets that callback wrote to it.
+// One system call per connection per phase of the event loop, however many
+// packets were written to it.
 import type { Duplex } from 'node:stream';
 
-/** Connections written to by the current callback, flushed together when it (and its promise jobs) are done. */
+/** Connections written to since the last flush. */
 const corked = new Set<Duplex>();
 /** Callbacks for buffers whose leaving for the kernel someone wants to know of (see whenSent). */
 const watched = new WeakMap<object, () => void>();
@@ -29,24 +29,23 @@ export function whenSent(payload: Buffer, callback: () => void): void {
 }
 
 /**
- * Gathers everything written to a connection by one callback of the event
- * loop (with the promise jobs it starts) into one system call. mqtt-packet
- * corks each packet and uncorks it on the next tick, so every packet was a
- * writev of its own: a third of the hub's CPU at 20 000 presses/s, mostly
- * PUBACKs. A commit's PUBACKs are written by one callback, so a button with
- * several presses in the batch gets them in one write. The flush is a
- * microtask, so nothing waits for a later phase of the loop: an alert that
- * aedes writes from its own setImmediate leaves at once (flushing at
- * setImmediate instead would hold it for a whole loop iteration). A
+ * Gathers what is written to a connection in one phase of the event loop into
+ * one system call. mqtt-packet corks each packet and uncorks it on the next
+ * tick, so every packet was a writev of its own: a third of the hub's CPU at
+ * 20 000 presses/s. Writes are flushed at setImmediate: a commit's PUBACKs
+ * and everything the socket reads of one loop iteration cause leave together
+ * in its check phase, one write per connection. Writes made in the check
+ * phase itself (aedes writes alerts from a setImmediate of its own) would
+ * wait a whole iteration for that; see flushAfterQueuedImmediates. A
  * connection aedes closes after a write (a refused CONNACK) closes from a
- * later setImmediate, after the flush. Past the stream's high-water mark,
+ * setImmediate queued after the flush. Past the stream's high-water mark,
  * write() still returns false and aedes waits for 'drain' as before.
  */
 export function coalesceWrites(stream: Duplex): void {
   const write = stream.write;
   stream.write = function (this: Duplex, ...args: unknown[]) {
     if (!corked.has(stream) && !stream.destroyed) {
-      if (corked.size === 0) queueMicrotask(flushCorked);
+      if (corked.size === 0) setImmediate(flushCorked);
       corked.add(stream);
       stream.cork();
     }
@@ -57,4 +56,31 @@ export function coalesceWrites(stream: Duplex): void {
     }
     return (write as (...a: unknown[]) => boolean).apply(this, args);
   } as Duplex['write'];
+}
+
+let sentinel = 0;
+let sentinelRequested = false;
+
+/**
+ * Flushes right after the setImmediate callbacks that the current callback
+ * and its promise jobs queue, in the same check phase, instead of one loop
+ * iteration later. The hub calls it when it hands aedes a packet: aedes
+ * queues its write with setImmediate from a promise job, so an alert leaves
+ * as soon as it is written, and the alerts of a whole check phase still go
+ * out as one write per pager. Of the flushes requested in one phase only the
+ * last one runs.
+ */
+export function flushAfterQueuedImmediates(): void {
+  if (sentinelRequested) return;
+  sentinelRequested = true;
+  // Two promise-job hops: past the jobs already queued (aedes' own), which queue its setImmediate.
+  queueMicrotask(() =>
+    queueMicrotask(() => {
+      sentinelRequested = false;
+      const mine = ++sentinel;
+      setImmediate(() => {
+        if (mine === sentinel) flushCorked();
+      });
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import { Duplex } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { coalesceWrites, flushCorked, whenSent } from '../../hub/broker/coalesced-writes.js';
+import { coalesceWrites, flushAfterQueuedImmediates, flushCorked, whenSent } from '../../hub/broker/coalesced-writes.js';
 
 /** A connection that records each system-call-sized write it is given. */
 function recordingStream(): { stream: Duplex; calls: string[][] } {
@@ -65,5 +65,17 @@ describe('coalesced writes', () => {
     a.stream.write(alert); // once only
     await nextTurn();
     expect(sent).toHaveLength(1);
+  });
+
+  it('flushes what setImmediate callbacks queued by promise jobs write (as aedes writes alerts) in one write per connection', async () => {
+    const pager = recordingStream();
+    coalesceWrites(pager.stream);
+    // Like three presses for one pager in one socket read: aedes queues each alert's write from a promise job.
+    for (let n = 1; n <= 3; n++) {
+      void Promise.resolve().then(() => setImmediate(() => pager.stream.write(`alert ${n}`)));
+      flushAfterQueuedImmediates();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pager.calls).toEqual([['alert 1', 'alert 2', 'alert 3']]);
   });
 });
