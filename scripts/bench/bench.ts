@@ -24,7 +24,7 @@ import { deviceTopic } from '../../shared/topics.js';
 import { HubProcess, provision, stopChild, until } from '../lib/hub-process.js';
 import { startMosquitto } from './mosquitto.js';
 import { RawMqttClient } from './raw-mqtt.js';
-import { writeReport } from './report.js';
+import { isSustained, writeReport } from './report.js';
 
 const SITE = 'bench';
 const ROOT = repoRoot();
@@ -53,6 +53,8 @@ export interface PhaseResult {
   lost: number;
   pressToPagerUs: LatencySummary;
   pressToPubackUs: LatencySummary;
+  /** Median press→PUBACK of the phase's last fifth of presses minus that of its first fifth: how much the queue grew. */
+  backlogGrowthUs?: number;
   /** The load generator's own CPU over the phase, as a share of one core: it shares the machine with the system under test. */
   generatorCpu?: number;
   hub?: MetricsSnapshot;
@@ -205,6 +207,9 @@ class MqttLoad {
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
     const lateness = histogram();
+    const firstFifth = histogram();
+    const lastFifth = histogram();
+    const total = Math.round(rate * seconds);
     const buttons = this.f.buttons;
     const sent = await openLoop(rate, seconds, (index, scheduled) => {
       lateness.recordValue(Math.max(1, Math.round((performance.now() - scheduled) * 1000)));
@@ -215,7 +220,10 @@ class MqttLoad {
       this.labelSeq.set(button, seq);
       this.buttons.get(button)!.publish(deviceTopic(SITE, button, 'press'), encodePress({ kind: 'red', seq, ageMs: 0 }), () => {
         this.acked++;
-        this.toPuback.recordValue(Math.max(1, Math.round((performance.now() - scheduled) * 1000)));
+        const us = Math.max(1, Math.round((performance.now() - scheduled) * 1000));
+        this.toPuback.recordValue(us);
+        if (index < total / 5) firstFifth.recordValue(us);
+        else if (index >= total - total / 5) lastFifth.recordValue(us);
       });
     });
     await until(() => this.acked >= sent && this.delivered >= sent, 10_000);
@@ -234,6 +242,7 @@ class MqttLoad {
       lost: sent - Math.min(this.acked, this.delivered),
       pressToPagerUs: summary(this.toPager),
       pressToPubackUs: summary(this.toPuback),
+      backlogGrowthUs: lastFifth.getValueAtPercentile(50) - firstFifth.getValueAtPercentile(50),
     };
   }
 
@@ -322,7 +331,7 @@ async function benchHub(s: Settings, durability: 'fsync' | 'none', result: Bench
       const step = await load.phase(target, `${rate}/s`, rate, s.stepS, resetMetrics);
       step.hub = await hub.process.metrics();
       result.phases.push(step);
-      const sustained = step.lost === 0 && step.pressToPubackUs.p99 < 1_000_000;
+      const sustained = isSustained(step);
       log(`${target} at ${rate}/s: ${describe(step)}${sustained ? '' : '  ← not sustained'}`);
       if (!sustained) break;
       result.maxSustainedRate = rate;
@@ -375,7 +384,8 @@ function describe(p: PhaseResult): string {
   const cpu = (share: number) => `${Math.round(share * 100)} %`;
   const hub = p.hub ? `; hub-added ${l(p.hub.hubAddedUs)}; CPU hub ${cpu((p.hub.cpuUserMs + p.hub.cpuSystemMs) / p.hub.elapsedMs)}` : '';
   const generator = p.generatorCpu === undefined ? '' : `${p.hub ? ',' : '; CPU'} generator ${cpu(p.generatorCpu)}`;
-  return `${p.sent} presses, lost ${p.lost}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}`;
+  const growth = p.backlogGrowthUs === undefined || p.phase === 'main' || p.phase === 'warm-up' ? '' : `; queue growth ${ms(p.backlogGrowthUs)} ms`;
+  return `${p.sent} presses, lost ${p.lost}${growth}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}`;
 }
 
 const SYSTEMS = ['echo', 'diy', 'hub-volatile', 'hub'] as const;
