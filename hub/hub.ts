@@ -28,7 +28,7 @@ import {
 } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK, deviceTopic } from '../shared/topics.js';
 import { verifySecret, VerifiedSecretCache } from './auth/secrets.js';
-import { checkPublish, checkSubscribe, type DeviceIdentity } from './broker/access.js';
+import { checkSubscribe, UplinkAccess, type DeviceIdentity } from './broker/access.js';
 import { flushAfterQueuedImmediates, whenSent } from './broker/coalesced-writes.js';
 import { listenTcp, listenWebSocket, portOf } from './broker/listeners.js';
 import { loadConfig } from './config/load.js';
@@ -102,6 +102,7 @@ export class Hub {
 
   private config: HubConfig;
   private directory: DeviceDirectory;
+  private uplinkAccess: UplinkAccess;
   private hours: WeeklyHours;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -140,6 +141,7 @@ export class Hub {
     this.config = options.simulate && !hasRealDevices(options.config) ? withSimulatedShop(options.config) : options.config;
     this.configPath = options.configPath;
     this.directory = new DeviceDirectory(this.config);
+    this.uplinkAccess = new UplinkAccess(this.config.site);
     this.hours = weeklyHours(this.config);
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? createLogger(this.config.logLevel);
@@ -361,6 +363,7 @@ export class Hub {
     if (this.simulation) next = withSimulatedShop(next);
     this.config = { ...next, mqtt: this.config.mqtt, http: this.config.http, dataDir: this.config.dataDir };
     this.directory = new DeviceDirectory(this.config);
+    this.uplinkAccess = new UplinkAccess(this.config.site);
     this.hours = weeklyHours(this.config);
     this.desk.reconfigure(timingsOf(this.config), this.directory);
     this.watch.reconfigure(watchSettingsOf(this.config));
@@ -376,8 +379,7 @@ export class Hub {
   // ---- access ---------------------------------------------------------------
 
   private identityOf(client: Client): DeviceIdentity | undefined {
-    const device = this.directory.get(client.id);
-    return device ? { id: device.id, kind: device.kind } : undefined;
+    return this.directory.get(client.id);
   }
 
   private authenticate(
@@ -424,7 +426,7 @@ export class Hub {
     const device = this.identityOf(client);
     if (!device) return this.refusePublish(client, 'device is no longer configured', done);
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    const verdict = checkPublish(this.site, device, { topic: packet.topic, retain: packet.retain, payloadBytes: payload.length });
+    const verdict = this.uplinkAccess.check(device, { topic: packet.topic, retain: packet.retain, payloadBytes: payload.length });
     if (!verdict.allowed) return this.refusePublish(client, verdict.reason, done);
     if (verdict.value !== UPLINK.status) this.endsAtHub.add(packet);
     const text = payload.toString('utf8');

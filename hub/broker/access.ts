@@ -37,6 +37,31 @@ export function checkPublish(site: string, device: DeviceIdentity, request: Publ
   return { allowed: true, value: topic.channel };
 }
 
+/**
+ * checkPublish for the hot path (every press): a device's allowed uplink
+ * topics are looked up in a table built once, and an allowed publish gets a
+ * shared verdict, so nothing is parsed or allocated per message. Anything
+ * not in the table goes to checkPublish, which says why it is refused.
+ */
+export class UplinkAccess {
+  private readonly allowedByDevice = new Map<string, Map<string, AccessVerdict<string>>>();
+
+  constructor(private readonly site: string) {}
+
+  check(device: DeviceIdentity, request: PublishRequest): AccessVerdict<string> {
+    let allowed = this.allowedByDevice.get(device.id);
+    if (!allowed) {
+      allowed = new Map(uplinkChannels(device.kind).map((channel) => [deviceTopic(this.site, device.id, channel), { allowed: true, value: channel }]));
+      this.allowedByDevice.set(device.id, allowed);
+    }
+    const verdict = allowed.get(request.topic);
+    if (!verdict?.allowed || (request.retain && verdict.value !== UPLINK.status) || request.payloadBytes > MAX_PAYLOAD_BYTES) {
+      return checkPublish(this.site, device, request);
+    }
+    return verdict;
+  }
+}
+
 /** Whether a device may subscribe to `filter`; an exact own downlink topic only. */
 export function checkSubscribe(site: string, device: DeviceIdentity, filter: string): AccessVerdict<string> {
   if (filter.startsWith('$')) return refuse(`subscribe to "${filter}": system topics are not for devices`);
