@@ -31,6 +31,7 @@ import { verifySecret, VerifiedSecretCache } from './auth/secrets.js';
 import { checkSubscribe, UplinkAccess, type DeviceIdentity } from './broker/access.js';
 import { flushAfterQueuedImmediates, whenSent } from './broker/coalesced-writes.js';
 import { listenTcp, listenWebSocket, portOf } from './broker/listeners.js';
+import { AlertFlow, type HeldAlert } from './alert-flow.js';
 import { loadConfig } from './config/load.js';
 import { weeklyHours, type HubConfig } from './config/schema.js';
 import { DeviceDirectory } from './device-directory.js';
@@ -111,6 +112,8 @@ export class Hub {
   private readonly storedPresses: StoredPresses;
   /** Device uplinks that end at the hub: aedes does not route them (see skipRoutingOfHubOnlyUplinks). */
   private readonly endsAtHub = new WeakSet<PublishPacket>();
+  /** Count updates held while the pager has not acknowledged the previous alert of the incident. */
+  private readonly alertFlow = new AlertFlow();
   /** The incident of each alert payload sent, so a pager's PUBACK needs no parsing. */
   private readonly alertIncidents = new WeakMap<Buffer, number>();
   private readonly journal: Journal;
@@ -595,6 +598,7 @@ export class Hub {
     if (!clients || !clients.delete(client)) return;
     if (clients.size > 0) return;
     this.connections.delete(client.id);
+    this.alertFlow.pagerGone(client.id);
     this.presenceChanged(client.id, false);
     if (this.directory.kindOf(client.id) === 'pager') this.apply(this.desk.setPagerOnline(client.id, false));
   }
@@ -611,11 +615,16 @@ export class Hub {
   private acknowledgedByDevice(packet: PublishPacket | undefined, client: Client): void {
     if (!packet || !client) return;
     // aedes hands back the packet it stored, with the payload Buffer the hub made: no need to parse our own JSON again.
-    const known = this.alertIncidents.get(packet.payload as Buffer);
-    if (known !== undefined) return this.apply(this.desk.delivered(client.id, known));
-    if (packet.topic !== deviceTopic(this.site, client.id, DOWNLINK.alert)) return;
-    const alert = decodeAlert(packet.payload.toString());
-    if (alert.ok) this.apply(this.desk.delivered(client.id, alert.value.incident));
+    let incident = this.alertIncidents.get(packet.payload as Buffer);
+    if (incident === undefined) {
+      if (packet.topic !== deviceTopic(this.site, client.id, DOWNLINK.alert)) return;
+      const alert = decodeAlert(packet.payload.toString());
+      if (!alert.ok) return;
+      incident = alert.value.incident;
+    }
+    const next = this.alertFlow.acknowledged(client.id, incident);
+    if (next) this.sendAlert(client.id, next);
+    this.apply(this.desk.delivered(client.id, incident));
   }
 
   // ---- downlink and effects ---------------------------------------------------
@@ -627,8 +636,8 @@ export class Hub {
         case 'page': {
           const metrics = this.metrics;
           const written = metrics && pressArrived !== undefined ? () => metrics.alertWritten(pressArrived) : undefined;
-          const payload = this.send(effect.pager, DOWNLINK.alert, encodeAlert(effect.alert), 1, written);
-          this.alertIncidents.set(payload, effect.alert.incident);
+          const alert = { alert: effect.alert, written };
+          if (this.alertFlow.offer(effect.pager, alert)) this.sendAlert(effect.pager, alert);
           break;
         }
         case 'cancel':
@@ -645,6 +654,11 @@ export class Hub {
           break;
       }
     }
+  }
+
+  private sendAlert(pagerId: string, { alert, written }: HeldAlert): void {
+    const payload = this.send(pagerId, DOWNLINK.alert, encodeAlert(alert), 1, written);
+    this.alertIncidents.set(payload, alert.incident);
   }
 
   private sendFeedback(buttonId: string, feedback: Feedback): void {

@@ -6,6 +6,8 @@ import type { Duplex } from 'node:stream';
 const corked = new Set<Duplex>();
 /** Callbacks for buffers whose leaving for the kernel someone wants to know of (see whenSent). */
 const watched = new WeakMap<object, () => void>();
+/** Watched buffers not yet written (approximately: one whose connection closed first stays counted), so writes skip the lookup when there are none. */
+let watchedCount = 0;
 /** Callbacks of watched buffers written since the last flush: they run right after the next. */
 let sentInTurn: (() => void)[] = [];
 
@@ -26,6 +28,7 @@ export function flushCorked(): void {
  */
 export function whenSent(payload: Buffer, callback: () => void): void {
   watched.set(payload, callback);
+  watchedCount++;
 }
 
 /**
@@ -49,8 +52,9 @@ export function coalesceWrites(stream: Duplex): void {
       corked.add(stream);
       stream.cork();
     }
-    const callback = typeof args[0] === 'object' && args[0] !== null ? watched.get(args[0]) : undefined;
+    const callback = watchedCount > 0 && typeof args[0] === 'object' && args[0] !== null ? watched.get(args[0]) : undefined;
     if (callback) {
+      watchedCount--;
       watched.delete(args[0] as object);
       sentInTurn.push(callback);
     }

@@ -12,6 +12,9 @@ import { withoutSupersededSaves, type WriteOp } from './write-ops.js';
 
 type Done = (error: Error | null) => void;
 
+/** Writes per batch from which the journal posts without waiting a turn for the pages to leave first. */
+const LARGE_BATCH = 64;
+
 export interface JournalOptions {
   dataDir: string;
   fsync: boolean;
@@ -54,17 +57,18 @@ export class Journal {
     }
     this.pending.push({ op, done });
     if (this.inFlight || this.scheduled) return;
-    // Gather what this turn of the event loop submits into one batch, and
-    // hand it over in the next turn: the pages this turn caused (aedes writes
-    // them from a setImmediate of its own) leave first, ahead of the cost of
-    // posting the batch to the worker. The commit waits for the disk anyway.
+    // Gather what this turn of the event loop submits into one batch. A small
+    // batch is handed over one turn later, so the pages this turn caused
+    // (aedes writes them from a setImmediate of its own) leave ahead of the
+    // cost of posting it to the worker; the commit waits for the disk anyway.
+    // A large one (the hub is busy) goes at once: waiting would only keep
+    // more presses in memory.
     this.scheduled = true;
-    setImmediate(() =>
-      setImmediate(() => {
-        this.scheduled = false;
-        this.send();
-      }),
-    );
+    const post = () => {
+      this.scheduled = false;
+      this.send();
+    };
+    setImmediate(() => (this.pending.length >= LARGE_BATCH ? post() : setImmediate(post)));
   }
 
   /** `listener` runs after every successful commit (live views refresh from it). */

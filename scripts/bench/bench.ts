@@ -161,7 +161,8 @@ class MqttLoad {
   private readonly buttons = new Map<string, RawMqttClient>();
   /** Per button, the scheduled time of each press in order: the hub's alert count n is press n. */
   private readonly scheduled = new Map<string, number[]>();
-  private readonly labelSeq = new Map<string, number>();
+  /** Per button, how many of its presses the pager has been told of. */
+  private readonly deliveredUpTo = new Map<string, number>();
   private toPager = histogram();
   private toPuback = histogram();
   private acked = 0;
@@ -187,13 +188,24 @@ class MqttLoad {
     }
   }
 
+  /**
+   * An alert with count n tells the pager of every press of that button up to
+   * the n-th: the hub sends only the newest count while the pager has not
+   * acknowledged the previous alert, so one alert can cover several presses.
+   */
   private paged(payload: string): void {
     const press = this.pressOf(payload);
     if (!press) return;
-    const at = this.scheduled.get(press[0])?.[press[1] - 1];
-    if (at === undefined) return;
-    this.delivered++;
-    this.toPager.recordValue(Math.max(1, Math.round((performance.now() - at) * 1000)));
+    const [button, upTo] = press;
+    const times = this.scheduled.get(button);
+    if (!times) return;
+    const now = performance.now();
+    let next = this.deliveredUpTo.get(button) ?? 0;
+    for (; next < upTo && next < times.length; next++) {
+      this.delivered++;
+      this.toPager.recordValue(Math.max(1, Math.round((now - times[next]) * 1000)));
+    }
+    this.deliveredUpTo.set(button, next);
   }
 
   async phase(target: string, name: string, rate: number, seconds: number, onPhaseStart?: () => Promise<void>): Promise<PhaseResult> {
@@ -217,7 +229,6 @@ class MqttLoad {
       const times = this.scheduled.get(button)!;
       times.push(scheduled);
       const seq = times.length;
-      this.labelSeq.set(button, seq);
       this.buttons.get(button)!.publish(deviceTopic(SITE, button, 'press'), encodePress({ kind: 'red', seq, ageMs: 0 }), () => {
         this.acked++;
         const us = Math.max(1, Math.round((performance.now() - scheduled) * 1000));
