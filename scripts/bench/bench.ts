@@ -39,7 +39,7 @@ export interface Settings {
   burst: number;
 }
 
-const FULL: Settings = { devices: 500, rate: 200, durationS: 30, warmupS: 5, stepRates: [1000, 2000, 5000, 10000, 15000, 20000, 25000, 30000], stepS: 5, burst: 20000 };
+const FULL: Settings = { devices: 500, rate: 200, durationS: 30, warmupS: 5, stepRates: [1000, 2000, 5000, 10000, 15000, 20000, 25000, 30000, 40000], stepS: 5, burst: 20000 };
 const QUICK: Settings = { devices: 100, rate: 200, durationS: 3, warmupS: 1, stepRates: [1000, 2000], stepS: 2, burst: 2000 };
 
 export interface PhaseResult {
