@@ -110,8 +110,6 @@ export class Hub {
   private readonly db: Db;
   private readonly store: LogStore;
   private readonly storedPresses: StoredPresses;
-  /** Device uplinks that end at the hub: aedes does not route them (see skipRoutingOfHubOnlyUplinks). */
-  private readonly endsAtHub = new WeakSet<PublishPacket>();
   /** Count updates held while the pager has not acknowledged the previous alert of the incident. */
   private readonly alertFlow = new AlertFlow();
   /** The incident of each alert payload sent, so a pager's PUBACK needs no parsing. */
@@ -307,13 +305,17 @@ export class Hub {
    * offline sessions, the emitter's own match, the published hook) finds
    * nobody, yet it was a large share of the broker's work per press. They
    * skip it; every other publish, the hub's own included, is routed as usual.
+   * A device's publish (or will) reaches this point only after
+   * authorizePublish allowed it, i.e. on one of its own uplink topics, so its
+   * topic alone tells whether it is the status.
    */
   private skipRoutingOfHubOnlyUplinks(): void {
     // At run time aedes calls publish(packet, client, done) for device publishes; its typings declare only the public (packet, done).
     const route = this.broker.publish.bind(this.broker) as unknown as (packet: PublishPacket, client: Client | null, done?: Callback) => void;
+    const statusSuffix = `/${UPLINK.status}`;
     const publish = (packet: PublishPacket, client: Client | null | Callback, done?: Callback): void => {
       if (typeof client === 'function') return route(packet, null, client);
-      if (this.endsAtHub.has(packet)) return done?.(null);
+      if (client && !packet.topic.endsWith(statusSuffix)) return done?.(null);
       route(packet, client, done);
     };
     this.broker.publish = publish as unknown as Aedes['publish'];
@@ -431,7 +433,6 @@ export class Hub {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const verdict = this.uplinkAccess.check(device, { topic: packet.topic, retain: packet.retain, payloadBytes: payload.length });
     if (!verdict.allowed) return this.refusePublish(client, verdict.reason, done);
-    if (verdict.value !== UPLINK.status) this.endsAtHub.add(packet);
     const text = payload.toString('utf8');
     switch (verdict.value) {
       case UPLINK.press:

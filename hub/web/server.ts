@@ -155,40 +155,29 @@ export async function startWebServer(deps: WebDeps, host: string, port: number):
 
   // ---- the simulated shop -------------------------------------------------------
   const shopState = () => ({ running: deps.simulation()?.running ?? false, devices: deps.simulation()?.state() ?? [] });
-  const runningShop = (reply: FastifyReply): SimulatedShop | null => {
+  /** Does something with the running simulated shop and answers its new state; a device it refuses is a 400. */
+  const actOnShop = async (reply: FastifyReply, action: (shop: SimulatedShop) => Promise<unknown>) => {
     const shop = deps.simulation();
-    if (shop?.running) return shop;
-    reply.code(404).send({ error: 'the simulated shop is not running (it runs while no real device is configured, unless started with --no-sim)' });
-    return null;
+    if (!shop?.running) {
+      return reply.code(404).send({ error: 'the simulated shop is not running (it runs while no real device is configured, unless started with --no-sim)' });
+    }
+    try {
+      await action(shop);
+    } catch (error) {
+      return reply.code(400).send({ error: (error as Error).message });
+    }
+    return shopState();
   };
   app.get('/api/sim', async () => shopState());
   app.post<{ Body: { device: string; kind: 'red' | 'green' } }>(
     '/api/sim/press',
     { schema: { body: { type: 'object', properties: { device: { type: 'string', maxLength: 32 }, kind: { enum: ['red', 'green'] } }, required: ['device', 'kind'], additionalProperties: false } } },
-    async (request, reply) => {
-      const shop = runningShop(reply);
-      if (!shop) return reply;
-      try {
-        await shop.press(request.body.device, request.body.kind);
-      } catch (error) {
-        return reply.code(400).send({ error: (error as Error).message });
-      }
-      return shopState();
-    },
+    async (request, reply) => actOnShop(reply, (shop) => shop.press(request.body.device, request.body.kind)),
   );
   app.post<{ Body: { device: string; hold: PagerHold } }>(
     '/api/sim/pager',
     { schema: { body: { type: 'object', properties: { device: { type: 'string', maxLength: 32 }, hold: { enum: Object.keys(PAGER_HOLD_MS) } }, required: ['device', 'hold'], additionalProperties: false } } },
-    async (request, reply) => {
-      const shop = runningShop(reply);
-      if (!shop) return reply;
-      try {
-        await shop.hold(request.body.device, request.body.hold);
-      } catch (error) {
-        return reply.code(400).send({ error: (error as Error).message });
-      }
-      return shopState();
-    },
+    async (request, reply) => actOnShop(reply, (shop) => shop.hold(request.body.device, request.body.hold)),
   );
 
   app.get('/api/live', (request, reply) => {
