@@ -22,6 +22,7 @@ import { repoRoot } from '../../hub/paths.js';
 import { encodePress } from '../../shared/payloads.js';
 import { deviceTopic } from '../../shared/topics.js';
 import { HubProcess, provision, stopChild, until } from '../lib/hub-process.js';
+import { describeHostStalls, measureHostStalls, type HostStalls } from './host-stalls.js';
 import { startMosquitto } from './mosquitto.js';
 import { RawMqttClient } from './raw-mqtt.js';
 import { isSustained, writeReport } from './report.js';
@@ -37,10 +38,12 @@ export interface Settings {
   stepRates: number[];
   stepS: number;
   burst: number;
+  /** Seconds of the machine's own stalls measured before and after the systems run. */
+  hostStallS: number;
 }
 
-const FULL: Settings = { devices: 500, rate: 200, durationS: 30, warmupS: 5, stepRates: [1000, 2000, 5000, 10000, 15000, 20000, 25000, 30000, 40000], stepS: 5, burst: 20000 };
-const QUICK: Settings = { devices: 100, rate: 200, durationS: 3, warmupS: 1, stepRates: [1000, 2000], stepS: 2, burst: 2000 };
+const FULL: Settings = { devices: 500, rate: 200, durationS: 30, warmupS: 5, stepRates: [1000, 2000, 5000, 10000, 15000, 20000, 25000, 30000, 40000], stepS: 5, burst: 20000, hostStallS: 10 };
+const QUICK: Settings = { devices: 100, rate: 200, durationS: 3, warmupS: 1, stepRates: [1000, 2000], stepS: 2, burst: 2000, hostStallS: 1 };
 
 export interface PhaseResult {
   target: string;
@@ -68,6 +71,8 @@ export interface BenchResult {
   phases: PhaseResult[];
   maxSustainedRate: number | null;
   burst: { presses: number; acked: number; seconds: number; hubAlive: boolean } | null;
+  /** The machine's own stalls with nothing else running, before and after the systems. */
+  hostStalls: { before: HostStalls; after: HostStalls } | null;
 }
 
 const histogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
@@ -411,7 +416,14 @@ export async function runBench(settings: Settings, quick: boolean, systems: read
     phases: [],
     maxSustainedRate: null,
     burst: null,
+    hostStalls: null,
   };
+  const stalls = async (when: string) => {
+    const measured = await measureHostStalls(settings.hostStallS);
+    log(`machine's own stalls ${when}: ${describeHostStalls(measured)}`);
+    return measured;
+  };
+  const before = await stalls('before');
   if (systems.includes('echo')) {
     log('TCP echo (floor)…');
     const echo = await echoBaseline(settings, settings.devices);
@@ -421,6 +433,7 @@ export async function runBench(settings: Settings, quick: boolean, systems: read
   if (systems.includes('diy')) await diyBaseline(settings, result);
   if (systems.includes('hub-volatile')) await benchHub(settings, 'none', result);
   if (systems.includes('hub')) await benchHub(settings, 'fsync', result);
+  result.hostStalls = { before, after: await stalls('after') };
   return result;
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { LatencySummary } from '../../hub/metrics.js';
 import { hasChromium, launchChromium } from '../lib/chromium.js';
 import type { BenchResult, PhaseResult } from './bench.js';
+import { describeHostStalls } from './host-stalls.js';
 
 
 const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 0);
@@ -66,6 +67,14 @@ async function renderPng(svg: string, file: string): Promise<boolean> {
   }
 }
 
+/** What bounds a maximum from below in this run: the echo floor's own maximum and the machine's longest stall. */
+function floorContext(result: BenchResult): string {
+  const echo = mainPhases(result).find((p) => p.target.startsWith('TCP echo'));
+  const stalls = result.hostStalls ? [...result.hostStalls.before.longestMs, ...result.hostStalls.after.longestMs] : [];
+  const parts = [echo ? `TCP echo floor's max ${ms(echo.pressToPagerUs.max)} ms` : '', stalls.length > 0 ? `machine's longest stall ${Math.max(...stalls).toFixed(1)} ms` : ''].filter(Boolean);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
 /** Sustained: nothing lost, press→PUBACK p99 under 1 s, and the queue did not grow by more than 250 ms over the step (the hub kept up). */
 export function isSustained(step: PhaseResult): boolean {
   return step.lost === 0 && step.pressToPubackUs.p99 < 1_000_000 && (step.backlogGrowthUs ?? 0) < 250_000;
@@ -93,7 +102,11 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
     `- Capacity: the same load at rising rates (${result.settings.stepRates.join(', ')} presses/s, ${result.settings.stepS} s each); a rate counts as sustained with zero presses lost (every press acknowledged and paged), press→PUBACK p99 under 1 s, and a queue that did not grow: the median press→PUBACK of the step's last fifth of presses at most 250 ms above that of its first fifth (a hub a few per cent short of the rate would fall further behind with every second). The generator reports its own CPU: both processes share the 2 cores. Burst: one client sends ${result.settings.burst} QoS 1 presses back to back.`,
     '- Baselines, same load in the same run: (1) a raw TCP echo between two processes, the floor (its "press → pager" is the round trip); (2) Debian\'s mosquitto with a minimal mqtt.js process forwarding each press to the pager topic, no persistence: what a Node-RED/Home Assistant user builds; (3) this hub with `durability: "none"` (PUBACK before the write, SQLite without fsync): what durability costs.',
     '- The per-device rate limit is raised for the bench (it is a safety valve per button, not the hub\'s capacity); escalation timers are set long so that only presses create traffic.',
+    `- The machine's own stalls, before and after the systems run: one thread per core spins on the clock for ${result.settings.hostStallS} s with nothing else running, and every gap between two readings is time the machine took that core away (interrupts, kernel threads, on a virtual machine the host). A message in flight during such a gap waits it out whatever the software does, so these gaps bound how low a maximum can be.`,
     '',
+    ...(result.hostStalls
+      ? ['## The machine\'s own stalls', '', `- Before: ${describeHostStalls(result.hostStalls.before)}.`, `- After: ${describeHostStalls(result.hostStalls.after)}.`, '']
+      : []),
     '## Latency at the main rate (ms)',
     '',
     '| system | press→pager p50 | p99 | p99.9 | max | press→PUBACK p50 | p99 | p99.9 | max | lost |',
@@ -127,7 +140,8 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
     '| target | result | |',
     '|---|---|---|',
     hub?.hub ? `| hub-added p99 ≤ 0.5 ms | ${ms(hub.hub.hubAddedUs.p99)} ms | ${verdict(hub.hub.hubAddedUs.p99 <= 500)} |` : '',
-    hub ? `| press → pager p99 ≤ 2 ms, max ≤ 10 ms at ${result.settings.rate}/s | ${ms(hub.pressToPagerUs.p99)} ms, max ${ms(hub.pressToPagerUs.max)} ms | ${verdict(hub.pressToPagerUs.p99 <= 2000 && hub.pressToPagerUs.max <= 10_000)} |` : '',
+    hub ? `| press → pager p99 ≤ 2 ms at ${result.settings.rate}/s | ${ms(hub.pressToPagerUs.p99)} ms | ${verdict(hub.pressToPagerUs.p99 <= 2000)} |` : '',
+    hub ? `| press → pager max ≤ 10 ms at ${result.settings.rate}/s | ${ms(hub.pressToPagerUs.max)} ms${floorContext(result)} | ${verdict(hub.pressToPagerUs.max <= 10_000)} |` : '',
     `| ≥ 20 000 presses/s sustained without loss | ${result.maxSustainedRate ?? 0}/s | ${verdict((result.maxSustainedRate ?? 0) >= 20_000)} |`,
     result.burst ? `| burst of ${result.burst.presses} QoS 1 presses does not crash the hub | ${result.burst.acked} acknowledged | ${verdict(result.burst.hubAlive && result.burst.acked === result.burst.presses)} |` : '',
     hub && diy ? `| press → pager p99 no worse than mosquitto DIY | ${ms(hub.pressToPagerUs.p99)} vs ${ms(diy.pressToPagerUs.p99)} ms | ${verdict(hub.pressToPagerUs.p99 <= diy.pressToPagerUs.p99)} |` : '',
