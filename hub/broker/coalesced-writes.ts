@@ -2,8 +2,16 @@
 // packets were written to it.
 import type { Duplex } from 'node:stream';
 
-/** Connections written to since the last flush. */
-const corked = new Set<Duplex>();
+/** Marks a connection written to since the last flush. */
+const IS_CORKED = Symbol('corked');
+type Coalescing = Duplex & { [IS_CORKED]?: boolean };
+/**
+ * Connections written to since the last flush. An array emptied in place and
+ * a mark on the stream, not a Set: Set.clear() allocates a fresh table every
+ * flush, and those tables were the largest share of what outlived a
+ * scavenge in the hub (promoted, then left for a major GC to collect).
+ */
+const corked: Coalescing[] = [];
 /** Callbacks for buffers whose leaving for the kernel someone wants to know of (see whenSent). */
 const watched = new WeakMap<object, () => void>();
 /** Watched buffers not yet written (approximately: one whose connection closed first stays counted), so writes skip the lookup when there are none. */
@@ -13,8 +21,13 @@ let sentInTurn: (() => void)[] = [];
 
 /** Sends what every coalescing connection has gathered. */
 export function flushCorked(): void {
-  for (const stream of corked) stream.uncork();
-  corked.clear();
+  // Indexed: a stream written to while another uncorks is appended and flushed in this same loop.
+  for (let i = 0; i < corked.length; i++) {
+    corked[i][IS_CORKED] = false;
+    corked[i].uncork();
+  }
+  corked.length = 0;
+  if (sentInTurn.length === 0) return;
   const sent = sentInTurn;
   sentInTurn = [];
   for (const callback of sent) callback();
@@ -44,12 +57,13 @@ export function whenSent(payload: Buffer, callback: () => void): void {
  * setImmediate queued after the flush. Past the stream's high-water mark,
  * write() still returns false and aedes waits for 'drain' as before.
  */
-export function coalesceWrites(stream: Duplex): void {
+export function coalesceWrites(stream: Coalescing): void {
   const write = stream.write;
   stream.write = function (this: Duplex, ...args: unknown[]) {
-    if (!corked.has(stream) && !stream.destroyed) {
-      if (corked.size === 0) setImmediate(flushCorked);
-      corked.add(stream);
+    if (!stream[IS_CORKED] && !stream.destroyed) {
+      if (corked.length === 0) setImmediate(flushCorked);
+      corked.push(stream);
+      stream[IS_CORKED] = true;
       stream.cork();
     }
     const callback = watchedCount > 0 && typeof args[0] === 'object' && args[0] !== null ? watched.get(args[0]) : undefined;
