@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-memory-reducer
 // loyalty-hub: start the hub, manage devices, print the day's log.
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
@@ -12,6 +12,7 @@ import type { HubConfig } from './config/schema.js';
 import { DeviceDirectory } from './device-directory.js';
 import { Hub } from './hub.js';
 import { issueSecret, revokeSecret } from './provisioning.js';
+import { missingNodeFlags } from './runtime-flags.js';
 import { DAILY_LOG_COLUMNS, dailyLog, type DailyLog } from './report/daily-log.js';
 import { openDatabase } from './store/database.js';
 import { LogStore } from './store/log-store.js';
@@ -130,6 +131,10 @@ program
     }
     await ensureOwner(dataDir);
     process.stderr.write(banner(hub, config, dataDir));
+    const missing = missingNodeFlags();
+    if (missing.length > 0) {
+      process.stderr.write(`loyalty-hub: node was started without ${missing.join(' ')} (npm start and npx loyalty-hub pass it): expect occasional garbage-collection pauses of 10-20 ms\n`);
+    }
     const stop = (signal: string) => {
       process.stderr.write(`loyalty-hub: ${signal}: stopping, finishing writes…\n`);
       hub.stop().then(

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { MetricsSnapshot } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
 import { issueSecrets, withStore } from '../../hub/provisioning.js';
+import { HUB_NODE_FLAGS } from '../../hub/runtime-flags.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -48,7 +49,7 @@ export class HubProcess {
   static async start(dir: string, config: object, nodeArgs: string[] = []): Promise<HubProcess> {
     writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify(config));
     const metricsFile = join(dir, 'metrics.json');
-    const child = spawn(process.execPath, [...nodeArgs, join(repoRoot(), 'dist', 'hub', 'cli.js'), 'start', '--no-sim'], {
+    const child = spawn(process.execPath, [...HUB_NODE_FLAGS, ...nodeArgs, join(repoRoot(), 'dist', 'hub', 'cli.js'), 'start', '--no-sim'], {
       env: { ...process.env, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -1,6 +1,6 @@
 // The loyalty-hub command as a technician runs it: the built entry point in a
 // child process, against real files.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,8 @@ import { DOWNLINK, UPLINK } from '../../shared/topics.js';
 import { parseConfig } from '../../hub/config/load.js';
 import { Hub } from '../../hub/hub.js';
 import { createLogger } from '../../hub/log.js';
-import { TestShop } from '../support/shop.js';
+import { HUB_NODE_FLAGS, missingNodeFlags } from '../../hub/runtime-flags.js';
+import { TestShop, eventually } from '../support/shop.js';
 
 const CLI = resolve('dist/hub/cli.js');
 
@@ -76,6 +77,33 @@ describe('loyalty-hub CLI', () => {
     expect(result.stderr).toContain('timings.escalateS: must be more than 0 seconds');
     expect(result.stderr).toContain('devices[0].label: Invalid input');
     expect(result.stderr).not.toMatch(/\s+at /); // no stack trace
+  });
+
+  it('runs as an executable with the hub\'s node flags, which package.json\'s start script passes too', async () => {
+    const shebang = readFileSync(resolve('hub/cli.ts'), 'utf8').split('\n')[0];
+    const startScript = (JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    for (const flag of HUB_NODE_FLAGS) {
+      expect(shebang).toContain(flag);
+      expect(startScript).toContain(flag);
+    }
+    const help = await new Promise<string>((done, fail) => execFile(CLI, ['--help'], { timeout: 15_000 }, (error, stdout) => (error ? fail(error) : done(stdout))));
+    expect(help).toMatch(/^Usage: loyalty-hub/);
+  });
+
+  it('warns when node was started without the hub\'s flags', async () => {
+    expect(missingNodeFlags(['--no-memory-reducer'])).toEqual([]);
+    expect(missingNodeFlags([])).toEqual(['--no-memory-reducer']);
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
+    writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } }));
+    const child = spawn(process.execPath, [CLI, 'start', '--no-sim'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    try {
+      await eventually(() => stderr.includes('Dashboard') || child.exitCode !== null, 15_000, 'the hub to start');
+      expect(stderr).toContain('node was started without --no-memory-reducer');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('says which port is in use, in one line', async () => {

@@ -104,6 +104,7 @@ describe('npm start', () => {
     expect(started.output()).toContain('loyalty-hub: SIGTERM: stopping, finishing writes…');
     expect(started.output()).toContain('loyalty-hub: stopped cleanly.');
     expect(started.output()).not.toMatch(/\n\s+at /); // no stack trace anywhere
+    expect(started.output()).not.toContain('node was started without'); // npm start passes the hub's node flags
   });
 
   it('runs without the simulated shop with --no-sim', async () => {
