@@ -76,6 +76,13 @@ function floorContext(result: BenchResult, stat: 'p99' | 'max'): string {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
+/** A latency verdict that says when the bare TCP round trip was over the same target in this run: the machine, not the hub, set the bar. */
+function latencyVerdict(result: BenchResult, stat: 'p99' | 'max', valueUs: number, targetUs: number): string {
+  if (valueUs <= targetUs) return 'met';
+  const echo = mainPhases(result).find((p) => p.target.startsWith('TCP echo'));
+  return echo && echo.pressToPagerUs[stat] > targetUs ? '**not met**, nor by the TCP echo floor' : '**not met**';
+}
+
 /** Sustained: nothing lost, press→PUBACK p99 under 1 s, and the queue did not grow by more than 250 ms over the step (the hub kept up). */
 export function isSustained(step: PhaseResult): boolean {
   return step.lost === 0 && step.pressToPubackUs.p99 < 1_000_000 && (step.backlogGrowthUs ?? 0) < 250_000;
@@ -141,8 +148,8 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
     '| target | result | |',
     '|---|---|---|',
     hub?.hub ? `| hub-added p99 ≤ 0.5 ms | ${ms(hub.hub.hubAddedUs.p99)} ms | ${verdict(hub.hub.hubAddedUs.p99 <= 500)} |` : '',
-    hub ? `| press → pager p99 ≤ 2 ms at ${result.settings.rate}/s | ${ms(hub.pressToPagerUs.p99)} ms${floorContext(result, 'p99')} | ${verdict(hub.pressToPagerUs.p99 <= 2000)} |` : '',
-    hub ? `| press → pager max ≤ 10 ms at ${result.settings.rate}/s | ${ms(hub.pressToPagerUs.max)} ms${floorContext(result, 'max')} | ${verdict(hub.pressToPagerUs.max <= 10_000)} |` : '',
+    hub ? `| press → pager p99 ≤ 2 ms at ${result.settings.rate}/s | ${ms(hub.pressToPagerUs.p99)} ms${floorContext(result, 'p99')} | ${latencyVerdict(result, 'p99', hub.pressToPagerUs.p99, 2000)} |` : '',
+    hub ? `| press → pager max ≤ 10 ms at ${result.settings.rate}/s | ${ms(hub.pressToPagerUs.max)} ms${floorContext(result, 'max')} | ${latencyVerdict(result, 'max', hub.pressToPagerUs.max, 10_000)} |` : '',
     `| ≥ 20 000 presses/s sustained without loss | ${result.maxSustainedRate ?? 0}/s | ${verdict((result.maxSustainedRate ?? 0) >= 20_000)} |`,
     result.burst ? `| burst of ${result.burst.presses} QoS 1 presses does not crash the hub | ${result.burst.acked} acknowledged | ${verdict(result.burst.hubAlive && result.burst.acked === result.burst.presses)} |` : '',
     hub && diy ? `| press → pager p99 no worse than mosquitto DIY | ${ms(hub.pressToPagerUs.p99)} vs ${ms(diy.pressToPagerUs.p99)} ms | ${verdict(hub.pressToPagerUs.p99 <= diy.pressToPagerUs.p99)} |` : '',
