@@ -25,7 +25,7 @@ import { HubProcess, provision, stopChild, until } from '../lib/hub-process.js';
 import { describeHostStalls, measureHostStalls, type HostStalls } from './host-stalls.js';
 import { startMosquitto } from './mosquitto.js';
 import { RawMqttClient } from './raw-mqtt.js';
-import { isSustained, writeReport } from './report.js';
+import { hubCpuShare, isSustained, percent, writeReport } from './report.js';
 
 const SITE = 'bench';
 const ROOT = repoRoot();
@@ -89,8 +89,10 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
  * Calls `send` at `rate` per second for `seconds`, each with its scheduled
  * time. Between presses it sleeps on a timer and covers the last
  * millisecond (timers are millisecond-grained) by yielding with
- * setImmediate, so replies keep being read while it waits; the wait
- * allocates nothing per turn, so it adds no garbage-collection pauses.
+ * setImmediate, so replies keep being read while it waits. That spin
+ * allocates an Immediate per turn (the generator's own scavenges), but
+ * sleeping instead left the cores idle and made the hub slower on this VM
+ * (docs/benchmarks-findings.md §11).
  */
 function openLoop(rate: number, seconds: number, send: (index: number, scheduled: number) => void): Promise<number> {
   const total = Math.round(rate * seconds);
@@ -397,9 +399,8 @@ function ms(us: number): string {
 
 function describe(p: PhaseResult): string {
   const l = (s: LatencySummary) => `p50 ${ms(s.p50)} / p99 ${ms(s.p99)} / p99.9 ${ms(s.p999)} / max ${ms(s.max)} ms`;
-  const cpu = (share: number) => `${Math.round(share * 100)} %`;
-  const hub = p.hub ? `; hub-added ${l(p.hub.hubAddedUs)}; CPU hub ${cpu((p.hub.cpuUserMs + p.hub.cpuSystemMs) / p.hub.elapsedMs)}` : '';
-  const generator = p.generatorCpu === undefined ? '' : `${p.hub ? ',' : '; CPU'} generator ${cpu(p.generatorCpu)}`;
+  const hub = p.hub ? `; hub-added ${l(p.hub.hubAddedUs)}; CPU hub ${percent(hubCpuShare(p.hub))}` : '';
+  const generator = p.generatorCpu === undefined ? '' : `${p.hub ? ',' : '; CPU'} generator ${percent(p.generatorCpu)}`;
   const growth = p.backlogGrowthUs === undefined || p.phase === 'main' || p.phase === 'warm-up' ? '' : `; queue growth ${ms(p.backlogGrowthUs)} ms`;
   return `${p.sent} presses, lost ${p.lost}${growth}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}`;
 }
