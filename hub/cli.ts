@@ -130,11 +130,11 @@ program
       throw error;
     }
     await ensureOwner(dataDir);
-    process.stderr.write(banner(hub, config, dataDir));
+    // The warning goes above the banner in the same write, so that whoever
+    // reads up to the banner has read it too.
     const missing = missingNodeFlags();
-    if (missing.length > 0) {
-      process.stderr.write(`loyalty-hub: node was started without ${missing.join(' ')} (npm start and npx loyalty-hub pass it): expect occasional garbage-collection pauses of 10-20 ms\n`);
-    }
+    const warning = missing.length > 0 ? `loyalty-hub: node was started without ${missing.join(' ')} (npm start and npx loyalty-hub pass it): expect occasional garbage-collection pauses of 10-20 ms\n` : '';
+    process.stderr.write(warning + banner(hub, config, dataDir));
     const stop = (signal: string) => {
       process.stderr.write(`loyalty-hub: ${signal}: stopping, finishing writes…\n`);
       hub.stop().then(
