@@ -21,6 +21,8 @@ function refuse<T>(reason: string): AccessVerdict<T> {
   return { allowed: false, reason };
 }
 
+type Allowed<T> = Extract<AccessVerdict<T>, { allowed: true }>;
+
 /** The uplink channel a device's publish may go to, or why not. */
 export function checkPublish(site: string, device: DeviceIdentity, request: PublishRequest): AccessVerdict<string> {
   const topic = parseDeviceTopic(request.topic);
@@ -30,35 +32,38 @@ export function checkPublish(site: string, device: DeviceIdentity, request: Publ
   if (uplinkChannels(device.kind).indexOf(topic.channel) < 0) {
     return refuse(`publish to "${request.topic}": a ${device.kind} does not publish on "${topic.channel}"`);
   }
-  if (request.retain && topic.channel !== UPLINK.status) return refuse(`publish to "${request.topic}": retain is only allowed on status`);
+  return withinPublishLimits({ allowed: true, value: topic.channel }, request);
+}
+
+/** `channel`, one of the device's own uplinks, if the publish's retain flag and size are allowed there; or why not. */
+function withinPublishLimits(channel: Allowed<string>, request: PublishRequest): AccessVerdict<string> {
+  if (request.retain && channel.value !== UPLINK.status) return refuse(`publish to "${request.topic}": retain is only allowed on status`);
   if (request.payloadBytes > MAX_PAYLOAD_BYTES) {
     return refuse(`publish to "${request.topic}": payload of ${request.payloadBytes} bytes, limit ${MAX_PAYLOAD_BYTES}`);
   }
-  return { allowed: true, value: topic.channel };
+  return channel;
 }
 
 /**
- * checkPublish for the hot path (every press): a device's allowed uplink
- * topics are looked up in a table built once, and an allowed publish gets a
- * shared verdict, so nothing is parsed or allocated per message. Anything
- * not in the table goes to checkPublish, which says why it is refused.
+ * checkPublish for the hot path (every press): a device's own uplink topics
+ * are looked up in a table built once, so no topic is parsed per message, and
+ * an allowed publish gets the table's shared verdict, so nothing is
+ * allocated. A topic not in the table goes to checkPublish, which says why
+ * it is refused.
  */
 export class UplinkAccess {
-  private readonly allowedByDevice = new Map<string, Map<string, AccessVerdict<string>>>();
+  private readonly channelsByDevice = new Map<string, Map<string, Allowed<string>>>();
 
   constructor(private readonly site: string) {}
 
   check(device: DeviceIdentity, request: PublishRequest): AccessVerdict<string> {
-    let allowed = this.allowedByDevice.get(device.id);
-    if (!allowed) {
-      allowed = new Map(uplinkChannels(device.kind).map((channel) => [deviceTopic(this.site, device.id, channel), { allowed: true, value: channel }]));
-      this.allowedByDevice.set(device.id, allowed);
+    let channels = this.channelsByDevice.get(device.id);
+    if (!channels) {
+      channels = new Map<string, Allowed<string>>(uplinkChannels(device.kind).map((channel) => [deviceTopic(this.site, device.id, channel), { allowed: true, value: channel }]));
+      this.channelsByDevice.set(device.id, channels);
     }
-    const verdict = allowed.get(request.topic);
-    if (!verdict?.allowed || (request.retain && verdict.value !== UPLINK.status) || request.payloadBytes > MAX_PAYLOAD_BYTES) {
-      return checkPublish(this.site, device, request);
-    }
-    return verdict;
+    const channel = channels.get(request.topic);
+    return channel ? withinPublishLimits(channel, request) : checkPublish(this.site, device, request);
   }
 }
 

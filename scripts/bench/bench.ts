@@ -25,7 +25,7 @@ import { HubProcess, provision, stopChild, until } from '../lib/hub-process.js';
 import { describeHostStalls, measureHostStalls, type HostStalls } from './host-stalls.js';
 import { startMosquitto } from './mosquitto.js';
 import { RawMqttClient } from './raw-mqtt.js';
-import { hubCpuShare, isSustained, percent, writeReport } from './report.js';
+import { hubCpuShare, isSustained, ms, percent, writeReport } from './report.js';
 
 const SITE = 'bench';
 const ROOT = repoRoot();
@@ -391,10 +391,6 @@ async function diyBaseline(s: Settings, result: BenchResult): Promise<void> {
     await stopChild(forwarder);
     await mosquitto.stop();
   }
-}
-
-function ms(us: number): string {
-  return (us / 1000).toFixed(us < 10_000 ? 2 : 0);
 }
 
 function describe(p: PhaseResult): string {

@@ -10,7 +10,8 @@ import type { BenchResult, PhaseResult } from './bench.js';
 import { describeHostStalls } from './host-stalls.js';
 
 
-const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 0);
+/** Microseconds as milliseconds, as the report and the console print them: two decimals below 10 ms. */
+export const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 0);
 /** A share of one core as the report and the console print it. */
 export const percent = (share: number) => `${Math.round(share * 100)} %`;
 /** The hub's CPU over a phase, as a share of one core. */
