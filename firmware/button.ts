@@ -48,7 +48,13 @@ function startButton(ctx: DeviceContext) {
 
   const press = function (kind: 'red' | 'green') {
     ctx.led.play(LED_PRESSED, false, idle);
-    const entry: OutboxEntry = { seq: sequence.next(), kind: kind, boot: ctx.clock.boot, at: ctx.deviceNow() };
+    const seq = sequence.next();
+    if (seq === 0) {
+      dropped++;
+      ctx.log('sequence numbers used up: ' + kind + ' press dropped (flash the device again)');
+      return;
+    }
+    const entry: OutboxEntry = { seq: seq, kind: kind, boot: ctx.clock.boot, at: ctx.deviceNow() };
     const result = outbox.add(entry);
     if (result.dropped) {
       dropped++;

@@ -8,6 +8,7 @@ import { decodeTime, encodeHeartbeat, encodeStatus } from '../shared/payloads.js
 import { DOWNLINK, UPLINK, deviceTopic, downlinkChannels, parseDeviceTopic } from '../shared/topics.js';
 import type { PinRef, StorageApi } from './hal/espruino-api.js';
 import { backoffDelay } from './lib/backoff.js';
+import { restoreCarried } from './lib/carry.js';
 import { parseDeviceConfig, type DeviceConfig } from './lib/device-config.js';
 import { MqttClient } from './lib/mqtt-client.js';
 import { PatternPlayer } from './lib/pattern.js';
@@ -71,6 +72,8 @@ function refuseToStart(reason: string): void {
 
 export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContext) => DeviceApp): void {
   const storage = espruinoModule('Storage');
+  // Files the flasher carried past a re-flash go back in place before anything reads them.
+  restoreCarried(storage, log);
   const parsed = parseDeviceConfig(storage.readJSON('lb.config', true), kind);
   if (typeof parsed === 'string') {
     refuseToStart(parsed);
@@ -139,6 +142,7 @@ export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContex
           },
           true,
           function () {},
+          true,
         );
         if (app) app.onConnection(true);
         sendHeartbeat();
@@ -167,7 +171,8 @@ export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContex
     const extras = app.heartbeatExtras();
     let batteryMv = 0;
     if (config.battery) batteryMv = Math.round(analogRead(Pin(config.battery.pin)) * 3300 * config.battery.divider);
-    const rssi = wifi.getDetails().rssi;
+    // On ESP32 2v29 the AP's signal is in getStatus(); getDetails() has no rssi.
+    const rssi = wifi.getStatus().rssi;
     const payload = encodeHeartbeat({
       batteryMv: batteryMv,
       rssi: typeof rssi === 'number' && rssi < 0 && rssi >= -127 ? Math.round(rssi) : -127,
@@ -183,6 +188,7 @@ export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContex
       },
       false,
       function () {},
+      true,
     );
   };
 
@@ -192,12 +198,8 @@ export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContex
   // Named so that it can schedule itself: nothing may be called before it is defined.
   const connectWifi = function attempt(): void {
     wifiTimer = null;
-    wifi.connect(config.wifi.ssid, { password: config.wifi.password }, function (error: string | null) {
-      if (error) {
-        log('wifi: ' + error);
-        wifiTimer = setTimeout(attempt, backoffDelay(wifiAttempt++, 1000, 30000, Math.random()));
-        return;
-      }
+    // 2v29 calls this only once connected; a failed attempt ends in the "disconnected" event, which retries.
+    wifi.connect(config.wifi.ssid, { password: config.wifi.password }, function () {
       wifiAttempt = 0;
       log('wifi up');
       client.setNetwork(true);

@@ -37,6 +37,7 @@ import { weeklyHours, type HubConfig } from './config/schema.js';
 import { DeviceDirectory } from './device-directory.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { DeviceWatch, type WatchSettings } from './domain/device-watch.js';
+import { ReservedIncidentIds } from './store/incident-ids.js';
 import { IncidentDesk, type DeskTimings, type Effect, type Refusal } from './domain/incident-desk.js';
 import { isOpenAt, type WeeklyHours } from './domain/opening-hours.js';
 import { RateLimiter } from './domain/rate-limiter.js';
@@ -155,7 +156,7 @@ export class Hub {
     this.store = new LogStore(this.db);
     this.storedPresses = new StoredPresses(this.store);
     this.journal = new Journal({ dataDir: options.dataDir, fsync: this.config.durability === 'fsync', faults: options.storageFaults });
-    this.desk = new IncidentDesk(this.clock, timingsOf(this.config), this.directory, this.store.maxIncidentId() + 1);
+    this.desk = new IncidentDesk(this.clock, timingsOf(this.config), this.directory, new ReservedIncidentIds(this.db));
     this.watch = new DeviceWatch(watchSettingsOf(this.config), this.clock.now());
     this.watch.watch(this.directory.ids());
     this.restoreState();

@@ -15,7 +15,8 @@ import { checkBundle } from './espruino-gate.js';
 export const ROOT = repoRoot();
 export const FIRMWARE_DIST = join(ROOT, 'firmware', 'dist');
 export const DEVICES = ['button', 'pager'] as const;
-const SIZE_LIMIT_BYTES = 20 * 1024;
+// The device budget (DEVELOPERS.md): each bundle minified under 28 KB.
+const SIZE_LIMIT_BYTES = 28 * 1024;
 
 /**
  * esbuild would wrap require() in a helper that uses Proxy; the firmware calls

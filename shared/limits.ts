@@ -18,8 +18,19 @@ export const MAX_PACKET_BYTES = 1024;
 /** Topic levels of every device topic: lb/<version>/<site>/<device>/<channel>. */
 export const TOPIC_LEVELS = 5;
 
-/** Sequence numbers run from 1 to this (a 31-bit signed integer fits Espruino's ints). */
+/**
+ * Sequence numbers run from 1 to this (a 31-bit signed integer fits Espruino's
+ * ints). The hub accepts exactly this range; the button's counter stops at its
+ * top instead of wrapping (a repeated number would be taken for a duplicate).
+ */
 export const MAX_SEQ = 2147483647;
+
+/**
+ * Highest starting point the flasher gives a device's counter: a re-flashed
+ * button always keeps at least MAX_SEQ - SEQ_FLOOR_MAX (about a billion)
+ * numbers, whatever sequence number a faulty or forged press carried.
+ */
+export const SEQ_FLOOR_MAX = 1073741823;
 
 /**
  * Oldest press the hub accepts, by its age at send time. An outbox older than

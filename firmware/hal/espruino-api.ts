@@ -21,21 +21,35 @@ export interface WatchOptions {
   debounce: number;
 }
 
+/**
+ * A StorageFile (Storage.open): kept in flash as chunk files "name\1",
+ * "name\2", … apart from plain files. Erase it with its own erase(): the
+ * plain-file Storage.erase(name) and Storage.read(name) do not see it.
+ */
 export interface StorageFile {
+  /** Appends (modes "w" and "a" only). */
   write(data: string): void;
-  /** The next line including its "\n", or undefined at the end. */
+  /** Up to `length` bytes, or undefined at the end (mode "r" only). */
+  read(length: number): string | undefined;
+  /** The next line including its "\n", or undefined at the end (mode "r" only). */
   readLine(): string | undefined;
+  /** Removes every chunk; this handle can then no longer write. */
   erase(): void;
 }
 
 export interface StorageApi {
+  /** A plain file (never a StorageFile), or undefined. */
   read(name: string): string | undefined;
-  write(name: string, data: string): boolean;
+  /** A new copy of the whole file (the old one becomes trash), or with offset/size a part of a pre-sized one. */
+  write(name: string, data: string, offset?: number, size?: number): boolean;
   readJSON(name: string, noExceptions: boolean): unknown;
   writeJSON(name: string, data: unknown): boolean;
+  /** Erases a plain file only. */
   erase(name: string): void;
   list(): string[];
   getFree(): number;
+  /** Reclaims trash; rewrites flash from the first page with trash (never while code mapped from there runs). */
+  compact(): void;
   open(name: string, mode: 'r' | 'w' | 'a'): StorageFile;
 }
 
@@ -43,10 +57,14 @@ export interface WifiApi {
   connect(ssid: string, options: { password: string }, callback: (error: string | null) => void): void;
   disconnect(callback?: () => void): void;
   on(event: 'connected' | 'disconnected', listener: (details: unknown) => void): void;
-  getDetails(): { rssi?: number; status?: string };
+  /** ESP32 2v29: no rssi here (libs/network/esp32/jswrap_esp32_network.c jswrap_wifi_getDetails). */
+  getDetails(): { status?: string; ssid?: string };
+  /** ESP32 2v29: the connected AP's rssi, and the power-save mode. */
+  getStatus(): { station?: string; rssi?: number; powersave?: string };
   getIP(): { ip: string };
   setHostname(name: string): void;
-  setConfig(config: { powersave: 'none' | 'ps-poll' }): void;
+  /** ESP-IDF 4 builds accept "none", "min" and "max"; "ps-poll" throws there. */
+  setConfig(config: { powersave: 'none' | 'min' | 'max' }): void;
 }
 
 export interface Socket {

@@ -2,7 +2,7 @@
 // flasher). Validated here so a broken file gives one clear reason instead of
 // a crash loop.
 
-import { isValidId } from '../../shared/limits.js';
+import { SEQ_FLOOR_MAX, isValidId } from '../../shared/limits.js';
 
 export interface DeviceConfig {
   kind: 'button' | 'pager';
@@ -60,7 +60,8 @@ export function parseDeviceConfig(raw: unknown, kind: 'button' | 'pager'): Devic
     if (!isPinName(b.pin) || typeof b.divider !== 'number' || !(b.divider > 0)) return 'battery needs a pin and a divider ratio';
     battery = { pin: b.pin as string, divider: b.divider as number };
   }
-  const seqFloor = typeof c.seqFloor === 'number' && c.seqFloor >= 0 ? Math.floor(c.seqFloor) : 0;
+  if (c.seqFloor !== undefined && !(typeof c.seqFloor === 'number' && c.seqFloor >= 0 && c.seqFloor <= SEQ_FLOOR_MAX)) return 'seqFloor must be 0-' + SEQ_FLOOR_MAX;
+  const seqFloor = typeof c.seqFloor === 'number' ? Math.floor(c.seqFloor) : 0;
   return {
     kind: kind,
     id: c.id,

@@ -57,6 +57,8 @@ export interface ClientHandlers {
 interface Outgoing {
   id: number;
   topic: string;
+  /** Only the newest message on this topic is worth sending (a status, a heartbeat). */
+  latestOnly: boolean;
   /** Called at every (re)transmission: a press recomputes its age each time. */
   payload: () => string;
   retain: boolean;
@@ -67,6 +69,12 @@ interface Outgoing {
 
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 60000;
+/**
+ * A link must stay up this long before the backoff starts again from its
+ * base: a broker that accepts and then closes (storage failure, rate limit)
+ * is otherwise reconnected to about once a second.
+ */
+export const STABLE_LINK_MS = 30000;
 
 export class MqttClient {
   connected = false;
@@ -82,6 +90,9 @@ export class MqttClient {
   private keepaliveTimer: unknown = null;
   private lastReceived = 0;
   private lastSent = 0;
+  private connectedAt = 0;
+  /** Bytes still to discard of a packet over the size limit. */
+  private skip = 0;
 
   constructor(
     private readonly deps: ClientDeps,
@@ -108,9 +119,17 @@ export class MqttClient {
     else this.drop('network down');
   }
 
-  /** QoS 1 publish; `onAck` runs on PUBACK. Kept and retransmitted across reconnects until then. Returns its packet id. */
-  publish(topic: string, payload: () => string, retain: boolean, onAck: () => void): number {
-    const message: Outgoing = { id: this.nextPacketId(), topic: topic, payload: payload, retain: retain, sent: false, onAck: onAck };
+  /**
+   * QoS 1 publish; `onAck` runs on PUBACK. Kept and retransmitted across
+   * reconnects until then. With `latestOnly`, a message still waiting on the
+   * same topic is dropped for this one: the queue holds one status, one
+   * heartbeat, however often the link comes and goes. Returns its packet id.
+   */
+  publish(topic: string, payload: () => string, retain: boolean, onAck: () => void, latestOnly?: boolean): number {
+    if (latestOnly) {
+      for (let i = this.outgoing.length - 1; i >= 0; i--) if (this.outgoing[i].latestOnly && this.outgoing[i].topic === topic) this.outgoing.splice(i, 1);
+    }
+    const message: Outgoing = { id: this.nextPacketId(), topic: topic, latestOnly: latestOnly === true, payload: payload, retain: retain, sent: false, onAck: onAck };
     this.outgoing.push(message);
     if (this.connected) this.transmit(message);
     return message.id;
@@ -136,6 +155,7 @@ export class MqttClient {
   private tryConnect(): void {
     if (!this.running || !this.networkUp || this.socket || this.retryTimer) return;
     this.buffer = '';
+    this.skip = 0;
     let socket: Socket;
     try {
       socket = this.deps.net.connect({ host: this.options.host, port: this.options.port }, () => {
@@ -190,6 +210,7 @@ export class MqttClient {
     }
     if (socket) {
       this.deps.log('mqtt: ' + reason);
+      if (wasConnected && this.deps.now() - this.connectedAt >= STABLE_LINK_MS) this.attempt = 0;
       if (wasConnected) this.handlers.onClose(reason);
     }
     if (!this.running || !this.networkUp) {
@@ -219,13 +240,25 @@ export class MqttClient {
 
   private receive(data: string): void {
     this.lastReceived = this.deps.now();
+    if (this.skip > 0) {
+      const discarded = Math.min(this.skip, data.length);
+      this.skip -= discarded;
+      data = data.substr(discarded);
+    }
     const result = readPackets(this.buffer + data, this.options.maxPacketBytes);
     this.buffer = result.rest;
+    this.skip = result.skip;
     for (let i = 0; i < result.packets.length && this.socket; i++) this.handle(result.packets[i]);
     if (result.error) this.drop(result.error);
   }
 
   private handle(p: Incoming): void {
+    if (p.tooLong > 0) {
+      // Dropping the connection would only bring the same packet back, forever: acknowledge it and move on.
+      this.deps.log('mqtt: skipped a ' + p.tooLong + '-byte packet (type ' + p.type + (p.topic ? ', topic ' + p.topic : '') + '): over the ' + this.options.maxPacketBytes + '-byte limit');
+      if (p.type === PUBLISH && p.qos > 0) this.write(pubackPacket(p.packetId));
+      return;
+    }
     if (p.type === CONNACK) {
       this.clearTimer('connectTimer');
       if (p.code !== 0) {
@@ -245,7 +278,9 @@ export class MqttClient {
         }
       }
     } else if (p.type === SUBACK) {
-      if (p.code === 0x80) this.deps.log('mqtt: subscription refused');
+      for (let i = 0; i < p.payload.length; i++) {
+        if (p.payload.charCodeAt(i) === 0x80) this.deps.log('mqtt: subscription refused: ' + (this.options.subscriptions[i] || '#' + i));
+      }
     } else if (p.type === PINGRESP) {
       // lastReceived is enough
     }
@@ -253,7 +288,7 @@ export class MqttClient {
 
   private onConnected(): void {
     this.connected = true;
-    this.attempt = 0;
+    this.connectedAt = this.deps.now();
     if (this.options.subscriptions.length > 0) this.write(subscribePacket(this.nextPacketId(), this.options.subscriptions, 1));
     // Unacknowledged messages go again, in order, marked DUP if they went out before.
     for (let i = 0; i < this.outgoing.length; i++) this.transmit(this.outgoing[i]);

@@ -84,8 +84,10 @@ export function disconnectPacket(): string {
 
 export interface Incoming {
   type: number;
-  /** CONNACK return code, or the SUBACK's first granted QoS. */
+  /** CONNACK return code. */
   code: number;
+  /** Over the reader's limit: its length (the payload is not kept; only what is needed to acknowledge it). */
+  tooLong: number;
   packetId: number;
   qos: number;
   topic: string;
@@ -98,14 +100,15 @@ function u16At(bytes: string, at: number): number {
 
 function parsePacket(first: number, body: string): Incoming {
   const type = first >> 4;
-  const p: Incoming = { type: type, code: 0, packetId: 0, qos: 0, topic: '', payload: '' };
+  const p: Incoming = { type: type, code: 0, tooLong: 0, packetId: 0, qos: 0, topic: '', payload: '' };
   if (type === CONNACK) {
     p.code = body.charCodeAt(1);
   } else if (type === PUBACK) {
     p.packetId = u16At(body, 0);
   } else if (type === SUBACK) {
     p.packetId = u16At(body, 0);
-    p.code = body.charCodeAt(2);
+    // One return code per topic subscribed, in order: 0x80 is a refusal.
+    p.payload = body.substr(2);
   } else if (type === PUBLISH) {
     p.qos = (first >> 1) & 3;
     const topicLength = u16At(body, 0);
@@ -124,9 +127,11 @@ function parsePacket(first: number, body: string): Incoming {
  * Cuts whole packets off the front of `buffer` (bytes received so far, which
  * may end in the middle of a packet or hold several). Returns the packets and
  * what is left over for the next read; `error` is set for a stream that can
- * only be closed.
+ * only be closed. A packet over `maxLength` is returned with `tooLong` set and
+ * only its head (a PUBLISH's topic and packet id, to acknowledge it); `skip`
+ * says how many of its bytes are still to come and must be discarded.
  */
-export function readPackets(buffer: string, maxLength: number): { packets: Incoming[]; rest: string; error: string } {
+export function readPackets(buffer: string, maxLength: number): { packets: Incoming[]; rest: string; error: string; skip: number } {
   const packets: Incoming[] = [];
   let at = 0;
   for (;;) {
@@ -145,13 +150,30 @@ export function readPackets(buffer: string, maxLength: number): { packets: Incom
       }
     }
     if (!complete) {
-      if (i >= at + 5) return { packets: packets, rest: '', error: 'malformed remaining length' };
+      if (i >= at + 5) return { packets: packets, rest: '', error: 'malformed remaining length', skip: 0 };
       break;
     }
-    if (length > maxLength) return { packets: packets, rest: '', error: 'packet of ' + length + ' bytes is too long' };
+    if (length > maxLength) {
+      const first = buffer.charCodeAt(at);
+      // A QoS 1/2 PUBLISH is acknowledged, so its packet id is needed: topic length, topic, id.
+      let head = 0;
+      if (first >> 4 === PUBLISH && ((first >> 1) & 3) > 0) {
+        if (buffer.length < i + 2) break;
+        head = 2 + u16At(buffer, i) + 2;
+        if (head > maxLength) return { packets: packets, rest: '', error: 'packet of ' + length + ' bytes with a ' + head + '-byte head', skip: 0 };
+        if (buffer.length < i + head) break;
+      }
+      const skipped = parsePacket(first, buffer.substr(i, head));
+      skipped.payload = '';
+      skipped.tooLong = length;
+      packets.push(skipped);
+      if (buffer.length < i + length) return { packets: packets, rest: '', error: '', skip: i + length - buffer.length };
+      at = i + length;
+      continue;
+    }
     if (buffer.length < i + length) break;
     packets.push(parsePacket(buffer.charCodeAt(at), buffer.substr(i, length)));
     at = i + length;
   }
-  return { packets: packets, rest: buffer.substr(at), error: '' };
+  return { packets: packets, rest: buffer.substr(at), error: '', skip: 0 };
 }

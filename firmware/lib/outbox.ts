@@ -1,9 +1,19 @@
 // The button's flash outbox: every press is appended here BEFORE it is sent
 // and leaves only when the hub has acknowledged it, so a press survives Wi-Fi
-// outages, hub restarts and reboots. An append-only Storage file ("P" lines
-// for presses, "A" lines for acknowledged ones) spares the flash the rewrites.
+// outages, hub restarts and reboots.
+//
+// It lives in StorageFiles (Storage.open), appended in place: "P" lines for
+// presses, "A" lines for acknowledged ones. A StorageFile is NOT a plain file:
+// Storage.erase(name) and Storage.read(name) do not see it, only
+// open(name, "r").erase() removes it (Espruino 2v29, src/jswrap_storage.c).
+//
+// Flash use is bounded: once everything is acknowledged and the file has
+// grown past RESTART_BYTES it is erased; a file that grows past LIMIT_BYTES
+// while presses are still pending is started afresh in the second file with
+// just those presses, and only then the first is erased, so a power cut at
+// any moment leaves every pending press in at least one of the two files.
 
-import type { StorageApi } from '../hal/espruino-api.js';
+import type { StorageApi, StorageFile } from '../hal/espruino-api.js';
 
 export interface OutboxEntry {
   seq: number;
@@ -19,40 +29,73 @@ export interface AddResult {
   dropped: OutboxEntry | null;
 }
 
+/** Erased when empty past this size: most of one 4 KB StorageFile chunk, so an erase comes every ~100 presses. */
+const RESTART_BYTES = 3500;
+/** Started afresh with only the pending presses past this size. */
+const LIMIT_BYTES = 8000;
+
+function lineOf(entry: OutboxEntry): string {
+  return 'P ' + entry.seq + ' ' + (entry.kind === 'green' ? 'g' : 'r') + ' ' + entry.boot + ' ' + entry.at + '\n';
+}
+
 export class Outbox {
   private pending: OutboxEntry[] = [];
+  /** Index into fileNames of the file appended to. */
+  private active = 0;
+  /** Bytes in the active file. */
+  private size = 0;
+  private readonly fileNames: string[];
 
   constructor(
     private readonly storage: StorageApi,
-    private readonly fileName: string,
+    fileName: string,
     private readonly capacity: number,
-  ) {}
+  ) {
+    this.fileNames = [fileName, fileName + '2'];
+  }
 
-  /** Reads what the last run left; rewrites the file without the acknowledged presses. */
+  /** Reads what the last run left in both files (a power cut may have left both). */
   load(): void {
-    const file = this.storage.open(this.fileName, 'r');
     const byLine: OutboxEntry[] = [];
     const done: { [seq: string]: boolean } = {};
     let unreadable = false;
-    let line = file.readLine();
-    while (line !== undefined) {
-      // A line without its newline was cut by a power loss mid-write: its numbers may be cut too.
-      const complete = line.charAt(line.length - 1) === '\n';
-      const f = complete ? line.trim().split(' ') : [];
-      if (f[0] === 'P' && f.length === 5) {
-        byLine.push({ seq: parseInt(f[1], 10), kind: f[2] === 'g' ? 'green' : 'red', boot: parseInt(f[3], 10), at: parseFloat(f[4]) });
-      } else if (f[0] === 'A' && f.length === 2) {
-        done[f[1]] = true;
-      } else {
-        unreadable = true;
+    let filesFound = 0;
+    for (let f = 0; f < this.fileNames.length; f++) {
+      const file = this.storage.open(this.fileNames[f], 'r');
+      let bytes = 0;
+      let line = file.readLine();
+      if (line !== undefined) {
+        filesFound++;
+        this.active = f;
       }
-      line = file.readLine();
+      while (line !== undefined) {
+        bytes += line.length;
+        // A line without its newline was cut by a power loss mid-write: its numbers may be cut too.
+        const complete = line.charAt(line.length - 1) === '\n';
+        const fields = complete ? line.trim().split(' ') : [];
+        if (fields[0] === 'P' && fields.length === 5) {
+          byLine.push({ seq: parseInt(fields[1], 10), kind: fields[2] === 'g' ? 'green' : 'red', boot: parseInt(fields[3], 10), at: parseFloat(fields[4]) });
+        } else if (fields[0] === 'A' && fields.length === 2) {
+          done[fields[1]] = true;
+        } else {
+          unreadable = true;
+        }
+        line = file.readLine();
+      }
+      if (bytes > 0) this.size = bytes;
     }
+    const seen: { [seq: string]: boolean } = {};
     this.pending = byLine.filter(function (entry) {
-      return !done[String(entry.seq)] && isFinite(entry.seq) && isFinite(entry.at);
+      const key = String(entry.seq);
+      if (done[key] || seen[key] || !isFinite(entry.seq) || !isFinite(entry.at)) return false;
+      seen[key] = true;
+      return true;
     });
-    // Rewritten without what is done or unreadable, so the next append starts on a clean line.
-    if (unreadable || byLine.length !== this.pending.length || this.pending.length === 0) this.rewrite();
+    this.pending.sort(function (a, b) {
+      return a.seq - b.seq;
+    });
+    // A torn line must not be continued by the next append; two files are the trace of an interrupted restart.
+    if (unreadable || filesFound > 1 || this.size >= RESTART_BYTES) this.restart();
   }
 
   entries(): OutboxEntry[] {
@@ -79,7 +122,7 @@ export class Outbox {
       this.remove(green.seq);
       dropped = green;
     }
-    this.append('P ' + entry.seq + ' ' + (entry.kind === 'green' ? 'g' : 'r') + ' ' + entry.boot + ' ' + entry.at + '\n');
+    this.append(lineOf(entry));
     this.pending.push(entry);
     return { accepted: true, dropped: dropped };
   }
@@ -89,7 +132,7 @@ export class Outbox {
     for (let i = 0; i < this.pending.length; i++) {
       if (this.pending[i].seq === seq) {
         this.pending.splice(i, 1);
-        if (this.pending.length === 0) this.storage.erase(this.fileName);
+        if (this.pending.length === 0 && this.size >= RESTART_BYTES) this.restart();
         else this.append('A ' + seq + '\n');
         return;
       }
@@ -101,15 +144,25 @@ export class Outbox {
     return null;
   }
 
-  private append(line: string): void {
-    this.storage.open(this.fileName, 'a').write(line);
+  private open(index: number, mode: 'r' | 'a'): StorageFile {
+    return this.storage.open(this.fileNames[index], mode);
   }
 
-  private rewrite(): void {
-    this.storage.erase(this.fileName);
-    for (let i = 0; i < this.pending.length; i++) {
-      const e = this.pending[i];
-      this.append('P ' + e.seq + ' ' + (e.kind === 'green' ? 'g' : 'r') + ' ' + e.boot + ' ' + e.at + '\n');
-    }
+  private append(line: string): void {
+    if (this.size + line.length > LIMIT_BYTES) this.restart();
+    this.open(this.active, 'a').write(line);
+    this.size += line.length;
+  }
+
+  /** Writes the pending presses to the other file, then erases the old one (and any leftover). */
+  private restart(): void {
+    const next = this.pending.length > 0 ? 1 - this.active : this.active;
+    this.open(next, 'r').erase();
+    let text = '';
+    for (let i = 0; i < this.pending.length; i++) text += lineOf(this.pending[i]);
+    if (text.length > 0) this.open(next, 'a').write(text);
+    this.open(1 - next, 'r').erase();
+    this.active = next;
+    this.size = text.length;
   }
 }

@@ -3,6 +3,7 @@
 // is written before the first number of a block is handed out. A reboot
 // skips the rest of the block, which is fine: numbers must be unique, not dense.
 
+import { MAX_SEQ } from '../../shared/limits.js';
 import type { StorageApi } from '../hal/espruino-api.js';
 
 const BLOCK = 20;
@@ -22,9 +23,11 @@ export class SequenceCounter {
     this.reserved = this.current;
   }
 
+  /** The next number, or 0 once MAX_SEQ is used up (the hub accepts nothing above it; wrapping would repeat numbers). */
   next(): number {
+    if (this.current >= MAX_SEQ) return 0;
     if (this.current + 1 > this.reserved) {
-      this.reserved = this.current + BLOCK;
+      this.reserved = Math.min(this.current + BLOCK, MAX_SEQ);
       this.storage.write(this.fileName, String(this.reserved));
     }
     this.current += 1;

@@ -14,7 +14,8 @@ import type {
   WatchOptions,
   WifiApi,
 } from '../hal/espruino-api.js';
-import { DirectoryStorage } from './directory-storage.js';
+import { EspruinoStorage } from './espruino-storage.js';
+import { JsVarEstimator } from './jsvar-estimate.js';
 import { createNodeNet, type Link } from './node-net.js';
 
 /** Globals Espruino 2v29 does not have; deleted from the context before the bundle runs. */
@@ -43,13 +44,20 @@ export interface PinChange {
 export interface SimulatedDeviceOptions {
   /** Shown in logs. */
   name: string;
-  /** The bundle's source text. */
-  bundle: string;
   /** Folder holding this device's Storage (its flash). */
   storageDir: string;
+  /** The bundle's source text; without it the device boots from its Storage (".bootcde"), as after a flash. */
+  bundle?: string;
   /** Where device lines go (print, console.log); default: kept in `logs` only. */
   log?: (line: string) => void;
+  /** process.memory() answers with a JsVar estimate (jsvar-estimate.ts) instead of a fixed figure: slower, for tests. */
+  estimateMemory?: boolean;
+  /** Size of the Storage area (default: the ESP32's). */
+  flashBytes?: number;
 }
+
+/** JsVars of the ESP32 build as the project plans for them (../shared/espruino.md). */
+export const JSVARS_TOTAL = 12000;
 
 interface Watch {
   pin: string;
@@ -72,11 +80,13 @@ export class SimulatedDevice {
   /** Exceptions the firmware did not catch (Espruino prints them and carries on). */
   readonly errors: Error[] = [];
   readonly radio = new SimulatedRadio();
-  readonly storage: DirectoryStorage;
+  readonly storage: EspruinoStorage;
   watchdog = { timeoutS: 0, lastKick: 0 };
   /** Text on the display, as drawn since the last clear. */
   screen: string[] = [];
   analogValues = new Map<string, number>();
+  /** Signal strength of the access point, as getStatus() reports it while connected. */
+  rssi = -58;
 
   private context: vm.Context | null = null;
   private bootedAt = 0;
@@ -85,28 +95,87 @@ export class SimulatedDevice {
   private watches: Watch[] = [];
   private wifiListeners: { event: string; listener: (details: unknown) => void }[] = [];
   private wifiConnected = false;
+  private powersave = 'none';
   private powered = false;
+  private estimator: JsVarEstimator | null = null;
+  private lastEstimate = 0;
 
   constructor(readonly options: SimulatedDeviceOptions) {
     mkdirSync(options.storageDir, { recursive: true });
-    this.storage = new DirectoryStorage(options.storageDir);
+    this.storage = new EspruinoStorage(options.storageDir, {
+      totalBytes: options.flashBytes,
+      onHazard: (message) => {
+        this.errors.push(new Error(message));
+        this.log(message);
+      },
+    });
   }
 
   get running(): boolean {
     return this.powered;
   }
 
-  /** Powers on: a fresh interpreter runs the bundle; Storage is what it was. */
+  /**
+   * Powers on: a fresh interpreter runs the bundle given, or else the code
+   * saved in Storage (".bootcde", which then runs from memory-mapped flash:
+   * a compaction that rewrites it is reported in `errors`). Storage is what it was.
+   */
   boot(): void {
     if (this.powered) throw new Error(`${this.options.name} is already running`);
+    let code = this.options.bundle;
+    this.storage.runningCodeAddress = null;
+    if (code === undefined) {
+      code = this.storage.read('.bootcde');
+      if (code === undefined) throw new Error(`${this.options.name} has no bundle and no .bootcde in its Storage`);
+      this.storage.runningCodeAddress = this.storage.addressOf('.bootcde');
+    }
+    this.startInterpreter();
+    this.guard(() => vm.runInContext(code, this.context!, { filename: `${this.options.name}.js` }));
+  }
+
+  /**
+   * What espruino-tools does with a file sent to RAM: reset() (running code
+   * stops), then the file is executed. `load()` in it restarts from ".bootcde".
+   */
+  upload(script: string): void {
+    if (this.powered) this.powerOff();
+    this.storage.runningCodeAddress = null;
+    let loadRequested = false;
+    this.startInterpreter({
+      load: () => {
+        loadRequested = true;
+      },
+    });
+    this.guard(() => vm.runInContext(script, this.context!, { filename: `${this.options.name}-upload.js` }));
+    this.powerOff();
+    if (loadRequested) this.boot();
+  }
+
+  /** JsVars the firmware holds now (see jsvar-estimate.ts), shaped like process.memory(). */
+  memory(): { free: number; usage: number; total: number } {
+    if (this.estimator) this.lastEstimate = this.estimator.count(this.heldCallbacks());
+    return { free: JSVARS_TOTAL - this.lastEstimate, usage: this.lastEstimate, total: JSVARS_TOTAL };
+  }
+
+  private startInterpreter(extra: Record<string, unknown> = {}): void {
     this.powered = true;
     this.bootedAt = performance.now();
-    this.context = vm.createContext(this.globals());
+    const globals = { ...this.globals(), ...extra };
+    this.context = vm.createContext(globals);
     vm.runInContext(
       MISSING_STATICS.map((name) => `delete ${name};`).join('') + `(function (g) { ${MISSING.map((name) => `delete g.${name};`).join(' ')} })(this);`,
       this.context,
     );
-    this.guard(() => vm.runInContext(this.options.bundle, this.context!, { filename: `${this.options.name}.js` }));
+    this.estimator = new JsVarEstimator(this.context, new Set(Object.keys(globals)));
+  }
+
+  /** What the interpreter holds on the firmware's behalf: timer, watch and Wi-Fi callbacks. */
+  private heldCallbacks(): unknown[] {
+    const held: unknown[] = [];
+    for (const callback of this.timerCallbacks.values()) held.push(callback);
+    for (const watch of this.watches) held.push(watch.callback);
+    for (const listener of this.wifiListeners) held.push(listener.listener);
+    return held;
   }
 
   /** Power cut: timers, watches and sockets vanish; nothing is flushed. */
@@ -120,6 +189,8 @@ export class SimulatedDevice {
     this.wifiListeners = [];
     this.wifiConnected = false;
     this.context = null;
+    this.estimator = null;
+    this.timerCallbacks.clear();
   }
 
   reboot(): void {
@@ -202,7 +273,9 @@ export class SimulatedDevice {
         on: () => undefined,
         getErrorFlags: () => [],
       },
-      process: { memory: () => ({ free: 9000, usage: 3000, total: 12000 }) },
+      process: {
+        memory: () => (this.options.estimateMemory ? this.memory() : { free: JSVARS_TOTAL - this.lastEstimate, usage: this.lastEstimate, total: JSVARS_TOTAL }),
+      },
       I2C1: { setup: () => undefined, writeTo: () => undefined },
       Graphics: {
         createArrayBuffer: (width, height) => {
@@ -258,13 +331,19 @@ export class SimulatedDevice {
     this.pinEvents.emit('change', change);
   }
 
+  private timerCallbacks = new Map<NodeJS.Timeout, () => void>();
+
   private timer(callback: () => void, ms: number, repeat: boolean): NodeJS.Timeout {
     const run = () => {
-      if (!repeat) this.timers.delete(handle);
+      if (!repeat) {
+        this.timers.delete(handle);
+        this.timerCallbacks.delete(handle);
+      }
       this.guard(callback);
     };
     const handle = repeat ? setInterval(run, Math.max(1, ms)) : setTimeout(run, Math.max(0, ms));
     this.timers.add(handle);
+    this.timerCallbacks.set(handle, callback);
     return handle;
   }
 
@@ -272,17 +351,24 @@ export class SimulatedDevice {
     if (!id) return;
     clearTimeout(id as NodeJS.Timeout);
     this.timers.delete(id as NodeJS.Timeout);
+    this.timerCallbacks.delete(id as NodeJS.Timeout);
   }
 
+  /** The ESP32's Wifi module as 2v29 has it (libs/network/esp32/jswrap_esp32_network.c). */
   private wifi(): WifiApi {
     return {
+      // The callback is kept for the "got IP" event only: a failed attempt never calls it,
+      // the station's disconnect event ("disconnected") is all the firmware hears (jswrap_wifi_connect, esp32_wifi_handler).
       connect: (_ssid, _options, callback) => {
         this.timer(
           () => {
-            if (!this.radio.up) return callback('no AP found');
+            if (!this.radio.up) {
+              this.emitWifi('disconnected', { reason: '201', msg: 'no_ap_found' });
+              return;
+            }
             this.wifiConnected = true;
-            callback(null);
             this.emitWifi('connected', {});
+            callback(null);
           },
           this.radio.up ? 20 : 300,
           false,
@@ -295,10 +381,24 @@ export class SimulatedDevice {
       on: (event, listener) => {
         this.wifiListeners.push({ event, listener });
       },
-      getDetails: () => ({ rssi: this.wifiConnected ? -58 : undefined, status: this.wifiConnected ? 'connected' : 'off' }),
+      // jswrap_wifi_getDetails: ssid, password, status, authMode; no rssi on ESP32.
+      getDetails: () => (this.wifiConnected ? { status: 'connected', ssid: 'simulated' } : { status: 'no_ap_found' }),
+      // jswrap_wifi_getStatus: the AP's rssi only while connected, and the power-save mode (ESP-IDF 4 names).
+      getStatus: () => ({
+        ...(this.wifiConnected ? { station: 'connected', rssi: this.rssi } : { station: 'no_ap_found' }),
+        mode: 'STA',
+        powersave: this.powersave,
+      }),
       getIP: () => ({ ip: this.wifiConnected ? '127.0.0.1' : '0.0.0.0' }),
       setHostname: () => undefined,
-      setConfig: () => undefined,
+      // jswrap_wifi_setConfig on an ESP-IDF 4 build: "ps-poll" is compiled out and throws like any unknown mode.
+      setConfig: (config) => {
+        const mode = (config as { powersave?: unknown }).powersave;
+        if (mode === undefined) return;
+        const names: Record<string, string> = { none: 'none', min: 'min_modem', max: 'max_modem' };
+        if (typeof mode !== 'string' || !names[mode]) throw new Error('Unknown powersave mode');
+        this.powersave = names[mode];
+      },
     };
   }
 

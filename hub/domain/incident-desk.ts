@@ -111,6 +111,24 @@ export function levelOf(detail: string | null): number {
 export type SupervisionKind = 'missing' | 'battery' | 'storage';
 const isSupervision = (kind: AlertKind): boolean => kind === 'missing' || kind === 'battery' || kind === 'storage';
 
+/** Where incident ids come from: never one that a pager may already have seen (see store/incident-ids.ts). */
+export interface IncidentIdSource {
+  next(): number;
+  /** Ids up to `id` are taken (a restored incident): hand out only higher ones. */
+  skipThrough(id: number): void;
+}
+
+/** Ids counted up from `first`, for a desk whose ids need not survive a restart (tests). */
+export function sequentialIds(first: number): IncidentIdSource {
+  let next = first;
+  return {
+    next: () => next++,
+    skipThrough: (id) => {
+      next = Math.max(next, id + 1);
+    },
+  };
+}
+
 export class IncidentDesk {
   private readonly open = new Map<number, OpenIncident>();
   /** The open incidents of each source, oldest first: a press finds its incident without scanning them all. */
@@ -122,7 +140,7 @@ export class IncidentDesk {
     private readonly clock: Clock,
     private timings: DeskTimings,
     private directory: DeskDirectory,
-    private nextId: number,
+    private readonly ids: IncidentIdSource,
   ) {}
 
   /** New timings and routes (a configuration reload). Open incidents keep the tiers they were opened with. */
@@ -309,7 +327,7 @@ export class IncidentDesk {
       nextEscalateAt: now + this.timings.escalateMs,
       retriggerAt: record.holder === null ? Infinity : now + this.timings.retriggerMs,
     });
-    this.nextId = Math.max(this.nextId, record.id + 1);
+    this.ids.skipThrough(record.id);
   }
 
   private track(incident: OpenIncident): void {
@@ -333,7 +351,7 @@ export class IncidentDesk {
   // ---- internals ----------------------------------------------------------
 
   private openIncident(kind: AlertKind, source: string, at: number, seq: number | null): { incidentId: number; effects: Effect[] } {
-    const id = this.nextId++;
+    const id = this.ids.next();
     const incident: OpenIncident = {
       record: {
         id,

@@ -88,6 +88,13 @@ const MIGRATIONS: string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // Incident ids handed to pagers are reserved on disk ahead of use: after a crash none is handed out twice.
+  `
+  CREATE TABLE id_reservations (
+    name TEXT PRIMARY KEY,
+    reserved_through INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** `fsync: false` only for measuring what durability costs (config "durability": "none"). */

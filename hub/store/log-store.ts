@@ -95,7 +95,6 @@ export class LogStore {
       insertEvent: db.prepare(
         'INSERT INTO incident_events (incident_id, at, type, pager, detail) VALUES (@incidentId, @at, @type, @pager, @detail)',
       ),
-      maxIncidentId: db.prepare('SELECT COALESCE(MAX(id), 0) FROM incidents').pluck(),
       openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY id'),
       eventsOf: db.prepare('SELECT type, pager, detail FROM incident_events WHERE incident_id = ? ORDER BY id'),
       seqsOf: db.prepare('SELECT seq FROM presses WHERE incident_id = ?').pluck(),
@@ -138,10 +137,6 @@ export class LogStore {
 
   insertEvent(event: IncidentEvent): void {
     this.statements.insertEvent.run({ pager: null, detail: null, ...event });
-  }
-
-  maxIncidentId(): number {
-    return this.statements.maxIncidentId.get() as number;
   }
 
   /** Incidents left open by the last run, with who was paged and which presses they hold. */

@@ -26,6 +26,7 @@ import { StorageFaults } from '../../hub/store/storage-faults.js';
 import { HubProcess, provision, sleep, until } from '../lib/hub-process.js';
 import { runDashboardAttacks, type DashboardResult } from './dashboard-attacks.js';
 import { runHostileInput, type HostileResult } from './hostile.js';
+import { pendingInOutbox } from '../../firmware/shim/outbox-view.js';
 
 const SITE = 'chaos';
 const TIME_TOLERANCE_MS = 100;
@@ -144,7 +145,7 @@ class ChaosShop {
 
   /** Every button's flash outbox is empty (each press has its PUBACK). */
   outboxesEmpty(): boolean {
-    return this.buttons.every((id) => this.devices.get(id)!.storage.read('lb.outbox') === undefined);
+    return this.buttons.every((id) => pendingInOutbox(this.devices.get(id)!.storage).length === 0);
   }
 
   /** Presses made against rows stored: lost, duplicated, and the worst press-time error. */
@@ -323,7 +324,7 @@ async function storageFailure(quick: boolean): Promise<PressScenarioResult> {
     const alarmed = await until(() => manager.screen.includes('HUB DISK FAILING'), 10_000);
     await sleep(2000);
     const storedDuring = shop.query('SELECT 1 FROM presses').length;
-    const keptInFlash = buttons.every((id) => (shop.devices.get(id)!.storage.read('lb.outbox') ?? '').split('\n').filter(Boolean).length === 3);
+    const keptInFlash = buttons.every((id) => pendingInOutbox(shop.devices.get(id)!.storage).length === 3);
     faults.failing = false; // space again
     const drained = await until(() => shop.outboxesEmpty(), 90_000);
     const withdrawn = await until(() => !manager.screen.includes('HUB DISK FAILING'), 10_000);

@@ -105,8 +105,10 @@ describe('MQTT packets', () => {
     expect(joined.rest).toBe('');
   });
 
-  it('refuses a packet over the limit and a malformed length', () => {
-    expect(readPackets(publishPacket('t', 'x'.repeat(2000), 0, 0, false, false), 1024).error).toMatch(/too long/);
+  it('skips a packet over the limit (keeping what acknowledges it) and refuses a malformed length', () => {
+    const long = readPackets(publishPacket('t', 'x'.repeat(2000), 1, 9, false, false), 1024);
+    expect(long.error).toBe('');
+    expect(long.packets.map((p) => [p.tooLong, p.topic, p.packetId, p.payload])).toEqual([[2005, 't', 9, '']]);
     expect(readPackets(String.fromCharCode(0x30, 0xff, 0xff, 0xff, 0xff, 0x01), 1e9).error).toBe('malformed remaining length');
   });
 

@@ -1,57 +1,16 @@
-// The button's flash bookkeeping (outbox, sequence numbers, press clock) and
-// the device config check, from source, on the shim's directory Storage.
-import { mkdtempSync, readFileSync } from 'node:fs';
+// The button's flash bookkeeping (sequence numbers, press clock) and
+// the device config check, from source, on the shim's model of Espruino's Storage.
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDeviceConfig } from '../../firmware/lib/device-config.js';
-import { Outbox, type OutboxEntry } from '../../firmware/lib/outbox.js';
 import { PressClock } from '../../firmware/lib/press-clock.js';
 import { SequenceCounter } from '../../firmware/lib/sequence.js';
-import { DirectoryStorage } from '../../firmware/shim/directory-storage.js';
+import { MAX_SEQ, SEQ_FLOOR_MAX } from '../../shared/limits.js';
+import { EspruinoStorage } from '../../firmware/shim/espruino-storage.js';
 
-const storage = () => new DirectoryStorage(mkdtempSync(join(tmpdir(), 'lb-flash-')));
-const entry = (seq: number, kind: 'red' | 'green' = 'red'): OutboxEntry => ({ seq, kind, boot: 1, at: seq * 1000 });
-
-describe('Outbox', () => {
-  it('keeps presses in flash until acknowledged, across a reload, in order', () => {
-    const flash = storage();
-    const outbox = new Outbox(flash, 'lb.outbox', 32);
-    outbox.load();
-    for (const seq of [1, 2, 3, 4]) outbox.add(entry(seq));
-    outbox.remove(2);
-    const after = new Outbox(flash, 'lb.outbox', 32);
-    after.load();
-    expect(after.entries().map((e) => e.seq)).toEqual([1, 3, 4]);
-    expect(after.entries()[1]).toEqual(entry(3));
-    // The reload compacted the file: acknowledged lines are gone.
-    expect(readFileSync(join(flash.dir, 'lb.outbox'), 'latin1')).toBe('P 1 r 1 1000\nP 3 r 1 3000\nP 4 r 1 4000\n');
-    for (const seq of [1, 3, 4]) after.remove(seq);
-    expect(flash.read('lb.outbox')).toBeUndefined(); // empty outbox, no file
-  });
-
-  it('when full, gives up green presses before red ones, and counts what it dropped', () => {
-    const outbox = new Outbox(storage(), 'lb.outbox', 3);
-    outbox.load();
-    outbox.add(entry(1, 'red'));
-    outbox.add(entry(2, 'green'));
-    outbox.add(entry(3, 'red'));
-    expect(outbox.add(entry(4, 'green'))).toEqual({ accepted: false, dropped: entry(4, 'green') });
-    expect(outbox.add(entry(5, 'red'))).toEqual({ accepted: true, dropped: entry(2, 'green') });
-    expect(outbox.add(entry(6, 'red'))).toEqual({ accepted: false, dropped: entry(6, 'red') });
-    expect(outbox.entries().map((e) => e.seq)).toEqual([1, 3, 5]);
-  });
-
-  it('ignores a torn last line (power cut mid-write)', () => {
-    const flash = storage();
-    flash.write('lb.outbox', 'P 1 r 1 1000\nP 2 g 1 2');
-    const outbox = new Outbox(flash, 'lb.outbox', 32);
-    outbox.load();
-    // "P 2 g 1 2" could be "P 2 g 1 2000" cut short: a record counts only with its newline.
-    expect(outbox.entries().map((e) => [e.seq, e.kind, e.at])).toEqual([[1, 'red', 1000]]);
-    expect(flash.read('lb.outbox')).toBe('P 1 r 1 1000\n');
-  });
-});
+const storage = () => new EspruinoStorage(mkdtempSync(join(tmpdir(), 'lb-flash-')));
 
 describe('SequenceCounter', () => {
   it('never repeats a number across reboots and writes flash once per block', () => {
@@ -65,6 +24,11 @@ describe('SequenceCounter', () => {
     const rebooted = new SequenceCounter(flash, 'lb.seq', 0);
     expect(rebooted.next()).toBeGreaterThan(25);
     expect(new SequenceCounter(storage(), 'lb.seq', 500).next()).toBe(501);
+  });
+
+  it('stops at MAX_SEQ, the top of what the hub accepts, instead of going past it or wrapping', () => {
+    const counter = new SequenceCounter(storage(), 'lb.seq', MAX_SEQ - 2);
+    expect([counter.next(), counter.next(), counter.next(), counter.next()]).toEqual([MAX_SEQ - 1, MAX_SEQ, 0, 0]);
   });
 });
 
@@ -113,6 +77,7 @@ describe('device config', () => {
     [{ ...good, hub: { host: '10.0.0.2', port: 0 } }, 'hub.port invalid'],
     [{ ...good, pins: { red: 'D4', green: '5', led: 'D2' } }, 'pins.green must be a pin name like "D4"'],
     [{ ...good, battery: { pin: 'D35' } }, 'battery needs a pin and a divider ratio'],
+    [{ ...good, seqFloor: MAX_SEQ }, `seqFloor must be 0-${SEQ_FLOOR_MAX}`],
   ])('explains what is wrong: %#', (raw, reason) => {
     expect(parseDeviceConfig(raw, 'button')).toBe(reason);
   });

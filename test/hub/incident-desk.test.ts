@@ -1,7 +1,7 @@
 // The incident desk alone: no sockets, no database, a clock moved by hand.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../hub/domain/clock.js';
-import { IncidentDesk, type DeskDirectory, type Effect } from '../../hub/domain/incident-desk.js';
+import { IncidentDesk, sequentialIds, type DeskDirectory, type Effect } from '../../hub/domain/incident-desk.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const timings = { foldWindowMs: 60_000, rebuzzMs: 15_000, escalateMs: 30_000, retriggerMs: 180_000 };
@@ -26,7 +26,7 @@ describe('IncidentDesk', () => {
 
   beforeEach(() => {
     clock = new ManualClock(T0);
-    desk = new IncidentDesk(clock, timings, directory, 1);
+    desk = new IncidentDesk(clock, timings, directory, sequentialIds(1));
     for (const pager of ['pgr-a', 'pgr-b', 'pgr-m']) desk.setPagerOnline(pager, true);
   });
 
@@ -190,7 +190,7 @@ describe('IncidentDesk', () => {
   });
 
   it('restores an open incident with its pagers and presses after a restart', () => {
-    const restored = new IncidentDesk(clock, timings, directory, 1);
+    const restored = new IncidentDesk(clock, timings, directory, sequentialIds(1));
     restored.setPagerOnline('pgr-a', true);
     restored.restore(
       { id: 7, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: T0, lastPressAt: T0, count: 2, level: 1, acknowledgedAt: null, acknowledgedBy: null, holder: null, resolvedAt: null, resolvedBy: null, outcome: null, retriggers: 0 },
