@@ -11,7 +11,7 @@
 // board file, command line) and touches neither the device nor, unless
 // --register is given, the hub's credentials.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,13 +22,13 @@ import { generateSecret } from '../hub/auth/secrets.js';
 import { DEFAULT_CONFIG_PATH, dataDirOf, loadConfig } from '../hub/config/load.js';
 import { registerSecret, withStore } from '../hub/provisioning.js';
 import { DATABASE_FILE } from '../hub/store/database.js';
+import { SEQ_FLOOR_MAX } from '../shared/limits.js';
 import { FIRMWARE_DIST, ROOT } from './build-firmware.js';
+import { installScript } from './lib/install-script.js';
 
 /** espruino-tools, pinned; fetched from the npm registry when a device is really flashed. */
 export const ESPRUINO_TOOLS = 'espruino@0.1.67';
 const CONFIG_STORAGE_NAME = 'lb.config';
-/** espruino-tools 0.1.67 never signals completion for uploads of 512 bytes or less. */
-const MIN_UPLOAD_BYTES = 513;
 
 
 export interface FlashOptions {
@@ -52,6 +52,10 @@ export interface FlashOptions {
 export interface FlashPlan {
   bundle: string;
   configFile: string;
+  /** What is sent: runs from RAM, writes code and config into Storage, keeps the device's own files (scripts/lib/install-script.ts). */
+  installFile: string;
+  /** Presses above SEQ_FLOOR_MAX the hub holds for this device (a fault or a forged press): not used as the floor. */
+  ignoredSeqAbove: number | null;
   boardFile: string;
   command: string[];
   registered: boolean;
@@ -87,12 +91,20 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   if (!existsSync(bundleSource)) throw new Error(`${bundleSource} is missing: run npm run build:firmware`);
   const dataDir = dataDirOf(config, options.configPath);
 
-  // Sequence numbers must go on from the last one the hub has seen from this device.
+  // Sequence numbers must go on from the last one the hub has seen from this device, but a
+  // number near the top (a fault, or a press forged with a leaked secret) must not leave the
+  // device without numbers: the floor is the highest at or below SEQ_FLOOR_MAX.
   let seqFloor = 0;
+  let ignoredSeqAbove: number | null = null;
   if (existsSync(join(dataDir, DATABASE_FILE))) {
     const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
     try {
-      seqFloor = (db.prepare('SELECT COALESCE(MAX(seq), 0) FROM presses WHERE device_id = ?').pluck().get(device.id) as number) ?? 0;
+      seqFloor = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM presses WHERE device_id = ? AND seq <= ?').pluck().get(device.id, SEQ_FLOOR_MAX) as number;
+      const above = db.prepare('SELECT MAX(seq) FROM presses WHERE device_id = ? AND seq > ?').pluck().get(device.id, SEQ_FLOOR_MAX) as number | null;
+      if (above !== null) {
+        ignoredSeqAbove = above;
+        log(`warning: the hub holds a press with sequence number ${above} from "${device.id}", above ${SEQ_FLOOR_MAX}: a fault or a forged press (check who has the old secret); numbering continues from ${seqFloor + 1}`);
+      }
     } finally {
       db.close();
     }
@@ -121,26 +133,29 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   copyFileSync(bundleSource, bundle);
   const configFile = join(options.out, `${CONFIG_STORAGE_NAME}.json`);
   const json = JSON.stringify(deviceConfig);
-  writeFileSync(configFile, json.padEnd(MIN_UPLOAD_BYTES, ' '));
+  writeFileSync(configFile, json);
+  const installFile = join(options.out, 'install.js');
+  writeFileSync(installFile, installScript(readFileSync(bundleSource, 'latin1'), json), 'latin1');
   const boardFile = join(options.out, 'board.json');
   // An offline board description: these modules are built in, so nothing is fetched.
   writeFileSync(boardFile, JSON.stringify({ info: { id: 'ESP32', builtin_modules: ['net', 'Wifi', 'Storage', 'ESP32', 'Graphics'] } }, null, 2));
   const port = options.port ?? '<port>';
-  const command = ['npx', '--yes', ESPRUINO_TOOLS, '--board', boardFile, '-p', port, '-b', '115200', '--config', 'SAVE_ON_SEND=1', '--storage', `${CONFIG_STORAGE_NAME}:${configFile}`, bundle];
+  // Sent to RAM (espruino-tools' default, after its reset()): the script itself writes Storage and load()s the new code.
+  const command = ['npx', '--yes', ESPRUINO_TOOLS, '--board', boardFile, '-p', port, '-b', '115200', installFile];
   writeFileSync(join(options.out, 'flash-command.txt'), command.map((part) => (/\s/.test(part) ? JSON.stringify(part) : part)).join(' ') + '\n');
 
   const register = !options.dryRun || options.register;
   if (register) await withStore(dataDir, (store) => registerSecret(store, device.id, secret, Date.now()));
   log(`${device.kind} "${device.id}" (${device.label}): hub ${hubHost}:${hubPort}, Wi-Fi "${options.wifiSsid}", sequence numbers from ${seqFloor + 1}`);
   log(register ? `new secret registered with the hub for "${device.id}"` : 'dry run: the hub’s credentials are unchanged (use --register to register this secret)');
-  return { bundle, configFile, boardFile, command, registered: register };
+  return { bundle, configFile, installFile, ignoredSeqAbove, boardFile, command, registered: register };
 }
 
 export async function flash(options: FlashOptions): Promise<void> {
   const log = options.log ?? console.log;
   const plan = await prepareFlash(options);
   if (options.dryRun) {
-    log(`dry run: wrote ${plan.bundle}, ${plan.configFile}, ${plan.boardFile} and flash-command.txt to ${options.out}`);
+    log(`dry run: wrote ${plan.installFile} (what is sent), ${plan.bundle}, ${plan.configFile}, ${plan.boardFile} and flash-command.txt to ${options.out}`);
     return;
   }
   log(`uploading with ${ESPRUINO_TOOLS} to ${options.port} (the device resets and saves to flash)…`);

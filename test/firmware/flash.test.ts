@@ -8,6 +8,7 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import { prepareFlash } from '../../scripts/flash.js';
+import { MAX_SEQ } from '../../shared/limits.js';
 import { TestShop, eventually } from '../support/shop.js';
 
 let shop: TestShop;
@@ -44,11 +45,12 @@ describe('flash', () => {
     expect(plan.registered).toBe(true);
     const config = JSON.parse(readFileSync(plan.configFile, 'utf8'));
     expect(config).toMatchObject({ kind: 'button', id: 'btn-1', site: 'test-cafe', hub: { host: '127.0.0.1', port: shop.hub.mqttPort }, pins: { red: 'D4', green: 'D5', led: 'D2' }, seqFloor: 0 });
-    expect(readFileSync(plan.configFile).length).toBeGreaterThan(512); // small uploads hang espruino-tools 0.1.67
+    expect(readFileSync(plan.installFile).length).toBeGreaterThan(512); // small uploads hang espruino-tools 0.1.67
     expect(readFileSync(plan.bundle, 'utf8')).toBe(readFileSync('firmware/dist/button.js', 'utf8'));
     expect(JSON.parse(readFileSync(plan.boardFile, 'utf8')).info.builtin_modules).toEqual(expect.arrayContaining(['net', 'Wifi', 'Storage', 'ESP32']));
     const command = readFileSync(join(out, 'flash-command.txt'), 'utf8');
-    expect(command).toContain(`--storage lb.config:${plan.configFile}`);
+    expect(command).toContain(plan.installFile);
+    expect(command).not.toContain('SAVE_ON_SEND'); // sent to RAM: the config is not written again at every boot
     expect(command).toContain('-p /dev/ttyUSB0');
     expect(command).toContain('espruino@0.1.67');
 
@@ -56,10 +58,9 @@ describe('flash', () => {
     await expect(
       mqtt.connectAsync(`mqtt://127.0.0.1:${shop.hub.mqttPort}`, { clientId: 'btn-1', username: 'btn-1', password: shop.secrets['btn-1'], reconnectPeriod: 0 }),
     ).rejects.toThrow(/Bad username or password/);
-    const device = new SimulatedDevice({ name: 'btn-1', bundle: readFileSync(plan.bundle, 'utf8'), storageDir: join(out, 'flash-storage') });
+    const device = new SimulatedDevice({ name: 'btn-1', storageDir: join(out, 'flash-storage') });
     devices.push(device);
-    device.storage.write('lb.config', readFileSync(plan.configFile, 'latin1'));
-    device.boot();
+    device.upload(readFileSync(plan.installFile, 'latin1'));
     await eventually(() => shop.query("SELECT 1 FROM device_state WHERE device_id = 'btn-1' AND online = 1").length === 1, 10_000, 'flashed device online');
     await device.press('D4');
     await eventually(() => shop.query('SELECT 1 FROM presses').length === 1, 5000, 'press from the flashed device');
@@ -83,6 +84,82 @@ describe('flash', () => {
     expect(JSON.parse(readFileSync(plan.configFile, 'utf8'))).toMatchObject({ seqFloor: 41, hub: { host: '10.0.0.5', port: 0 } });
     const still = await mqtt.connectAsync(`mqtt://127.0.0.1:${shop.hub.mqttPort}`, { clientId: 'btn-1', username: 'btn-1', password: shop.secrets['btn-1'], reconnectPeriod: 0, clean: false });
     await still.endAsync(true);
+  });
+
+  it('re-flashes a used device: old code gone, pending presses delivered with their true times, code first in Storage', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const out = mkdtempSync(join(tmpdir(), 'lb-flash-out-'));
+    const plan = await prepareFlash({ device: 'btn-1', configPath: writeHubConfig(), wifiSsid: 's', wifiPassword: '', hubHost: '127.0.0.1', hubPort: shop.hub.mqttPort, dryRun: true, register: true, out, log: () => undefined });
+    // What an older firmware left: its code and config (with the code written after them), trash, and two presses
+    // in the outbox from boot 1, whose clock offset is known: pressed 60 s and 30 s before "now".
+    const device = new SimulatedDevice({ name: 'btn-1', storageDir: join(out, 'flash-storage') });
+    devices.push(device);
+    const flash = device.storage;
+    flash.write('lb.config', '{"old":true}');
+    flash.write('lb.seq', '20');
+    flash.write('lb.seq', '40');
+    flash.write('.bootcde', 'print("old firmware");');
+    const hubNow = Date.now();
+    flash.writeJSON('lb.clock', { boot: 1, offsets: { '1': hubNow - 100_000 } });
+    flash.open('lb.outbox', 'a').write('P 5 r 1 40000\nP 6 g 1 70000\nP 4 r 1 1000\nA 4\n');
+
+    device.upload(readFileSync(plan.installFile, 'latin1'));
+    expect(device.errors).toEqual([]);
+    expect(flash.addressOf('.bootcde')).toBe(0);
+    expect(flash.read('.bootcde')).not.toContain('old firmware');
+    expect(flash.read('lb.config')).toBe(readFileSync(plan.configFile, 'latin1'));
+    await eventually(() => shop.query('SELECT 1 FROM presses').length === 2, 15_000, 'the carried presses delivered');
+    const rows = shop.query<{ seq: number; kind: string; pressed_at: number }>('SELECT seq, kind, pressed_at FROM presses ORDER BY seq');
+    expect(rows.map((r) => [r.seq, r.kind])).toEqual([[5, 'red'], [6, 'green']]);
+    expect(Math.abs(rows[0].pressed_at - (hubNow - 60_000))).toBeLessThan(2000);
+    expect(Math.abs(rows[1].pressed_at - (hubNow - 30_000))).toBeLessThan(2000);
+    expect(flash.list()).not.toContain('lb.carry');
+    await device.press('D4');
+    await eventually(() => shop.query('SELECT 1 FROM presses WHERE seq = 7').length === 1, 5000, 'a new press numbered after the carried ones');
+  });
+
+  it('writes the config once: a reboot writes only the press clock, and no later compaction touches the running code', async () => {
+    shop = await TestShop.open();
+    const out = mkdtempSync(join(tmpdir(), 'lb-flash-out-'));
+    const plan = await prepareFlash({ device: 'btn-1', configPath: writeHubConfig(), wifiSsid: 's', wifiPassword: '', hubHost: '127.0.0.1', hubPort: shop.hub.mqttPort, dryRun: true, register: true, out, log: () => undefined });
+    // A small Storage area, so that the flash fills and compacts itself while the firmware runs.
+    const device = new SimulatedDevice({ name: 'btn-1', storageDir: join(out, 'flash-storage'), flashBytes: 48 * 1024 });
+    devices.push(device);
+    device.upload(readFileSync(plan.installFile, 'latin1'));
+    device.powerOff();
+    const before = device.storage.wear.bytesProgrammed;
+    device.boot();
+    expect(device.storage.wear.bytesProgrammed - before).toBeLessThan(100); // lb.clock (boot number), not the ~500-byte config
+    device.powerOff();
+    for (let boot = 0; boot < 2000 && device.storage.wear.compactions < 3; boot++) {
+      device.boot(); // every boot writes the press clock anew: trash accumulates until Storage compacts itself
+      device.powerOff();
+    }
+    expect(device.storage.wear.compactions).toBeGreaterThan(0);
+    expect(device.errors).toEqual([]);
+    expect(device.storage.addressOf('.bootcde')).toBe(0);
+
+    // The same wear with code written after other files (what the old flasher left) is the hazard the model reports.
+    const old = new SimulatedDevice({ name: 'old', storageDir: mkdtempSync(join(tmpdir(), 'lb-old-')), flashBytes: 48 * 1024 });
+    old.storage.write('lb.config', readFileSync(plan.configFile, 'latin1'));
+    old.storage.write('.bootcde', readFileSync(plan.bundle, 'latin1'));
+    for (let boot = 0; boot < 2000 && old.errors.length === 0; boot++) {
+      old.boot();
+      old.powerOff();
+    }
+    expect(old.errors.map((e) => e.message).join('\n')).toMatch(/compaction rewrote flash .* while code mapped from .* was running/);
+  });
+
+  it('bounds the sequence floor: a press numbered near the top does not leave the device without numbers', async () => {
+    shop = await TestShop.open();
+    const button = await shop.connect('btn-1');
+    await button.publish('press', '{"k":"r","q":7,"a":0}');
+    await button.publish('press', `{"k":"r","q":${MAX_SEQ},"a":0}`);
+    const lines: string[] = [];
+    const plan = await prepareFlash({ device: 'btn-1', configPath: writeHubConfig(), wifiSsid: 's', wifiPassword: '', hubHost: '127.0.0.1', dryRun: true, register: false, out: mkdtempSync(join(tmpdir(), 'lb-flash-out-')), log: (line) => lines.push(line) });
+    expect(JSON.parse(readFileSync(plan.configFile, 'utf8')).seqFloor).toBe(7);
+    expect(plan.ignoredSeqAbove).toBe(MAX_SEQ);
+    expect(lines.join('\n')).toMatch(/warning: the hub holds a press with sequence number 2147483647 .* numbering continues from 8/);
   });
 
   it('refuses an unknown device with a clear message (CLI)', async () => {
