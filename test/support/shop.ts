@@ -139,7 +139,7 @@ export class TestShop {
       config: parseConfig(this.config, 'test config'),
       dataDir: this.dir,
       clock: this.options.realClock ? systemClock : this.clock,
-      logger: createLogger('silent'),
+      logger: createLogger(process.env.LB_TEST_LOG ?? 'silent'), // LB_TEST_LOG=warn to see the hub's log in a test
       tickMs: this.options.tickMs ?? 0,
       storageFaults: this.options.storageFaults,
       simulate: this.options.simulate,

@@ -1,0 +1,94 @@
+// The built firmware in the faithful shim (Espruino 2v29's Storage and ESP32
+// Wi-Fi, firmware/shim/) against a real hub: what the real interpreter showed.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { STORAGEFILE_CHUNK_BYTES } from '../../firmware/shim/espruino-storage.js';
+import { outboxFootprint, pendingInOutbox } from '../../firmware/shim/outbox-view.js';
+import { JSVARS_TOTAL, SimulatedDevice } from '../../firmware/shim/simulated-device.js';
+import { StorageFaults } from '../../hub/store/storage-faults.js';
+import { TestShop, eventually } from '../support/shop.js';
+import { BUTTON_PINS, bundle, deviceConfig } from '../support/devices.js';
+
+let shop: TestShop;
+const devices: SimulatedDevice[] = [];
+afterEach(async () => {
+  for (const device of devices.splice(0)) device.powerOff();
+  await shop?.close();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function button(options: { estimateMemory?: boolean } = {}): SimulatedDevice {
+  const device = new SimulatedDevice({ name: 'btn-1', bundle: bundle('button'), storageDir: join(shop.dir, 'devices', 'btn-1'), estimateMemory: options.estimateMemory });
+  device.storage.writeJSON('lb.config', deviceConfig(shop, 'btn-1', 'button'));
+  devices.push(device);
+  device.boot();
+  return device;
+}
+
+const online = () => eventually(() => shop.query("SELECT 1 FROM device_state WHERE device_id = 'btn-1' AND online = 1").length === 1, 15_000, 'button online');
+
+describe('firmware on the faithful shim', () => {
+  it("reports the access point's signal from getStatus() (getDetails() has none on an ESP32)", async () => {
+    shop = await TestShop.open();
+    const device = button();
+    device.rssi = -71;
+    await online();
+    await eventually(() => shop.query<{ rssi: number }>("SELECT rssi FROM device_state WHERE device_id = 'btn-1'")[0]?.rssi === -71, 5000, 'rssi in the heartbeat');
+  });
+
+  it(
+    'long run: 2 000 presses across 20 reboots, 4 Wi-Fi drops and a storage failure: each press once, true times, flash and memory bounded',
+    async () => {
+      const faults = new StorageFaults();
+      shop = await TestShop.open({ pressRate: { perSecond: 200, burst: 400 } }, { realClock: true, storageFaults: faults });
+      const device = button({ estimateMemory: true });
+      const made: number[] = [];
+      const memory: number[] = [];
+      const flash: number[] = [];
+      const press = async (i: number) => {
+        made.push(Date.now() + 2);
+        await device.press(i % 2 ? BUTTON_PINS.green : BUTTON_PINS.red, 4);
+        await sleep(4);
+      };
+      await online();
+      for (let cycle = 0; cycle < 20; cycle++) {
+        const outage = cycle % 4 === 1 ? 'wifi' : cycle === 10 ? 'storage' : null;
+        for (let i = 0; i < 100; i++) {
+          // An outage covers 25 presses (the outbox holds 32): nothing may be dropped.
+          if (outage && i === 20) {
+            if (outage === 'wifi') device.dropWifi();
+            else faults.failing = true;
+          }
+          if (outage && i === 45) {
+            if (outage === 'storage') await sleep(45_000); // refused for the better part of a minute
+            if (outage === 'wifi') device.restoreWifi();
+            else faults.failing = false;
+          }
+          if (outage && i === 45) await eventually(() => pendingInOutbox(device.storage).length === 0, 90_000, `outbox drained after the ${outage} outage`);
+          await press(cycle * 100 + i);
+        }
+        await eventually(() => shop.query('SELECT 1 FROM presses').length === made.length, 60_000, `cycle ${cycle} delivered`).catch((error) => {
+          console.log(made.length, shop.query('SELECT COUNT(*) AS n FROM presses'), pendingInOutbox(device.storage), device.logs.slice(-30).join('\n'));
+          throw error;
+        });
+        memory.push(device.memory().usage);
+        flash.push(outboxFootprint(device.storage));
+        await sleep(60);
+        device.reboot();
+        await online();
+      }
+      const rows = shop.query<{ seq: number; pressed_at: number }>("SELECT seq, pressed_at FROM presses WHERE device_id = 'btn-1' ORDER BY seq");
+      expect(rows).toHaveLength(2000);
+      expect(new Set(rows.map((r) => r.seq)).size).toBe(2000);
+      const worst = Math.max(...rows.map((r, i) => Math.abs(r.pressed_at - made[i])));
+      expect(worst).toBeLessThan(250);
+      expect(device.errors).toEqual([]);
+      expect(Math.max(...flash)).toBeLessThanOrEqual(3 * (STORAGEFILE_CHUNK_BYTES + 32));
+      expect(Math.max(...memory)).toBeLessThan(0.3 * JSVARS_TOTAL);
+      expect(Math.max(...memory.slice(10))).toBeLessThan(Math.max(...memory.slice(0, 10)) * 1.25); // no growth with presses
+      console.log(`long run: worst press-time error ${worst} ms; JsVar estimate ${Math.min(...memory)}-${Math.max(...memory)}; outbox flash ≤ ${Math.max(...flash)} B; flash compactions ${device.storage.wear.compactions}`);
+    },
+    10 * 60_000,
+  );
+});
