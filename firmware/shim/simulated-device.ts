@@ -97,6 +97,8 @@ export class SimulatedDevice {
   private wifiConnected = false;
   private powersave = 'none';
   private powered = false;
+  /** Which power-on this is: callbacks of an earlier program (a socket closing after a reset) must not run. */
+  private generation = 0;
   private estimator: JsVarEstimator | null = null;
   private lastEstimate = 0;
 
@@ -159,6 +161,7 @@ export class SimulatedDevice {
 
   private startInterpreter(extra: Record<string, unknown> = {}): void {
     this.powered = true;
+    this.generation++;
     this.bootedAt = performance.now();
     const globals = { ...this.globals(), ...extra };
     this.context = vm.createContext(globals);
@@ -232,9 +235,10 @@ export class SimulatedDevice {
   // ---- the Espruino API -------------------------------------------------------
 
   private globals(): EspruinoGlobals & Record<string, unknown> {
+    const generation = this.generation;
     const net = createNodeNet({
       link: this.radio,
-      run: (callback) => this.guard(callback),
+      run: (callback) => this.guard(callback, generation),
       track: (socket) => {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
@@ -308,7 +312,7 @@ export class SimulatedDevice {
         const edge = value ? 'rising' : 'falling';
         if (watch.options.edge !== 'both' && watch.options.edge !== edge) continue;
         // Espruino runs watch callbacks from the main loop, not inside the edge.
-        setImmediate(() => this.guard(() => watch.callback({ state: value === 1, time: now, lastTime })));
+        setImmediate(() => this.guard(() => watch.callback({ state: value === 1, time: now, lastTime }), generation));
       }
     };
     lastEdge = new Map();
@@ -334,12 +338,13 @@ export class SimulatedDevice {
   private timerCallbacks = new Map<NodeJS.Timeout, () => void>();
 
   private timer(callback: () => void, ms: number, repeat: boolean): NodeJS.Timeout {
+    const generation = this.generation;
     const run = () => {
       if (!repeat) {
         this.timers.delete(handle);
         this.timerCallbacks.delete(handle);
       }
-      this.guard(callback);
+      this.guard(callback, generation);
     };
     const handle = repeat ? setInterval(run, Math.max(1, ms)) : setTimeout(run, Math.max(0, ms));
     this.timers.add(handle);
@@ -406,9 +411,12 @@ export class SimulatedDevice {
     for (const l of this.wifiListeners) if (l.event === event) this.guard(() => l.listener(details));
   }
 
-  /** Runs firmware code as Espruino would: an uncaught exception is printed, and the loop goes on. */
-  private guard(run: () => void): void {
-    if (!this.powered) return;
+  /**
+   * Runs firmware code as Espruino would: an uncaught exception is printed, and the loop goes on.
+   * A callback of an earlier power-on (`generation`) is dropped: a reset leaves nothing of the old program.
+   */
+  private guard(run: () => void, generation = this.generation): void {
+    if (!this.powered || generation !== this.generation) return;
     try {
       run();
     } catch (error) {

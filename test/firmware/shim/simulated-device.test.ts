@@ -1,0 +1,43 @@
+// The simulated device's power cycle: after a reboot only the new interpreter
+// may act. On a real ESP32 a reset leaves nothing of the old program running.
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedDevice } from '../../../firmware/shim/simulated-device.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let server: Server | undefined;
+let device: SimulatedDevice | undefined;
+afterEach(async () => {
+  device?.powerOff();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+});
+
+describe('SimulatedDevice power cycle', () => {
+  it('a reboot silences the old program: its sockets closing and its timers do not run it again', async () => {
+    const accepted: Socket[] = [];
+    server = createServer((socket) => accepted.push(socket));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    // Connects, and reconnects whenever its connection closes; a timer prints, as a program's heartbeat would.
+    const bundle = `
+      function dial() {
+        var socket = require('net').connect({ host: '127.0.0.1', port: ${port} }, function () { print('connected'); });
+        socket.on('close', function () { print('closed'); setTimeout(dial, 10); });
+      }
+      dial();
+      setTimeout(function () { print('late timer'); }, 150);
+    `;
+    device = new SimulatedDevice({ name: 'ghost', bundle, storageDir: mkdtempSync(join(tmpdir(), 'lb-ghost-')) });
+    device.boot();
+    await sleep(100);
+    expect(accepted).toHaveLength(1);
+    device.reboot();
+    await sleep(400);
+    expect(accepted).toHaveLength(2); // the new program's connection, and no other
+    expect(device.logs.filter((line) => line === 'closed')).toEqual([]);
+    expect(device.logs.filter((line) => line === 'late timer')).toHaveLength(1); // the new program's timer only
+  });
+});
