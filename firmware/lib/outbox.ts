@@ -38,6 +38,59 @@ function lineOf(entry: OutboxEntry): string {
   return 'P ' + entry.seq + ' ' + (entry.kind === 'green' ? 'g' : 'r') + ' ' + entry.boot + ' ' + entry.at + '\n';
 }
 
+export interface OutboxFiles {
+  /** Presses not acknowledged, each once, by sequence. */
+  pending: OutboxEntry[];
+  /** Index of the last file that has lines, and its size in bytes. */
+  active: number;
+  activeBytes: number;
+  filesFound: number;
+  /** A line was torn (power cut mid-write) or is not a P/A line. */
+  unreadable: boolean;
+}
+
+/** Reads the outbox files without changing them: the outbox at boot, and tests looking into a device's flash. */
+export function readOutboxFiles(storage: StorageApi, fileNames: string[]): OutboxFiles {
+  const byLine: OutboxEntry[] = [];
+  const done: { [seq: string]: boolean } = {};
+  const found: OutboxFiles = { pending: [], active: 0, activeBytes: 0, filesFound: 0, unreadable: false };
+  for (let f = 0; f < fileNames.length; f++) {
+    const file = storage.open(fileNames[f], 'r');
+    let bytes = 0;
+    let line = file.readLine();
+    if (line !== undefined) {
+      found.filesFound++;
+      found.active = f;
+    }
+    while (line !== undefined) {
+      bytes += line.length;
+      // A line without its newline was cut by a power loss mid-write: its numbers may be cut too.
+      const complete = line.charAt(line.length - 1) === '\n';
+      const fields = complete ? line.trim().split(' ') : [];
+      if (fields[0] === 'P' && fields.length === 5) {
+        byLine.push({ seq: parseInt(fields[1], 10), kind: fields[2] === 'g' ? 'green' : 'red', boot: parseInt(fields[3], 10), at: parseFloat(fields[4]) });
+      } else if (fields[0] === 'A' && fields.length === 2) {
+        done[fields[1]] = true;
+      } else {
+        found.unreadable = true;
+      }
+      line = file.readLine();
+    }
+    if (bytes > 0) found.activeBytes = bytes;
+  }
+  const seen: { [seq: string]: boolean } = {};
+  found.pending = byLine.filter(function (entry) {
+    const key = String(entry.seq);
+    if (done[key] || seen[key] || !isFinite(entry.seq) || !isFinite(entry.at)) return false;
+    seen[key] = true;
+    return true;
+  });
+  found.pending.sort(function (a, b) {
+    return a.seq - b.seq;
+  });
+  return found;
+}
+
 export class Outbox {
   private pending: OutboxEntry[] = [];
   /** Index into fileNames of the file appended to. */
@@ -56,46 +109,12 @@ export class Outbox {
 
   /** Reads what the last run left in both files (a power cut may have left both). */
   load(): void {
-    const byLine: OutboxEntry[] = [];
-    const done: { [seq: string]: boolean } = {};
-    let unreadable = false;
-    let filesFound = 0;
-    for (let f = 0; f < this.fileNames.length; f++) {
-      const file = this.storage.open(this.fileNames[f], 'r');
-      let bytes = 0;
-      let line = file.readLine();
-      if (line !== undefined) {
-        filesFound++;
-        this.active = f;
-      }
-      while (line !== undefined) {
-        bytes += line.length;
-        // A line without its newline was cut by a power loss mid-write: its numbers may be cut too.
-        const complete = line.charAt(line.length - 1) === '\n';
-        const fields = complete ? line.trim().split(' ') : [];
-        if (fields[0] === 'P' && fields.length === 5) {
-          byLine.push({ seq: parseInt(fields[1], 10), kind: fields[2] === 'g' ? 'green' : 'red', boot: parseInt(fields[3], 10), at: parseFloat(fields[4]) });
-        } else if (fields[0] === 'A' && fields.length === 2) {
-          done[fields[1]] = true;
-        } else {
-          unreadable = true;
-        }
-        line = file.readLine();
-      }
-      if (bytes > 0) this.size = bytes;
-    }
-    const seen: { [seq: string]: boolean } = {};
-    this.pending = byLine.filter(function (entry) {
-      const key = String(entry.seq);
-      if (done[key] || seen[key] || !isFinite(entry.seq) || !isFinite(entry.at)) return false;
-      seen[key] = true;
-      return true;
-    });
-    this.pending.sort(function (a, b) {
-      return a.seq - b.seq;
-    });
+    const found = readOutboxFiles(this.storage, this.fileNames);
+    this.pending = found.pending;
+    this.active = found.active;
+    this.size = found.activeBytes;
     // A torn line must not be continued by the next append; two files are the trace of an interrupted restart.
-    if (unreadable || filesFound > 1 || this.size >= RESTART_BYTES) this.restart();
+    if (found.unreadable || found.filesFound > 1 || this.size >= RESTART_BYTES) this.restart();
   }
 
   entries(): OutboxEntry[] {

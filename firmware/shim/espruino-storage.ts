@@ -34,7 +34,7 @@ import type { StorageApi, StorageFile } from '../hal/espruino-api.js';
 
 export const FLASH_PAGE_BYTES = 4096; // targets/esp32/jshardware.c FLASH_PAGE
 export const ESP32_STORAGE_BYTES = 224 * FLASH_PAGE_BYTES; // boards/ESP32.py saved_code pages
-const HEADER_BYTES = 32; // src/jsflash.h: uint32 size + 28-byte name union
+export const HEADER_BYTES = 32; // src/jsflash.h: uint32 size + 28-byte name union
 const ALIGNMENT = 4; // src/jsutils.h JSF_ALIGNMENT without FLASH_64BITS_ALIGNMENT
 const MAX_NAME = 28; // sizeof(JsfFileName)
 const MAX_STORAGEFILE_NAME = 27; // one byte is the chunk number

@@ -97,7 +97,10 @@ export class SimulatedDevice {
   private wifiConnected = false;
   private powersave = 'none';
   private powered = false;
-  /** Which power-on this is: callbacks of an earlier program (a socket closing after a reset) must not run. */
+  /**
+   * Which power-on this is: callbacks of an earlier program (a socket closing after a reset) must not run.
+   * On the device a reset ends them all (src/jsinteractive.c jsiSoftKill: jswKill closes sockets, jstReset, events/timers/watches dropped).
+   */
   private generation = 0;
   private estimator: JsVarEstimator | null = null;
   private lastEstimate = 0;

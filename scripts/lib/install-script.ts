@@ -21,9 +21,8 @@
 // A power cut at any point leaves every pending press in the outbox or the
 // carry (or both: the outbox drops duplicates by sequence number), and
 // running the install again finishes the job.
-import { FLASH_PAGE_BYTES } from '../../firmware/shim/espruino-storage.js';
+import { FLASH_PAGE_BYTES, HEADER_BYTES } from '../../firmware/shim/espruino-storage.js';
 
-const HEADER_BYTES = 32; // Espruino's JsfFileHeader (src/jsflash.h)
 /** Code goes over in pieces: each line is executed as it arrives, so the device never holds the whole bundle in RAM. */
 const CHUNK = 1024;
 

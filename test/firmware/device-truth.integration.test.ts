@@ -37,14 +37,16 @@ describe('firmware on the faithful shim', () => {
     await eventually(() => shop.query<{ rssi: number }>("SELECT rssi FROM device_state WHERE device_id = 'btn-1'")[0]?.rssi === -71, 5000, 'rssi in the heartbeat');
   });
 
-  // Not yet part of npm test: it finds connect/close loops after reboots that overflow the outbox (issue #12 is open on it).
-  // Run it with: npm run test:long
-  it.runIf(process.env.LB_LONG_RUN === '1')(
+  // About 90 s, most of it the storage outage: a device's day compressed, the test that found the shim's ghost program.
+  it(
     'long run: 2 000 presses across 20 reboots, 4 Wi-Fi drops and a storage failure: each press once, true times, flash and memory bounded',
     async () => {
       const faults = new StorageFaults();
       shop = await TestShop.open({ pressRate: { perSecond: 200, burst: 400 } }, { realClock: true, storageFaults: faults });
-      const device = button({ estimateMemory: true });
+      // The JsVar estimate is taken between cycles, not from the firmware's process.memory(): a walk of the
+      // heap blocks this one thread, hub included, and a press sent just before it would arrive hundreds of
+      // ms "late" (the protocol cannot see transit time, so the stored time would be off by the walk).
+      const device = button();
       const made: number[] = [];
       const memory: number[] = [];
       const flash: number[] = [];
@@ -74,7 +76,7 @@ describe('firmware on the faithful shim', () => {
           console.log(made.length, shop.query('SELECT COUNT(*) AS n FROM presses'), pendingInOutbox(device.storage), device.logs.slice(-30).join('\n'));
           throw error;
         });
-        memory.push(device.memory().usage);
+        memory.push(device.memory().usage); // a fresh estimate of what the firmware holds now
         flash.push(outboxFootprint(device.storage));
         await sleep(60);
         device.reboot();
@@ -83,7 +85,9 @@ describe('firmware on the faithful shim', () => {
       const rows = shop.query<{ seq: number; pressed_at: number }>("SELECT seq, pressed_at FROM presses WHERE device_id = 'btn-1' ORDER BY seq");
       expect(rows).toHaveLength(2000);
       expect(new Set(rows.map((r) => r.seq)).size).toBe(2000);
-      const worst = Math.max(...rows.map((r, i) => Math.abs(r.pressed_at - made[i])));
+      const errors = rows.map((r, i) => r.pressed_at - made[i]);
+      const worst = Math.max(...errors.map(Math.abs));
+      if (worst >= 250) console.log('press-time errors ≥ 250 ms (index: ms):', errors.flatMap((e, i) => (Math.abs(e) >= 250 ? [`${i}: ${e}`] : [])).join(', '), 'seqs', rows[0].seq, rows[rows.length - 1].seq);
       expect(worst).toBeLessThan(250);
       expect(device.errors).toEqual([]);
       expect(Math.max(...flash)).toBeLessThanOrEqual(3 * (STORAGEFILE_CHUNK_BYTES + 32));
