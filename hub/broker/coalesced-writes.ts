@@ -1,5 +1,6 @@
 // One system call per connection per phase of the event loop, however many
-// packets were written to it.
+// packets were written to it. The write hook that feeds it is installed by
+// coalesceWrites (aedes-patches.ts), with the other patches of library internals.
 import type { Duplex } from 'node:stream';
 
 /** Marks a connection written to since the last flush. */
@@ -45,35 +46,24 @@ export function whenSent(payload: Buffer, callback: () => void): void {
 }
 
 /**
- * Gathers what is written to a connection in one phase of the event loop into
- * one system call. mqtt-packet corks each packet and uncorks it on the next
- * tick, so every packet was a writev of its own: a third of the hub's CPU at
- * 20 000 presses/s. Writes are flushed at setImmediate: a commit's PUBACKs
- * and everything the socket reads of one loop iteration cause leave together
- * in its check phase, one write per connection. Writes made in the check
- * phase itself (aedes writes alerts from a setImmediate of its own) would
- * wait a whole iteration for that; see flushAfterQueuedImmediates. A
- * connection aedes closes after a write (a refused CONNACK) closes from a
- * setImmediate queued after the flush. Past the stream's high-water mark,
- * write() still returns false and aedes waits for 'drain' as before.
+ * Called before every write to a coalescing connection (see coalesceWrites in
+ * aedes-patches.ts): the first write of a phase corks the stream and queues
+ * the flush; a watched payload's callback is queued for after it.
  */
-export function coalesceWrites(stream: Coalescing): void {
-  const write = stream.write;
-  stream.write = function (this: Duplex, ...args: unknown[]) {
-    if (!stream[IS_CORKED] && !stream.destroyed) {
-      if (corked.length === 0) setImmediate(flushCorked);
-      corked.push(stream);
-      stream[IS_CORKED] = true;
-      stream.cork();
-    }
-    const callback = watchedCount > 0 && typeof args[0] === 'object' && args[0] !== null ? watched.get(args[0]) : undefined;
-    if (callback) {
-      watchedCount--;
-      watched.delete(args[0] as object);
-      sentInTurn.push(callback);
-    }
-    return (write as (...a: unknown[]) => boolean).apply(this, args);
-  } as Duplex['write'];
+export function beforeWrite(stream: Duplex, chunk: unknown): void {
+  const coalescing = stream as Coalescing;
+  if (!coalescing[IS_CORKED] && !coalescing.destroyed) {
+    if (corked.length === 0) setImmediate(flushCorked);
+    corked.push(coalescing);
+    coalescing[IS_CORKED] = true;
+    coalescing.cork();
+  }
+  const callback = watchedCount > 0 && typeof chunk === 'object' && chunk !== null ? watched.get(chunk) : undefined;
+  if (callback) {
+    watchedCount--;
+    watched.delete(chunk as object);
+    sentInTurn.push(callback);
+  }
 }
 
 let sentinel = 0;

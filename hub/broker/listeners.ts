@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from '../log.js';
-import { coalesceWrites } from './coalesced-writes.js';
+import { coalesceWrites } from './aedes-patches.js';
 import { MqttFrameMeter } from './packet-size-guard.js';
 
 export interface ListenOptions {

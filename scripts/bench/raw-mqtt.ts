@@ -3,7 +3,7 @@
 // devices and tens of thousands of messages a second cost the load generator
 // little. QoS 1 out (callback on PUBACK) and in (PUBACK sent).
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { coalesceWrites } from '../../hub/broker/coalesced-writes.js';
+import { coalesceWrites } from '../../hub/broker/aedes-patches.js';
 import {
   CONNACK,
   PUBACK,

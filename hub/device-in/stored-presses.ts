@@ -6,7 +6,7 @@
 // outbox after a gap) is looked up. The mark is raised when a press is
 // submitted, before its commit, so it is never below a stored press; a press
 // whose commit failed is simply looked up and found missing.
-import type { LogStore } from './log-store.js';
+import type { LogStore } from '../store/log-store.js';
 
 export class StoredPresses {
   private readonly highest = new Map<string, number>();

@@ -10,7 +10,7 @@
 // carries the current count too. A pager that goes offline gets the current
 // state of its incidents from the desk when it returns, so what was held for
 // it is dropped.
-import type { Alert } from '../shared/payloads.js';
+import type { Alert } from '../../shared/payloads.js';
 
 export interface HeldAlert {
   alert: Alert;

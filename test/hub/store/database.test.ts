@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../hub/store/database.js';
-import { Journal } from '../../hub/store/journal.js';
-import { StorageFaults } from '../../hub/store/storage-faults.js';
-import { withoutSupersededSaves, type WriteOp } from '../../hub/store/write-ops.js';
-import type { IncidentRecord } from '../../hub/domain/incident-desk.js';
+import { openDatabase } from '../../../hub/store/database.js';
+import { Journal } from '../../../hub/store/journal.js';
+import { StorageFaults } from '../../../hub/store/storage-faults.js';
+import { withoutSupersededSaves, type WriteOp } from '../../../hub/store/write-ops.js';
+import type { IncidentRecord } from '../../../hub/domain/incident-desk.js';
 
 const incident = (id: number, count: number): IncidentRecord => ({
   id, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: 1, lastPressAt: count, count, level: 1,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AlertFlow } from '../../hub/alert-flow.js';
-import type { Alert, AlertReason } from '../../shared/payloads.js';
+import { AlertFlow } from '../../../hub/device-out/alert-flow.js';
+import type { Alert, AlertReason } from '../../../shared/payloads.js';
 
 const alert = (incident: number, count: number, reason: AlertReason = 'update'): { alert: Alert } => ({
   alert: { incident, kind: 'red', location: 'Counter 1', count, level: 1, time: 0, reason },

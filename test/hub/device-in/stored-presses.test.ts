@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { openDatabase } from '../../hub/store/database.js';
-import { LogStore } from '../../hub/store/log-store.js';
-import { StoredPresses } from '../../hub/store/stored-presses.js';
+import { openDatabase } from '../../../hub/store/database.js';
+import { LogStore } from '../../../hub/store/log-store.js';
+import { StoredPresses } from '../../../hub/device-in/stored-presses.js';
 
 function storeWith(presses: [string, number][]): LogStore {
   const store = new LogStore(openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-presses-'))));

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig, writeConfigFile } from '../../hub/config/load.js';
-import { weeklyHours } from '../../hub/config/schema.js';
-import { shopConfig } from '../support/shop.js';
+import { ConfigError, loadConfig, parseConfig, writeConfigFile } from '../../../hub/config/load.js';
+import { weeklyHours } from '../../../hub/config/schema.js';
+import { shopConfig } from '../../support/shop.js';
 
 const problems = (raw: unknown) => {
   try {

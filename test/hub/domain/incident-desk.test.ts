@@ -1,7 +1,7 @@
 // The incident desk alone: no sockets, no database, a clock moved by hand.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../hub/domain/clock.js';
-import { IncidentDesk, sequentialIds, type DeskDirectory, type Effect } from '../../hub/domain/incident-desk.js';
+import { ManualClock } from '../../../hub/domain/clock.js';
+import { IncidentDesk, sequentialIds, type DeskDirectory, type Effect } from '../../../hub/domain/incident-desk.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const timings = { foldWindowMs: 60_000, rebuzzMs: 15_000, escalateMs: 30_000, retriggerMs: 180_000 };

@@ -1,7 +1,8 @@
 import { Duplex } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { coalesceWrites, flushAfterQueuedImmediates, flushCorked, whenSent } from '../../hub/broker/coalesced-writes.js';
+import { coalesceWrites } from '../../../hub/broker/aedes-patches.js';
+import { flushAfterQueuedImmediates, flushCorked, whenSent } from '../../../hub/broker/coalesced-writes.js';
 
 /** A connection that records each system-call-sized write it is given. */
 function recordingStream(): { stream: Duplex; calls: string[][] } {

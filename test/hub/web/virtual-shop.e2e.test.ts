@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../scripts/lib/chromium.js';
-import { TestShop } from '../support/shop.js';
+import { launchChromium } from '../../../scripts/lib/chromium.js';
+import { TestShop } from '../../support/shop.js';
 
 const shots = process.env.UPDATE_SCREENSHOTS ? join('docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'lb-shots-'));
 let browser: Browser;

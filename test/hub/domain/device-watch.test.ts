@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceWatch } from '../../hub/domain/device-watch.js';
+import { DeviceWatch } from '../../../hub/domain/device-watch.js';
 
 const T0 = 1_000_000;
 const settings = { heartbeatMs: 60_000, offlineGraceMs: 20_000, lowBatteryMv: 3400 };

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
-import { launchChromium } from '../../scripts/lib/chromium.js';
-import { BUTTON_PINS, PAGER_PINS, simulate } from '../support/devices.js';
-import { TestShop, eventually, shopConfig } from '../support/shop.js';
+import type { SimulatedDevice } from '../../../firmware/shim/simulated-device.js';
+import { launchChromium } from '../../../scripts/lib/chromium.js';
+import { BUTTON_PINS, PAGER_PINS, simulate } from '../../support/devices.js';
+import { TestShop, eventually, shopConfig } from '../../support/shop.js';
 
 const PASSWORD = 'correct horse battery';
 const HOSTILE_LABEL = '<img src=x onerror=alert(1)>';

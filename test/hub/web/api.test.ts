@@ -1,9 +1,9 @@
 // The dashboard's JSON API over real HTTP against a real hub.
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeAck, encodeHeartbeat, encodeOutcome, encodePress } from '../../shared/payloads.js';
-import { DOWNLINK, UPLINK } from '../../shared/topics.js';
-import { TestShop } from '../support/shop.js';
+import { encodeAck, encodeHeartbeat, encodeOutcome, encodePress } from '../../../shared/payloads.js';
+import { DOWNLINK, UPLINK } from '../../../shared/topics.js';
+import { TestShop } from '../../support/shop.js';
 
 const PASSWORD = 'correct horse battery';
 let shop: TestShop;

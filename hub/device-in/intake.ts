@@ -1,0 +1,145 @@
+// One handler per uplink channel, called from authorizePublish once the
+// topic is the device's own. Each decodes its payload (a bad one closes the
+// connection, as MQTT 3.1.1 has no negative PUBACK) and calls back when what
+// it changed is on disk: that callback is the device's PUBACK.
+//
+// A press is paged before it is committed: the pager must not wait for the
+// disk; the PUBACK waits for it, so a button keeps a press until it is safe.
+import type { Client } from 'aedes';
+import { decodeAck, decodeHeartbeat, decodeOutcome, decodePress, decodeShift, decodeStatus } from '../../shared/payloads.js';
+import { UPLINK } from '../../shared/topics.js';
+import type { Clock } from '../domain/clock.js';
+import type { DeviceWatch } from '../domain/device-watch.js';
+import type { Effect, IncidentDesk, Refusal } from '../domain/incident-desk.js';
+import type { Downlink } from '../device-out/downlink.js';
+import type { EffectRunner } from '../device-out/effects.js';
+import type { LiveConfig } from '../live-config.js';
+import type { Logger } from '../log.js';
+import type { HubMetrics } from '../metrics.js';
+import type { Journal } from '../store/journal.js';
+import type { PressGate } from './press-gate.js';
+import type { Callback, Refusals } from './refusals.js';
+
+export interface IntakeDeps {
+  live: LiveConfig;
+  clock: Clock;
+  log: Logger;
+  desk: IncidentDesk;
+  watch: DeviceWatch;
+  journal: Journal;
+  gate: PressGate;
+  effects: EffectRunner;
+  downlink: Downlink;
+  refusals: Refusals;
+  metrics: HubMetrics | undefined;
+}
+
+type Handler = (client: Client, deviceId: string, text: string, done: Callback) => void;
+
+export class UplinkIntake {
+  private readonly handlers: Record<string, Handler> = {
+    [UPLINK.press]: (client, deviceId, text, done) => this.press(client, deviceId, text, done),
+    [UPLINK.ack]: (client, deviceId, text, done) => this.ack(client, deviceId, text, done),
+    [UPLINK.outcome]: (client, deviceId, text, done) => this.outcome(client, deviceId, text, done),
+    [UPLINK.shift]: (client, deviceId, text, done) => this.shift(client, deviceId, text, done),
+    [UPLINK.heartbeat]: (client, deviceId, text, done) => this.heartbeat(client, deviceId, text, done),
+    [UPLINK.status]: (client, _deviceId, text, done) => this.status(client, text, done),
+  };
+
+  constructor(private readonly deps: IntakeDeps) {}
+
+  handle(channel: string, client: Client, deviceId: string, text: string, done: Callback): void {
+    const handler = Object.hasOwn(this.handlers, channel) ? this.handlers[channel] : undefined;
+    if (!handler) return this.deps.refusals.publish(client, `no handler for channel "${channel}"`, done);
+    handler(client, deviceId, text, done);
+  }
+
+  private press(client: Client, deviceId: string, text: string, done: Callback): void {
+    // Monotonic: wall-clock steps (NTP) must not distort latency figures.
+    const arrived = performance.now();
+    const { clock, desk, journal, gate, effects, refusals, live } = this.deps;
+    const decoded = decodePress(text);
+    if (!decoded.ok) return refusals.publish(client, `bad press: ${decoded.error}`, done);
+    const press = decoded.value;
+    const receivedAt = clock.now();
+    const arrival = gate.arrive(deviceId, press.seq, receivedAt, done);
+    if (arrival === 'retransmission') return;
+    if (arrival === 'over-rate') {
+      const rate = live.config.pressRate;
+      return refusals.publish(client, `more than ${rate.perSecond} presses per second (burst ${rate.burst})`, done);
+    }
+    const pressedAt = receivedAt - press.ageMs;
+    const { incidentId, effects: pages } = desk.press({ button: deviceId, kind: press.kind, seq: press.seq, pressedAt });
+    // Page first: the pager must not wait for the disk.
+    effects.apply(pages, arrived);
+
+    const row = { deviceId, seq: press.seq, kind: press.kind, pressedAt, receivedAt, ageMs: press.ageMs, incidentId };
+    if (live.config.durability === 'none') {
+      // Measuring only: acknowledge before the write (a crash can lose what was acknowledged).
+      gate.submittedUnconfirmed(deviceId, press.seq);
+      journal.submit({ op: 'press', row });
+      return done(null);
+    }
+    const answer = gate.committing(deviceId, press.seq, done);
+    journal.submit({ op: 'press', row }, (error) => {
+      if (error) this.deps.log.error({ device: deviceId, seq: press.seq, error: error.message }, 'press not stored: withholding PUBACK so the button keeps it');
+      else this.deps.metrics?.pressDurable(arrived);
+      answer(error);
+    });
+  }
+
+  private ack(client: Client, pagerId: string, text: string, done: Callback): void {
+    const decoded = decodeAck(text);
+    if (!decoded.ok) return this.deps.refusals.publish(client, `bad ack: ${decoded.error}`, done);
+    this.pagerAction(pagerId, decoded.value.incident, this.deps.desk.acknowledge(pagerId, decoded.value.incident), done);
+  }
+
+  private outcome(client: Client, pagerId: string, text: string, done: Callback): void {
+    const decoded = decodeOutcome(text);
+    if (!decoded.ok) return this.deps.refusals.publish(client, `bad outcome: ${decoded.error}`, done);
+    const { incident, outcome } = decoded.value;
+    this.pagerAction(pagerId, incident, this.deps.desk.recordOutcome(pagerId, incident, outcome), done);
+  }
+
+  /** A pager acting on an incident it no longer holds is told to drop it; that is not a protocol error. */
+  private pagerAction(pagerId: string, incident: number, result: Effect[] | Refusal, done: Callback): void {
+    if (!Array.isArray(result)) {
+      this.deps.log.info({ pager: pagerId, incident, reason: result.refused }, 'pager action ignored');
+      this.deps.downlink.cancel(pagerId, { incident, reason: 'withdrawn' });
+      return done(null);
+    }
+    this.deps.effects.apply(result);
+    this.afterCommit(done);
+  }
+
+  private shift(client: Client, pagerId: string, text: string, done: Callback): void {
+    const decoded = decodeShift(text);
+    if (!decoded.ok) return this.deps.refusals.publish(client, `bad shift: ${decoded.error}`, done);
+    const onShift = decoded.value.onShift;
+    this.deps.log.info({ pager: pagerId, onShift }, 'shift change');
+    this.deps.journal.submit({ op: 'shift', deviceId: pagerId, onShift });
+    this.deps.effects.apply(this.deps.desk.setPagerOnShift(pagerId, onShift));
+    this.afterCommit(done);
+  }
+
+  private heartbeat(client: Client, deviceId: string, text: string, done: Callback): void {
+    const decoded = decodeHeartbeat(text);
+    if (!decoded.ok) return this.deps.refusals.publish(client, `bad heartbeat: ${decoded.error}`, done);
+    const now = this.deps.clock.now();
+    this.deps.watch.heartbeat(deviceId, decoded.value.batteryMv, now);
+    this.deps.journal.submit({ op: 'heartbeat', deviceId, heartbeat: decoded.value, at: now });
+    this.afterCommit(done);
+  }
+
+  private status(client: Client, text: string, done: Callback): void {
+    const decoded = decodeStatus(text);
+    if (!decoded.ok) return this.deps.refusals.publish(client, `bad status: ${decoded.error}`, done);
+    // Presence itself comes from the connection; the retained status is for other subscribers.
+    done(null);
+  }
+
+  /** Calls back once everything queued so far is committed. */
+  private afterCommit(done: Callback): void {
+    this.deps.journal.submit({ op: 'barrier' }, (error) => done(error));
+  }
+}

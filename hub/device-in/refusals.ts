@@ -1,0 +1,51 @@
+// Every refusal of device traffic is logged with its reason and counted.
+import type { AuthenticateError, Client } from 'aedes';
+import type { Logger } from '../log.js';
+
+/** Why connections and messages were refused, counted since start. */
+export interface RefusalCounts {
+  connect: number;
+  publish: number;
+  subscribe: number;
+  oversized: number;
+  /** Connections closed for bytes that are not MQTT (or not in order). */
+  protocol: number;
+}
+
+export type Callback = (error?: Error | null) => void;
+
+export class Refusals {
+  readonly counts: RefusalCounts = { connect: 0, publish: 0, subscribe: 0, oversized: 0, protocol: 0 };
+
+  constructor(private readonly log: Logger) {}
+
+  connect(clientId: string, username: string | undefined, reason: string, returnCode: AuthenticateError['returnCode'], done: (error: AuthenticateError | null, success: boolean | null) => void): void {
+    this.counts.connect++;
+    this.log.warn({ clientId, username, reason }, 'connection refused');
+    done(Object.assign(new Error(reason), { returnCode }), false);
+  }
+
+  /**
+   * MQTT 3.1.1 has no negative PUBACK: a refused publish closes the
+   * connection, so nothing is acknowledged and nothing is stored.
+   */
+  publish(client: Client, reason: string, done: Callback): void {
+    this.counts.publish++;
+    this.log.warn({ device: client.id, reason }, 'publish refused');
+    done(new Error(reason));
+  }
+
+  subscribe(client: Client, topic: string, reason: string): void {
+    this.counts.subscribe++;
+    this.log.warn({ device: client.id, topic, reason }, 'subscription refused');
+  }
+
+  oversized(): void {
+    this.counts.oversized++;
+  }
+
+  protocol(error: Error): void {
+    this.counts.protocol++;
+    this.log.info({ error: error.message }, 'connection closed: not a valid MQTT connection');
+  }
+}

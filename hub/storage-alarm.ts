@@ -1,0 +1,38 @@
+// The hub's own disk: when commits fail (full, read-only) presses stay in the
+// buttons unacknowledged; the managers are paged once and the dashboard says
+// so until a commit succeeds again.
+import type { Clock } from './domain/clock.js';
+import type { Logger } from './log.js';
+
+export class StorageAlarm {
+  /** Since when commits fail, or null. */
+  private failingSince: number | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    /** Runs when the alarm is raised (true) or cleared (false). */
+    private readonly onChange: (raised: boolean) => void,
+  ) {}
+
+  commitFailed(error: Error): void {
+    if (this.failingSince !== null) return;
+    this.failingSince = this.clock.now();
+    this.log.error({ error: error.message }, 'storage failing: presses are not acknowledged until the disk accepts writes');
+    this.onChange(true);
+  }
+
+  committed(): void {
+    if (this.failingSince === null) return;
+    this.failingSince = null;
+    this.log.warn('storage recovered');
+    this.onChange(false);
+  }
+
+  /** What the dashboard shows above everything else. */
+  messages(): string[] {
+    if (this.failingSince === null) return [];
+    const since = new Date(this.failingSince).toISOString();
+    return [`The hub cannot write to its disk (since ${since}): presses stay in the buttons, unacknowledged, until it can. Free disk space or fix the data directory.`];
+  }
+}
