@@ -14,8 +14,7 @@ import { Hub } from './hub.js';
 import { issueSecret, revokeSecret } from './provisioning.js';
 import { missingNodeFlags } from './runtime-flags.js';
 import { DAILY_LOG_COLUMNS, dailyLog, type DailyLog } from './report/daily-log.js';
-import { openDatabase } from './store/database.js';
-import { LogStore } from './store/log-store.js';
+import { Storage } from './store/storage.js';
 import { AccountError, Accounts, type Role } from './web/accounts.js';
 
 /** A problem the user can fix: printed as one line, no stack trace. */
@@ -69,9 +68,9 @@ async function askHidden(question: string): Promise<string> {
 
 /** The first start makes the owner's dashboard login: asked for on a terminal, otherwise generated and shown once. */
 async function ensureOwner(dataDir: string): Promise<void> {
-  const db = openDatabase(dataDir);
+  const storage = Storage.open(dataDir);
   try {
-    const accounts = new Accounts(db);
+    const accounts = new Accounts(storage.accounts);
     if (accounts.count() > 0) return;
     let password = '';
     if (process.stdin.isTTY && process.stderr.isTTY) {
@@ -90,7 +89,7 @@ async function ensureOwner(dataDir: string): Promise<void> {
         : '\nDashboard login "owner" created.\n\n',
     );
   } finally {
-    db.close();
+    storage.close();
   }
 }
 
@@ -192,9 +191,9 @@ device
   .option('--json', 'print JSON')
   .action((options: { json?: boolean }) => {
     const { config, dataDir } = load();
-    const db = openDatabase(writableDataDir(dataDir));
+    const storage = Storage.open(writableDataDir(dataDir));
     try {
-      const store = new LogStore(db);
+      const store = storage.devices;
       const states = new Map(store.deviceStates().map((s) => [s.deviceId, s]));
       const rows = config.devices.map((d) => {
         const s = states.get(d.id);
@@ -213,7 +212,7 @@ device
       else if (rows.length === 0) process.stdout.write(`No devices in ${configPath()}. Add one with: loyalty-hub device add --kind button --label "Counter 1"\n`);
       else console.table(rows);
     } finally {
-      db.close();
+      storage.close();
     }
   });
 
@@ -232,11 +231,11 @@ const user = program.command('user').description('dashboard accounts: owners and
 
 function withAccounts<T>(use: (accounts: Accounts) => T): T {
   const { dataDir } = load();
-  const db = openDatabase(writableDataDir(dataDir));
+  const storage = Storage.open(writableDataDir(dataDir));
   try {
-    return use(new Accounts(db));
+    return use(new Accounts(storage.accounts));
   } finally {
-    db.close();
+    storage.close();
   }
 }
 
@@ -255,11 +254,11 @@ user
   .action(async (name: string, options: { role: Role; passwordStdin?: boolean }) => {
     const password = options.passwordStdin ? await readStdin() : randomBytes(12).toString('base64url');
     const { dataDir } = load();
-    const db = openDatabase(writableDataDir(dataDir));
+    const storage = Storage.open(writableDataDir(dataDir));
     try {
-      await new Accounts(db).add(name, options.role, password, Date.now());
+      await new Accounts(storage.accounts).add(name, options.role, password, Date.now());
     } finally {
-      db.close();
+      storage.close();
     }
     process.stdout.write(`Added ${options.role} "${name}".\n`);
     if (!options.passwordStdin) process.stdout.write(`Password: ${password}\nThis is the only time it is shown.\n`);
@@ -291,14 +290,14 @@ program
   .action((options: { date: string; csv?: boolean }) => {
     const { config, dataDir } = load();
     const directory = new DeviceDirectory(config);
-    const db = openDatabase(writableDataDir(dataDir));
+    const storage = Storage.open(writableDataDir(dataDir));
     let log: DailyLog;
     try {
-      log = dailyLog(db, options.date, config.timeZone, (id) => directory.labelOf(id));
+      log = dailyLog(storage.reports, options.date, config.timeZone, (id) => directory.labelOf(id));
     } catch (error) {
       throw new UserError((error as Error).message);
     } finally {
-      db.close();
+      storage.close();
     }
     if (options.csv) {
       process.stdout.write(stringify(log.incidents, { header: true, columns: DAILY_LOG_COLUMNS }));

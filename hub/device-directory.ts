@@ -7,8 +7,21 @@ import type { Tiers } from './domain/routing.js';
 export class DeviceDirectory implements DeskDirectory {
   private readonly byId: Map<string, DeviceConfig>;
 
-  constructor(private readonly config: HubConfig) {
+  /** `simulated`: ids of the devices the simulated shop added (they are not in the file). */
+  constructor(
+    private readonly config: HubConfig,
+    private readonly simulated: readonly string[] = [],
+  ) {
     this.byId = new Map(config.devices.map((device) => [device.id, device]));
+  }
+
+  /** Every configured device, in the file's order (simulated ones last). */
+  all(): DeviceConfig[] {
+    return this.config.devices;
+  }
+
+  isSimulated(id: string): boolean {
+    return this.simulated.includes(id);
   }
 
   get(id: string): DeviceConfig | undefined {

@@ -37,11 +37,10 @@ import { publicDir } from './paths.js';
 import { issueSecrets } from './provisioning.js';
 import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } from './simulation/simulated-shop.js';
 import { StorageAlarm } from './storage-alarm.js';
-import { openDatabase, type Db } from './store/database.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
 import { Journal } from './store/journal.js';
-import { LogStore } from './store/log-store.js';
 import type { StorageFaults } from './store/storage-faults.js';
+import { Storage } from './store/storage.js';
 import { startWebServer, type WebServer } from './web/server.js';
 
 export type { RefusalCounts };
@@ -76,8 +75,7 @@ export class Hub {
   private readonly live: LiveConfig;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly db: Db;
-  private readonly store: LogStore;
+  private readonly storage: Storage;
   private readonly journal: Journal;
   private readonly desk: IncidentDesk;
   private readonly watch: DeviceWatch;
@@ -103,14 +101,13 @@ export class Hub {
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? createLogger(config.logLevel);
     this.refusalLog = new Refusals(this.log);
-    this.db = openDatabase(options.dataDir, { fsync: config.durability === 'fsync' });
+    this.storage = Storage.open(options.dataDir, { fsync: config.durability === 'fsync' });
     if (options.metricsFile) {
       this.metrics = new HubMetrics(() => ({ ...this.refusals }));
       this.stopMetrics = this.metrics.serveOnSignal(options.metricsFile);
     }
-    this.store = new LogStore(this.db);
     this.journal = new Journal({ dataDir: options.dataDir, fsync: config.durability === 'fsync', faults: options.storageFaults });
-    this.desk = new IncidentDesk(this.clock, timingsOf(config), this.live.directory, new ReservedIncidentIds(this.db));
+    this.desk = new IncidentDesk(this.clock, timingsOf(config), this.live.directory, new ReservedIncidentIds(this.storage.db));
     this.watch = new DeviceWatch(watchSettingsOf(config), this.clock.now());
     this.watch.watch(this.live.directory.ids());
 
@@ -118,9 +115,9 @@ export class Hub {
     this.effects = new EffectRunner(this.downlink, this.journal, this.metrics);
     const { live, clock, log, desk, watch, journal, connections, downlink, effects, metrics } = this;
     this.presence = new Presence({ live, clock, log, desk, watch, journal, connections, downlink, effects });
-    const gate = new PressGate(new StoredPresses(this.store), new RateLimiter(config.pressRate.perSecond, config.pressRate.burst));
+    const gate = new PressGate(new StoredPresses(this.storage.log), new RateLimiter(config.pressRate.perSecond, config.pressRate.burst));
     const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, refusals: this.refusalLog, metrics });
-    this.gatekeeper = new Gatekeeper(live, this.store, intake, this.refusalLog);
+    this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog);
     this.storageAlarm = new StorageAlarm(clock, log, (raised) => {
       this.effects.apply(raised ? this.desk.raiseDeviceProblem('hub', 'storage') : this.desk.clearDeviceProblem('hub', 'storage', 'the disk accepts writes again'));
       this.web?.changed('today');
@@ -209,17 +206,17 @@ export class Hub {
       this.broker ? new Promise<void>((resolve) => this.broker.close(() => resolve())) : undefined,
     ]);
     await this.journal.close();
-    if (this.db.open) this.db.close();
+    this.storage.close();
   }
 
   // ---- start-up -------------------------------------------------------------
 
   private restoreState(): void {
-    this.store.markAllOffline();
-    for (const state of this.store.deviceStates()) {
+    this.storage.devices.markAllOffline();
+    for (const state of this.storage.devices.deviceStates()) {
       if (this.live.directory.kindOf(state.deviceId) === 'pager' && !state.onShift) this.desk.setPagerOnShift(state.deviceId, false);
     }
-    const open = this.store.openIncidents();
+    const open = this.storage.log.openIncidents();
     for (const incident of open) this.desk.restore(incident.record, incident.paged, incident.delivered, incident.seqs);
     if (open.length > 0) this.log.info({ incidents: open.map((i) => i.record.id) }, 'restored open incidents');
   }
@@ -247,7 +244,7 @@ export class Hub {
     this.ws = await listenWebSocket(this.broker, { ...common, port: config.mqtt.wsPort });
     this.web = await startWebServer(
       {
-        db: this.db,
+        storage: this.storage,
         clock: this.clock,
         log: this.log,
         config: () => this.live.config,
@@ -272,7 +269,7 @@ export class Hub {
 
   private async startSimulation(): Promise<void> {
     // Fresh secrets at every start: the simulated devices' flash is rewritten with them.
-    const secrets = await issueSecrets(this.store, SIMULATED_DEVICES.map((device) => device.id), this.clock.now());
+    const secrets = await issueSecrets(this.storage.devices, SIMULATED_DEVICES.map((device) => device.id), this.clock.now());
     this.simulation = new SimulatedShop({ dataDir: this.options.dataDir, site: this.site, mqttPort: this.mqttPort, secrets, log: this.log });
     this.simulation.onChange(() => this.web?.changed('shop'));
     this.simulation.start();

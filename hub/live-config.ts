@@ -11,13 +11,14 @@ export class LiveConfig {
   uplinkAccess!: UplinkAccess;
   hours!: WeeklyHours;
 
-  constructor(config: HubConfig) {
-    this.replace(config);
+  constructor(config: HubConfig, simulated: readonly string[] = []) {
+    this.replace(config, simulated);
   }
 
-  replace(config: HubConfig): void {
+  /** `simulated`: ids of the devices the simulated shop added to `config`. */
+  replace(config: HubConfig, simulated: readonly string[] = []): void {
     this.config = config;
-    this.directory = new DeviceDirectory(config);
+    this.directory = new DeviceDirectory(config, simulated);
     this.uplinkAccess = new UplinkAccess(config.site);
     this.hours = weeklyHours(config);
   }

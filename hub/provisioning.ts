@@ -2,16 +2,16 @@
 // module exactly once, to be shown to the technician or written into the
 // device's own configuration; the hub keeps only its scrypt hash.
 import { generateSecret, hashSecret } from './auth/secrets.js';
-import { openDatabase } from './store/database.js';
-import { LogStore } from './store/log-store.js';
+import type { DeviceStore } from './store/device-store.js';
+import { withStorage } from './store/storage.js';
 
 /** Stores the hash of `secret` as the device's credential, replacing any old one. `cost`: scrypt N (lower only for benchmarks and tests). */
-export async function registerSecret(store: LogStore, deviceId: string, secret: string, now: number, cost?: number): Promise<void> {
+export async function registerSecret(store: DeviceStore, deviceId: string, secret: string, now: number, cost?: number): Promise<void> {
   store.setSecretHash(deviceId, await hashSecret(secret, cost), now);
 }
 
 /** Gives each device a fresh registered secret; returns the plain secrets. */
-export async function issueSecrets(store: LogStore, deviceIds: string[], now: number, cost?: number): Promise<Map<string, string>> {
+export async function issueSecrets(store: DeviceStore, deviceIds: string[], now: number, cost?: number): Promise<Map<string, string>> {
   const secrets = new Map<string, string>();
   for (const id of deviceIds) {
     secrets.set(id, generateSecret());
@@ -22,24 +22,9 @@ export async function issueSecrets(store: LogStore, deviceIds: string[], now: nu
 
 /** Gives a device a fresh secret (replacing any old one) and returns it. */
 export async function issueSecret(dataDir: string, deviceId: string, now = Date.now()): Promise<string> {
-  return (await withStore(dataDir, (store) => issueSecrets(store, [deviceId], now))).get(deviceId)!;
+  return (await withStorage(dataDir, (storage) => issueSecrets(storage.devices, [deviceId], now))).get(deviceId)!;
 }
 
 export function revokeSecret(dataDir: string, deviceId: string): void {
-  withStore(dataDir, (store) => store.deleteCredentials(deviceId));
-}
-
-/** Runs `use` with the store of the database in `dataDir`, closing it afterwards (also after an async `use`). */
-export function withStore<T>(dataDir: string, use: (store: LogStore) => T): T {
-  const db = openDatabase(dataDir);
-  let result: T;
-  try {
-    result = use(new LogStore(db));
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  if (result instanceof Promise) return result.finally(() => db.close()) as T;
-  db.close();
-  return result;
+  withStorage(dataDir, (storage) => storage.devices.deleteCredentials(deviceId));
 }

@@ -20,7 +20,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { flashedConfig } from '../firmware/shim/flashed-config.js';
 import { generateSecret } from '../hub/auth/secrets.js';
 import { DEFAULT_CONFIG_PATH, dataDirOf, loadConfig } from '../hub/config/load.js';
-import { registerSecret, withStore } from '../hub/provisioning.js';
+import { registerSecret } from '../hub/provisioning.js';
+import { withStorage } from '../hub/store/storage.js';
 import { DATABASE_FILE } from '../hub/store/database.js';
 import { SEQ_FLOOR_MAX } from '../shared/limits.js';
 import { FIRMWARE_DIST, ROOT } from './build-firmware.js';
@@ -145,7 +146,7 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   writeFileSync(join(options.out, 'flash-command.txt'), command.map((part) => (/\s/.test(part) ? JSON.stringify(part) : part)).join(' ') + '\n');
 
   const register = !options.dryRun || options.register;
-  if (register) await withStore(dataDir, (store) => registerSecret(store, device.id, secret, Date.now()));
+  if (register) await withStorage(dataDir, (storage) => registerSecret(storage.devices, device.id, secret, Date.now()));
   log(`${device.kind} "${device.id}" (${device.label}): hub ${hubHost}:${hubPort}, Wi-Fi "${options.wifiSsid}", sequence numbers from ${seqFloor + 1}`);
   log(register ? `new secret registered with the hub for "${device.id}"` : 'dry run: the hub’s credentials are unchanged (use --register to register this secret)');
   return { bundle, configFile, installFile, ignoredSeqAbove, boardFile, command, registered: register };

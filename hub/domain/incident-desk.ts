@@ -42,6 +42,8 @@ export interface IncidentEvent {
   at: number;
   type: IncidentEventType;
   pager?: string;
+  /** The level a pager was paged at, or an escalation reached ("paged", "escalated"). */
+  level?: number;
   detail?: string;
 }
 
@@ -96,16 +98,6 @@ export interface PressInput {
 }
 
 export type Refusal = { refused: string };
-
-/** The detail of a "paged" or "escalated" event: the level the pager was paged at. */
-export function levelDetail(level: number): string {
-  return `level ${level}`;
-}
-
-/** The level back from a "paged" event's detail (1 when there is none). */
-export function levelOf(detail: string | null): number {
-  return Number(/^level (\d+)$/.exec(detail ?? '')?.[1] ?? 1);
-}
 
 /** Problems paged to the managers rather than to a counter's staff. */
 export type SupervisionKind = 'missing' | 'battery' | 'storage';
@@ -401,11 +393,11 @@ export class IncidentDesk {
     incident.nextEscalateAt = now + this.timings.escalateMs;
     const wasRouted = incident.paged.size > 0;
     const effects: Effect[] = [];
-    if (wasRouted) effects.push(this.event(incident, 'escalated', undefined, levelDetail(level)));
+    if (wasRouted) effects.push(this.event(incident, 'escalated', undefined, undefined, level));
     for (const pager of choice.pagers) {
       incident.paged.set(pager, level);
       effects.push(this.pageEffect(incident, pager, wasRouted ? 'escalated' : 'new'));
-      effects.push(this.event(incident, 'paged', pager, levelDetail(level)));
+      effects.push(this.event(incident, 'paged', pager, undefined, level));
     }
     effects.push(this.save(incident));
     return effects;
@@ -477,9 +469,10 @@ export class IncidentDesk {
     return by ? { incident: incident.record.id, reason, by: this.directory.labelOf(by) } : { incident: incident.record.id, reason };
   }
 
-  private event(incident: OpenIncident, type: IncidentEventType, pager?: string, detail?: string): Effect {
+  private event(incident: OpenIncident, type: IncidentEventType, pager?: string, detail?: string, level?: number): Effect {
     const event: IncidentEvent = { incidentId: incident.record.id, at: this.clock.now(), type };
     if (pager !== undefined) event.pager = pager;
+    if (level !== undefined) event.level = level;
     if (detail !== undefined) event.detail = detail;
     return { type: 'event', event };
   }

@@ -1,16 +1,16 @@
 // Analytics over the last N days: when complaints and praise come, how fast
 // staff react, how often within the target, how often the customer is won back.
 import { DateTime } from 'luxon';
-import type { Db } from '../store/database.js';
 import { percentile } from './stats.js';
-import type { AnalyticsView, ReactionStats } from '../web/api-types.js';
+import type { AnalyticsView, ReactionStats } from '../contract/api-types.js';
+import type { ReportQueries } from '../store/report-queries.js';
 
 function stats(key: string, seconds: number[]): ReactionStats {
   const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
   return { key, incidents: seconds.length, medianS: round(percentile(seconds, 50)), p95S: round(percentile(seconds, 95)) };
 }
 
-export function analyticsView(db: Db, now: number, days: number, timeZone: string, targetS: number, nameOf: (id: string) => string): AnalyticsView {
+export function analyticsView(reports: ReportQueries, now: number, days: number, timeZone: string, targetS: number, nameOf: (id: string) => string): AnalyticsView {
   const end = DateTime.fromMillis(now, { zone: timeZone }).startOf('day').plus({ days: 1 });
   const start = end.minus({ days });
   const [from, to] = [start.toMillis(), end.toMillis()];
@@ -18,15 +18,13 @@ export function analyticsView(db: Db, now: number, days: number, timeZone: strin
 
   const grid = () => Array.from({ length: 7 }, () => Array<number>(24).fill(0));
   const heatmap = { red: grid(), green: grid() };
-  const presses = db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ?').all(from, to) as { kind: 'red' | 'green'; pressed_at: number }[];
+  const presses = reports.pressTimes(from, to);
   for (const press of presses) {
     const t = local(press.pressed_at);
     heatmap[press.kind][t.weekday - 1][t.hour]++;
   }
 
-  const incidents = db
-    .prepare("SELECT opened_at, acknowledged_at, acknowledged_by, resolved_at, outcome FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?")
-    .all(from, to) as { opened_at: number; acknowledged_at: number | null; acknowledged_by: string | null; resolved_at: number | null; outcome: string | null }[];
+  const incidents = reports.redIncidents(from, to);
   const byStaff = new Map<string, number[]>();
   const byHour = new Map<number, number[]>();
   let within = 0;

@@ -2,8 +2,8 @@
 // the site, with who was paged, when it was delivered, acknowledged and
 // resolved, plus the day's press counts.
 import { DateTime } from 'luxon';
-import type { Db } from '../store/database.js';
-import type { DailyLog, DailyLogRow } from '../web/api-types.js';
+import type { DailyLog, DailyLogRow } from '../contract/api-types.js';
+import type { ReportQueries } from '../store/report-queries.js';
 
 export type { DailyLog, DailyLogRow };
 
@@ -31,28 +31,11 @@ export function dayBounds(date: string, timeZone: string): [number, number] {
   return [start.toMillis(), start.plus({ days: 1 }).toMillis()];
 }
 
-interface IncidentRow {
-  id: number;
-  kind: string;
-  label: string;
-  opened_at: number;
-  count: number;
-  level: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  resolved_at: number | null;
-  outcome: string | null;
-  retriggers: number;
-}
-
-export function dailyLog(db: Db, date: string, timeZone: string, nameOf: (deviceId: string) => string): DailyLog {
+export function dailyLog(reports: ReportQueries, date: string, timeZone: string, nameOf: (deviceId: string) => string): DailyLog {
   const [start, end] = dayBounds(date, timeZone);
   const time = (ms: number | null) => (ms === null ? '' : DateTime.fromMillis(ms, { zone: timeZone }).toFormat('HH:mm:ss'));
 
-  const incidents = db.prepare('SELECT * FROM incidents WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id').all(start, end) as IncidentRow[];
-  const eventsOf = db.prepare("SELECT type, pager, at FROM incident_events WHERE incident_id = ? AND type IN ('paged', 'delivered', 'escalated') ORDER BY id");
-  const rows = incidents.map((incident): DailyLogRow => {
-    const events = eventsOf.all(incident.id) as { type: string; pager: string | null; at: number }[];
+  const rows = reports.incidentsOpenedIn(start, end).map(({ incident, events }): DailyLogRow => {
     const list = (type: string) =>
       events
         .filter((e) => e.type === type && e.pager)
@@ -76,7 +59,7 @@ export function dailyLog(db: Db, date: string, timeZone: string, nameOf: (device
     };
   });
 
-  const presses = db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ?').all(start, end) as { kind: string; pressed_at: number }[];
+  const presses = reports.pressTimes(start, end);
   const greensByHour = Array<number>(24).fill(0);
   for (const press of presses) {
     if (press.kind === 'green') greensByHour[DateTime.fromMillis(press.pressed_at, { zone: timeZone }).hour]++;

@@ -1,16 +1,14 @@
 // Device health for the Devices page: every configured device, its last
 // heartbeat, and whether it needs attention.
-import type { DeviceConfig } from '../config/schema.js';
-import type { Db } from '../store/database.js';
-import { isSimulated } from '../simulation/simulated-shop.js';
-import { LogStore } from '../store/log-store.js';
-import type { DeviceView } from '../web/api-types.js';
+import type { DeviceView } from '../contract/api-types.js';
+import type { DeviceDirectory } from '../device-directory.js';
+import type { DeviceStore } from '../store/device-store.js';
+import type { ReportQueries } from '../store/report-queries.js';
 
-export function devicesView(db: Db, devices: DeviceConfig[]): DeviceView[] {
-  const store = new LogStore(db);
+export function devicesView(reports: ReportQueries, store: DeviceStore, directory: DeviceDirectory): DeviceView[] {
   const states = new Map(store.deviceStates().map((s) => [s.deviceId, s]));
-  const problems = db.prepare("SELECT source, kind FROM incidents WHERE resolved_at IS NULL AND kind IN ('missing', 'battery')").all() as { source: string; kind: string }[];
-  return devices.map((device) => {
+  const problems = reports.openDeviceProblems();
+  return directory.all().map((device) => {
     const state = states.get(device.id);
     return {
       id: device.id,
@@ -27,7 +25,7 @@ export function devicesView(db: Db, devices: DeviceConfig[]): DeviceView[] {
       droppedPresses: state?.droppedPresses ?? null,
       hasSecret: store.secretHashOf(device.id) !== undefined,
       problems: problems.filter((p) => p.source === device.id).map((p) => p.kind),
-      simulated: isSimulated(device.id),
+      simulated: directory.isSimulated(device.id),
     };
   });
 }

@@ -10,7 +10,7 @@ import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import type { HubConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { repoRoot } from '../paths.js';
-import type { SimulatedDeviceState } from '../web/api-types.js';
+import type { SimulatedDeviceState } from '../contract/api-types.js';
 
 export const SIMULATED_DEVICES = [
   { id: 'sim-btn-1', kind: 'button', label: 'Sim: Counter 1', location: 'simulated shop' },

@@ -95,6 +95,12 @@ const MIGRATIONS: string[] = [
     reserved_through INTEGER NOT NULL
   );
   `,
+  // The level a pager was paged at (and an escalation reached) is a column, no longer the text "level N" in detail.
+  `
+  ALTER TABLE incident_events ADD COLUMN level INTEGER;
+  UPDATE incident_events SET level = CAST(substr(detail, 7) AS INTEGER), detail = NULL
+    WHERE type IN ('paged', 'escalated') AND detail GLOB 'level [0-9]*';
+  `,
 ];
 
 /** `fsync: false` only for measuring what durability costs (config "durability": "none"). */

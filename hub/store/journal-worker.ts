@@ -2,14 +2,13 @@
 // batch in one transaction, so the fsync blocks this thread and never the
 // hub's event loop (where presses arrive and pages leave).
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from './database.js';
-import { LogStore } from './log-store.js';
+import { Storage } from './storage.js';
 import { injectFaults } from './storage-faults.js';
 import { applyOp, type WriteOp } from './write-ops.js';
 
 const { dataDir, fsync, faults } = workerData as { dataDir: string; fsync: boolean; faults?: Int32Array };
-const db = openDatabase(dataDir, { fsync });
-const store = new LogStore(db);
+const storage = Storage.open(dataDir, { fsync });
+const db = storage.db;
 
 parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | 'close') => {
   if (message === 'close') {
@@ -20,7 +19,7 @@ parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | 'close')
   try {
     db.transaction(() => {
       injectFaults(faults);
-      for (const op of message.ops) applyOp(store, op);
+      for (const op of message.ops) applyOp(storage, op);
     })();
   } catch (e) {
     error = (e as Error).message;

@@ -1,6 +1,7 @@
-// Every statement the hub runs against its database, prepared once.
-import type { Heartbeat, PressKind } from '../../shared/payloads.js';
-import { levelOf, type IncidentEvent, type IncidentRecord } from '../domain/incident-desk.js';
+// The complaint log: presses, incidents and their events. Written by the
+// journal's worker, read at start-up to restore open incidents.
+import type { PressKind } from '../../shared/payloads.js';
+import type { IncidentEvent, IncidentRecord } from '../domain/incident-desk.js';
 import type { Db } from './database.js';
 
 export interface PressRow {
@@ -18,19 +19,6 @@ export interface OpenIncidentState {
   paged: Map<string, number>;
   delivered: Set<string>;
   seqs: number[];
-}
-
-export interface DeviceStateRow {
-  deviceId: string;
-  onShift: boolean;
-  online: boolean;
-  lastSeenAt: number | null;
-  batteryMv: number | null;
-  rssi: number | null;
-  freeMemory: number | null;
-  outboxDepth: number | null;
-  firmware: string | null;
-  droppedPresses: number | null;
 }
 
 interface IncidentRow {
@@ -93,26 +81,11 @@ export class LogStore {
            outcome = excluded.outcome, retriggers = excluded.retriggers`,
       ),
       insertEvent: db.prepare(
-        'INSERT INTO incident_events (incident_id, at, type, pager, detail) VALUES (@incidentId, @at, @type, @pager, @detail)',
+        'INSERT INTO incident_events (incident_id, at, type, pager, level, detail) VALUES (@incidentId, @at, @type, @pager, @level, @detail)',
       ),
       openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY id'),
-      eventsOf: db.prepare('SELECT type, pager, detail FROM incident_events WHERE incident_id = ? ORDER BY id'),
+      eventsOf: db.prepare("SELECT type, pager, level FROM incident_events WHERE incident_id = ? AND type IN ('paged', 'delivered') ORDER BY id"),
       seqsOf: db.prepare('SELECT seq FROM presses WHERE incident_id = ?').pluck(),
-      getSecretHash: db.prepare('SELECT secret_hash FROM credentials WHERE device_id = ?').pluck(),
-      setSecretHash: db.prepare(
-        `INSERT INTO credentials (device_id, secret_hash, created_at) VALUES (?, ?, ?)
-         ON CONFLICT (device_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
-      ),
-      deleteCredentials: db.prepare('DELETE FROM credentials WHERE device_id = ?'),
-      ensureDeviceState: db.prepare('INSERT OR IGNORE INTO device_state (device_id) VALUES (?)'),
-      setOnline: db.prepare('UPDATE device_state SET online = ?, last_seen_at = ? WHERE device_id = ?'),
-      setOnShift: db.prepare('UPDATE device_state SET on_shift = ? WHERE device_id = ?'),
-      setHeartbeat: db.prepare(
-        `UPDATE device_state SET last_seen_at = @at, battery_mv = @batteryMv, rssi = @rssi, free_memory = @freeMemory,
-           outbox_depth = @outboxDepth, firmware = @firmware, dropped_presses = @dropped WHERE device_id = @deviceId`,
-      ),
-      allDeviceStates: db.prepare('SELECT * FROM device_state ORDER BY device_id'),
-      resetOnline: db.prepare('UPDATE device_state SET online = 0'),
     };
   }
 
@@ -136,7 +109,7 @@ export class LogStore {
   }
 
   insertEvent(event: IncidentEvent): void {
-    this.statements.insertEvent.run({ pager: null, detail: null, ...event });
+    this.statements.insertEvent.run({ pager: null, level: null, detail: null, ...event });
   }
 
   /** Incidents left open by the last run, with who was paged and which presses they hold. */
@@ -144,63 +117,11 @@ export class LogStore {
     return (this.statements.openIncidents.all() as IncidentRow[]).map((row) => {
       const paged = new Map<string, number>();
       const delivered = new Set<string>();
-      for (const event of this.statements.eventsOf.all(row.id) as { type: string; pager: string | null; detail: string | null }[]) {
-        if (event.type === 'paged' && event.pager) paged.set(event.pager, levelOf(event.detail));
+      for (const event of this.statements.eventsOf.all(row.id) as { type: string; pager: string | null; level: number | null }[]) {
+        if (event.type === 'paged' && event.pager) paged.set(event.pager, event.level ?? 1);
         if (event.type === 'delivered' && event.pager) delivered.add(event.pager);
       }
       return { record: toRecord(row), paged, delivered, seqs: this.statements.seqsOf.all(row.id) as number[] };
     });
-  }
-
-  // ---- credentials --------------------------------------------------------
-
-  secretHashOf(deviceId: string): string | undefined {
-    return this.statements.getSecretHash.get(deviceId) as string | undefined;
-  }
-
-  setSecretHash(deviceId: string, hash: string, now: number): void {
-    this.statements.setSecretHash.run(deviceId, hash, now);
-    this.statements.ensureDeviceState.run(deviceId);
-  }
-
-  deleteCredentials(deviceId: string): void {
-    this.statements.deleteCredentials.run(deviceId);
-  }
-
-  // ---- device state -------------------------------------------------------
-
-  setOnline(deviceId: string, online: boolean, now: number): void {
-    this.statements.ensureDeviceState.run(deviceId);
-    this.statements.setOnline.run(online ? 1 : 0, now, deviceId);
-  }
-
-  setOnShift(deviceId: string, onShift: boolean): void {
-    this.statements.ensureDeviceState.run(deviceId);
-    this.statements.setOnShift.run(onShift ? 1 : 0, deviceId);
-  }
-
-  setHeartbeat(deviceId: string, heartbeat: Heartbeat, now: number): void {
-    this.statements.ensureDeviceState.run(deviceId);
-    this.statements.setHeartbeat.run({ deviceId, at: now, dropped: null, ...heartbeat });
-  }
-
-  /** At start-up nobody is connected yet, whatever the last run recorded. */
-  markAllOffline(): void {
-    this.statements.resetOnline.run();
-  }
-
-  deviceStates(): DeviceStateRow[] {
-    return (this.statements.allDeviceStates.all() as Record<string, unknown>[]).map((row) => ({
-      deviceId: row.device_id as string,
-      onShift: row.on_shift === 1,
-      online: row.online === 1,
-      lastSeenAt: row.last_seen_at as number | null,
-      batteryMv: row.battery_mv as number | null,
-      rssi: row.rssi as number | null,
-      freeMemory: row.free_memory as number | null,
-      outboxDepth: row.outbox_depth as number | null,
-      firmware: row.firmware as string | null,
-      droppedPresses: row.dropped_presses as number | null,
-    }));
   }
 }

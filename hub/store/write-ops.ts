@@ -1,7 +1,8 @@
 // Writes as data, so they can be committed by the journal's worker thread.
 import type { Heartbeat } from '../../shared/payloads.js';
 import type { IncidentEvent, IncidentRecord } from '../domain/incident-desk.js';
-import type { LogStore, PressRow } from './log-store.js';
+import type { PressRow } from './log-store.js';
+import type { Storage } from './storage.js';
 
 export type WriteOp =
   | { op: 'press'; row: PressRow }
@@ -13,20 +14,21 @@ export type WriteOp =
   /** Writes nothing: its callback says that everything submitted before it is committed. */
   | { op: 'barrier' };
 
-export function applyOp(store: LogStore, w: WriteOp): void {
+export function applyOp(storage: Storage, w: WriteOp): void {
+  const { log, devices } = storage;
   switch (w.op) {
     case 'press':
-      return store.insertPress(w.row);
+      return log.insertPress(w.row);
     case 'incident':
-      return store.saveIncident(w.record);
+      return log.saveIncident(w.record);
     case 'event':
-      return store.insertEvent(w.event);
+      return log.insertEvent(w.event);
     case 'online':
-      return store.setOnline(w.deviceId, w.online, w.at);
+      return devices.setOnline(w.deviceId, w.online, w.at);
     case 'shift':
-      return store.setOnShift(w.deviceId, w.onShift);
+      return devices.setOnShift(w.deviceId, w.onShift);
     case 'heartbeat':
-      return store.setHeartbeat(w.deviceId, w.heartbeat, w.at);
+      return devices.setHeartbeat(w.deviceId, w.heartbeat, w.at);
     case 'barrier':
       return;
   }

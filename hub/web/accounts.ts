@@ -3,9 +3,9 @@
 // copy of the database opens no session.
 import { createHash, randomBytes } from 'node:crypto';
 import { hashSecret, verifySecret } from '../auth/secrets.js';
-import type { Db } from '../store/database.js';
+import type { AccountStore, Role } from '../store/account-store.js';
 
-export type Role = 'owner' | 'manager';
+export type { Role };
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
@@ -28,23 +28,22 @@ export class AccountError extends Error {
 }
 
 export class Accounts {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: AccountStore) {}
 
   async add(username: string, role: Role, password: string, now: number): Promise<void> {
     if (!USERNAME.test(username)) throw new AccountError(`user name "${username}" must be 2-32 characters: a-z, 0-9, ".", "_", "-"`);
     if (password.length < 10) throw new AccountError('the password must have at least 10 characters');
-    if (this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) throw new AccountError(`user "${username}" exists already`);
+    if (this.store.user(username)) throw new AccountError(`user "${username}" exists already`);
     const hash = await hashSecret(password);
-    this.db.prepare('INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)').run(username, role, hash, now);
+    this.store.insertUser(username, role, hash, now);
   }
 
   remove(username: string): void {
-    const removed = this.db.prepare('DELETE FROM users WHERE username = ?').run(username).changes;
-    if (removed === 0) throw new AccountError(`no user "${username}"`);
+    if (!this.store.deleteUser(username)) throw new AccountError(`no user "${username}"`);
   }
 
   list(): (User & { lockedUntil: number | null })[] {
-    return (this.db.prepare('SELECT username, role, locked_until FROM users ORDER BY username').all() as { username: string; role: Role; locked_until: number | null }[]).map((u) => ({
+    return this.store.users().map((u) => ({
       username: u.username,
       role: u.role,
       lockedUntil: u.locked_until,
@@ -52,14 +51,12 @@ export class Accounts {
   }
 
   count(): number {
-    return this.db.prepare('SELECT COUNT(*) FROM users').pluck().get() as number;
+    return this.store.countUsers();
   }
 
   /** Checks the password; after MAX_FAILED_LOGINS failures in a row the account is locked for LOCKOUT_MS. */
   async login(username: string, password: string, now: number): Promise<LoginResult> {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
-      | { username: string; role: Role; password_hash: string; failed_logins: number; locked_until: number | null }
-      | undefined;
+    const row = this.store.user(username);
     if (!row) {
       // Same work and answer as a wrong password: no hint which user names exist.
       await verifySecret(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
@@ -69,26 +66,22 @@ export class Accounts {
     if (!(await verifySecret(password, row.password_hash))) {
       const failures = row.failed_logins + 1;
       const locked = failures >= MAX_FAILED_LOGINS;
-      this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?').run(locked ? 0 : failures, locked ? now + LOCKOUT_MS : null, username);
+      this.store.setFailures(username, locked ? 0 : failures, locked ? now + LOCKOUT_MS : null);
       return locked ? { ok: false, reason: 'locked', retryAfterS: LOCKOUT_MS / 1000 } : { ok: false, reason: 'invalid' };
     }
-    this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?').run(username);
+    this.store.setFailures(username, 0, null);
     // A new token at every login: a session id planted before login is worthless (no fixation).
     const token = randomBytes(32).toString('base64url');
-    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
-    this.db.prepare('INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash(token), username, now, now + SESSION_MS);
+    this.store.startSession(tokenHash(token), username, now, now + SESSION_MS);
     return { ok: true, user: { username: row.username, role: row.role }, token };
   }
 
   session(token: string | undefined, now: number): User | null {
     if (!token) return null;
-    const row = this.db
-      .prepare('SELECT users.username, users.role FROM sessions JOIN users USING (username) WHERE token_hash = ? AND expires_at > ?')
-      .get(tokenHash(token), now) as User | undefined;
-    return row ?? null;
+    return this.store.session(tokenHash(token), now) ?? null;
   }
 
   logout(token: string | undefined): void {
-    if (token) this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+    if (token) this.store.endSession(tokenHash(token));
   }
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openDatabase } from '../../hub/store/database.js';
+import { withStorage } from '../../hub/store/storage.js';
 import { Accounts } from '../../hub/web/accounts.js';
 import { HubProcess, provision } from '../lib/hub-process.js';
 
@@ -29,9 +29,7 @@ export async function runDashboardAttacks(): Promise<DashboardResult> {
   };
   const dataDir = join(dir, 'data');
   await provision(dataDir, ['btn-1', 'pgr-1']);
-  const db = openDatabase(dataDir);
-  await new Accounts(db).add('olga', 'owner', 'correct horse battery', Date.now());
-  db.close();
+  await withStorage(dataDir, (storage) => new Accounts(storage.accounts).add('olga', 'owner', 'correct horse battery', Date.now()));
   const hub = await HubProcess.start(dir, {
     site: 'dash',
     dataDir: 'data',

@@ -5,7 +5,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricsSnapshot } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
-import { issueSecrets, withStore } from '../../hub/provisioning.js';
+import { issueSecrets } from '../../hub/provisioning.js';
+import { withStorage } from '../../hub/store/storage.js';
 import { HUB_NODE_FLAGS } from '../../hub/runtime-flags.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -24,7 +25,7 @@ export async function until(check: () => boolean, timeoutMs: number): Promise<bo
  * cost: connecting is not what is measured, and hundreds of full-cost hashes take half a minute.
  */
 export function provision(dataDir: string, ids: string[]): Promise<Map<string, string>> {
-  return withStore(dataDir, (store) => issueSecrets(store, ids, Date.now(), 1024));
+  return withStorage(dataDir, (storage) => issueSecrets(storage.devices, ids, Date.now(), 1024));
 }
 
 /** SIGTERM and wait; SIGKILL after 10 s. */

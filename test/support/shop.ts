@@ -11,9 +11,10 @@ import { ManualClock, systemClock } from '../../hub/domain/clock.js';
 import { Hub } from '../../hub/hub.js';
 import { createLogger } from '../../hub/log.js';
 import { issueSecret } from '../../hub/provisioning.js';
-import { DATABASE_FILE, openDatabase } from '../../hub/store/database.js';
+import { DATABASE_FILE } from '../../hub/store/database.js';
 import { Accounts } from '../../hub/web/accounts.js';
 import type { StorageFaults } from '../../hub/store/storage-faults.js';
+import { withStorage } from '../../hub/store/storage.js';
 import { deviceTopic, downlinkChannels, type DeviceKind } from '../../shared/topics.js';
 
 export const SITE = 'test-cafe';
@@ -166,12 +167,7 @@ export class TestShop {
 
   /** A dashboard account, added through a connection of its own, as the CLI does. */
   async addUser(username: string, role: 'owner' | 'manager', password: string): Promise<void> {
-    const db = openDatabase(this.dir);
-    try {
-      await new Accounts(db).add(username, role, password, Date.now());
-    } finally {
-      db.close();
-    }
+    await withStorage(this.dir, (storage) => new Accounts(storage.accounts).add(username, role, password, Date.now()));
   }
 
   /** A separate read-only connection to the hub's database file: sees only what was committed. */

@@ -1,5 +1,5 @@
 // The owner dashboard: Today (live), Daily log, Analytics, Devices.
-import type { AnalyticsView, DailyLog, DeviceView, Me, OpenIncidentView, ShopState, SimulatedDeviceState, TodayView } from '../api-types.js';
+import type { AnalyticsView, DailyLog, DeviceView, ErrorBody, Me, OpenIncidentView, ShopState, SimulatedDeviceState, TodayView } from '../../contract/api-types.js';
 import { duration, h, percent, replace, table } from './dom.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -17,7 +17,7 @@ async function api<T>(path: string, init?: RequestInit): Promise<T> {
     throw new Error('not logged in');
   }
   const body = await response.json();
-  if (!response.ok) throw new Error(body.error ?? response.statusText);
+  if (!response.ok) throw new Error((body as ErrorBody).error?.message ?? response.statusText);
   return body as T;
 }
 

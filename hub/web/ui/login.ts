@@ -1,4 +1,6 @@
 // The login form: JSON to /api/login, then on to the dashboard.
+import type { ErrorBody } from '../../contract/api-types.js';
+
 const form = document.getElementById('login') as HTMLFormElement;
 const message = document.getElementById('message')!;
 
@@ -16,6 +18,6 @@ form.addEventListener('submit', async (event) => {
     location.href = '/';
     return;
   }
-  const body = (await response.json().catch(() => ({}))) as { error?: string };
-  message.textContent = body.error ?? `login failed (${response.status})`;
+  const body = (await response.json().catch(() => ({}))) as Partial<ErrorBody>;
+  message.textContent = body.error?.message ?? `login failed (${response.status})`;
 });

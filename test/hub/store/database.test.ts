@@ -18,7 +18,26 @@ describe('database', () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-db-')));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    db.close();
+  });
+
+  it('moves the paged level of a version-4 log from the text "level N" into its column', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
+    const old = openDatabase(dir);
+    old.exec(`ALTER TABLE incident_events DROP COLUMN level; PRAGMA user_version = 4;`);
+    old.prepare('INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, retriggers) VALUES (1, ?, ?, ?, 1, 1, 1, 2, 0)').run('red', 'btn-1', 'Counter 1');
+    const event = old.prepare('INSERT INTO incident_events (incident_id, at, type, pager, detail) VALUES (1, 1, ?, ?, ?)');
+    event.run('paged', 'pgr-1', 'level 1');
+    event.run('escalated', null, 'level 2');
+    event.run('resolved', 'pgr-1', 'level 3 is a note, not a level');
+    old.close();
+    const db = openDatabase(dir);
+    expect(db.prepare('SELECT type, level, detail FROM incident_events ORDER BY id').all()).toEqual([
+      { type: 'paged', level: 1, detail: null },
+      { type: 'escalated', level: 2, detail: null },
+      { type: 'resolved', level: null, detail: 'level 3 is a note, not a level' },
+    ]);
     db.close();
   });
 

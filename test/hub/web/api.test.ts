@@ -57,11 +57,11 @@ describe('dashboard API', () => {
     for (let i = 0; i < 4; i++) expect((await login('olga', 'wrong password')).status).toBe(401);
     const fifth = await login('olga', 'wrong password');
     expect(fifth.status).toBe(429);
-    expect(fifth.body.error).toMatch(/too many failed logins: try again in 15 min/);
+    expect(fifth.body.error).toMatchObject({ code: 'login-locked', message: expect.stringMatching(/too many failed logins: try again in 15 min/) });
     expect((await login()).status).toBe(429);
     shop.clock.advance(15 * 60 * 1000 + 1);
     expect((await login()).status).toBe(200);
-    expect((await login('nobody', PASSWORD)).body).toEqual({ error: 'wrong user name or password' });
+    expect((await login('nobody', PASSWORD)).body).toEqual({ error: { code: 'wrong-credentials', message: 'wrong user name or password' } });
   });
 
   it('issues a new session at login, so a planted session id is worthless (no fixation)', async () => {
@@ -87,7 +87,9 @@ describe('dashboard API', () => {
     for (const path of ['/api/log?date=2026-13-45', "/api/log?date=2026-11-22'%20OR%201=1--", '/api/log', '/api/analytics?days=500', '/api/analytics?days=0', '/api/analytics?days=1e999', '/api/analytics?days=7;DROP%20TABLE%20presses']) {
       const response = await get(path, cookie);
       expect(response.status, path).toBe(400);
-      expect(((await response.json()) as { error?: string; message?: string }).error ?? '', path).not.toBe('');
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code, path).toBe('bad-request');
+      expect(body.error.message, path).not.toBe('');
     }
     expect(shop.query('SELECT COUNT(*) AS n FROM presses')).toEqual([{ n: 0 }]);
   });

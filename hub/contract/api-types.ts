@@ -132,3 +132,8 @@ export interface ShopState {
   running: boolean;
   devices: SimulatedDeviceState[];
 }
+
+/** Every error answer of the API; the codes are listed in hub/web/errors.ts and docs/api.md. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}

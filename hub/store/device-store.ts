@@ -1,0 +1,93 @@
+// What the hub knows of each device apart from its presses: its credential
+// (a scrypt hash) and its last known state (online, shift, health).
+import type { Heartbeat } from '../../shared/payloads.js';
+import type { Db } from './database.js';
+
+export interface DeviceStateRow {
+  deviceId: string;
+  onShift: boolean;
+  online: boolean;
+  lastSeenAt: number | null;
+  batteryMv: number | null;
+  rssi: number | null;
+  freeMemory: number | null;
+  outboxDepth: number | null;
+  firmware: string | null;
+  droppedPresses: number | null;
+}
+
+export class DeviceStore {
+  private readonly statements;
+
+  constructor(db: Db) {
+    this.statements = {
+      getSecretHash: db.prepare('SELECT secret_hash FROM credentials WHERE device_id = ?').pluck(),
+      setSecretHash: db.prepare(
+        `INSERT INTO credentials (device_id, secret_hash, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
+      ),
+      deleteCredentials: db.prepare('DELETE FROM credentials WHERE device_id = ?'),
+      ensureDeviceState: db.prepare('INSERT OR IGNORE INTO device_state (device_id) VALUES (?)'),
+      setOnline: db.prepare('UPDATE device_state SET online = ?, last_seen_at = ? WHERE device_id = ?'),
+      setOnShift: db.prepare('UPDATE device_state SET on_shift = ? WHERE device_id = ?'),
+      setHeartbeat: db.prepare(
+        `UPDATE device_state SET last_seen_at = @at, battery_mv = @batteryMv, rssi = @rssi, free_memory = @freeMemory,
+           outbox_depth = @outboxDepth, firmware = @firmware, dropped_presses = @dropped WHERE device_id = @deviceId`,
+      ),
+      allDeviceStates: db.prepare('SELECT * FROM device_state ORDER BY device_id'),
+      resetOnline: db.prepare('UPDATE device_state SET online = 0'),
+    };
+  }
+
+  // ---- credentials --------------------------------------------------------
+
+  secretHashOf(deviceId: string): string | undefined {
+    return this.statements.getSecretHash.get(deviceId) as string | undefined;
+  }
+
+  setSecretHash(deviceId: string, hash: string, now: number): void {
+    this.statements.setSecretHash.run(deviceId, hash, now);
+    this.statements.ensureDeviceState.run(deviceId);
+  }
+
+  deleteCredentials(deviceId: string): void {
+    this.statements.deleteCredentials.run(deviceId);
+  }
+
+  // ---- device state -------------------------------------------------------
+
+  setOnline(deviceId: string, online: boolean, now: number): void {
+    this.statements.ensureDeviceState.run(deviceId);
+    this.statements.setOnline.run(online ? 1 : 0, now, deviceId);
+  }
+
+  setOnShift(deviceId: string, onShift: boolean): void {
+    this.statements.ensureDeviceState.run(deviceId);
+    this.statements.setOnShift.run(onShift ? 1 : 0, deviceId);
+  }
+
+  setHeartbeat(deviceId: string, heartbeat: Heartbeat, now: number): void {
+    this.statements.ensureDeviceState.run(deviceId);
+    this.statements.setHeartbeat.run({ deviceId, at: now, dropped: null, ...heartbeat });
+  }
+
+  /** At start-up nobody is connected yet, whatever the last run recorded. */
+  markAllOffline(): void {
+    this.statements.resetOnline.run();
+  }
+
+  deviceStates(): DeviceStateRow[] {
+    return (this.statements.allDeviceStates.all() as Record<string, unknown>[]).map((row) => ({
+      deviceId: row.device_id as string,
+      onShift: row.on_shift === 1,
+      online: row.online === 1,
+      lastSeenAt: row.last_seen_at as number | null,
+      batteryMv: row.battery_mv as number | null,
+      rssi: row.rssi as number | null,
+      freeMemory: row.free_memory as number | null,
+      outboxDepth: row.outbox_depth as number | null,
+      firmware: row.firmware as string | null,
+      droppedPresses: row.dropped_presses as number | null,
+    }));
+  }
+}

@@ -1,0 +1,104 @@
+// What the owner's views read, prepared once per connection. Each view runs a
+// fixed number of queries however many incidents there are: the events of
+// many incidents come in one query, grouped here.
+import type { Db } from './database.js';
+
+export interface IncidentRow {
+  id: number;
+  kind: string;
+  source: string;
+  label: string;
+  opened_at: number;
+  last_press_at: number;
+  count: number;
+  level: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  holder: string | null;
+  resolved_at: number | null;
+  outcome: string | null;
+  retriggers: number;
+}
+
+/** A "paged", "delivered" or "escalated" event; `level` for paged and escalated. */
+export interface RoutingEvent {
+  incident_id: number;
+  type: 'paged' | 'delivered' | 'escalated';
+  pager: string | null;
+  at: number;
+  level: number | null;
+}
+
+export interface PressTime {
+  kind: 'red' | 'green';
+  pressed_at: number;
+}
+
+function byIncident(events: RoutingEvent[]): Map<number, RoutingEvent[]> {
+  const grouped = new Map<number, RoutingEvent[]>();
+  for (const event of events) {
+    const list = grouped.get(event.incident_id);
+    if (list) list.push(event);
+    else grouped.set(event.incident_id, [event]);
+  }
+  return grouped;
+}
+
+const ROUTING = "e.type IN ('paged', 'delivered', 'escalated')";
+
+export class ReportQueries {
+  private readonly statements;
+
+  constructor(db: Db) {
+    this.statements = {
+      pressCounts: db.prepare("SELECT SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM presses WHERE pressed_at >= ? AND pressed_at < ?"),
+      pressTimes: db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ?'),
+      redIncidentCount: db.prepare("SELECT COUNT(*) FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?").pluck(),
+      redIncidents: db.prepare("SELECT * FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?"),
+      openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at'),
+      openIncidentEvents: db.prepare(
+        `SELECT e.incident_id, e.type, e.pager, e.at, e.level FROM incident_events e JOIN incidents i ON i.id = e.incident_id
+         WHERE i.resolved_at IS NULL AND ${ROUTING} ORDER BY e.id`,
+      ),
+      incidentsOpenedIn: db.prepare('SELECT * FROM incidents WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id'),
+      eventsOfIncidentsOpenedIn: db.prepare(
+        `SELECT e.incident_id, e.type, e.pager, e.at, e.level FROM incident_events e JOIN incidents i ON i.id = e.incident_id
+         WHERE i.opened_at >= ? AND i.opened_at < ? AND ${ROUTING} ORDER BY e.id`,
+      ),
+      openDeviceProblems: db.prepare("SELECT source, kind FROM incidents WHERE resolved_at IS NULL AND kind IN ('missing', 'battery')"),
+    };
+  }
+
+  pressCounts(from: number, to: number): { red: number; green: number } {
+    const counts = this.statements.pressCounts.get(from, to) as { red: number | null; green: number | null };
+    return { red: counts.red ?? 0, green: counts.green ?? 0 };
+  }
+
+  pressTimes(from: number, to: number): PressTime[] {
+    return this.statements.pressTimes.all(from, to) as PressTime[];
+  }
+
+  redIncidentCount(from: number, to: number): number {
+    return this.statements.redIncidentCount.get(from, to) as number;
+  }
+
+  redIncidents(from: number, to: number): IncidentRow[] {
+    return this.statements.redIncidents.all(from, to) as IncidentRow[];
+  }
+
+  /** Open incidents, oldest first, each with its routing events in order. */
+  openIncidents(): { incident: IncidentRow; events: RoutingEvent[] }[] {
+    const events = byIncident(this.statements.openIncidentEvents.all() as RoutingEvent[]);
+    return (this.statements.openIncidents.all() as IncidentRow[]).map((incident) => ({ incident, events: events.get(incident.id) ?? [] }));
+  }
+
+  /** Incidents opened in [from, to), each with its routing events in order. */
+  incidentsOpenedIn(from: number, to: number): { incident: IncidentRow; events: RoutingEvent[] }[] {
+    const events = byIncident(this.statements.eventsOfIncidentsOpenedIn.all(from, to) as RoutingEvent[]);
+    return (this.statements.incidentsOpenedIn.all(from, to) as IncidentRow[]).map((incident) => ({ incident, events: events.get(incident.id) ?? [] }));
+  }
+
+  openDeviceProblems(): { source: string; kind: string }[] {
+    return this.statements.openDeviceProblems.all() as { source: string; kind: string }[];
+  }
+}

@@ -1,0 +1,75 @@
+// Who may see what. The public routes (the login page and what it loads, the
+// login API, the health check) are registered here; everything else is
+// registered inside `withSession`, an encapsulated context whose hook refuses
+// a request without a valid session before any route of it runs.
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Clock } from '../../domain/clock.js';
+import type { Logger } from '../../log.js';
+import { SESSION_MS, type Accounts, type User } from '../accounts.js';
+import { ApiError, sendError } from '../errors.js';
+
+export const SESSION_COOKIE = 'lb_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The logged-in user: set inside the session context, null outside it. */
+    user: User | null;
+  }
+}
+
+export interface AuthenticationOptions {
+  accounts: Accounts;
+  clock: Clock;
+  log: Logger;
+}
+
+const loginBody = {
+  type: 'object',
+  properties: { username: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 256 } },
+  required: ['username', 'password'],
+  additionalProperties: false,
+} as const;
+
+/** The login page, its assets, the login API and the health check: reachable without a session. */
+export const publicRoutes: FastifyPluginAsync<AuthenticationOptions> = async (app, { accounts, clock, log }) => {
+  app.get('/api/health', async () => ({ ok: true }));
+  app.get('/login', (_request, reply) => reply.sendFile('login.html'));
+  app.get('/assets/login.js', (_request, reply) => reply.sendFile('login.js'));
+  app.get('/assets/style.css', (_request, reply) => reply.sendFile('style.css'));
+
+  app.post<{ Body: { username: string; password: string } }>('/api/login', { schema: { body: loginBody } }, async (request, reply) => {
+    const result = await accounts.login(request.body.username, request.body.password, clock.now());
+    if (!result.ok) {
+      log.warn({ username: request.body.username, ip: request.ip, reason: result.reason }, 'dashboard login refused');
+      if (result.reason === 'locked') {
+        const retryAfterS = result.retryAfterS ?? 60;
+        throw new ApiError('login-locked', `too many failed logins: try again in ${Math.ceil(retryAfterS / 60)} min`, { 'Retry-After': String(retryAfterS) });
+      }
+      throw new ApiError('wrong-credentials');
+    }
+    log.info({ username: result.user.username, ip: request.ip }, 'dashboard login');
+    reply.setCookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_MS / 1000 });
+    return result.user;
+  });
+};
+
+/**
+ * Registers `routes` in a context that requires a session: an API call
+ * without one is refused (401), a page is redirected to the login.
+ */
+export function withSession(options: AuthenticationOptions, routes: (app: FastifyInstance) => Promise<void>): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('onRequest', async (request, reply) => {
+      request.user = options.accounts.session(request.cookies[SESSION_COOKIE], options.clock.now());
+      if (request.user) return;
+      if (request.url.startsWith('/api/')) return sendError(reply, 'not-logged-in');
+      return reply.redirect('/login');
+    });
+    app.post('/api/logout', async (request, reply) => {
+      options.accounts.logout(request.cookies[SESSION_COOKIE]);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true };
+    });
+    await routes(app);
+  };
+}

@@ -1,0 +1,54 @@
+// The owner's views: today, the daily log (JSON and CSV), analytics, devices.
+import { stringify } from 'csv-stringify/sync';
+import type { FastifyPluginAsync } from 'fastify';
+import type { HubConfig } from '../../config/schema.js';
+import type { DeviceDirectory } from '../../device-directory.js';
+import type { Clock } from '../../domain/clock.js';
+import { analyticsView } from '../../report/analytics.js';
+import { DAILY_LOG_COLUMNS, dailyLog } from '../../report/daily-log.js';
+import { devicesView } from '../../report/devices.js';
+import type { Storage } from '../../store/storage.js';
+import { ApiError } from '../errors.js';
+
+export interface ReportRouteOptions {
+  storage: Storage;
+  clock: Clock;
+  config(): HubConfig;
+  directory(): DeviceDirectory;
+  /** The Today view as the live feed sends it. */
+  today(): unknown;
+  /** Whether the simulated shop runs (the dashboard shows its panel). */
+  simulating(): boolean;
+}
+
+const dateQuery = { type: 'object', properties: { date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } }, required: ['date'], additionalProperties: false } as const;
+// Digits only: a numeric schema would let "1e999" through as Infinity (Ajv's coercion).
+const daysQuery = { type: 'object', properties: { days: { type: 'string', pattern: '^[0-9]{1,2}$', default: '7' } }, additionalProperties: false } as const;
+
+export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, options) => {
+  const { storage, clock, config, directory } = options;
+  const nameOf = (id: string) => directory().labelOf(id);
+  const logOf = (date: string) => {
+    try {
+      return dailyLog(storage.reports, date, config().timeZone, nameOf);
+    } catch (error) {
+      throw new ApiError('bad-request', (error as Error).message);
+    }
+  };
+
+  app.get('/api/me', async (request) => ({ ...request.user, site: config().site, timeZone: config().timeZone, simulation: options.simulating() }));
+  app.get('/api/today', async () => options.today());
+  app.get<{ Querystring: { date: string } }>('/api/log', { schema: { querystring: dateQuery } }, async (request) => logOf(request.query.date));
+  app.get<{ Querystring: { date: string } }>('/api/log.csv', { schema: { querystring: dateQuery } }, async (request, reply) => {
+    const log = logOf(request.query.date);
+    reply.header('Content-Type', 'text/csv; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="complaints-${log.date}.csv"`);
+    return stringify(log.incidents, { header: true, columns: DAILY_LOG_COLUMNS });
+  });
+  app.get<{ Querystring: { days: string } }>('/api/analytics', { schema: { querystring: daysQuery } }, async (request) => {
+    const days = Number(request.query.days);
+    if (days < 1 || days > 90) throw new ApiError('bad-request', 'days must be a whole number from 1 to 90');
+    return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf);
+  });
+  app.get('/api/devices', async () => devicesView(storage.reports, storage.devices, directory()));
+};

@@ -1,0 +1,39 @@
+// The simulated shop's controls: press a simulated button, hold a simulated pager's button.
+import type { FastifyPluginAsync } from 'fastify';
+import type { PressKind } from '../../../shared/payloads.js';
+import { PAGER_HOLD_MS, type PagerHold, type SimulatedShop } from '../../simulation/simulated-shop.js';
+import { ApiError } from '../errors.js';
+
+export interface SimulationRouteOptions {
+  simulation(): SimulatedShop | undefined;
+}
+
+export function shopState(shop: SimulatedShop | undefined): { running: boolean; devices: ReturnType<SimulatedShop['state']> } {
+  return { running: shop?.running ?? false, devices: shop?.state() ?? [] };
+}
+
+export const simulationRoutes: FastifyPluginAsync<SimulationRouteOptions> = async (app, { simulation }) => {
+  /** Does something with the running simulated shop and answers its new state; a device it refuses is a 400. */
+  const actOnShop = async (action: (shop: SimulatedShop) => Promise<unknown>) => {
+    const shop = simulation();
+    if (!shop?.running) throw new ApiError('simulation-off');
+    try {
+      await action(shop);
+    } catch (error) {
+      throw new ApiError('bad-request', (error as Error).message);
+    }
+    return shopState(shop);
+  };
+
+  app.get('/api/sim', async () => shopState(simulation()));
+  app.post<{ Body: { device: string; kind: PressKind } }>(
+    '/api/sim/press',
+    { schema: { body: { type: 'object', properties: { device: { type: 'string', maxLength: 32 }, kind: { enum: ['red', 'green'] } }, required: ['device', 'kind'], additionalProperties: false } } },
+    async (request) => actOnShop((shop) => shop.press(request.body.device, request.body.kind)),
+  );
+  app.post<{ Body: { device: string; hold: PagerHold } }>(
+    '/api/sim/pager',
+    { schema: { body: { type: 'object', properties: { device: { type: 'string', maxLength: 32 }, hold: { enum: Object.keys(PAGER_HOLD_MS) } }, required: ['device', 'hold'], additionalProperties: false } } },
+    async (request) => actOnShop((shop) => shop.hold(request.body.device, request.body.hold)),
+  );
+};
