@@ -66,4 +66,45 @@ export default tseslint.config(
       ],
     },
   },
+  // ---- layering: who may import whom (docs/architecture.md) ----
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./)', message: 'shared/ is the protocol both sides compile: it imports only its own files.' }] }],
+    },
+  },
+  {
+    files: ['firmware/**/*.ts'],
+    ignores: ['firmware/shim/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^[^.]', message: 'Firmware runs on Espruino: no Node built-ins or npm packages (the shim is the Node side).' }] }],
+    },
+  },
+  {
+    files: ['hub/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^node:', message: 'domain/ is pure: no I/O (effects are data, the clock is injected).' },
+            { regex: '^(?!luxon$)[^.]', message: 'domain/ is pure: no packages but luxon (date arithmetic).' },
+            { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'domain/ imports nothing of hub/ outside it (only shared/).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['hub/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '.', message: 'The dashboard contract is types only, read by the browser build too: no imports.' }] }],
+    },
+  },
+  {
+    files: ['hub/report/**/*.ts', 'hub/store/**/*.ts', 'hub/device-in/**/*.ts', 'hub/device-out/**/*.ts', 'hub/broker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(web|simulation)/', message: 'Only the composition root (hub.ts) and web/ may use the web layer and the simulated shop.' }] }],
+    },
+  },
 );

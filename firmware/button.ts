@@ -8,6 +8,7 @@ import { DOWNLINK, UPLINK } from '../shared/topics.js';
 import { LED_UNREACHABLE, runDevice, type DeviceContext } from './device.js';
 import { Outbox, type OutboxEntry } from './lib/outbox.js';
 import { SequenceCounter } from './lib/sequence.js';
+import type { PressKind } from '../shared/payloads.js';
 
 const LED_PRESSED = [80];
 const LED_RECEIVED = [1500];
@@ -19,8 +20,6 @@ function startButton(ctx: DeviceContext) {
   outbox.load();
   const sequence = new SequenceCounter(ctx.storage, 'lb.seq', Math.max(outbox.highestSeq(), ctx.config.seqFloor));
   const pressTopic = ctx.topic(UPLINK.press);
-  /** Packet ids of presses handed to the client, by sequence number, so a dropped press can be withdrawn. */
-  const submitted: { [seq: string]: number } = {};
   let dropped = 0;
   let connected = false;
 
@@ -30,7 +29,8 @@ function startButton(ctx: DeviceContext) {
   };
 
   const submit = function (entry: OutboxEntry) {
-    submitted[String(entry.seq)] = ctx.client.publish(
+    // The outbox entry is the press's one record, from flash to PUBACK: it carries the packet id while the client has it.
+    entry.packetId = ctx.client.publish(
       pressTopic,
       function () {
         // Recomputed at every transmission, so a late retransmission still carries the true age.
@@ -39,14 +39,14 @@ function startButton(ctx: DeviceContext) {
       false,
       function () {
         // The PUBACK comes only after the hub has committed the press: now it may leave flash, and the customer sees it was heard.
-        delete submitted[String(entry.seq)];
         outbox.remove(entry.seq);
         ctx.led.play(LED_RECEIVED, false, idle);
       },
     );
   };
 
-  const press = function (kind: 'red' | 'green') {
+  /** `at`: device-clock ms of the edge (setWatch reports it; the callback runs a debounce later). */
+  const press = function (kind: PressKind, at: number) {
     ctx.led.play(LED_PRESSED, false, idle);
     const seq = sequence.next();
     if (seq === 0) {
@@ -54,27 +54,23 @@ function startButton(ctx: DeviceContext) {
       ctx.log('sequence numbers used up: ' + kind + ' press dropped (flash the device again)');
       return;
     }
-    const entry: OutboxEntry = { seq: seq, kind: kind, boot: ctx.clock.boot, at: ctx.deviceNow() };
+    const entry: OutboxEntry = { seq: seq, kind: kind, boot: ctx.clock.boot, at: at };
     const result = outbox.add(entry);
     if (result.dropped) {
       dropped++;
       ctx.log('outbox full: dropped ' + result.dropped.kind + ' press ' + result.dropped.seq);
-      const packetId = submitted[String(result.dropped.seq)];
-      if (packetId !== undefined) {
-        ctx.client.withdraw(packetId);
-        delete submitted[String(result.dropped.seq)];
-      }
+      if (result.dropped.packetId !== undefined) ctx.client.withdraw(result.dropped.packetId);
     }
     if (result.accepted) submit(entry);
   };
 
-  const watchInput = function (role: string, kind: 'red' | 'green') {
+  const watchInput = function (role: string, kind: PressKind) {
     const pin = ctx.pin(role);
     pinMode(pin, 'input_pullup');
-    // Pressed pulls the input low.
+    // Pressed pulls the input low. The press happened at the edge, a debounce before this callback runs.
     setWatch(
-      function () {
-        press(kind);
+      function (e) {
+        press(kind, e.time * 1000);
       },
       pin,
       { repeat: true, edge: 'falling', debounce: DEBOUNCE_MS },

@@ -7,12 +7,13 @@ import { HEARTBEAT_PERIOD_S, MAX_PACKET_BYTES } from '../shared/limits.js';
 import { decodeTime, encodeHeartbeat, encodeStatus } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK, deviceTopic, downlinkChannels, parseDeviceTopic } from '../shared/topics.js';
 import type { PinRef, StorageApi } from './hal/espruino-api.js';
-import { backoffDelay } from './lib/backoff.js';
 import { restoreCarried } from './lib/carry.js';
-import { parseDeviceConfig, type DeviceConfig } from './lib/device-config.js';
+import { parseDeviceConfig, type DeviceSettings } from './lib/device-config.js';
 import { MqttClient } from './lib/mqtt-client.js';
 import { PatternPlayer } from './lib/pattern.js';
 import { PressClock } from './lib/press-clock.js';
+import { WifiLink } from './lib/wifi-link.js';
+import type { DeviceKind } from '../shared/topics.js';
 
 export const FIRMWARE_VERSION = '0.1.0';
 
@@ -26,7 +27,7 @@ const KEEPALIVE_S = 30;
 const CLOCK_WAIT_MS = 10000;
 
 export interface DeviceContext {
-  config: DeviceConfig;
+  config: DeviceSettings;
   /**
    * Runs `callback` once this boot knows the hub's time (the reading arrives
    * right after connecting), or after CLOCK_WAIT_MS connected without one.
@@ -70,7 +71,7 @@ function refuseToStart(reason: string): void {
   }, timers()).play(LED_BAD_CONFIG, true);
 }
 
-export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContext) => DeviceApp): void {
+export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => DeviceApp): void {
   const storage = espruinoModule('Storage');
   // Files the flasher carried past a re-flash go back in place before anything reads them.
   restoreCarried(storage, log);
@@ -192,27 +193,8 @@ export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContex
     );
   };
 
-  // Wi-Fi: 2v29 does not reconnect by itself.
-  let wifiAttempt = 0;
-  let wifiTimer: unknown = null;
-  // Named so that it can schedule itself: nothing may be called before it is defined.
-  const connectWifi = function attempt(): void {
-    wifiTimer = null;
-    // 2v29 calls this only once connected; a failed attempt ends in the "disconnected" event, which retries.
-    wifi.connect(config.wifi.ssid, { password: config.wifi.password }, function () {
-      wifiAttempt = 0;
-      log('wifi up');
-      client.setNetwork(true);
-    });
-  };
-  const scheduleWifi = function () {
-    if (wifiTimer !== null) return;
-    wifiTimer = setTimeout(connectWifi, backoffDelay(wifiAttempt++, 1000, 30000, Math.random()));
-  };
-  wifi.on('disconnected', function () {
-    log('wifi down');
-    client.setNetwork(false);
-    scheduleWifi();
+  const wifiLink = new WifiLink(wifi, config.wifi, { setTimeout: setTimeout, random: Math.random, log: log }, function (up: boolean) {
+    client.setNetwork(up);
   });
 
   app = startApp({
@@ -241,5 +223,5 @@ export function runDevice(kind: 'button' | 'pager', startApp: (ctx: DeviceContex
     log('wifi: powersave not set: ' + String(e));
   }
   client.start();
-  connectWifi();
+  wifiLink.start();
 }

@@ -4,10 +4,12 @@
 // an outcome (long presses walk the choices, a short press sends) and go on
 // or off shift (very long press).
 
-import { OUTCOMES, decodeAlert, decodeCancel, encodeAck, encodeOutcome, encodeShift, type Alert } from '../shared/payloads.js';
+import { OUTCOMES, decodeAlert, decodeCancel, encodeAck, encodeOutcome, encodeShift } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK } from '../shared/topics.js';
 import { LED_UNREACHABLE, runDevice, type DeviceContext } from './device.js';
+import { AlertList } from './lib/alert-list.js';
 import { PatternPlayer } from './lib/pattern.js';
+import { pagerScreen } from './lib/pager-screen.js';
 import { Ssd1306 } from './lib/ssd1306.js';
 
 /** Vibration per reason: [on, off, on, …] ms. */
@@ -25,19 +27,12 @@ const VERY_LONG_PRESS_S = 3;
 const CHOOSER_TIMEOUT_MS = 10000;
 const DEBOUNCE_MS = 30;
 
-interface HeldAlert {
-  alert: Alert;
-  acknowledged: boolean;
-}
-
-const KIND_TEXT: { [kind: string]: string } = { red: 'UNHAPPY', green: 'happy', missing: 'DEVICE MISSING', battery: 'BATTERY LOW', storage: 'HUB DISK FAILING' };
-
 function startPager(ctx: DeviceContext) {
   const motorPin = ctx.pin('motor');
   const motor = new PatternPlayer(function (on: boolean) {
     digitalWrite(motorPin, on);
   }, { setTimeout: setTimeout, clearTimeout: clearTimeout });
-  let alerts: HeldAlert[] = [];
+  const alerts = new AlertList();
   let onShift = ctx.storage.read('lb.shift') !== '0';
   let chooser = -1;
   let chooserTimer: unknown = null;
@@ -51,44 +46,14 @@ function startPager(ctx: DeviceContext) {
     screen = { g: Graphics.createArrayBuffer(128, 64, 1, { vertical_byte: true }), oled: oled };
   }
 
-  /** The alert a short press acts on: the oldest one this pager has not acknowledged, else the oldest. */
-  const top = function (): HeldAlert | null {
-    for (let i = 0; i < alerts.length; i++) if (!alerts[i].acknowledged) return alerts[i];
-    return alerts.length > 0 ? alerts[0] : null;
-  };
-
-  const ageText = function (time: number): string {
-    const now = ctx.clock.hubNow();
-    if (now === null) return '';
-    const s = Math.max(0, Math.round((now - time) / 1000));
-    return s < 60 ? s + 's' : Math.floor(s / 60) + 'm' + (s % 60) + 's';
-  };
-
   const render = function () {
-    const waiting = alerts.some(function (held) {
-      return !held.acknowledged;
-    });
     if (!connected) ctx.led.play(LED_UNREACHABLE, true);
-    else ctx.led.hold(waiting);
+    else ctx.led.hold(alerts.waiting());
     if (!screen) return;
     const g = screen.g;
     g.clear();
-    g.setFont('6x8', 1);
-    const current = top();
-    if (chooser >= 0) {
-      g.drawString('Outcome? (short=send)', 0, 0);
-      g.setFont('6x8', 2).drawString(OUTCOMES[chooser], 0, 20);
-    } else if (current) {
-      const a = current.alert;
-      g.drawString(KIND_TEXT[a.kind] + (a.count > 1 ? ' x' + a.count : '') + (a.level > 1 ? ' L' + a.level : ''), 0, 0);
-      g.setFont('6x8', 2).drawString(a.location, 0, 14);
-      g.setFont('6x8', 1).drawString(ageText(a.time) + (current.acknowledged ? ' - yours' : ''), 0, 36);
-      if (alerts.length > 1) g.drawString('+' + (alerts.length - 1) + ' more', 0, 46);
-    } else {
-      g.drawString(onShift ? 'On shift' : 'OFF SHIFT', 0, 0);
-      g.drawString('No alerts', 0, 20);
-    }
-    g.drawString(connected ? 'hub ok' : 'NO HUB', 0, 56);
+    const lines = pagerScreen({ chooser: chooser, current: alerts.top(), alertCount: alerts.count(), onShift: onShift, connected: connected, hubNow: ctx.clock.hubNow() });
+    for (let i = 0; i < lines.length; i++) g.setFont('6x8', lines[i].size).drawString(lines[i].text, 0, lines[i].y);
     screen.oled.flip(g.buffer);
   };
 
@@ -103,12 +68,6 @@ function startPager(ctx: DeviceContext) {
     );
   };
 
-  const forget = function (incident: number) {
-    alerts = alerts.filter(function (held) {
-      return held.alert.incident !== incident;
-    });
-  };
-
   const closeChooser = function () {
     chooser = -1;
     if (chooserTimer !== null) clearTimeout(chooserTimer);
@@ -116,14 +75,14 @@ function startPager(ctx: DeviceContext) {
   };
 
   const shortPress = function () {
-    const current = top();
+    const current = alerts.top();
     if (!current) return;
     const incident = current.alert.incident;
     if (chooser >= 0) {
       const outcome = OUTCOMES[chooser];
       closeChooser();
       send(UPLINK.outcome, encodeOutcome({ incident: incident, outcome: outcome }), function () {});
-      forget(incident);
+      alerts.forget(incident);
     } else if (!current.acknowledged) {
       current.acknowledged = true;
       send(UPLINK.ack, encodeAck({ incident: incident }), function () {});
@@ -132,7 +91,7 @@ function startPager(ctx: DeviceContext) {
   };
 
   const longPress = function () {
-    if (!top()) return;
+    if (!alerts.top()) return;
     chooser = (chooser + 1) % OUTCOMES.length;
     if (chooserTimer !== null) clearTimeout(chooserTimer);
     chooserTimer = setTimeout(function () {
@@ -173,22 +132,13 @@ function startPager(ctx: DeviceContext) {
       if (channel === DOWNLINK.alert) {
         const decoded = decodeAlert(payload);
         if (!decoded.ok) return;
-        const alert = decoded.value;
-        let held: HeldAlert | null = null;
-        for (let i = 0; i < alerts.length; i++) if (alerts[i].alert.incident === alert.incident) held = alerts[i];
-        if (held) {
-          held.alert = alert;
-          // A re-trigger means the hub wants it acknowledged again.
-          if (alert.reason === 'retrigger') held.acknowledged = false;
-        } else {
-          alerts.push({ alert: alert, acknowledged: false });
-        }
-        motor.play(BUZZ[alert.reason] || BUZZ.new, false);
+        alerts.receive(decoded.value);
+        motor.play(BUZZ[decoded.value.reason] || BUZZ.new, false);
       } else if (channel === DOWNLINK.cancel) {
         const decoded = decodeCancel(payload);
         if (!decoded.ok) return;
-        forget(decoded.value.incident);
-        if (alerts.length === 0) closeChooser();
+        alerts.forget(decoded.value.incident);
+        if (alerts.count() === 0) closeChooser();
       }
       render();
     },

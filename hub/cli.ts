@@ -16,6 +16,7 @@ import { missingNodeFlags } from './runtime-flags.js';
 import { DAILY_LOG_COLUMNS, dailyLog, type DailyLog } from './report/daily-log.js';
 import { Storage } from './store/storage.js';
 import { AccountError, Accounts, type Role } from './web/accounts.js';
+import type { DeviceKind } from '../shared/topics.js';
 
 /** A problem the user can fix: printed as one line, no stack trace. */
 class UserError extends Error {}
@@ -169,7 +170,7 @@ device
   .option('--tier <n>', 'pager: join tier n of the default route (1 = first responders)', positiveInt)
   .option('--manager', 'pager: also receive device problems (missing, low battery)')
   .option('--json', 'print {"id","secret"} as JSON (for scripts such as the flasher)')
-  .action(async (options: { kind: 'button' | 'pager'; label: string; id?: string; location?: string; tier?: number; manager?: boolean; json?: boolean }) => {
+  .action(async (options: { kind: DeviceKind; label: string; id?: string; location?: string; tier?: number; manager?: boolean; json?: boolean }) => {
     const path = configPath();
     const { file, id } = addDevice(readConfigFile(path), options);
     const config = writeConfigFile(path, file);

@@ -3,7 +3,7 @@
 // device (esbuild), then the Espruino gate. Exits non-zero when a bundle fails
 // the gate or grows past the size limit.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,7 +16,7 @@ export const ROOT = repoRoot();
 export const FIRMWARE_DIST = join(ROOT, 'firmware', 'dist');
 export const DEVICES = ['button', 'pager'] as const;
 // The device budget (DEVELOPERS.md): each bundle minified under 28 KB.
-const SIZE_LIMIT_BYTES = 28 * 1024;
+export const SIZE_LIMIT_BYTES = 28 * 1024;
 
 /**
  * esbuild would wrap require() in a helper that uses Proxy; the firmware calls
@@ -58,10 +58,6 @@ export async function buildFirmware(log: (line: string) => void = console.log): 
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-}
-
-export function readBundle(device: (typeof DEVICES)[number]): string {
-  return readFileSync(join(FIRMWARE_DIST, `${device}.js`), 'utf8');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -3,9 +3,10 @@
 // a crash loop.
 
 import { SEQ_FLOOR_MAX, isValidId } from '../../shared/limits.js';
+import type { DeviceKind } from '../../shared/topics.js';
 
-export interface DeviceConfig {
-  kind: 'button' | 'pager';
+export interface DeviceSettings {
+  kind: DeviceKind;
   id: string;
   secret: string;
   site: string;
@@ -34,7 +35,7 @@ function isPinName(value: unknown): boolean {
 }
 
 /** The config, or the reason it is unusable. */
-export function parseDeviceConfig(raw: unknown, kind: 'button' | 'pager'): DeviceConfig | string {
+export function parseDeviceConfig(raw: unknown, kind: DeviceKind): DeviceSettings | string {
   if (raw === undefined || raw === null) return 'no configuration in Storage (flash the device with npm run flash)';
   if (typeof raw !== 'object') return 'the configuration is not a JSON object';
   const c = raw as { [key: string]: unknown };
@@ -54,7 +55,7 @@ export function parseDeviceConfig(raw: unknown, kind: 'button' | 'pager'): Devic
   for (let i = 0; i < roles.length; i++) {
     if (!isPinName(pins[roles[i]])) return 'pins.' + roles[i] + ' must be a pin name like "D4"';
   }
-  let battery: DeviceConfig['battery'] = null;
+  let battery: DeviceSettings['battery'] = null;
   const b = c.battery as { [key: string]: unknown } | undefined;
   if (b) {
     if (!isPinName(b.pin) || typeof b.divider !== 'number' || !(b.divider > 0)) return 'battery needs a pin and a divider ratio';

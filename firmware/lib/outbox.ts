@@ -14,13 +14,16 @@
 // any moment leaves every pending press in at least one of the two files.
 
 import type { StorageApi, StorageFile } from '../hal/espruino-api.js';
+import type { PressKind } from '../../shared/payloads.js';
 
 export interface OutboxEntry {
   seq: number;
-  kind: 'red' | 'green';
+  kind: PressKind;
   /** Boot number and device-clock ms at the press (see press-clock.ts). */
   boot: number;
   at: number;
+  /** The MQTT packet id while the press is with the client (memory only): how a dropped press is withdrawn. */
+  packetId?: number;
 }
 
 export interface AddResult {

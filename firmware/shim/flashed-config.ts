@@ -2,9 +2,10 @@
 // writes it and firmware/lib/device-config.ts reads it. Built here once for
 // the flasher, the simulated shop, the chaos suite and the tests.
 import { DEFAULT_PINS } from '../hal/default-pins.js';
+import type { DeviceKind } from '../../shared/topics.js';
 
 export interface FlashedConfigOptions {
-  kind: 'button' | 'pager';
+  kind: DeviceKind;
   id: string;
   secret: string;
   site: string;

@@ -63,6 +63,12 @@ interface Watch {
   pin: string;
   callback: (event: WatchEvent) => void;
   options: WatchOptions;
+  /** The level last reported (or found at setWatch). */
+  state: boolean;
+  /** Seconds: the last edge seen, and the time of the last event delivered. */
+  edgeTime: number;
+  lastTime: number | null;
+  debounceTimer: NodeJS.Timeout | null;
 }
 
 /** The radio: tests drop it (the firmware sees "disconnected") or black-hole it (nobody notices). */
@@ -191,6 +197,7 @@ export class SimulatedDevice {
     this.timers.clear();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    for (const watch of this.watches) if (watch.debounceTimer) clearTimeout(watch.debounceTimer);
     this.watches = [];
     this.wifiListeners = [];
     this.wifiConnected = false;
@@ -248,7 +255,6 @@ export class SimulatedDevice {
       },
     });
     const modules = { Storage: this.storage, Wifi: this.wifi(), net };
-    let lastEdge = new Map<string, number>();
     const api: EspruinoGlobals = {
       getTime: () => this.uptimeMs() / 1000,
       setTimeout: (callback, ms) => this.timer(callback, ms, false),
@@ -256,12 +262,14 @@ export class SimulatedDevice {
       setInterval: (callback, ms) => this.timer(callback, ms, true),
       clearInterval: (id) => this.clearTimer(id),
       setWatch: (callback, pin, options) => {
-        const watch = { pin: String(pin), callback, options };
+        const watch: Watch = { pin: String(pin), callback, options, state: this.pin(String(pin)) === 1, edgeTime: 0, lastTime: null, debounceTimer: null };
         this.watches.push(watch);
         return watch;
       },
       clearWatch: (id) => {
-        this.watches = this.watches.filter((w) => w !== id);
+        const watch = id as Watch;
+        if (watch.debounceTimer) clearTimeout(watch.debounceTimer);
+        this.watches = this.watches.filter((w) => w !== watch);
       },
       digitalWrite: (pin, value) => this.output(String(pin), value ? 1 : 0),
       digitalRead: (pin) => this.pin(String(pin)),
@@ -307,26 +315,40 @@ export class SimulatedDevice {
       print: (text) => this.log(text),
       espruinoModule: ((name: keyof typeof modules) => modules[name]) as EspruinoGlobals['espruinoModule'],
     };
-    this.onInput = (pin, value) => {
+    // setWatch as 2v29 runs it (src/jsinteractive.c, jsiHandleIOEventForWatch and the watch
+    // timers in jsiIdle): callbacks run from the main loop, never inside the edge. With a
+    // debounce, every edge restarts a timer of that length; when it fires, an event is
+    // delivered only if the level differs from the last one reported, with `time` the
+    // last edge's time (timer time − debounce) and `lastTime` the previous event's.
+    // A pulse shorter than the debounce is no press at all.
+    this.onInput = (pin) => {
       const now = this.uptimeMs() / 1000;
-      const lastTime = lastEdge.get(pin) ?? now;
-      lastEdge.set(pin, now);
       for (const watch of this.watches.filter((w) => w.pin === pin)) {
-        const edge = value ? 'rising' : 'falling';
-        if (watch.options.edge !== 'both' && watch.options.edge !== edge) continue;
-        // Espruino runs watch callbacks from the main loop, not inside the edge.
-        setImmediate(() => this.guard(() => watch.callback({ state: value === 1, time: now, lastTime }), generation));
+        watch.edgeTime = now;
+        const settle = () => {
+          watch.debounceTimer = null;
+          const state = this.pin(pin) === 1;
+          if (state === watch.state) return; // it bounced back: nothing happened
+          watch.state = state;
+          const edge = state ? 'rising' : 'falling';
+          if (watch.options.edge !== 'both' && watch.options.edge !== edge) return;
+          const event = { state, time: watch.edgeTime, lastTime: watch.lastTime ?? watch.edgeTime };
+          watch.lastTime = watch.edgeTime;
+          this.guard(() => watch.callback(event), generation);
+        };
+        if (watch.debounceTimer) clearTimeout(watch.debounceTimer);
+        if (watch.options.debounce > 0) watch.debounceTimer = setTimeout(settle, watch.options.debounce);
+        else setImmediate(settle);
       }
     };
-    lastEdge = new Map();
     return { ...api, require: (name: string) => (modules as Record<string, unknown>)[name], console: { log: (...parts: unknown[]) => this.log(parts.join(' ')) } };
   }
 
-  private onInput: (pin: string, value: number) => void = () => undefined;
+  private onInput: (pin: string) => void = () => undefined;
 
   private setInput(pin: string, value: number): void {
     this.pins.set(pin, value);
-    if (this.powered) this.onInput(pin, value);
+    if (this.powered) this.onInput(pin);
   }
 
   private output(pin: string, value: number): void {

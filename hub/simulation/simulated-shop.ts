@@ -11,6 +11,8 @@ import type { HubConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { repoRoot } from '../paths.js';
 import type { SimulatedDeviceState } from '../contract/api-types.js';
+import type { PressKind } from '../../shared/payloads.js';
+import type { DeviceKind } from '../../shared/topics.js';
 
 export const SIMULATED_DEVICES = [
   { id: 'sim-btn-1', kind: 'button', label: 'Sim: Counter 1', location: 'simulated shop' },
@@ -110,7 +112,7 @@ export class SimulatedShop {
   }
 
   /** A customer presses RED or GREEN on a simulated button. */
-  async press(id: string, kind: 'red' | 'green'): Promise<void> {
+  async press(id: string, kind: PressKind): Promise<void> {
     const device = this.device(id, 'button');
     await device.press(DEFAULT_PINS.button[kind], 60);
   }
@@ -127,7 +129,7 @@ export class SimulatedShop {
     this.listeners.push(listener);
   }
 
-  private device(id: string, kind: 'button' | 'pager'): SimulatedDevice {
+  private device(id: string, kind: DeviceKind): SimulatedDevice {
     const spec = SIMULATED_DEVICES.find((d) => d.id === id && d.kind === kind);
     const device = spec && this.devices.get(id);
     if (!device) throw new Error(`no simulated ${kind} "${id}"`);

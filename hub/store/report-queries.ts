@@ -2,6 +2,7 @@
 // fixed number of queries however many incidents there are: the events of
 // many incidents come in one query, grouped here.
 import type { Db } from './database.js';
+import type { PressKind } from '../../shared/payloads.js';
 
 export interface IncidentRow {
   id: number;
@@ -30,7 +31,7 @@ export interface RoutingEvent {
 }
 
 export interface PressTime {
-  kind: 'red' | 'green';
+  kind: PressKind;
   pressed_at: number;
 }
 

@@ -138,7 +138,7 @@ class ChaosShop {
   /** A customer presses RED; the truth is when the button's edge happened. */
   async press(button: string): Promise<void> {
     const device = this.devices.get(button)!;
-    const pressing = device.press(DEFAULT_PINS.button.red, 30);
+    const pressing = device.press(DEFAULT_PINS.button.red, 60);
     this.truth.push({ device: button, at: Date.now() });
     await pressing;
   }

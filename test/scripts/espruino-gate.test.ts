@@ -1,13 +1,15 @@
 // The bundle half of the Espruino gate: bad bundles must fail it, the real ones pass.
 import { describe, expect, it } from 'vitest';
+import { SIZE_LIMIT_BYTES } from '../../scripts/build-firmware.js';
 import { checkBundle } from '../../scripts/espruino-gate.js';
 import { bundle } from '../support/devices.js';
 
 describe('Espruino gate', () => {
-  it.each(['button', 'pager'] as const)('passes the built %s bundle, under 20 KB', (kind) => {
+  // The device budget is 28 KB (build-firmware.ts); the bundles are ~20-21 KB, sizes printed by every build.
+  it.each(['button', 'pager'] as const)('passes the built %s bundle, within the 28 KB budget', (kind) => {
     const code = bundle(kind);
     expect(checkBundle(code)).toEqual([]);
-    expect(Buffer.byteLength(code)).toBeLessThan(20 * 1024);
+    expect(Buffer.byteLength(code)).toBeLessThan(SIZE_LIMIT_BYTES);
   });
 
   it.each([

@@ -40,4 +40,24 @@ describe('SimulatedDevice power cycle', () => {
     expect(device.logs.filter((line) => line === 'closed')).toEqual([]);
     expect(device.logs.filter((line) => line === 'late timer')).toHaveLength(1); // the new program's timer only
   });
+
+  it('debounces setWatch as Espruino does: a pulse shorter than the debounce is nothing, an event carries its edge time', async () => {
+    const bundle = `
+      pinMode('D1', 'input_pullup');
+      setWatch(function (e) { print('edge ' + e.state + ' ' + Math.round(e.time * 1000) + ' ' + Math.round(getTime() * 1000)); }, 'D1', { repeat: true, edge: 'both', debounce: 30 });
+    `;
+    device = new SimulatedDevice({ name: 'bouncy', bundle, storageDir: mkdtempSync(join(tmpdir(), 'lb-bounce-')) });
+    device.boot();
+    await device.press('D1', 10); // shorter than the debounce
+    await sleep(60);
+    expect(device.logs).toEqual([]);
+    const down = device.uptimeMs();
+    await device.press('D1', 80);
+    await sleep(60);
+    const events = device.logs.map((line) => line.split(' '));
+    expect(events.map((e) => e[1])).toEqual(['false', 'true']);
+    const [edgeAt, calledAt] = [Number(events[0][2]), Number(events[0][3])];
+    expect(Math.abs(edgeAt - down)).toBeLessThan(5); // the time of the edge…
+    expect(calledAt - edgeAt).toBeGreaterThanOrEqual(29); // …reported a debounce later
+  });
 });

@@ -1,0 +1,52 @@
+// What the pager's 128×64 display shows, as lines to draw: the outcome
+// chooser, the alert to act on (kind, count, level, place, age), or the idle
+// screen; the hub link on the bottom line. Pure, so the layout is tested in Node.
+
+import { OUTCOMES } from '../../shared/payloads.js';
+import type { PagerAlert } from './alert-list.js';
+
+export interface ScreenLine {
+  text: string;
+  y: number;
+  /** Font scale of the 6×8 font. */
+  size: number;
+}
+
+export interface ScreenState {
+  /** Index into OUTCOMES while the outcome chooser is open, else -1. */
+  chooser: number;
+  current: PagerAlert | null;
+  alertCount: number;
+  onShift: boolean;
+  connected: boolean;
+  /** The hub's time now, or null before the first sync. */
+  hubNow: number | null;
+}
+
+const KIND_TEXT: { [kind: string]: string } = { red: 'UNHAPPY', green: 'happy', missing: 'DEVICE MISSING', battery: 'BATTERY LOW', storage: 'HUB DISK FAILING' };
+
+/** "42s", "3m5s"; empty when the hub's time is not known yet. */
+export function ageText(time: number, hubNow: number | null): string {
+  if (hubNow === null) return '';
+  const s = Math.max(0, Math.round((hubNow - time) / 1000));
+  return s < 60 ? s + 's' : Math.floor(s / 60) + 'm' + (s % 60) + 's';
+}
+
+export function pagerScreen(state: ScreenState): ScreenLine[] {
+  const lines: ScreenLine[] = [];
+  if (state.chooser >= 0) {
+    lines.push({ text: 'Outcome? (short=send)', y: 0, size: 1 });
+    lines.push({ text: OUTCOMES[state.chooser], y: 20, size: 2 });
+  } else if (state.current) {
+    const a = state.current.alert;
+    lines.push({ text: KIND_TEXT[a.kind] + (a.count > 1 ? ' x' + a.count : '') + (a.level > 1 ? ' L' + a.level : ''), y: 0, size: 1 });
+    lines.push({ text: a.location, y: 14, size: 2 });
+    lines.push({ text: ageText(a.time, state.hubNow) + (state.current.acknowledged ? ' - yours' : ''), y: 36, size: 1 });
+    if (state.alertCount > 1) lines.push({ text: '+' + (state.alertCount - 1) + ' more', y: 46, size: 1 });
+  } else {
+    lines.push({ text: state.onShift ? 'On shift' : 'OFF SHIFT', y: 0, size: 1 });
+    lines.push({ text: 'No alerts', y: 20, size: 1 });
+  }
+  lines.push({ text: state.connected ? 'hub ok' : 'NO HUB', y: 56, size: 1 });
+  return lines;
+}

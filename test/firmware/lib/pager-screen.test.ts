@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { ageText, pagerScreen, type ScreenState } from '../../../firmware/lib/pager-screen.js';
+
+const idle: ScreenState = { chooser: -1, current: null, alertCount: 0, onShift: true, connected: true, hubNow: 100_000 };
+const texts = (state: ScreenState) => pagerScreen(state).map((line) => line.text);
+
+describe('pager screen', () => {
+  it('shows the shift and the hub link when idle', () => {
+    expect(texts(idle)).toEqual(['On shift', 'No alerts', 'hub ok']);
+    expect(texts({ ...idle, onShift: false, connected: false })).toEqual(['OFF SHIFT', 'No alerts', 'NO HUB']);
+  });
+
+  it('shows the alert to act on: kind, count, level, place in large type, age, whose, and how many more', () => {
+    const current = { alert: { incident: 4, kind: 'red' as const, location: 'Terrace', count: 3, level: 2, time: 100_000 - 65_000, reason: 'update' as const }, acknowledged: true };
+    const lines = pagerScreen({ ...idle, current, alertCount: 2 });
+    expect(lines.map((line) => line.text)).toEqual(['UNHAPPY x3 L2', 'Terrace', '1m5s - yours', '+1 more', 'hub ok']);
+    expect(lines[1].size).toBe(2);
+  });
+
+  it('shows the outcome chooser over everything', () => {
+    expect(texts({ ...idle, chooser: 0 })[0]).toBe('Outcome? (short=send)');
+  });
+
+  it('gives no age before the hub’s time is known', () => {
+    expect([ageText(0, null), ageText(1000, 43_000), ageText(5000, 1000)]).toEqual(['', '42s', '0s']);
+  });
+});
