@@ -11,7 +11,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import type { Server } from 'node:net';
 import { Aedes, type PublishPacket } from 'aedes';
 import type { WebSocketServer } from 'ws';
-import { HEARTBEAT_PERIOD_S, MAX_PACKET_BYTES } from '../shared/limits.js';
+import { MAX_PACKET_BYTES } from '../shared/limits.js';
 import { skipRoutingOfHubOnlyUplinks } from './broker/aedes-patches.js';
 import { listenTcp, listenWebSocket, portOf } from './broker/listeners.js';
 import { loadConfig } from './config/load.js';
@@ -27,8 +27,8 @@ import { Downlink } from './device-out/downlink.js';
 import { EffectRunner } from './device-out/effects.js';
 import { Presence } from './device-out/presence.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { DeviceWatch, type WatchSettings } from './domain/device-watch.js';
-import { IncidentDesk, type DeskTimings } from './domain/incident-desk.js';
+import { DeviceWatch } from './domain/device-watch.js';
+import { IncidentDesk } from './domain/incident-desk.js';
 import { isOpenAt } from './domain/opening-hours.js';
 import { LiveConfig } from './live-config.js';
 import { createLogger, type Logger } from './log.js';
@@ -62,14 +62,7 @@ export interface HubOptions {
   metricsFile?: string;
 }
 
-function timingsOf(config: HubConfig): DeskTimings {
-  const t = config.timings;
-  return { foldWindowMs: t.foldWindowS * 1000, rebuzzMs: t.rebuzzS * 1000, escalateMs: t.escalateS * 1000, retriggerMs: t.retriggerS * 1000 };
-}
-
-function watchSettingsOf(config: HubConfig): WatchSettings {
-  return { heartbeatMs: HEARTBEAT_PERIOD_S * 1000, offlineGraceMs: config.timings.offlineGraceS * 1000, lowBatteryMv: config.lowBatteryMv };
-}
+const SIMULATED_IDS = SIMULATED_DEVICES.map((device) => device.id);
 
 export class Hub {
   private readonly live: LiveConfig;
@@ -96,7 +89,8 @@ export class Hub {
   private ticker: NodeJS.Timeout | undefined;
 
   private constructor(private readonly options: HubOptions) {
-    this.live = new LiveConfig(options.simulate && !hasRealDevices(options.config) ? withSimulatedShop(options.config) : options.config);
+    const simulating = options.simulate === true && !hasRealDevices(options.config);
+    this.live = new LiveConfig(simulating ? withSimulatedShop(options.config) : options.config, simulating ? SIMULATED_IDS : []);
     const config = this.live.config;
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? createLogger(config.logLevel);
@@ -107,8 +101,8 @@ export class Hub {
       this.stopMetrics = this.metrics.serveOnSignal(options.metricsFile);
     }
     this.journal = new Journal({ dataDir: options.dataDir, fsync: config.durability === 'fsync', faults: options.storageFaults });
-    this.desk = new IncidentDesk(this.clock, timingsOf(config), this.live.directory, new ReservedIncidentIds(this.storage.db));
-    this.watch = new DeviceWatch(watchSettingsOf(config), this.clock.now());
+    this.desk = new IncidentDesk(this.clock, this.live.deskTimings(), this.live.directory, new ReservedIncidentIds(this.storage.db));
+    this.watch = new DeviceWatch(this.live.watchSettings(), this.clock.now());
     this.watch.watch(this.live.directory.ids());
 
     this.downlink = new Downlink(this.live, this.connections, (packet, callback) => this.broker.publish(packet, callback), this.log);
@@ -290,9 +284,9 @@ export class Hub {
     }
     if (this.simulation) next = withSimulatedShop(next);
     const current = this.live.config;
-    this.live.replace({ ...next, mqtt: current.mqtt, http: current.http, dataDir: current.dataDir });
-    this.desk.reconfigure(timingsOf(this.live.config), this.live.directory);
-    this.watch.reconfigure(watchSettingsOf(this.live.config));
+    this.live.replace({ ...next, mqtt: current.mqtt, http: current.http, dataDir: current.dataDir }, this.simulation ? SIMULATED_IDS : []);
+    this.desk.reconfigure(this.live.deskTimings(), this.live.directory);
+    this.watch.reconfigure(this.live.watchSettings());
     this.watch.watch(this.live.directory.ids());
     this.connections.closeUnless(
       (deviceId) => this.live.directory.get(deviceId) !== undefined,

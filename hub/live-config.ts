@@ -1,8 +1,11 @@
 // The configuration in force and what the hub derives from it. A reload
 // replaces it whole; every handler reads it afresh, so none keeps a stale copy.
+import { HEARTBEAT_PERIOD_S } from '../shared/limits.js';
 import { UplinkAccess } from './broker/access.js';
 import { weeklyHours, type HubConfig } from './config/schema.js';
 import { DeviceDirectory } from './device-directory.js';
+import type { WatchSettings } from './domain/device-watch.js';
+import type { DeskTimings } from './domain/incident-desk.js';
 import type { WeeklyHours } from './domain/opening-hours.js';
 
 export class LiveConfig {
@@ -25,5 +28,16 @@ export class LiveConfig {
 
   get site(): string {
     return this.config.site;
+  }
+
+  /** The incident desk's timings, in ms. */
+  deskTimings(): DeskTimings {
+    const t = this.config.timings;
+    return { foldWindowMs: t.foldWindowS * 1000, rebuzzMs: t.rebuzzS * 1000, escalateMs: t.escalateS * 1000, retriggerMs: t.retriggerS * 1000 };
+  }
+
+  /** The device watch's settings, in ms. */
+  watchSettings(): WatchSettings {
+    return { heartbeatMs: HEARTBEAT_PERIOD_S * 1000, offlineGraceMs: this.config.timings.offlineGraceS * 1000, lowBatteryMv: this.config.lowBatteryMv };
   }
 }

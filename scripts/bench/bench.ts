@@ -17,63 +17,24 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Command } from 'commander';
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
+import type { LatencySummary } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
 import { encodePress } from '../../shared/payloads.js';
 import { deviceTopic } from '../../shared/topics.js';
 import { HubProcess, provision, stopChild, until } from '../lib/hub-process.js';
-import { describeHostStalls, measureHostStalls, type HostStalls } from './host-stalls.js';
+import { describeHostStalls, measureHostStalls } from './host-stalls.js';
 import { startMosquitto } from './mosquitto.js';
 import { RawMqttClient } from './raw-mqtt.js';
 import { hubCpuShare, isSustained, ms, percent, writeReport } from './report.js';
+import type { BenchResult, PhaseResult, Settings } from './results.js';
+
+export type { BenchResult, PhaseResult, Settings };
 
 const SITE = 'bench';
 const ROOT = repoRoot();
 
-export interface Settings {
-  devices: number;
-  rate: number;
-  durationS: number;
-  warmupS: number;
-  stepRates: number[];
-  stepS: number;
-  burst: number;
-  /** Seconds of the machine's own stalls measured before and after the systems run. */
-  hostStallS: number;
-}
-
 const FULL: Settings = { devices: 500, rate: 200, durationS: 30, warmupS: 5, stepRates: [1000, 2000, 5000, 10000, 15000, 20000, 25000, 30000, 40000], stepS: 5, burst: 20000, hostStallS: 10 };
 const QUICK: Settings = { devices: 100, rate: 200, durationS: 3, warmupS: 1, stepRates: [1000, 2000], stepS: 2, burst: 2000, hostStallS: 1 };
-
-export interface PhaseResult {
-  target: string;
-  phase: string;
-  rate: number;
-  durationS: number;
-  sent: number;
-  acked: number;
-  delivered: number;
-  lost: number;
-  pressToPagerUs: LatencySummary;
-  pressToPubackUs: LatencySummary;
-  /** Median press→PUBACK of the phase's last fifth of presses minus that of its first fifth: how much the queue grew. */
-  backlogGrowthUs?: number;
-  /** The load generator's own CPU over the phase, as a share of one core: it shares the machine with the system under test. */
-  generatorCpu?: number;
-  hub?: MetricsSnapshot;
-}
-
-export interface BenchResult {
-  date: string;
-  machine: string;
-  settings: Settings;
-  quick: boolean;
-  phases: PhaseResult[];
-  maxSustainedRate: number | null;
-  burst: { presses: number; acked: number; seconds: number; hubAlive: boolean } | null;
-  /** The machine's own stalls with nothing else running, before and after the systems. */
-  hostStalls: { before: HostStalls; after: HostStalls } | null;
-}
 
 const histogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 const summary = (h: hdr.Histogram): LatencySummary => ({

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
 import { HUB_NODE_FLAGS } from '../../hub/runtime-flags.js';
 import { hasChromium, launchChromium } from '../lib/chromium.js';
-import type { BenchResult, PhaseResult } from './bench.js';
+import type { BenchResult, PhaseResult } from './results.js';
 import { describeHostStalls } from './host-stalls.js';
 
 

@@ -47,5 +47,13 @@ describe('Virtual shop page', () => {
     await page.click('nav a[href="#today"]');
     await page.waitForSelector('text=Sim: Ana on it', { timeout: 5000 });
     expect(shop.query<{ label: string }>("SELECT label FROM incidents WHERE acknowledged_by = 'sim-pgr-1'")).toEqual([{ label: 'Sim: Counter 1' }]);
+    // The Devices page marks the simulated shop's devices as such (the device directory knows them).
+    const devices = (await page.evaluate(() => fetch('/api/devices').then((r) => r.json()))) as { id: string; simulated: boolean }[];
+    expect(devices.map((d) => [d.id, d.simulated])).toEqual([
+      ['sim-btn-1', true],
+      ['sim-btn-2', true],
+      ['sim-pgr-1', true],
+      ['sim-pgr-2', true],
+    ]);
   });
 });

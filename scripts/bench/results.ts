@@ -1,0 +1,45 @@
+// What a bench run measures and records: shared by the runner (bench.ts) and the report (report.ts).
+import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
+import type { HostStalls } from './host-stalls.js';
+
+export interface Settings {
+  devices: number;
+  rate: number;
+  durationS: number;
+  warmupS: number;
+  stepRates: number[];
+  stepS: number;
+  burst: number;
+  /** Seconds of the machine's own stalls measured before and after the systems run. */
+  hostStallS: number;
+}
+
+export interface PhaseResult {
+  target: string;
+  phase: string;
+  rate: number;
+  durationS: number;
+  sent: number;
+  acked: number;
+  delivered: number;
+  lost: number;
+  pressToPagerUs: LatencySummary;
+  pressToPubackUs: LatencySummary;
+  /** Median press→PUBACK of the phase's last fifth of presses minus that of its first fifth: how much the queue grew. */
+  backlogGrowthUs?: number;
+  /** The load generator's own CPU over the phase, as a share of one core: it shares the machine with the system under test. */
+  generatorCpu?: number;
+  hub?: MetricsSnapshot;
+}
+
+export interface BenchResult {
+  date: string;
+  machine: string;
+  settings: Settings;
+  quick: boolean;
+  phases: PhaseResult[];
+  maxSustainedRate: number | null;
+  burst: { presses: number; acked: number; seconds: number; hubAlive: boolean } | null;
+  /** The machine's own stalls with nothing else running, before and after the systems. */
+  hostStalls: { before: HostStalls; after: HostStalls } | null;
+}
