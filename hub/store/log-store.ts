@@ -21,7 +21,8 @@ export interface OpenIncidentState {
   seqs: number[];
 }
 
-interface IncidentRow {
+/** An `incidents` row as SQLite returns it. */
+export interface IncidentRow {
   id: number;
   kind: IncidentRecord['kind'];
   source: string;

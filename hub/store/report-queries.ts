@@ -2,24 +2,10 @@
 // fixed number of queries however many incidents there are: the events of
 // many incidents come in one query, grouped here.
 import type { Db } from './database.js';
-import type { PressKind } from '../../shared/payloads.js';
+import type { IncidentRow } from './log-store.js';
 
-export interface IncidentRow {
-  id: number;
-  kind: string;
-  source: string;
-  label: string;
-  opened_at: number;
-  last_press_at: number;
-  count: number;
-  level: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  holder: string | null;
-  resolved_at: number | null;
-  outcome: string | null;
-  retriggers: number;
-}
+export type { IncidentRow };
+import type { PressKind } from '../../shared/payloads.js';
 
 /** A "paged", "delivered" or "escalated" event; `level` for paged and escalated. */
 export interface RoutingEvent {

@@ -55,7 +55,7 @@ describe('firmware on the faithful shim', () => {
 
   // About 90 s, most of it the storage outage: a device's day compressed, the test that found the shim's ghost program.
   it(
-    'long run: 2 000 presses across 20 reboots, 4 Wi-Fi drops and a storage failure: each press once, true times, flash and memory bounded',
+    'long run: 2 000 presses across 20 reboots, 5 Wi-Fi drops and a storage failure: each press once, true times, flash and memory bounded',
     async () => {
       const faults = new StorageFaults();
       shop = await TestShop.open({ pressRate: { perSecond: 200, burst: 400 } }, { realClock: true, storageFaults: faults });
