@@ -111,7 +111,7 @@ export class Hub {
     this.presence = new Presence({ live, clock, log, desk, watch, journal, connections, downlink, effects });
     const gate = new PressGate(new StoredPresses(this.storage.log), new RateLimiter(config.pressRate.perSecond, config.pressRate.burst));
     const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, refusals: this.refusalLog, metrics });
-    this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog);
+    this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog, clock, (error) => this.storageAlarm.failed(error));
     this.storageAlarm = new StorageAlarm(clock, log, (raised) => {
       this.effects.apply(raised ? this.desk.raiseDeviceProblem('hub', 'storage') : this.desk.clearDeviceProblem('hub', 'storage', 'the disk accepts writes again'));
       this.web?.changed('today');
@@ -254,7 +254,7 @@ export class Hub {
       this.storageAlarm.committed();
       this.web?.changed('today');
     });
-    this.journal.onCommitFailed((error) => this.storageAlarm.commitFailed(error));
+    this.journal.onCommitFailed((error) => this.storageAlarm.failed(error));
     this.log.info(
       { mqtt: `${config.mqtt.host}:${this.mqttPort}`, ws: `${config.mqtt.host}:${this.wsPort}`, dashboard: `http://${config.http.host}:${this.httpPort}/`, site: this.site },
       'hub listening',

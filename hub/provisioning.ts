@@ -1,21 +1,21 @@
 // Issuing and revoking device credentials. The plain secret leaves this
 // module exactly once, to be shown to the technician or written into the
 // device's own configuration; the hub keeps only its scrypt hash.
-import { generateSecret, hashSecret } from './auth/secrets.js';
+import { generateSecret, hashDeviceSecret } from './auth/secrets.js';
 import type { DeviceStore } from './store/device-store.js';
 import { withStorage } from './store/storage.js';
 
-/** Stores the hash of `secret` as the device's credential, replacing any old one. `cost`: scrypt N (lower only for benchmarks and tests). */
-export async function registerSecret(store: DeviceStore, deviceId: string, secret: string, now: number, cost?: number): Promise<void> {
-  store.setSecretHash(deviceId, await hashSecret(secret, cost), now);
+/** Stores the hash of `secret` as the device's credential, replacing any old one. */
+export async function registerSecret(store: DeviceStore, deviceId: string, secret: string, now: number): Promise<void> {
+  store.setSecretHash(deviceId, hashDeviceSecret(secret), now);
 }
 
 /** Gives each device a fresh registered secret; returns the plain secrets. */
-export async function issueSecrets(store: DeviceStore, deviceIds: string[], now: number, cost?: number): Promise<Map<string, string>> {
+export async function issueSecrets(store: DeviceStore, deviceIds: string[], now: number): Promise<Map<string, string>> {
   const secrets = new Map<string, string>();
   for (const id of deviceIds) {
     secrets.set(id, generateSecret());
-    await registerSecret(store, id, secrets.get(id)!, now, cost);
+    await registerSecret(store, id, secrets.get(id)!, now);
   }
   return secrets;
 }

@@ -15,7 +15,7 @@ export class StorageAlarm {
     private readonly onChange: (raised: boolean) => void,
   ) {}
 
-  commitFailed(error: Error): void {
+  failed(error: Error): void {
     if (this.failingSince !== null) return;
     this.failingSince = this.clock.now();
     this.log.error({ error: error.message }, 'storage failing: presses are not acknowledged until the disk accepts writes');

@@ -2,39 +2,59 @@
 // connect (its secret), subscribe (its own downlinks only), publish (its own
 // uplinks only; then the channel's intake takes the packet).
 import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
-import { verifySecret, VerifiedSecretCache } from '../auth/secrets.js';
+import { BoundedWork } from '../auth/bounded-work.js';
+import { deviceSecretMatches, hashDeviceSecret, isLegacyHash, verifyPassword } from '../auth/secrets.js';
 import { checkSubscribe } from '../broker/access.js';
+import type { Clock } from '../domain/clock.js';
 import type { LiveConfig } from '../live-config.js';
 import type { UplinkIntake } from './intake.js';
 import type { Callback, Refusals } from './refusals.js';
 
 export interface Credentials {
   secretHashOf(deviceId: string): string | undefined;
+  setSecretHash(deviceId: string, hash: string, now: number): void;
 }
 
+/** Legacy (scrypt) secret checks at once, and waiting: beyond, a CONNECT is refused as "server unavailable" and retried. */
+const LEGACY_CHECKS = { concurrency: 1, queue: 8 };
+
 export class Gatekeeper {
-  private readonly secrets = new VerifiedSecretCache();
+  private readonly legacyChecks = new BoundedWork(LEGACY_CHECKS.concurrency, LEGACY_CHECKS.queue);
 
   constructor(
     private readonly live: LiveConfig,
     private readonly credentials: Credentials,
     private readonly intake: UplinkIntake,
     private readonly refusals: Refusals,
+    private readonly clock: Clock,
+    /** The database could not be read: the storage alarm. */
+    private readonly onStorageError: (error: Error) => void,
   ) {}
 
   authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (error: AuthenticateError | null, success: boolean | null) => void): void {
-    const refuse = (reason: string, code: AuthenticateError['returnCode']) => this.refusals.connect(client.id, username, reason, code, done);
-    if (!username || !password) return refuse('no username or password', 4);
+    // Unknown device, no secret and wrong secret get the same answer (4): a CONNACK must not tell which ids exist. The log says which.
+    const refuse = (reason: string, code: AuthenticateError['returnCode'] = 4) => this.refusals.connect(client.id, username, reason, code, done);
+    if (!username || !password) return refuse('no username or password');
     if (username !== client.id) return refuse(`client id "${client.id}" differs from username "${username}"`, 2);
-    if (!this.live.directory.get(username)) return refuse(`unknown device "${username}"`, 5);
-    const hash = this.credentials.secretHashOf(username);
-    if (!hash) return refuse(`device "${username}" has no secret: provision it with "loyalty-hub device add"`, 5);
+    if (!this.live.directory.get(username)) return refuse(`unknown device "${username}"`);
+    let hash: string | undefined;
+    try {
+      hash = this.credentials.secretHashOf(username);
+    } catch (error) {
+      this.onStorageError(error as Error);
+      return refuse(`credentials unreadable: ${(error as Error).message}`, 3);
+    }
+    if (!hash) return refuse(`device "${username}" has no secret: provision it with "loyalty-hub device add"`);
     const secret = password.toString('utf8');
-    if (this.secrets.matches(username, hash, secret)) return done(null, true);
-    verifySecret(secret, hash).then(
+    if (deviceSecretMatches(secret, hash)) return done(null, true);
+    if (!isLegacyHash(hash)) return refuse(`wrong secret for device "${username}"`);
+    const legacy = hash;
+    const check = this.legacyChecks.run(() => verifyPassword(secret, legacy));
+    if (!check) return refuse('too many secret checks waiting: try again', 3);
+    check.then(
       (valid) => {
-        if (!valid) return refuse(`wrong secret for device "${username}"`, 4);
-        this.secrets.remember(username, hash, secret);
+        if (!valid) return refuse(`wrong secret for device "${username}"`);
+        this.credentials.setSecretHash(username, hashDeviceSecret(secret), this.clock.now());
         done(null, true);
       },
       (error: Error) => refuse(`secret check failed: ${error.message}`, 3),

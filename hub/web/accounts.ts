@@ -2,7 +2,7 @@
 // scrypt-hashed; session tokens are random and stored only as SHA-256, so a
 // copy of the database opens no session.
 import { createHash, randomBytes } from 'node:crypto';
-import { hashSecret, verifySecret } from '../auth/secrets.js';
+import { hashPassword, verifyPassword } from '../auth/secrets.js';
 import type { AccountStore, Role } from '../store/account-store.js';
 
 export type { Role };
@@ -34,7 +34,7 @@ export class Accounts {
     if (!USERNAME.test(username)) throw new AccountError(`user name "${username}" must be 2-32 characters: a-z, 0-9, ".", "_", "-"`);
     if (password.length < 10) throw new AccountError('the password must have at least 10 characters');
     if (this.store.user(username)) throw new AccountError(`user "${username}" exists already`);
-    const hash = await hashSecret(password);
+    const hash = await hashPassword(password);
     this.store.insertUser(username, role, hash, now);
   }
 
@@ -59,11 +59,11 @@ export class Accounts {
     const row = this.store.user(username);
     if (!row) {
       // Same work and answer as a wrong password: no hint which user names exist.
-      await verifySecret(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+      await verifyPassword(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
       return { ok: false, reason: 'invalid' };
     }
     if (row.locked_until !== null && row.locked_until > now) return { ok: false, reason: 'locked', retryAfterS: Math.ceil((row.locked_until - now) / 1000) };
-    if (!(await verifySecret(password, row.password_hash))) {
+    if (!(await verifyPassword(password, row.password_hash))) {
       const failures = row.failed_logins + 1;
       const locked = failures >= MAX_FAILED_LOGINS;
       this.store.setFailures(username, locked ? 0 : failures, locked ? now + LOCKOUT_MS : null);

@@ -25,7 +25,7 @@ export async function until(check: () => boolean, timeoutMs: number): Promise<bo
  * cost: connecting is not what is measured, and hundreds of full-cost hashes take half a minute.
  */
 export function provision(dataDir: string, ids: string[]): Promise<Map<string, string>> {
-  return withStorage(dataDir, (storage) => issueSecrets(storage.devices, ids, Date.now(), 1024));
+  return withStorage(dataDir, (storage) => issueSecrets(storage.devices, ids, Date.now()));
 }
 
 /** SIGTERM and wait; SIGKILL after 10 s. */

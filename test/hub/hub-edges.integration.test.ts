@@ -54,7 +54,7 @@ describe('hub edges', () => {
       const secret = await issueSecret(dir, 'btn-3');
       const connect = () =>
         mqtt.connectAsync(`mqtt://127.0.0.1:${hub.mqttPort}`, { clientId: 'btn-3', username: 'btn-3', password: secret, reconnectPeriod: 0 });
-      await expect(connect()).rejects.toThrow(/Not authorized/);
+      await expect(connect()).rejects.toThrow(/Bad username or password/);
 
       writeConfigFile(path, { ...file, devices: [...file.devices!, { id: 'btn-3', kind: 'button', label: 'Terrace' }] });
       await eventually(() => lines.some((l) => l.msg === 'configuration reloaded'), 5000, 'reload');

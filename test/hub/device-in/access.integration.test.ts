@@ -1,9 +1,15 @@
 import { connect as tcpConnect } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PRESS_BURST } from '../../../shared/limits.js';
 import { encodePress } from '../../../shared/payloads.js';
 import { DOWNLINK, UPLINK, deviceTopic } from '../../../shared/topics.js';
+import { hashPassword } from '../../../hub/auth/secrets.js';
+import { DATABASE_FILE } from '../../../hub/store/database.js';
+import { withStorage } from '../../../hub/store/storage.js';
+import { connectPacket } from '../../../firmware/lib/mqtt-packets.js';
 import { SITE, TestShop, eventually } from '../../support/shop.js';
 
 const red = (seq: number) => encodePress({ kind: 'red', seq, ageMs: 0 });
@@ -34,13 +40,22 @@ describe('access control', () => {
 
   it('refuses wrong secrets, unknown devices, anonymous clients and a secret reused under another client id', async () => {
     expect(await refusedConnect({ clientId: 'btn-1', username: 'btn-1', password: 'not-the-secret' })).toMatch(/Bad username or password/i);
-    expect(await refusedConnect({ clientId: 'btn-9', username: 'btn-9', password: 'whatever' })).toMatch(/Not authorized/i);
+    // An unknown device gets the same answer as a wrong secret (issue #14.15): a CONNACK does not tell which ids exist.
+    expect(await refusedConnect({ clientId: 'btn-9', username: 'btn-9', password: 'whatever' })).toMatch(/Bad username or password/i);
     expect(await refusedConnect({ clientId: 'someone' })).toMatch(/Bad username or password/i);
     // A valid secret under a client id that is not the device's own.
     expect(await refusedConnect({ clientId: 'btn-2', username: 'btn-1', password: shop.secrets['btn-1'] })).toMatch(/Identifier rejected/i);
     // The same secret for a different device's username.
     expect(await refusedConnect({ clientId: 'btn-2', username: 'btn-2', password: shop.secrets['btn-1'] })).toMatch(/Bad username or password/i);
     expect(shop.hub.refusals.connect).toBe(5);
+  });
+
+  it('takes a device secret stored as scrypt (before the fast hash) and stores the fast hash instead', async () => {
+    await withStorage(shop.dir, async (storage) => storage.devices.setSecretHash('btn-2', await hashPassword(shop.secrets['btn-2']), Date.now()));
+    expect(shop.query<{ h: string }>("SELECT secret_hash AS h FROM credentials WHERE device_id = 'btn-2'")[0].h).toMatch(/^scrypt\$/);
+    await shop.connect('btn-2');
+    expect(shop.query<{ h: string }>("SELECT secret_hash AS h FROM credentials WHERE device_id = 'btn-2'")[0].h).toMatch(/^sha256\$/);
+    await shop.connect('btn-2', { clientId: 'btn-2' }); // and the fast hash takes it
   });
 
   it('refuses a device publishing on another device’s topic, and closes its connection', async () => {
@@ -134,5 +149,32 @@ describe('access control', () => {
     // Every press the button saw acknowledged is stored.
     expect(stored).toEqual(expect.arrayContaining(acknowledged));
     expect(shop.hub.refusals.publish).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('a storage error inside a broker hook', () => {
+  it('refuses that client as "server unavailable", raises the storage alarm, and the hub stays up (issue #14.8)', async () => {
+    const shop = await TestShop.open();
+    try {
+      const boss = await shop.connect('pgr-boss');
+      const db = new Database(join(shop.dir, DATABASE_FILE));
+      db.exec('DROP TABLE credentials'); // what a damaged credentials page looks like to the hub: the read throws
+      db.close();
+      const connack = await new Promise<Buffer>((resolve, reject) => {
+        const socket = tcpConnect({ host: '127.0.0.1', port: shop.hub.mqttPort }, () =>
+          socket.write(Buffer.from(connectPacket({ clientId: 'btn-1', username: 'btn-1', password: 'anything', keepaliveSeconds: 30, cleanSession: false, will: null }), 'latin1')),
+        );
+        socket.once('data', (data) => {
+          socket.destroy();
+          resolve(data);
+        });
+        socket.once('error', reject);
+      });
+      expect([connack[0], connack[3]]).toEqual([0x20, 3]); // CONNACK, "server unavailable"
+      expect(await boss.next(DOWNLINK.alert, (a) => a.k === 's')).toMatchObject({ l: 'Hub disk' }); // the managers are told
+      expect((await fetch(`http://127.0.0.1:${shop.hub.httpPort}/api/health`)).status).toBe(200);
+    } finally {
+      await shop.close();
+    }
   });
 });
