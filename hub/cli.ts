@@ -275,6 +275,33 @@ user
   });
 
 user
+  .command('unlock')
+  .description('let a locked account try again at once (after too many wrong passwords)')
+  .argument('<name>', 'user name')
+  .action((name: string) => {
+    withAccounts((accounts) => accounts.unlock(name));
+    process.stdout.write(`Unlocked "${name}".\n`);
+  });
+
+user
+  .command('passwd')
+  .description("set a new password; the account's sessions end; without --password-stdin a strong one is generated and printed once")
+  .argument('<name>', 'user name')
+  .option('--password-stdin', 'read the password from standard input (at least 10 characters)')
+  .action(async (name: string, options: { passwordStdin?: boolean }) => {
+    const password = options.passwordStdin ? await readStdin() : randomBytes(12).toString('base64url');
+    const { dataDir } = load();
+    const storage = Storage.open(writableDataDir(dataDir));
+    try {
+      await new Accounts(storage.accounts).setPassword(name, password);
+    } finally {
+      storage.close();
+    }
+    process.stdout.write(`New password set for "${name}"; its sessions have ended.\n`);
+    if (!options.passwordStdin) process.stdout.write(`Password: ${password}\nThis is the only time it is shown.\n`);
+  });
+
+user
   .command('remove')
   .description('remove a dashboard account (its sessions end at once)')
   .argument('<name>', 'user name')

@@ -27,6 +27,10 @@ export class AccountStore {
       insertSession: db.prepare('INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)'),
       session: db.prepare('SELECT users.username, users.role FROM sessions JOIN users USING (username) WHERE token_hash = ? AND expires_at > ?'),
       deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+      deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE username = ?'),
+      setPasswordHash: db.prepare('UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE username = ?'),
+      insertTrustedClient: db.prepare('INSERT INTO trusted_clients (token_hash, username, created_at) VALUES (?, ?, ?)'),
+      trustedClient: db.prepare('SELECT username FROM trusted_clients WHERE token_hash = ?').pluck(),
     };
   }
 
@@ -66,5 +70,22 @@ export class AccountStore {
 
   endSession(tokenHash: string): void {
     this.statements.deleteSession.run(tokenHash);
+  }
+
+  endSessionsOf(username: string): void {
+    this.statements.deleteSessionsOf.run(username);
+  }
+
+  /** Whether there was such a user. Clears its failed logins. */
+  setPasswordHash(username: string, passwordHash: string): boolean {
+    return this.statements.setPasswordHash.run(passwordHash, username).changes > 0;
+  }
+
+  addTrustedClient(tokenHash: string, username: string, now: number): void {
+    this.statements.insertTrustedClient.run(tokenHash, username, now);
+  }
+
+  trustedClient(tokenHash: string): string | undefined {
+    return this.statements.trustedClient.get(tokenHash) as string | undefined;
   }
 }

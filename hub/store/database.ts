@@ -101,6 +101,14 @@ const MIGRATIONS: string[] = [
   UPDATE incident_events SET level = CAST(substr(detail, 7) AS INTEGER), detail = NULL
     WHERE type IN ('paged', 'escalated') AND detail GLOB 'level [0-9]*';
   `,
+  // Browsers that logged in before (SHA-256 of a long-lived cookie): a stranger's guessing does not lock them out.
+  `
+  CREATE TABLE trusted_clients (
+    token_hash TEXT PRIMARY KEY,
+    username   TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** `fsync: false` only for measuring what durability costs (config "durability": "none"). */

@@ -2,14 +2,16 @@
 // scrypt-hashed; session tokens are random and stored only as SHA-256, so a
 // copy of the database opens no session.
 import { createHash, randomBytes } from 'node:crypto';
+import { BoundedWork } from '../auth/bounded-work.js';
 import { hashPassword, verifyPassword } from '../auth/secrets.js';
+import { GUESSES } from './login-guard.js';
 import type { AccountStore, Role } from '../store/account-store.js';
 
 export type { Role };
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
 export const SESSION_MS = 12 * 3600 * 1000;
+/** Password checks (scrypt, 16 MiB each) at once, and waiting; beyond, a login is told to come back. */
+const PASSWORD_CHECKS = { concurrency: 2, queue: 16 };
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 
 export interface User {
@@ -17,7 +19,7 @@ export interface User {
   role: Role;
 }
 
-export type LoginResult = { ok: true; user: User; token: string } | { ok: false; reason: 'invalid' | 'locked'; retryAfterS?: number };
+export type LoginResult = { ok: true; user: User; token: string } | { ok: false; reason: 'invalid' | 'busy' };
 
 function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -28,7 +30,9 @@ export class AccountError extends Error {
 }
 
 export class Accounts {
-  constructor(private readonly store: AccountStore) {}
+  private readonly checks = new BoundedWork(PASSWORD_CHECKS.concurrency, PASSWORD_CHECKS.queue);
+
+  constructor(readonly store: AccountStore) {}
 
   async add(username: string, role: Role, password: string, now: number): Promise<void> {
     if (!USERNAME.test(username)) throw new AccountError(`user name "${username}" must be 2-32 characters: a-z, 0-9, ".", "_", "-"`);
@@ -42,34 +46,53 @@ export class Accounts {
     if (!this.store.deleteUser(username)) throw new AccountError(`no user "${username}"`);
   }
 
+  /** Each account, and until when browsers it does not know must wait (after too many wrong passwords). */
   list(): (User & { lockedUntil: number | null })[] {
-    return this.store.users().map((u) => ({
-      username: u.username,
-      role: u.role,
-      lockedUntil: u.locked_until,
-    }));
+    return this.store.users().map((u) => {
+      const row = this.store.user(u.username);
+      return { username: u.username, role: u.role, lockedUntil: row && row.failed_logins >= GUESSES ? row.locked_until : null };
+    });
+  }
+
+  /** Clears the account's failed logins: anyone may try again at once. */
+  unlock(username: string): void {
+    const user = this.store.user(username);
+    if (!user) throw new AccountError(`no user "${username}"`);
+    this.store.setFailures(username, 0, null);
+  }
+
+  /** A new password; the account's sessions end and its failed logins are cleared. */
+  async setPassword(username: string, password: string): Promise<void> {
+    if (password.length < 10) throw new AccountError('the password must have at least 10 characters');
+    if (!this.store.user(username)) throw new AccountError(`no user "${username}"`);
+    this.store.setPasswordHash(username, await hashPassword(password));
+    this.store.endSessionsOf(username);
+  }
+
+  /** The user a trusted-client cookie was issued to, if it is one. */
+  trustedClientOf(token: string | undefined): string | undefined {
+    return token ? this.store.trustedClient(tokenHash(token)) : undefined;
+  }
+
+  /** A new trusted-client cookie value for `username` (only its hash is kept). */
+  trustClient(username: string, now: number): string {
+    const token = randomBytes(32).toString('base64url');
+    this.store.addTrustedClient(tokenHash(token), username, now);
+    return token;
   }
 
   count(): number {
     return this.store.countUsers();
   }
 
-  /** Checks the password; after MAX_FAILED_LOGINS failures in a row the account is locked for LOCKOUT_MS. */
+  /** Checks the password (the login guard decides beforehand whether it may be tried) and opens a session. */
   async login(username: string, password: string, now: number): Promise<LoginResult> {
     const row = this.store.user(username);
-    if (!row) {
-      // Same work and answer as a wrong password: no hint which user names exist.
-      await verifyPassword(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
-      return { ok: false, reason: 'invalid' };
-    }
-    if (row.locked_until !== null && row.locked_until > now) return { ok: false, reason: 'locked', retryAfterS: Math.ceil((row.locked_until - now) / 1000) };
-    if (!(await verifyPassword(password, row.password_hash))) {
-      const failures = row.failed_logins + 1;
-      const locked = failures >= MAX_FAILED_LOGINS;
-      this.store.setFailures(username, locked ? 0 : failures, locked ? now + LOCKOUT_MS : null);
-      return locked ? { ok: false, reason: 'locked', retryAfterS: LOCKOUT_MS / 1000 } : { ok: false, reason: 'invalid' };
-    }
-    this.store.setFailures(username, 0, null);
+    // An unknown user costs the same work and gets the same answer as a wrong password: no hint which names exist.
+    const hash = row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+    const check = this.checks.run(() => verifyPassword(password, hash));
+    if (!check) return { ok: false, reason: 'busy' };
+    if (!(await check) || !row) return { ok: false, reason: 'invalid' };
     // A new token at every login: a session id planted before login is worthless (no fixation).
     const token = randomBytes(32).toString('base64url');
     this.store.startSession(tokenHash(token), username, now, now + SESSION_MS);

@@ -16,6 +16,7 @@ export const ERRORS = {
   'json-only': { status: 415, message: 'send JSON' },
   'login-locked': { status: 429, message: 'too many failed logins: try again later' },
   internal: { status: 500, message: 'the hub could not answer: see its log' },
+  busy: { status: 503, message: 'the hub is busy checking passwords: try again in a moment' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

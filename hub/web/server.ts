@@ -16,6 +16,7 @@ import type { SimulatedShop } from '../simulation/simulated-shop.js';
 import type { Storage } from '../store/storage.js';
 import { Accounts } from './accounts.js';
 import { installErrorHandling } from './errors.js';
+import { LoginGuard } from './login-guard.js';
 import { LiveFeed, type LiveTopic } from './live-feed.js';
 import { publicRoutes, withSession } from './plugins/authentication.js';
 import { reportRoutes } from './plugins/report-routes.js';
@@ -63,7 +64,7 @@ export async function startWebServer(deps: WebDeps, host: string, port: number):
   await app.register(securityHeaders);
   await app.register(sameSiteJson);
 
-  const auth = { accounts, clock: deps.clock, log: deps.log };
+  const auth = { accounts, guard: new LoginGuard(deps.storage.accounts, deps.clock), clock: deps.clock, log: deps.log };
   await app.register(publicRoutes, auth);
   await app.register(
     withSession(auth, async (secure) => {

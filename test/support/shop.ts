@@ -170,6 +170,11 @@ export class TestShop {
     await withStorage(this.dir, (storage) => new Accounts(storage.accounts).add(username, role, password, Date.now()));
   }
 
+  /** What `loyalty-hub user unlock` does: through a connection of its own. */
+  async unlockUser(username: string): Promise<void> {
+    await withStorage(this.dir, (storage) => new Accounts(storage.accounts).unlock(username));
+  }
+
   /** A separate read-only connection to the hub's database file: sees only what was committed. */
   query<T>(sql: string, ...params: unknown[]): T[] {
     const db = new Database(join(this.dir, DATABASE_FILE), { readonly: true });

@@ -7,8 +7,12 @@ import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../log.js';
 import { SESSION_MS, type Accounts, type User } from '../accounts.js';
 import { ApiError, sendError } from '../errors.js';
+import type { LoginGuard } from '../login-guard.js';
 
 export const SESSION_COOKIE = 'lb_session';
+/** Marks a browser that logged in to an account before (web/login-guard.ts). */
+export const CLIENT_COOKIE = 'lb_client';
+const CLIENT_COOKIE_S = 365 * 24 * 3600;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,6 +23,7 @@ declare module 'fastify' {
 
 export interface AuthenticationOptions {
   accounts: Accounts;
+  guard: LoginGuard;
   clock: Clock;
   log: Logger;
 }
@@ -31,24 +36,38 @@ const loginBody = {
 } as const;
 
 /** The login page, its assets, the login API and the health check: reachable without a session. */
-export const publicRoutes: FastifyPluginAsync<AuthenticationOptions> = async (app, { accounts, clock, log }) => {
+export const publicRoutes: FastifyPluginAsync<AuthenticationOptions> = async (app, { accounts, guard, clock, log }) => {
   app.get('/api/health', async () => ({ ok: true }));
   app.get('/login', (_request, reply) => reply.sendFile('login.html'));
   app.get('/assets/login.js', (_request, reply) => reply.sendFile('login.js'));
   app.get('/assets/style.css', (_request, reply) => reply.sendFile('style.css'));
 
   app.post<{ Body: { username: string; password: string } }>('/api/login', { schema: { body: loginBody } }, async (request, reply) => {
-    const result = await accounts.login(request.body.username, request.body.password, clock.now());
+    const { username, password } = request.body;
+    const clientToken = request.cookies[CLIENT_COOKIE];
+    const trusted = clientToken !== undefined && accounts.trustedClientOf(clientToken) === username ? clientToken : null;
+    const admission = guard.admit(username, request.ip, trusted);
+    if (!admission.ok) {
+      log.warn({ username, ip: request.ip, reason: 'too many failed logins' }, 'dashboard login refused');
+      throw new ApiError('login-locked', `too many failed logins: try again in ${Math.ceil(admission.retryAfterS / 60)} min`, { 'Retry-After': String(admission.retryAfterS) });
+    }
+    let result;
+    try {
+      result = await accounts.login(username, password, clock.now());
+    } finally {
+      admission.done(result?.ok === true);
+    }
     if (!result.ok) {
-      log.warn({ username: request.body.username, ip: request.ip, reason: result.reason }, 'dashboard login refused');
-      if (result.reason === 'locked') {
-        const retryAfterS = result.retryAfterS ?? 60;
-        throw new ApiError('login-locked', `too many failed logins: try again in ${Math.ceil(retryAfterS / 60)} min`, { 'Retry-After': String(retryAfterS) });
-      }
+      log.warn({ username, ip: request.ip, reason: result.reason }, 'dashboard login refused');
+      if (result.reason === 'busy') throw new ApiError('busy');
+      // The guess that used up the allowance says so at once.
+      const retryAfterS = guard.waitFor(username, request.ip, trusted);
+      if (retryAfterS !== null) throw new ApiError('login-locked', `too many failed logins: try again in ${Math.ceil(retryAfterS / 60)} min`, { 'Retry-After': String(retryAfterS) });
       throw new ApiError('wrong-credentials');
     }
-    log.info({ username: result.user.username, ip: request.ip }, 'dashboard login');
+    log.info({ username: result.user.username, ip: request.ip, trustedClient: trusted !== null }, 'dashboard login');
     reply.setCookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_MS / 1000 });
+    if (!trusted) reply.setCookie(CLIENT_COOKIE, accounts.trustClient(username, clock.now()), { httpOnly: true, sameSite: 'strict', path: '/api/login', maxAge: CLIENT_COOKIE_S });
     return result.user;
   });
 };

@@ -18,7 +18,7 @@ describe('database', () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-db-')));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.pragma('user_version', { simple: true })).toBe(6);
     db.close();
   });
 
