@@ -5,7 +5,6 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { DeviceEditError, addDevice, removeDevice } from './config/edit.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, dataDirOf, loadConfig, readConfigFile, writeConfigFile } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
@@ -13,7 +12,7 @@ import { DeviceDirectory } from './device-directory.js';
 import { Hub } from './hub.js';
 import { issueSecret, revokeSecret } from './provisioning.js';
 import { missingNodeFlags } from './runtime-flags.js';
-import { DAILY_LOG_COLUMNS, dailyLog, type DailyLog } from './report/daily-log.js';
+import { dailyLog, dailyLogCsv, type DailyLog } from './report/daily-log.js';
 import { Storage } from './store/storage.js';
 import { AccountError, Accounts, type Role } from './web/accounts.js';
 import type { DeviceKind } from '../shared/topics.js';
@@ -328,7 +327,7 @@ program
       storage.close();
     }
     if (options.csv) {
-      process.stdout.write(stringify(log.incidents, { header: true, columns: DAILY_LOG_COLUMNS }));
+      process.stdout.write(dailyLogCsv(log.incidents));
       return;
     }
     process.stdout.write(`${log.date} (${log.timeZone}): ${log.redPresses} red and ${log.greenPresses} green presses, ${log.incidents.length} incidents\n`);

@@ -1,6 +1,7 @@
 // The day's complaint log: every incident opened on a local calendar day of
 // the site, with who was paged, when it was delivered, acknowledged and
 // resolved, plus the day's press counts.
+import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import type { DailyLog, DailyLogRow } from '../contract/api-types.js';
 import type { ReportQueries } from '../store/report-queries.js';
@@ -23,6 +24,21 @@ export const DAILY_LOG_COLUMNS: (keyof DailyLogRow)[] = [
   'outcome',
   'resolvedAt',
 ];
+
+/**
+ * A text cell a spreadsheet would take for a formula (=, +, -, @, or a tab
+ * or carriage return before one) gets a leading apostrophe, as OWASP's
+ * advice on CSV injection has it: shown as text, never run.
+ */
+function neutralised(value: unknown): unknown {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** The daily log's rows as CSV with a header, safe to open in a spreadsheet. */
+export function dailyLogCsv(rows: DailyLogRow[]): string {
+  const safe = rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, neutralised(value)])));
+  return stringify(safe, { header: true, columns: DAILY_LOG_COLUMNS });
+}
 
 /** [start, end) of a local calendar day in ms; throws on a malformed date. */
 export function dayBounds(date: string, timeZone: string): [number, number] {

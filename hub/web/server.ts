@@ -18,13 +18,13 @@ import { Accounts } from './accounts.js';
 import { installErrorHandling } from './errors.js';
 import { LoginGuard } from './login-guard.js';
 import { LiveFeed, type LiveTopic } from './live-feed.js';
-import { publicRoutes, withSession } from './plugins/authentication.js';
+import { SESSION_COOKIE, publicRoutes, withSession } from './plugins/authentication.js';
 import { reportRoutes } from './plugins/report-routes.js';
 import sameSiteJson from './plugins/same-site-json.js';
 import securityHeaders from './plugins/security-headers.js';
 import { shopState, simulationRoutes } from './plugins/simulation-routes.js';
 
-export { SESSION_COOKIE } from './plugins/authentication.js';
+export { SESSION_COOKIE };
 export type { LiveTopic };
 
 export interface WebDeps {
@@ -64,7 +64,7 @@ export async function startWebServer(deps: WebDeps, host: string, port: number):
   await app.register(securityHeaders);
   await app.register(sameSiteJson);
 
-  const auth = { accounts, guard: new LoginGuard(deps.storage.accounts, deps.clock), clock: deps.clock, log: deps.log };
+  const auth = { accounts, guard: new LoginGuard(deps.storage.accounts, deps.clock), clock: deps.clock, log: deps.log, onLogout: (token: string) => live.endSession(token) };
   await app.register(publicRoutes, auth);
   await app.register(
     withSession(auth, async (secure) => {
@@ -73,8 +73,9 @@ export async function startWebServer(deps: WebDeps, host: string, port: number):
       await secure.register(reportRoutes, { storage: deps.storage, clock: deps.clock, config: deps.config, directory: deps.directory, today, simulating });
       await secure.register(simulationRoutes, { simulation: deps.simulation });
       secure.get('/api/live', (request, reply) => {
+        const token = request.cookies[SESSION_COOKIE] as string; // the session hook let it in
         reply.hijack();
-        live.attach(request.raw, reply.raw);
+        live.attach(request.raw, reply.raw, token, () => accounts.session(token, deps.clock.now()) !== null);
       });
     }),
   );

@@ -23,6 +23,8 @@ declare module 'fastify' {
 
 export interface AuthenticationOptions {
   accounts: Accounts;
+  /** A session ended by logout (its live stream ends). */
+  onLogout?(sessionToken: string): void;
   guard: LoginGuard;
   clock: Clock;
   log: Logger;
@@ -85,7 +87,9 @@ export function withSession(options: AuthenticationOptions, routes: (app: Fastif
       return reply.redirect('/login');
     });
     app.post('/api/logout', async (request, reply) => {
-      options.accounts.logout(request.cookies[SESSION_COOKIE]);
+      const token = request.cookies[SESSION_COOKIE];
+      options.accounts.logout(token);
+      if (token) options.onLogout?.(token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true };
     });

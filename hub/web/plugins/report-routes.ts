@@ -1,11 +1,10 @@
 // The owner's views: today, the daily log (JSON and CSV), analytics, devices.
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsync } from 'fastify';
 import type { HubConfig } from '../../config/schema.js';
 import type { DeviceDirectory } from '../../device-directory.js';
 import type { Clock } from '../../domain/clock.js';
 import { analyticsView } from '../../report/analytics.js';
-import { DAILY_LOG_COLUMNS, dailyLog } from '../../report/daily-log.js';
+import { dailyLog, dailyLogCsv } from '../../report/daily-log.js';
 import { devicesView } from '../../report/devices.js';
 import type { Storage } from '../../store/storage.js';
 import { ApiError } from '../errors.js';
@@ -43,7 +42,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
     const log = logOf(request.query.date);
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="complaints-${log.date}.csv"`);
-    return stringify(log.incidents, { header: true, columns: DAILY_LOG_COLUMNS });
+    return dailyLogCsv(log.incidents);
   });
   app.get<{ Querystring: { days: string } }>('/api/analytics', { schema: { querystring: daysQuery } }, async (request) => {
     const days = Number(request.query.days);

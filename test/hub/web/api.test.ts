@@ -64,6 +64,29 @@ describe('dashboard API', () => {
     expect((await login('nobody', PASSWORD)).body).toEqual({ error: { code: 'wrong-credentials', message: 'wrong user name or password' } });
   });
 
+  it('ends the live stream when its session ends at logout (issue #14.10)', async () => {
+    const { cookie } = await login();
+    const live = await fetch(`${base}/api/live`, { headers: { cookie } });
+    const reader = live.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^event: today/);
+    await fetch(`${base}/api/logout`, { method: 'POST', headers: { cookie, 'Content-Type': 'application/json' }, body: '{}' });
+    const ended = await Promise.race([
+      (async () => {
+        for (;;) if ((await reader.read()).done) return true;
+      })(),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
+    ]);
+    expect(ended).toBe(true);
+  });
+
+  it('refuses a state change with Origin "null" or a malformed Origin with 403, not 500 (issue #14.16)', async () => {
+    const { cookie } = await login();
+    for (const origin of ['null', 'not a url', 'http://[::1']) {
+      const response = await fetch(`${base}/api/logout`, { method: 'POST', headers: { cookie, 'Content-Type': 'application/json', Origin: origin }, body: '{}' });
+      expect(response.status, origin).toBe(403);
+    }
+  });
+
   it('issues a new session at login, so a planted session id is worthless (no fixation)', async () => {
     const planted = 'lb_session=attacker-chosen-value';
     const response = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', cookie: planted }, body: JSON.stringify({ username: 'olga', password: PASSWORD }) });
