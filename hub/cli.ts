@@ -13,6 +13,7 @@ import { Hub } from './hub.js';
 import { issueSecret, revokeSecret } from './provisioning.js';
 import { missingNodeFlags } from './runtime-flags.js';
 import { dailyLog, dailyLogCsv, type DailyLog } from './report/daily-log.js';
+import { DatabaseError } from './store/database.js';
 import { Storage } from './store/storage.js';
 import { AccountError, Accounts, type Role } from './web/accounts.js';
 import type { DeviceKind } from '../shared/topics.js';
@@ -126,6 +127,7 @@ program
         throw new UserError(`port ${e.port ?? ''} is already in use (another hub or MQTT broker?): stop it, or set mqtt.port / mqtt.wsPort / http.port in ${configPath()}`);
       }
       if (e.code === 'EACCES') throw new UserError(`not allowed to listen on port ${e.port ?? ''}: use a port above 1023, or set mqtt.port in ${configPath()}`);
+      if (error instanceof DatabaseError) throw new UserError(error.message);
       throw error;
     }
     await ensureOwner(dataDir);

@@ -95,7 +95,7 @@ export class Hub {
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? createLogger(config.logLevel);
     this.refusalLog = new Refusals(this.log);
-    this.storage = Storage.open(options.dataDir, { fsync: config.durability === 'fsync' });
+    this.storage = Storage.open(options.dataDir, { fsync: config.durability === 'fsync', integrityCheck: true });
     if (options.metricsFile) {
       this.metrics = new HubMetrics(() => ({ ...this.refusals }));
       this.stopMetrics = this.metrics.serveOnSignal(options.metricsFile);
@@ -124,6 +124,8 @@ export class Hub {
     const hub = new Hub(options);
     try {
       await hub.listen();
+      // Only now that the ports are ours: a second start that fails on them must not touch the running hub's state.
+      hub.storage.devices.markOfflineExcept(hub.connections.ids());
       if (options.simulate && !hasRealDevices(options.config)) await hub.startSimulation();
     } catch (error) {
       await hub.stop();
@@ -206,7 +208,6 @@ export class Hub {
   // ---- start-up -------------------------------------------------------------
 
   private restoreState(): void {
-    this.storage.devices.markAllOffline();
     for (const state of this.storage.devices.deviceStates()) {
       if (this.live.directory.kindOf(state.deviceId) === 'pager' && !state.onShift) this.desk.setPagerOnShift(state.deviceId, false);
     }

@@ -22,6 +22,11 @@ export class DeviceConnections {
     return true;
   }
 
+  /** Devices with a connection now. */
+  ids(): string[] {
+    return [...this.byDevice.keys()];
+  }
+
   /** The newest open connection of the device. */
   newest(deviceId: string): Client | undefined {
     let newest: Client | undefined;

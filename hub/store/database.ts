@@ -111,26 +111,68 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
-/** `fsync: false` only for measuring what durability costs (config "durability": "none"). */
-export function openDatabase(dataDir: string, options: { fsync?: boolean } = {}): Db {
+/** A database the hub cannot use as it is: the message says what, and what to do. */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+}
+
+export interface OpenOptions {
+  /** false only for measuring what durability costs (config "durability": "none"). */
+  fsync?: boolean;
+  /** Run SQLite's quick_check before anything is written (the hub at start; see docs/reliability.md for its time). */
+  integrityCheck?: boolean;
+}
+
+/** What an SQLite failure to open means, in one line, with what to do. */
+function explain(error: unknown, file: string): Error {
+  if (error instanceof DatabaseError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message;
+  if (code === 'SQLITE_NOTADB') return new DatabaseError(`${file} is not an SQLite database: move it away (the hub then starts an empty log) or restore a backup`);
+  if (code.startsWith('SQLITE_CORRUPT')) return new DatabaseError(`the database ${file} is damaged (${message}): restore a backup, or move it away to start an empty log`);
+  if (code === 'SQLITE_FULL') return new DatabaseError(`the disk holding ${file} is full: free some space and start again`);
+  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR')) {
+    return new DatabaseError(`cannot use the database ${file} (${code}: ${message}): check the disk and the file's permissions`);
+  }
+  return error as Error;
+}
+
+/**
+ * Opens the hub's database, checking before it writes anything: a file that
+ * is not SQLite, a schema newer than this hub, or (with `integrityCheck`) a
+ * damaged one is refused with a DatabaseError and left exactly as it was.
+ */
+export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DATABASE_FILE));
-  db.pragma('journal_mode = WAL');
-  // FULL, not NORMAL: in WAL mode NORMAL skips the fsync at commit, so the
-  // last commits could vanish in a power cut. A press is acknowledged to the
-  // button only after its commit, so that commit must reach the disk.
-  db.pragma(options.fsync === false ? 'synchronous = OFF' : 'synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
-  return db;
+  const file = join(dataDir, DATABASE_FILE);
+  let db: Db | undefined;
+  try {
+    db = new Database(file);
+    const version = db.pragma('user_version', { simple: true }) as number; // reads the header: a foreign file fails here
+    if (version > MIGRATIONS.length) {
+      throw new DatabaseError(`the database ${file} has schema version ${version}, newer than this hub (version ${MIGRATIONS.length}): upgrade the hub`);
+    }
+    if (options.integrityCheck) {
+      const result = db.pragma('quick_check', { simple: true }) as string;
+      if (result !== 'ok') throw new DatabaseError(`the database ${file} is damaged (quick_check: ${result.split('\n')[0]}): restore a backup, or move it away to start an empty log`);
+    }
+    db.pragma('journal_mode = WAL');
+    // FULL, not NORMAL: in WAL mode NORMAL skips the fsync at commit, so the
+    // last commits could vanish in a power cut. A press is acknowledged to the
+    // button only after its commit, so that commit must reach the disk.
+    db.pragma(options.fsync === false ? 'synchronous = OFF' : 'synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw explain(error, file);
+  }
 }
 
 function migrate(db: Db): void {
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`the database schema (version ${version}) is newer than this hub (version ${MIGRATIONS.length}): upgrade the hub`);
-  }
   for (let step = version; step < MIGRATIONS.length; step++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[step]);

@@ -35,7 +35,7 @@ export class DeviceStore {
            outbox_depth = @outboxDepth, firmware = @firmware, dropped_presses = @dropped WHERE device_id = @deviceId`,
       ),
       allDeviceStates: db.prepare('SELECT * FROM device_state ORDER BY device_id'),
-      resetOnline: db.prepare('UPDATE device_state SET online = 0'),
+      resetOnline: db.prepare('UPDATE device_state SET online = 0 WHERE device_id NOT IN (SELECT value FROM json_each(?))'),
     };
   }
 
@@ -71,9 +71,9 @@ export class DeviceStore {
     this.statements.setHeartbeat.run({ deviceId, at: now, dropped: null, ...heartbeat });
   }
 
-  /** At start-up nobody is connected yet, whatever the last run recorded. */
-  markAllOffline(): void {
-    this.statements.resetOnline.run();
+  /** At start-up, whatever the last run recorded: online are only the devices connected now. */
+  markOfflineExcept(connected: string[]): void {
+    this.statements.resetOnline.run(JSON.stringify(connected));
   }
 
   deviceStates(): DeviceStateRow[] {

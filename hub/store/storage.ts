@@ -1,6 +1,6 @@
 // The one owner of a database connection's reads and writes: every statement
 // is prepared once, here, and callers get the part they need.
-import { openDatabase, type Db } from './database.js';
+import { openDatabase, type Db, type OpenOptions } from './database.js';
 import { AccountStore } from './account-store.js';
 import { DeviceStore } from './device-store.js';
 import { LogStore } from './log-store.js';
@@ -23,7 +23,7 @@ export class Storage {
     this.reports = new ReportQueries(db);
   }
 
-  static open(dataDir: string, options: { fsync?: boolean } = {}): Storage {
+  static open(dataDir: string, options: OpenOptions = {}): Storage {
     return new Storage(openDatabase(dataDir, options));
   }
 

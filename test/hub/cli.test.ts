@@ -1,7 +1,8 @@
 // The loyalty-hub command as a technician runs it: the built entry point in a
 // child process, against real files.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -118,6 +119,49 @@ describe('loyalty-hub CLI', () => {
       expect(result.stderr).toMatch(new RegExp(`^loyalty-hub: port ${port} is already in use .*\\n$`));
     } finally {
       blocker.close();
+    }
+  });
+
+  it('refuses a damaged, foreign or newer database in one line, leaving the file as it was (issue #14.7, #14.17)', async () => {
+    const config = JSON.stringify({ mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } });
+    const cases: [string, (file: string) => void, RegExp][] = [
+      ['garbage', (file) => writeFileSync(file, 'this is not a database, just text '.repeat(200)), /is not an SQLite database/],
+      ['newer', (file) => { const db = new Database(file); db.pragma('user_version = 999'); db.close(); }, /newer than this hub/],
+      ['damaged', (file) => {
+        const db = new Database(file);
+        db.exec('CREATE TABLE filler (x TEXT)');
+        const insert = db.prepare('INSERT INTO filler VALUES (?)');
+        for (let i = 0; i < 2000; i++) insert.run('row ' + i + ' '.repeat(100));
+        db.close();
+        const bytes = readFileSync(file);
+        bytes.fill(0x5a, 4096 * 3 + 100, 4096 * 3 + 3000); // scribble inside a b-tree page, as a failing card does
+        writeFileSync(file, bytes);
+      }, /is damaged/],
+    ];
+    for (const [what, make, message] of cases) {
+      const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
+      writeFileSync(join(dir, 'loyalty-hub.json'), config);
+      mkdirSync(join(dir, 'data'));
+      make(join(dir, 'data', 'loyalty-hub.db'));
+      const before = readFileSync(join(dir, 'data', 'loyalty-hub.db'));
+      const result = await run(['start', '--no-sim'], dir);
+      expect(result.code, what).toBe(1);
+      expect(result.stderr, what).toMatch(/^loyalty-hub: [^\n]+\n$/);
+      expect(result.stderr, what).toMatch(message);
+      expect(readFileSync(join(dir, 'data', 'loyalty-hub.db')).equals(before), `${what}: the file is untouched`).toBe(true);
+    }
+  });
+
+  it('touches nothing of a running hub when a second start finds its ports taken (issue #14.13)', async () => {
+    const shop = await TestShop.open();
+    try {
+      await shop.connect('btn-1');
+      await eventually(() => shop.query("SELECT 1 FROM device_state WHERE device_id = 'btn-1' AND online = 1").length === 1, 5000, 'online');
+      const config = parseConfig({ ...shop.config, mqtt: { host: '127.0.0.1', port: shop.hub.mqttPort, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } }, 'second');
+      await expect(Hub.start({ config, dataDir: shop.dir, logger: createLogger('silent'), tickMs: 0 })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      expect(shop.query("SELECT online FROM device_state WHERE device_id = 'btn-1'")).toEqual([{ online: 1 }]);
+    } finally {
+      await shop.close();
     }
   });
 

@@ -25,7 +25,7 @@ describe('database', () => {
   it('moves the paged level of a version-4 log from the text "level N" into its column', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
     const old = openDatabase(dir);
-    old.exec(`ALTER TABLE incident_events DROP COLUMN level; PRAGMA user_version = 4;`);
+    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; PRAGMA user_version = 4;`); // as a version-4 hub left it
     old.prepare('INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, retriggers) VALUES (1, ?, ?, ?, 1, 1, 1, 2, 0)').run('red', 'btn-1', 'Counter 1');
     const event = old.prepare('INSERT INTO incident_events (incident_id, at, type, pager, detail) VALUES (1, 1, ?, ?, ?)');
     event.run('paged', 'pgr-1', 'level 1');
