@@ -11,7 +11,7 @@
 // board file, command line) and touches neither the device nor, unless
 // --register is given, the hub's credentials.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,8 @@ export interface FlashOptions {
   dryRun: boolean;
   register: boolean;
   out: string;
+  /** Sends the files (default: espruino-tools over the serial port); its exit code. Tests replace it. */
+  upload?: (command: string[]) => Promise<number>;
   log?: (line: string) => void;
 }
 
@@ -134,9 +136,10 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   copyFileSync(bundleSource, bundle);
   const configFile = join(options.out, `${CONFIG_STORAGE_NAME}.json`);
   const json = JSON.stringify(deviceConfig);
-  writeFileSync(configFile, json);
+  // Both hold the device secret and the Wi-Fi password in plain text: for this user only, and gone after an upload.
+  writeSecretFile(configFile, json, 'utf8');
   const installFile = join(options.out, 'install.js');
-  writeFileSync(installFile, installScript(readFileSync(bundleSource, 'latin1'), json), 'latin1');
+  writeSecretFile(installFile, installScript(readFileSync(bundleSource, 'latin1'), json), 'latin1');
   const boardFile = join(options.out, 'board.json');
   // An offline board description: these modules are built in, so nothing is fetched.
   writeFileSync(boardFile, JSON.stringify({ info: { id: 'ESP32', builtin_modules: ['net', 'Wifi', 'Storage', 'ESP32', 'Graphics'] } }, null, 2));
@@ -152,6 +155,18 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   return { bundle, configFile, installFile, ignoredSeqAbove, boardFile, command, registered: register };
 }
 
+/** A file only this user may read (0600 whatever the umask, also if it existed). */
+function writeSecretFile(path: string, text: string, encoding: BufferEncoding): void {
+  writeFileSync(path, text, { encoding, mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+/** Runs espruino-tools with `command`; its exit code. */
+function runEspruinoTools(command: string[]): Promise<number> {
+  const [program, ...args] = command;
+  return new Promise<number>((done) => spawn(program, args, { stdio: 'inherit' }).on('close', (c) => done(c ?? 1)));
+}
+
 export async function flash(options: FlashOptions): Promise<void> {
   const log = options.log ?? console.log;
   const plan = await prepareFlash(options);
@@ -160,9 +175,11 @@ export async function flash(options: FlashOptions): Promise<void> {
     return;
   }
   log(`uploading with ${ESPRUINO_TOOLS} to ${options.port} (the device resets and saves to flash)…`);
-  const [program, ...args] = plan.command;
-  const code = await new Promise<number>((done) => spawn(program, args, { stdio: 'inherit' }).on('close', (c) => done(c ?? 1)));
+  const code = await (options.upload ?? runEspruinoTools)(plan.command);
   if (code !== 0) throw new Error(`espruino-tools exited with code ${code}; the hub already expects the new secret, so flash again`);
+  // The device has them now; plain-text secrets stay nowhere else.
+  rmSync(plan.configFile, { force: true });
+  rmSync(plan.installFile, { force: true });
   log('done: the device restarts, joins the Wi-Fi and shows up in "loyalty-hub device list" within a minute');
 }
 

@@ -350,7 +350,8 @@ export class EspruinoStorage implements StorageApi {
 
   private record(entry: JournalEntry): void {
     if (!this.journalPath || this.replaying) return;
-    appendFileSync(this.journalPath, JSON.stringify(entry) + '\n');
+    // A device's flash holds its secret and the Wi-Fi password: for this user only.
+    appendFileSync(this.journalPath, JSON.stringify(entry) + '\n', { mode: 0o600 });
   }
 
   private replay(path: string): void {
@@ -375,7 +376,7 @@ export class EspruinoStorage implements StorageApi {
       snapshot.push(JSON.stringify({ op: 'program', address: file.address, offset: 0, data: file.data.toString('latin1') }));
       if (file.trash) snapshot.push(JSON.stringify({ op: 'trash', address: file.address }));
     }
-    writeFileSync(path + '.new', snapshot.join('\n') + (snapshot.length ? '\n' : ''));
+    writeFileSync(path + '.new', snapshot.join('\n') + (snapshot.length ? '\n' : ''), { mode: 0o600 });
     renameSync(path + '.new', path);
     this.wear.bytesProgrammed = 0;
   }

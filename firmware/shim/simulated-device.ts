@@ -112,7 +112,7 @@ export class SimulatedDevice {
   private lastEstimate = 0;
 
   constructor(readonly options: SimulatedDeviceOptions) {
-    mkdirSync(options.storageDir, { recursive: true });
+    mkdirSync(options.storageDir, { recursive: true, mode: 0o700 });
     this.storage = new EspruinoStorage(options.storageDir, {
       totalBytes: options.flashBytes,
       onHazard: (message) => {

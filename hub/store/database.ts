@@ -1,6 +1,6 @@
 // Opens the hub's SQLite file with settings that make a commit survive power
 // loss, and brings its schema up to date.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -138,13 +138,26 @@ function explain(error: unknown, file: string): Error {
 }
 
 /**
+ * The log holds password and secret hashes and every press: the data
+ * directory is 0700 and the database 0600, whatever the umask (chmod, since
+ * a mode given at creation is masked by it). A new database file is created
+ * 0600 before SQLite opens it, so its WAL and SHM inherit that mode.
+ */
+function ownerOnly(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+
+/**
  * Opens the hub's database, checking before it writes anything: a file that
  * is not SQLite, a schema newer than this hub, or (with `integrityCheck`) a
  * damaged one is refused with a DatabaseError and left exactly as it was.
  */
 export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
-  mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, DATABASE_FILE);
+  ownerOnly(dataDir, file);
   let db: Db | undefined;
   try {
     db = new Database(file);
@@ -157,6 +170,8 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
       if (result !== 'ok') throw new DatabaseError(`the database ${file} is damaged (quick_check: ${result.split('\n')[0]}): restore a backup, or move it away to start an empty log`);
     }
     db.pragma('journal_mode = WAL');
+    // SQLite gives the WAL and SHM files the database file's mode; these may predate that.
+    for (const companion of [`${file}-wal`, `${file}-shm`]) if (existsSync(companion)) chmodSync(companion, 0o600);
     // FULL, not NORMAL: in WAL mode NORMAL skips the fsync at commit, so the
     // last commits could vanish in a power cut. A press is acknowledged to the
     // button only after its commit, so that commit must reach the disk.

@@ -1,13 +1,13 @@
 // The flasher without hardware: --dry-run writes exactly what would be sent,
 // and those files, put on a simulated device, make a working device.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
-import { prepareFlash } from '../../scripts/flash.js';
+import { flash, prepareFlash } from '../../scripts/flash.js';
 import { MAX_SEQ } from '../../shared/limits.js';
 import { TestShop, eventually } from '../support/shop.js';
 
@@ -25,6 +25,23 @@ function writeHubConfig(): string {
 }
 
 describe('flash', () => {
+  it('keeps the plain-text secret files for this user only, and removes them after an upload (issue #14.9)', async () => {
+    const umask = process.umask(0o022);
+    try {
+      shop = await TestShop.open();
+      const out = mkdtempSync(join(tmpdir(), 'lb-flash-out-'));
+      const common = { device: 'btn-1', configPath: writeHubConfig(), port: 'tcp://192.0.2.1', wifiSsid: 'Cafe', wifiPassword: 'wifi secret', hubHost: '127.0.0.1', hubPort: shop.hub.mqttPort, register: false, out, log: () => undefined };
+      const plan = await prepareFlash({ ...common, dryRun: true });
+      for (const file of [plan.configFile, plan.installFile]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+      const sent: string[][] = [];
+      await flash({ ...common, dryRun: false, upload: async (command) => (sent.push(command), 0) });
+      expect(sent).toHaveLength(1);
+      expect([existsSync(plan.configFile), existsSync(plan.installFile)]).toEqual([false, false]);
+    } finally {
+      process.umask(umask);
+    }
+  });
+
   it('writes a bundle, config and command that make a working device, with a freshly registered secret', async () => {
     shop = await TestShop.open();
     const out = mkdtempSync(join(tmpdir(), 'lb-flash-out-'));
