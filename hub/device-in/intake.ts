@@ -18,6 +18,7 @@ import type { Logger } from '../log.js';
 import type { HubMetrics } from '../metrics.js';
 import type { Journal } from '../store/journal.js';
 import type { PressGate } from './press-gate.js';
+import { RateLimiter } from './rate-limiter.js';
 import type { Callback, Refusals } from './refusals.js';
 
 export interface IntakeDeps {
@@ -36,6 +37,9 @@ export interface IntakeDeps {
 
 type Handler = (client: Client, deviceId: string, text: string, done: Callback) => void;
 
+/** Heartbeats a device may send: one a minute, a few more around reconnects. More are acknowledged and dropped. */
+const HEARTBEAT_RATE = { perSecond: 0.1, burst: 3 };
+
 export class UplinkIntake {
   private readonly handlers: Record<string, Handler> = {
     [UPLINK.press]: (client, deviceId, text, done) => this.press(client, deviceId, text, done),
@@ -45,6 +49,8 @@ export class UplinkIntake {
     [UPLINK.heartbeat]: (client, deviceId, text, done) => this.heartbeat(client, deviceId, text, done),
     [UPLINK.status]: (client, _deviceId, text, done) => this.status(client, text, done),
   };
+
+  private readonly heartbeatLimit = new RateLimiter(HEARTBEAT_RATE.perSecond, HEARTBEAT_RATE.burst);
 
   constructor(private readonly deps: IntakeDeps) {}
 
@@ -126,6 +132,7 @@ export class UplinkIntake {
     const decoded = decodeHeartbeat(text);
     if (!decoded.ok) return this.deps.refusals.publish(client, `bad heartbeat: ${decoded.error}`, done);
     const now = this.deps.clock.now();
+    if (!this.heartbeatLimit.take(deviceId, now)) return this.deps.refusals.throttled(client, `more than ${HEARTBEAT_RATE.burst} heartbeats in ${HEARTBEAT_RATE.burst / HEARTBEAT_RATE.perSecond} s`, done);
     this.deps.watch.heartbeat(deviceId, decoded.value.batteryMv, now);
     this.deps.journal.submit({ op: 'heartbeat', deviceId, heartbeat: decoded.value, at: now });
     this.afterCommit(done);

@@ -10,12 +10,14 @@ export interface RefusalCounts {
   oversized: number;
   /** Connections closed for bytes that are not MQTT (or not in order). */
   protocol: number;
+  /** Messages acknowledged but not acted on: more often than a device has reason to send them. */
+  throttled: number;
 }
 
 export type Callback = (error?: Error | null) => void;
 
 export class Refusals {
-  readonly counts: RefusalCounts = { connect: 0, publish: 0, subscribe: 0, oversized: 0, protocol: 0 };
+  readonly counts: RefusalCounts = { connect: 0, publish: 0, subscribe: 0, oversized: 0, protocol: 0, throttled: 0 };
 
   constructor(private readonly log: Logger) {}
 
@@ -38,6 +40,13 @@ export class Refusals {
   subscribe(client: Client, topic: string, reason: string): void {
     this.counts.subscribe++;
     this.log.warn({ device: client.id, topic, reason }, 'subscription refused');
+  }
+
+  /** Acknowledged (closing the connection would only bring it back) and dropped. */
+  throttled(client: Client, reason: string, done: Callback): void {
+    this.counts.throttled++;
+    this.log.warn({ device: client.id, reason }, 'message dropped');
+    done(null);
   }
 
   oversized(): void {

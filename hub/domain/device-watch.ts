@@ -12,6 +12,13 @@ export interface WatchSettings {
 
 /** Voltage the battery must climb back above before the low-battery problem clears. */
 const BATTERY_HYSTERESIS_MV = 150;
+/**
+ * How long a battery reading must stay low (or good) before the problem is
+ * raised (or cleared), in heartbeat periods: one reading is not enough, the
+ * next must agree. A battery that reads low and good by turns (a loose
+ * contact, a reading at the threshold) pages nobody instead of a page a second.
+ */
+const BATTERY_HOLD_HEARTBEATS = 1.5;
 
 export type Problem = 'missing' | 'battery';
 
@@ -30,6 +37,9 @@ interface DeviceState {
   offlineSince: number;
   lastHeartbeatAt: number;
   batteryMv: number | null;
+  /** Since when every reading was low, or good; null when the last one was not. */
+  batteryLowSince: number | null;
+  batteryGoodSince: number | null;
   raised: Set<Problem>;
 }
 
@@ -73,6 +83,10 @@ export class DeviceWatch {
     if (!state) return;
     state.lastHeartbeatAt = now;
     state.batteryMv = batteryMv;
+    const low = batteryMv > 0 && batteryMv < this.settings.lowBatteryMv;
+    const good = batteryMv === 0 || batteryMv >= this.settings.lowBatteryMv + BATTERY_HYSTERESIS_MV;
+    state.batteryLowSince = low ? (state.batteryLowSince ?? now) : null;
+    state.batteryGoodSince = good ? (state.batteryGoodSince ?? now) : null;
   }
 
   /**
@@ -87,11 +101,11 @@ export class DeviceWatch {
       if (missingReason && siteOpen) this.transition(state, device, 'missing', 'raise', missingReason, changes);
       if (!missingReason) this.transition(state, device, 'missing', 'clear', 'device is back', changes);
 
-      const mv = state.batteryMv;
-      if (mv !== null && mv > 0 && mv < this.settings.lowBatteryMv) {
-        this.transition(state, device, 'battery', 'raise', `battery at ${mv} mV`, changes);
-      } else if (mv !== null && (mv === 0 || mv >= this.settings.lowBatteryMv + BATTERY_HYSTERESIS_MV)) {
-        this.transition(state, device, 'battery', 'clear', `battery at ${mv} mV`, changes);
+      const hold = BATTERY_HOLD_HEARTBEATS * this.settings.heartbeatMs;
+      if (state.batteryLowSince !== null && now - state.batteryLowSince >= hold) {
+        this.transition(state, device, 'battery', 'raise', `battery at ${state.batteryMv} mV`, changes);
+      } else if (state.batteryGoodSince !== null && now - state.batteryGoodSince >= hold) {
+        this.transition(state, device, 'battery', 'clear', `battery at ${state.batteryMv} mV`, changes);
       }
     }
     return changes;
@@ -120,6 +134,6 @@ export class DeviceWatch {
   }
 
   private fresh(): DeviceState {
-    return { online: false, seen: false, offlineSince: this.startedAt, lastHeartbeatAt: this.startedAt, batteryMv: null, raised: new Set() };
+    return { online: false, seen: false, offlineSince: this.startedAt, lastHeartbeatAt: this.startedAt, batteryMv: null, batteryLowSince: null, batteryGoodSince: null, raised: new Set() };
   }
 }

@@ -198,11 +198,21 @@ describe('hub', () => {
     expect(await boss.next(DOWNLINK.cancel, (c) => c.i === alert.i)).toMatchObject({ w: 'x' });
   });
 
+  it('acknowledges heartbeats beyond a few per reconnect but drops them, keeping the connection (issue #14.12)', async () => {
+    const anna = await shop.connect('pgr-anna');
+    for (let i = 0; i < 10; i++) {
+      await anna.publish(UPLINK.heartbeat, encodeHeartbeat({ batteryMv: i % 2 ? 3300 : 3900, rssi: -60 - i, freeMemory: 7000, outboxDepth: 0, firmware: '0.1.0' }));
+    }
+    expect(shop.hub.refusals.throttled).toBe(7);
+    expect(anna.client.connected).toBe(true);
+    expect(shop.query("SELECT rssi FROM device_state WHERE device_id = 'pgr-anna'")).toEqual([{ rssi: -62 }]); // the third one
+  });
+
   it('raises a low battery from a heartbeat', async () => {
     const boss = await shop.connect('pgr-boss');
     const anna = await shop.connect('pgr-anna');
     await anna.publish(UPLINK.heartbeat, encodeHeartbeat({ batteryMv: 3300, rssi: -70, freeMemory: 7000, outboxDepth: 0, firmware: '0.1.0' }));
-    shop.advance(1000);
+    shop.advance(91_000); // a low reading must hold for 1.5 heartbeat periods before anyone is paged
     expect(await boss.next(DOWNLINK.alert, (a) => a.k === 'b')).toMatchObject({ l: 'Anna' });
     const [state] = shop.query<Record<string, unknown>>("SELECT * FROM device_state WHERE device_id = 'pgr-anna'");
     expect(state).toMatchObject({ battery_mv: 3300, rssi: -70, free_memory: 7000, firmware: '0.1.0', online: 1 });

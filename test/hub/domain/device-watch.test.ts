@@ -34,16 +34,32 @@ describe('DeviceWatch', () => {
     expect(watch.check(T0 + 120_000, true)).toMatchObject([{ problem: 'missing', change: 'raise' }]);
   });
 
-  it('raises a low battery below the threshold and clears it only well above (hysteresis)', () => {
+  it('raises a low battery below the threshold once it stays low, and clears it only well above (hysteresis)', () => {
     const watch = new DeviceWatch(settings, T0);
     watch.watch(['btn-1']);
     watch.connected('btn-1', T0);
     watch.heartbeat('btn-1', 3399, T0);
-    expect(watch.check(T0, true)).toEqual([{ device: 'btn-1', problem: 'battery', change: 'raise', detail: 'battery at 3399 mV' }]);
-    watch.heartbeat('btn-1', 3450, T0 + 60_000);
-    expect(watch.check(T0 + 60_000, true)).toEqual([]);
-    watch.heartbeat('btn-1', 3600, T0 + 120_000);
-    expect(watch.check(T0 + 120_000, true)).toMatchObject([{ problem: 'battery', change: 'clear' }]);
+    expect(watch.check(T0, true)).toEqual([]); // one reading is not enough
+    watch.heartbeat('btn-1', 3390, T0 + 60_000);
+    expect(watch.check(T0 + 90_000, true)).toEqual([{ device: 'btn-1', problem: 'battery', change: 'raise', detail: 'battery at 3390 mV' }]);
+    watch.heartbeat('btn-1', 3450, T0 + 120_000);
+    watch.heartbeat('btn-1', 3450, T0 + 180_000);
+    expect(watch.check(T0 + 240_000, true)).toEqual([]); // above the threshold, not above the hysteresis
+    watch.heartbeat('btn-1', 3600, T0 + 240_000);
+    watch.heartbeat('btn-1', 3610, T0 + 300_000);
+    expect(watch.check(T0 + 330_000, true)).toMatchObject([{ problem: 'battery', change: 'clear' }]);
+  });
+
+  it('pages nobody for a battery reading low and good by turns (issue #14.12)', () => {
+    const watch = new DeviceWatch(settings, T0);
+    watch.watch(['btn-1']);
+    watch.connected('btn-1', T0);
+    const changes = [];
+    for (let s = 0; s < 600; s++) {
+      watch.heartbeat('btn-1', s % 2 ? 3300 : 3600, T0 + s * 1000);
+      changes.push(...watch.check(T0 + s * 1000, true));
+    }
+    expect(changes).toEqual([]);
   });
 
   it('ignores a battery reading of 0 (mains powered, nothing measured)', () => {
