@@ -13,6 +13,7 @@ import { Hub } from './hub.js';
 import { issueSecret, revokeSecret } from './provisioning.js';
 import { missingNodeFlags } from './runtime-flags.js';
 import { dailyLog, dailyLogCsv, type DailyLog } from './report/daily-log.js';
+import { descriptorWarning, openFileLimit } from './descriptor-limit.js';
 import { DatabaseError } from './store/database.js';
 import { Storage } from './store/storage.js';
 import { AccountError, Accounts, type Role } from './web/accounts.js';
@@ -134,7 +135,9 @@ program
     // The warning goes above the banner in the same write, so that whoever
     // reads up to the banner has read it too.
     const missing = missingNodeFlags();
-    const warning = missing.length > 0 ? `loyalty-hub: node was started without ${missing.join(' ')} (npm start and npx loyalty-hub pass it): expect occasional garbage-collection pauses of 10-20 ms\n` : '';
+    const warning =
+      (missing.length > 0 ? `loyalty-hub: node was started without ${missing.join(' ')} (npm start and npx loyalty-hub pass it): expect occasional garbage-collection pauses of 10-20 ms\n` : '') +
+      (descriptorWarning(openFileLimit()) ?? '');
     process.stderr.write(warning + banner(hub, config, dataDir));
     const stop = (signal: string) => {
       process.stderr.write(`loyalty-hub: ${signal}: stopping, finishing writes…\n`);

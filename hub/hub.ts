@@ -10,7 +10,6 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { Server } from 'node:net';
 import { Aedes, type PublishPacket } from 'aedes';
-import type { WebSocketServer } from 'ws';
 import { MAX_PACKET_BYTES } from '../shared/limits.js';
 import { skipRoutingOfHubOnlyUplinks } from './broker/aedes-patches.js';
 import { listenTcp, listenWebSocket, portOf } from './broker/listeners.js';
@@ -83,7 +82,7 @@ export class Hub {
   private stopMetrics: (() => void) | undefined;
   private broker!: Aedes;
   private tcp!: Server;
-  private ws!: WebSocketServer;
+  private ws!: Server;
   private web: WebServer | undefined;
   private simulation: SimulatedShop | undefined;
   private ticker: NodeJS.Timeout | undefined;
@@ -236,7 +235,8 @@ export class Hub {
     const config = this.live.config;
     const common = { host: config.mqtt.host, maxPacketBytes: MAX_PACKET_BYTES, log: this.log, onOversized: () => this.refusalLog.oversized() };
     this.tcp = await listenTcp(this.broker, { ...common, port: config.mqtt.port });
-    this.ws = await listenWebSocket(this.broker, { ...common, port: config.mqtt.wsPort });
+    const limits = { idleTimeoutMs: config.http.idleTimeoutS * 1000, maxPerSource: config.http.maxConnectionsPerSource };
+    this.ws = await listenWebSocket(this.broker, { ...common, port: config.mqtt.wsPort, limits, onRefused: () => this.refusalLog.crowded() });
     this.web = await startWebServer(
       {
         storage: this.storage,
@@ -250,6 +250,7 @@ export class Hub {
       },
       config.http.host,
       config.http.port,
+      { ...limits, onRefused: () => this.refusalLog.crowded() },
     );
     this.journal.onCommit(() => {
       this.storageAlarm.committed();

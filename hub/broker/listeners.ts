@@ -1,11 +1,13 @@
 // The broker's network edges: MQTT over TCP for devices, MQTT over WebSocket
 // for browsers. Both close a connection that announces an oversized packet.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from '../log.js';
 import { coalesceWrites } from './aedes-patches.js';
+import { capConnectionsPerSource, type ConnectionLimits } from './connection-guard.js';
 import { MqttFrameMeter } from './packet-size-guard.js';
 
 export interface ListenOptions {
@@ -46,21 +48,30 @@ export function listenTcp(broker: Aedes, options: ListenOptions): Promise<Server
   return listen(server, options);
 }
 
-export function listenWebSocket(broker: Aedes, options: ListenOptions): Promise<WebSocketServer> {
-  return new Promise((resolve, reject) => {
-    const server = new WebSocketServer({ host: options.host, port: options.port, maxPayload: options.maxPacketBytes + 8 });
-    server.once('error', reject);
-    server.once('listening', () => {
-      server.off('error', reject);
-      resolve(server);
-    });
-    server.on('connection', (socket, request) => {
-      const stream = createWebSocketStream(socket);
-      coalesceWrites(stream);
-      broker.handle(stream, request);
-      guardPacketSize(stream, options, `${request.socket.remoteAddress}:${request.socket.remotePort} (ws)`);
-    });
+/**
+ * MQTT over WebSocket, on an HTTP server of its own so that a socket that
+ * never completes its upgrade is closed after the idle timeout, and one
+ * address holds at most so many. After the upgrade MQTT's keepalive (and
+ * aedes' connect timeout) watch the connection instead.
+ */
+export function listenWebSocket(broker: Aedes, options: ListenOptions & { limits: ConnectionLimits; onRefused: () => void }): Promise<Server> {
+  const http = createHttpServer((_request, response) => {
+    response.writeHead(426, { 'Content-Type': 'text/plain' }).end('MQTT over WebSocket only\n');
   });
+  http.timeout = options.limits.idleTimeoutMs;
+  http.headersTimeout = Math.min(options.limits.idleTimeoutMs, 60_000);
+  http.requestTimeout = Math.min(options.limits.idleTimeoutMs, 60_000);
+  capConnectionsPerSource(http, options.limits, options.log, 'ws', options.onRefused);
+  const wss = new WebSocketServer({ server: http, maxPayload: options.maxPacketBytes + 8 });
+  wss.on('connection', (socket, request) => {
+    request.socket.setTimeout(0);
+    const stream = createWebSocketStream(socket);
+    coalesceWrites(stream);
+    broker.handle(stream, request);
+    guardPacketSize(stream, options, `${request.socket.remoteAddress}:${request.socket.remotePort} (ws)`);
+  });
+  http.on('close', () => wss.close());
+  return listen(http, options);
 }
 
 function listen(server: Server, options: ListenOptions): Promise<Server> {
@@ -73,6 +84,6 @@ function listen(server: Server, options: ListenOptions): Promise<Server> {
   });
 }
 
-export function portOf(server: Server | WebSocketServer): number {
+export function portOf(server: Server): number {
   return (server.address() as AddressInfo).port;
 }

@@ -61,6 +61,10 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default('0.0.0.0'),
         port: port.default(8080),
+        /** A dashboard or WebSocket connection that sends nothing for this long is closed. */
+        idleTimeoutS: z.number().positive('must be more than 0 seconds').max(3600).default(30),
+        /** Connections one address may hold open on the dashboard and on the WebSocket port each. */
+        maxConnectionsPerSource: z.number().int().min(1).max(10_000).default(64),
       })
       .strict()
       .prefault({}),

@@ -12,12 +12,14 @@ export interface RefusalCounts {
   protocol: number;
   /** Messages acknowledged but not acted on: more often than a device has reason to send them. */
   throttled: number;
+  /** Dashboard or WebSocket connections closed for too many from one address. */
+  crowded: number;
 }
 
 export type Callback = (error?: Error | null) => void;
 
 export class Refusals {
-  readonly counts: RefusalCounts = { connect: 0, publish: 0, subscribe: 0, oversized: 0, protocol: 0, throttled: 0 };
+  readonly counts: RefusalCounts = { connect: 0, publish: 0, subscribe: 0, oversized: 0, protocol: 0, throttled: 0, crowded: 0 };
 
   constructor(private readonly log: Logger) {}
 
@@ -47,6 +49,11 @@ export class Refusals {
     this.counts.throttled++;
     this.log.warn({ device: client.id, reason }, 'message dropped');
     done(null);
+  }
+
+  /** Logged where the connection was refused (broker/connection-guard.ts). */
+  crowded(): void {
+    this.counts.crowded++;
   }
 
   oversized(): void {

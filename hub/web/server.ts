@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import { todayView } from '../report/today.js';
 import type { SimulatedShop } from '../simulation/simulated-shop.js';
 import type { Storage } from '../store/storage.js';
+import { capConnectionsPerSource, type ConnectionLimits } from '../broker/connection-guard.js';
 import { Accounts } from './accounts.js';
 import { installErrorHandling } from './errors.js';
 import { LoginGuard } from './login-guard.js';
@@ -46,7 +47,7 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(deps: WebDeps, host: string, port: number): Promise<WebServer> {
+export async function startWebServer(deps: WebDeps, host: string, port: number, limits: ConnectionLimits & { onRefused: () => void }): Promise<WebServer> {
   const accounts = new Accounts(deps.storage.accounts);
   const simulating = () => deps.simulation()?.running ?? false;
   const today = () => todayView(deps.storage.reports, deps.clock.now(), deps.config().timeZone, (id) => deps.directory().labelOf(id), deps.alarms());
@@ -55,7 +56,9 @@ export async function startWebServer(deps: WebDeps, host: string, port: number):
     (topic) => topic === 'today' || simulating(),
   );
 
-  const app = Fastify({ logger: false, bodyLimit: 4096 });
+  // connectionTimeout: a socket that sends nothing for this long is closed (an open live stream writes a keep-alive every 15 s).
+  const app = Fastify({ logger: false, bodyLimit: 4096, connectionTimeout: limits.idleTimeoutMs, requestTimeout: Math.min(limits.idleTimeoutMs, 60_000) });
+  capConnectionsPerSource(app.server, limits, deps.log, 'http', limits.onRefused);
   installErrorHandling(app, deps.log);
   app.decorateRequest('user', null);
   await app.register(fastifyCookie);

@@ -223,3 +223,19 @@ describe('loyalty-hub CLI', () => {
     }
   });
 });
+
+describe('open-file limit', () => {
+  it('warns in one line when the hard limit leaves little room, and reads /proc/self/limits', async () => {
+    const { descriptorWarning, openFileLimit } = await import('../../hub/descriptor-limit.js');
+    const limits = 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 1024                 files\n';
+    expect(openFileLimit(limits)).toBe(1024);
+    expect(descriptorWarning(1024)).toMatch(/^loyalty-hub: only 1024 open files allowed .*\n$/);
+    expect(descriptorWarning(65536)).toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
+    writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } }));
+    const result = await new Promise<{ stderr: string }>((done) =>
+      execFile('bash', ['-c', `(ulimit -n 1024 || ulimit -Sn 1024); exec "${process.execPath}" ${CLI} start --no-sim < /dev/null`], { cwd: dir, timeout: 5000 }, (_e, _o, stderr) => done({ stderr })),
+    );
+    expect(result.stderr).toMatch(/only \d+ open files allowed/);
+  });
+});
