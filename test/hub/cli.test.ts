@@ -234,7 +234,7 @@ describe('open-file limit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
     writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } }));
     const result = await new Promise<{ stderr: string }>((done) =>
-      execFile('bash', ['-c', `(ulimit -n 1024 || ulimit -Sn 1024); exec "${process.execPath}" ${CLI} start --no-sim < /dev/null`], { cwd: dir, timeout: 5000 }, (_e, _o, stderr) => done({ stderr })),
+      execFile('bash', ['-c', `{ ulimit -n 1024 || ulimit -Sn 1024; } 2>/dev/null; exec "${process.execPath}" ${CLI} start --no-sim < /dev/null`], { cwd: dir, timeout: 5000 }, (_e, _o, stderr) => done({ stderr })),
     );
     expect(result.stderr).toMatch(/only \d+ open files allowed/);
   });
