@@ -40,6 +40,7 @@ import { ReservedIncidentIds } from './store/incident-ids.js';
 import { Journal } from './store/journal.js';
 import type { StorageFaults } from './store/storage-faults.js';
 import { Storage } from './store/storage.js';
+import { allowedHostnames, originHostname } from './web/allowed-hosts.js';
 import { startWebServer, type WebServer } from './web/server.js';
 
 export type { RefusalCounts };
@@ -236,7 +237,16 @@ export class Hub {
     const common = { host: config.mqtt.host, maxPacketBytes: MAX_PACKET_BYTES, log: this.log, onOversized: () => this.refusalLog.oversized() };
     this.tcp = await listenTcp(this.broker, { ...common, port: config.mqtt.port });
     const limits = { idleTimeoutMs: config.http.idleTimeoutS * 1000, maxPerSource: config.http.maxConnectionsPerSource };
-    this.ws = await listenWebSocket(this.broker, { ...common, port: config.mqtt.wsPort, limits, onRefused: () => this.refusalLog.crowded() });
+    const hosts = allowedHostnames(config.http.allowedHosts);
+    const originAllowed = (origin: string) => hosts.has(originHostname(origin) ?? '');
+    this.ws = await listenWebSocket(this.broker, {
+      ...common,
+      port: config.mqtt.wsPort,
+      limits,
+      onRefused: () => this.refusalLog.crowded(),
+      originAllowed,
+      onForeignOrigin: () => this.refusalLog.counts.connect++,
+    });
     this.web = await startWebServer(
       {
         storage: this.storage,
@@ -250,7 +260,7 @@ export class Hub {
       },
       config.http.host,
       config.http.port,
-      { ...limits, onRefused: () => this.refusalLog.crowded() },
+      { ...limits, onRefused: () => this.refusalLog.crowded(), hosts },
     );
     this.journal.onCommit(() => {
       this.storageAlarm.committed();

@@ -54,7 +54,10 @@ export function listenTcp(broker: Aedes, options: ListenOptions): Promise<Server
  * address holds at most so many. After the upgrade MQTT's keepalive (and
  * aedes' connect timeout) watch the connection instead.
  */
-export function listenWebSocket(broker: Aedes, options: ListenOptions & { limits: ConnectionLimits; onRefused: () => void }): Promise<Server> {
+export function listenWebSocket(
+  broker: Aedes,
+  options: ListenOptions & { limits: ConnectionLimits; onRefused: () => void; originAllowed: (origin: string) => boolean; onForeignOrigin: () => void },
+): Promise<Server> {
   const http = createHttpServer((_request, response) => {
     response.writeHead(426, { 'Content-Type': 'text/plain' }).end('MQTT over WebSocket only\n');
   });
@@ -62,7 +65,17 @@ export function listenWebSocket(broker: Aedes, options: ListenOptions & { limits
   http.headersTimeout = Math.min(options.limits.idleTimeoutMs, 60_000);
   http.requestTimeout = Math.min(options.limits.idleTimeoutMs, 60_000);
   capConnectionsPerSource(http, options.limits, options.log, 'ws', options.onRefused);
-  const wss = new WebSocketServer({ server: http, maxPayload: options.maxPacketBytes + 8 });
+  // A browser always sends Origin: one from a page that is not the hub's is refused (403). Devices send none.
+  const wss = new WebSocketServer({
+    server: http,
+    maxPayload: options.maxPacketBytes + 8,
+    verifyClient: ({ origin, req }: { origin?: string; req: { socket: { remoteAddress?: string } } }, answer: (ok: boolean, code?: number, message?: string) => void) => {
+      if (origin === undefined || options.originAllowed(origin)) return answer(true);
+      options.onForeignOrigin();
+      options.log.warn({ origin, source: req.socket.remoteAddress }, 'WebSocket refused: foreign origin');
+      answer(false, 403, 'Forbidden');
+    },
+  });
   wss.on('connection', (socket, request) => {
     request.socket.setTimeout(0);
     const stream = createWebSocketStream(socket);

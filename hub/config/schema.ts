@@ -65,6 +65,8 @@ export const configSchema = z
         idleTimeoutS: z.number().positive('must be more than 0 seconds').max(3600).default(30),
         /** Connections one address may hold open on the dashboard and on the WebSocket port each. */
         maxConnectionsPerSource: z.number().int().min(1).max(10_000).default(64),
+        /** Names the dashboard answers to besides localhost, this machine's name and addresses (e.g. a DNS name for the hub). */
+        allowedHosts: z.array(z.string().min(1).max(253)).max(50).default([]),
       })
       .strict()
       .prefault({}),

@@ -11,6 +11,7 @@ export const ERRORS = {
   'wrong-credentials': { status: 401, message: 'wrong user name or password' },
   'cross-site': { status: 403, message: 'cross-site request refused' },
   'not-found': { status: 404, message: 'no such page or API route' },
+  'wrong-host': { status: 421, message: 'this hub does not answer to that name: add it to http.allowedHosts' },
   'simulation-off': { status: 404, message: 'the simulated shop is not running (it runs while no real device is configured, unless started with --no-sim)' },
   'too-large': { status: 413, message: 'the request body is too large' },
   'json-only': { status: 415, message: 'send JSON' },

@@ -21,6 +21,7 @@ import { LoginGuard } from './login-guard.js';
 import { LiveFeed, type LiveTopic } from './live-feed.js';
 import { SESSION_COOKIE, publicRoutes, withSession } from './plugins/authentication.js';
 import { reportRoutes } from './plugins/report-routes.js';
+import allowedHost from './plugins/allowed-host.js';
 import sameSiteJson from './plugins/same-site-json.js';
 import securityHeaders from './plugins/security-headers.js';
 import { shopState, simulationRoutes } from './plugins/simulation-routes.js';
@@ -47,7 +48,12 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(deps: WebDeps, host: string, port: number, limits: ConnectionLimits & { onRefused: () => void }): Promise<WebServer> {
+export async function startWebServer(
+  deps: WebDeps,
+  host: string,
+  port: number,
+  limits: ConnectionLimits & { onRefused: () => void; /** Names the dashboard answers to (allowed-hosts.ts). */ hosts: Set<string> },
+): Promise<WebServer> {
   const accounts = new Accounts(deps.storage.accounts);
   const simulating = () => deps.simulation()?.running ?? false;
   const today = () => todayView(deps.storage.reports, deps.clock.now(), deps.config().timeZone, (id) => deps.directory().labelOf(id), deps.alarms());
@@ -65,6 +71,7 @@ export async function startWebServer(deps: WebDeps, host: string, port: number, 
   // Files are served only by the routes that name them, public or behind the session.
   await app.register(fastifyStatic, { root: deps.publicDir, serve: false });
   await app.register(securityHeaders);
+  await app.register(allowedHost, { hosts: limits.hosts });
   await app.register(sameSiteJson);
 
   const auth = { accounts, guard: new LoginGuard(deps.storage.accounts, deps.clock), clock: deps.clock, log: deps.log, onLogout: (token: string) => live.endSession(token) };
