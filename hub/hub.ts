@@ -36,6 +36,7 @@ import { publicDir } from './paths.js';
 import { issueSecrets } from './provisioning.js';
 import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } from './simulation/simulated-shop.js';
 import { StorageAlarm } from './storage-alarm.js';
+import { freeBytes } from './store/free-space.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
 import { Journal } from './store/journal.js';
 import type { StorageFaults } from './store/storage-faults.js';
@@ -112,10 +113,15 @@ export class Hub {
     const gate = new PressGate(new StoredPresses(this.storage.log), new RateLimiter(config.pressRate.perSecond, config.pressRate.burst));
     const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, refusals: this.refusalLog, metrics });
     this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog, clock, (error) => this.storageAlarm.failed(error));
-    this.storageAlarm = new StorageAlarm(clock, log, (raised) => {
-      this.effects.apply(raised ? this.desk.raiseDeviceProblem('hub', 'storage') : this.desk.clearDeviceProblem('hub', 'storage', 'the disk accepts writes again'));
-      this.web?.changed('today');
-    });
+    this.storageAlarm = new StorageAlarm(
+      clock,
+      log,
+      (raised) => {
+        this.effects.apply(raised ? this.desk.raiseDeviceProblem('hub', 'storage') : this.desk.clearDeviceProblem('hub', 'storage', 'the disk accepts writes again'));
+        this.web?.changed('today');
+      },
+      () => freeBytes(options.dataDir),
+    );
     this.restoreState();
   }
 

@@ -4,6 +4,9 @@
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
 
+/** Free space the disk must have again before the alarm clears: a nearly full disk lets small commits through and fails the next. */
+export const RECOVERY_FREE_BYTES = 1024 * 1024;
+
 export class StorageAlarm {
   /** Since when commits fail, or null. */
   private failingSince: number | null = null;
@@ -13,6 +16,8 @@ export class StorageAlarm {
     private readonly log: Logger,
     /** Runs when the alarm is raised (true) or cleared (false). */
     private readonly onChange: (raised: boolean) => void,
+    /** Bytes free on the data directory's disk, or null when unknown. */
+    private readonly freeBytes: () => number | null = () => null,
   ) {}
 
   failed(error: Error): void {
@@ -24,6 +29,8 @@ export class StorageAlarm {
 
   committed(): void {
     if (this.failingSince === null) return;
+    const free = this.freeBytes();
+    if (free !== null && free < RECOVERY_FREE_BYTES) return; // not yet: the next press would fail again
     this.failingSince = null;
     this.log.warn('storage recovered');
     this.onChange(false);

@@ -111,6 +111,14 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
+const WAL_CHECKPOINT_PAGES = 128;
+const WAL_SIZE_LIMIT = 1024 * 1024;
+
+/** Copies the WAL into the database and truncates it to nothing: after a failed commit, to give the disk back what the WAL held. */
+export function shrinkWal(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
 /** A database the hub cannot use as it is: the message says what, and what to do. */
 export class DatabaseError extends Error {
   override name = 'DatabaseError';
@@ -178,6 +186,12 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
     db.pragma(options.fsync === false ? 'synchronous = OFF' : 'synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    // A small WAL: checkpointed every WAL_CHECKPOINT_PAGES and cut back to
+    // WAL_SIZE_LIMIT when it restarts. With SQLite's defaults (1 000 pages,
+    // no limit) the WAL grew to 4 MB and stayed that size: on a nearly full
+    // disk the hub refilled every byte the operator freed with its own WAL.
+    db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     migrate(db);
     return db;
   } catch (error) {

@@ -2,6 +2,7 @@
 // batch in one transaction, so the fsync blocks this thread and never the
 // hub's event loop (where presses arrive and pages leave).
 import { parentPort, workerData } from 'node:worker_threads';
+import { shrinkWal } from './database.js';
 import { Storage } from './storage.js';
 import { injectFaults } from './storage-faults.js';
 import { applyOp, type WriteOp } from './write-ops.js';
@@ -23,6 +24,13 @@ parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | 'close')
     })();
   } catch (e) {
     error = (e as Error).message;
+    // A full disk: what the WAL holds goes into the database and the WAL file shrinks to nothing, so the
+    // space the operator frees is there for the next commit (a checkpoint that cannot run now runs after the next one).
+    try {
+      shrinkWal(db);
+    } catch {
+      // the next commit tries again
+    }
   }
   parentPort!.postMessage({ batch: message.batch, error });
 });

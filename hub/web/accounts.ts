@@ -25,12 +25,24 @@ function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** The disk refused a write (full, read-only, failing): the caller carries on without it. */
+export function isStorageError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY)/.test(code);
+}
+
 export class AccountError extends Error {
   override name = 'AccountError';
 }
 
 export class Accounts {
   private readonly checks = new BoundedWork(PASSWORD_CHECKS.concurrency, PASSWORD_CHECKS.queue);
+  /**
+   * Sessions opened while the disk refused writes (it is full): kept in
+   * memory, so the owner can still log in and see the storage alarm. They
+   * end with the hub or at their expiry, like the others.
+   */
+  private readonly sessionsInMemory = new Map<string, { user: User; expiresAt: number }>();
 
   constructor(readonly store: AccountStore) {}
 
@@ -74,10 +86,15 @@ export class Accounts {
     return token ? this.store.trustedClient(tokenHash(token)) : undefined;
   }
 
-  /** A new trusted-client cookie value for `username` (only its hash is kept). */
-  trustClient(username: string, now: number): string {
+  /** A new trusted-client cookie value for `username` (only its hash is kept), or null when the disk refuses it. */
+  trustClient(username: string, now: number): string | null {
     const token = randomBytes(32).toString('base64url');
-    this.store.addTrustedClient(tokenHash(token), username, now);
+    try {
+      this.store.addTrustedClient(tokenHash(token), username, now);
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      return null;
+    }
     return token;
   }
 
@@ -95,16 +112,30 @@ export class Accounts {
     if (!(await check) || !row) return { ok: false, reason: 'invalid' };
     // A new token at every login: a session id planted before login is worthless (no fixation).
     const token = randomBytes(32).toString('base64url');
-    this.store.startSession(tokenHash(token), username, now, now + SESSION_MS);
-    return { ok: true, user: { username: row.username, role: row.role }, token };
+    const user = { username: row.username, role: row.role };
+    try {
+      this.store.startSession(tokenHash(token), username, now, now + SESSION_MS);
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      this.sessionsInMemory.set(tokenHash(token), { user, expiresAt: now + SESSION_MS });
+    }
+    return { ok: true, user, token };
   }
 
   session(token: string | undefined, now: number): User | null {
     if (!token) return null;
+    const inMemory = this.sessionsInMemory.get(tokenHash(token));
+    if (inMemory) return inMemory.expiresAt > now ? inMemory.user : null;
     return this.store.session(tokenHash(token), now) ?? null;
   }
 
   logout(token: string | undefined): void {
-    if (token) this.store.endSession(tokenHash(token));
+    if (!token) return;
+    this.sessionsInMemory.delete(tokenHash(token));
+    try {
+      this.store.endSession(tokenHash(token));
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+    }
   }
 }

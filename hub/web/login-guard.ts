@@ -77,7 +77,12 @@ export class LoginGuard {
     }
     return this.start(`account:${username}`, (success) => {
       if (success) {
-        this.store.setFailures(username, 0, null);
+        // A disk that refuses the write (full) must not refuse the login: the count clears at the next one.
+        try {
+          this.store.setFailures(username, 0, null);
+        } catch {
+          // nothing to undo
+        }
         return;
       }
       this.sources.add(source, now);

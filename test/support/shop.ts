@@ -49,6 +49,8 @@ export interface ShopOptions {
   tickMs?: number;
   /** Run the simulated shop (only when the configuration has no devices). */
   simulate?: boolean;
+  /** The data directory (default: a fresh one under the system's temp folder). */
+  dir?: string;
 }
 
 export interface Message {
@@ -128,7 +130,7 @@ export class TestShop {
   ) {}
 
   static async open(overrides: Partial<ConfigFile> = {}, options: ShopOptions = {}): Promise<TestShop> {
-    const shop = new TestShop(mkdtempSync(join(tmpdir(), 'loyalty-hub-test-')), shopConfig(overrides));
+    const shop = new TestShop(options.dir ?? mkdtempSync(join(tmpdir(), 'loyalty-hub-test-')), shopConfig(overrides));
     shop.options = options;
     for (const device of shop.config.devices ?? []) shop.secrets[device.id] = await issueSecret(shop.dir, device.id);
     await shop.startHub();

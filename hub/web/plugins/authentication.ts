@@ -69,7 +69,8 @@ export const publicRoutes: FastifyPluginAsync<AuthenticationOptions> = async (ap
     }
     log.info({ username: result.user.username, ip: request.ip, trustedClient: trusted !== null }, 'dashboard login');
     reply.setCookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_MS / 1000 });
-    if (!trusted) reply.setCookie(CLIENT_COOKIE, accounts.trustClient(username, clock.now()), { httpOnly: true, sameSite: 'strict', path: '/api/login', maxAge: CLIENT_COOKIE_S });
+    const clientCookie = trusted ? null : accounts.trustClient(username, clock.now());
+    if (clientCookie) reply.setCookie(CLIENT_COOKIE, clientCookie, { httpOnly: true, sameSite: 'strict', path: '/api/login', maxAge: CLIENT_COOKIE_S });
     return result.user;
   });
 };
