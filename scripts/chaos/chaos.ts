@@ -6,7 +6,7 @@
 // their flash outboxes. Each press scenario counts the presses the simulated
 // customers made (and when) against the rows in the log: it passes only with
 // 0 lost, 0 duplicated, and every press time within 100 ms of the truth.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -342,6 +342,9 @@ async function storageFailure(quick: boolean): Promise<PressScenarioResult> {
 
 // ---- report --------------------------------------------------------------------------------
 
+/** Everything above this line of docs/reliability.md is written by a full chaos run. */
+const GENERATED_END = '<!-- end of the part npm run chaos writes; below, by hand -->';
+
 function writeDoc(result: ChaosResult, file: string): void {
   const h = result.hostile;
   const lines = [
@@ -372,15 +375,20 @@ function writeDoc(result: ChaosResult, file: string): void {
     '## Dashboard and API',
     '',
     result.dashboard
-      ? `${result.dashboard.checks} checks: every API route refused without a session; a planted session id never honoured and a fresh one issued at login (no fixation); cross-site, form and text/plain state changes refused (CSRF); SQL-injection strings in every query parameter and in the login refused with nothing changed in the database; markup in a button label and a staff name travels as JSON data and never appears in a page, under a Content-Security-Policy. ${result.dashboard.passed ? 'Passed.' : '**FAILED**: ' + result.dashboard.problems.join('; ')} In a real browser, \`test/web/dashboard.e2e.test.ts\` shows such a label as text, never run.`
+      ? `${result.dashboard.checks} checks: every API route refused without a session; a planted session id never honoured and a fresh one issued at login (no fixation); cross-site, form and text/plain state changes refused (CSRF); SQL-injection strings in every query parameter and in the login refused with nothing changed in the database; markup in a button label and a staff name travels as JSON data and never appears in a page, under a Content-Security-Policy. ${result.dashboard.passed ? 'Passed.' : '**FAILED**: ' + result.dashboard.problems.join('; ')} In a real browser, \`test/hub/web/dashboard.e2e.test.ts\` shows such a label as text, never run.`
       : 'Not run.',
     '',
     '## Also tested elsewhere',
     '',
-    '- Storage failure with the dashboard\'s alarm, and a slow disk delaying PUBACKs but never pages: `test/hub/access.integration.test.ts`.',
+    '- Storage failure with the dashboard\'s alarm, and a slow disk delaying PUBACKs but never pages: `test/hub/storage-alarm.integration.test.ts`.',
     '',
+    GENERATED_END,
   ];
-  writeFileSync(file, lines.join('\n'));
+  // What follows the marker is written by hand (hardening, incident ids…): kept as it is.
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = existing.indexOf(GENERATED_END);
+  const handWritten = at >= 0 ? existing.slice(at + GENERATED_END.length) : '';
+  writeFileSync(file, lines.join('\n') + handWritten);
 }
 
 async function main(): Promise<void> {
