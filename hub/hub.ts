@@ -7,13 +7,13 @@
 // device-out/ (pages and feedback at once) and store/ (the journal commits;
 // only then the PUBACK). See docs/architecture.md.
 
-import { unwatchFile, watchFile } from 'node:fs';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import type { Server } from 'node:net';
 import { Aedes, type PublishPacket } from 'aedes';
 import { MAX_PACKET_BYTES } from '../shared/limits.js';
 import { skipRoutingOfHubOnlyUplinks } from './broker/aedes-patches.js';
-import { listenTcp, listenWebSocket, portOf } from './broker/listeners.js';
-import { loadConfig } from './config/load.js';
+import { listenTcp, listenTls, listenWebSocket, portOf } from './broker/listeners.js';
+import { ConfigError, loadConfig } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { Gatekeeper } from './device-in/gatekeeper.js';
 import { UplinkIntake } from './device-in/intake.js';
@@ -65,6 +65,18 @@ export interface HubOptions {
 
 const SIMULATED_IDS = SIMULATED_DEVICES.map((device) => device.id);
 
+/** The certificate and key named in the configuration; a file that cannot be read is a configuration error. */
+function readTlsFiles(tls: NonNullable<HubConfig['tls']>): { key: Buffer; cert: Buffer } {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new ConfigError(`tls.${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  };
+  return { cert: read(tls.certFile, 'certFile'), key: read(tls.keyFile, 'keyFile') };
+}
+
 export class Hub {
   private readonly live: LiveConfig;
   private readonly clock: Clock;
@@ -84,6 +96,7 @@ export class Hub {
   private stopMetrics: (() => void) | undefined;
   private broker!: Aedes;
   private tcp!: Server;
+  private mqttTls: Server | undefined;
   private ws!: Server;
   private web: WebServer | undefined;
   private simulation: SimulatedShop | undefined;
@@ -157,6 +170,11 @@ export class Hub {
     return portOf(this.tcp);
   }
 
+  /** MQTT over TLS, when tls is configured. */
+  get mqttTlsPort(): number | undefined {
+    return this.mqttTls ? portOf(this.mqttTls) : undefined;
+  }
+
   get wsPort(): number {
     return portOf(this.ws);
   }
@@ -204,6 +222,7 @@ export class Hub {
     await this.web?.close();
     await Promise.all([
       this.tcp ? new Promise<void>((resolve) => this.tcp.close(() => resolve())) : undefined,
+      this.mqttTls ? new Promise<void>((resolve) => this.mqttTls!.close(() => resolve())) : undefined,
       this.ws ? new Promise<void>((resolve) => this.ws.close(() => resolve())) : undefined,
       this.broker ? new Promise<void>((resolve) => this.broker.close(() => resolve())) : undefined,
     ]);
@@ -241,7 +260,9 @@ export class Hub {
 
     const config = this.live.config;
     const common = { host: config.mqtt.host, maxPacketBytes: MAX_PACKET_BYTES, log: this.log, onOversized: () => this.refusalLog.oversized() };
+    const tls = config.tls ? readTlsFiles(config.tls) : undefined;
     this.tcp = await listenTcp(this.broker, { ...common, port: config.mqtt.port });
+    if (tls && config.tls) this.mqttTls = await listenTls(this.broker, { ...common, port: config.tls.mqttPort, ...tls });
     const limits = { idleTimeoutMs: config.http.idleTimeoutS * 1000, maxPerSource: config.http.maxConnectionsPerSource };
     const hosts = allowedHostnames(config.http.allowedHosts);
     const originAllowed = (origin: string) => hosts.has(originHostname(origin) ?? '');
@@ -266,7 +287,7 @@ export class Hub {
       },
       config.http.host,
       config.http.port,
-      { ...limits, onRefused: () => this.refusalLog.crowded(), hosts },
+      { ...limits, onRefused: () => this.refusalLog.crowded(), hosts, https: tls },
     );
     this.journal.onCommit(() => {
       this.storageAlarm.committed();

@@ -2,6 +2,7 @@
 // for browsers. Both close a connection that announces an oversized packet.
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
@@ -45,6 +46,18 @@ export function listenTcp(broker: Aedes, options: ListenOptions): Promise<Server
     broker.handle(socket);
     guardPacketSize(socket, options, `${socket.remoteAddress}:${socket.remotePort}`);
   });
+  return listen(server, options);
+}
+
+/** MQTT over TLS (8883) for devices that can afford the handshake; the same guards as plain TCP. */
+export function listenTls(broker: Aedes, options: ListenOptions & { key: Buffer; cert: Buffer }): Promise<Server> {
+  const server = createTlsServer({ key: options.key, cert: options.cert }, (socket) => {
+    socket.setNoDelay(true);
+    coalesceWrites(socket);
+    broker.handle(socket);
+    guardPacketSize(socket, options, `${socket.remoteAddress}:${socket.remotePort} (tls)`);
+  });
+  server.on('tlsClientError', (error, socket) => options.log.info({ peer: socket.remoteAddress, error: error.message }, 'TLS handshake failed'));
   return listen(server, options);
 }
 

@@ -70,6 +70,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Optional TLS: with a certificate and its key (PEM files), the dashboard is served over HTTPS on http.port
+     * and MQTT over TLS listens on mqttPort for devices that can afford it; plain MQTT stays on mqtt.port.
+     */
+    tls: z
+      .object({
+        certFile: z.string().min(1),
+        keyFile: z.string().min(1),
+        mqttPort: port.default(8883),
+      })
+      .strict()
+      .optional(),
     /** Reaction target for the dashboard: a red incident acknowledged within this many seconds counts as on time. */
     reactionTargetS: z.number().positive('must be more than 0 seconds').default(60),
     timings: z

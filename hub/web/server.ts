@@ -52,7 +52,13 @@ export async function startWebServer(
   deps: WebDeps,
   host: string,
   port: number,
-  limits: ConnectionLimits & { onRefused: () => void; /** Names the dashboard answers to (allowed-hosts.ts). */ hosts: Set<string> },
+  limits: ConnectionLimits & {
+    onRefused: () => void;
+    /** Names the dashboard answers to (allowed-hosts.ts). */
+    hosts: Set<string>;
+    /** A certificate and key: the dashboard is served over HTTPS. */
+    https?: { key: Buffer; cert: Buffer };
+  },
 ): Promise<WebServer> {
   const accounts = new Accounts(deps.storage.accounts);
   const simulating = () => deps.simulation()?.running ?? false;
@@ -63,7 +69,13 @@ export async function startWebServer(
   );
 
   // connectionTimeout: a socket that sends nothing for this long is closed (an open live stream writes a keep-alive every 15 s).
-  const app = Fastify({ logger: false, bodyLimit: 4096, connectionTimeout: limits.idleTimeoutMs, requestTimeout: Math.min(limits.idleTimeoutMs, 60_000) });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 4096,
+    connectionTimeout: limits.idleTimeoutMs,
+    requestTimeout: Math.min(limits.idleTimeoutMs, 60_000),
+    ...(limits.https ? { https: limits.https } : {}),
+  });
   capConnectionsPerSource(app.server, limits, deps.log, 'http', limits.onRefused);
   installErrorHandling(app, deps.log);
   app.decorateRequest('user', null);

@@ -68,9 +68,9 @@ export const publicRoutes: FastifyPluginAsync<AuthenticationOptions> = async (ap
       throw new ApiError('wrong-credentials');
     }
     log.info({ username: result.user.username, ip: request.ip, trustedClient: trusted !== null }, 'dashboard login');
-    reply.setCookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_MS / 1000 });
+    reply.setCookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/', maxAge: SESSION_MS / 1000 });
     const clientCookie = trusted ? null : accounts.trustClient(username, clock.now());
-    if (clientCookie) reply.setCookie(CLIENT_COOKIE, clientCookie, { httpOnly: true, sameSite: 'strict', path: '/api/login', maxAge: CLIENT_COOKIE_S });
+    if (clientCookie) reply.setCookie(CLIENT_COOKIE, clientCookie, { httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/api/login', maxAge: CLIENT_COOKIE_S });
     return result.user;
   });
 };
