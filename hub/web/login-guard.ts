@@ -94,17 +94,22 @@ export class LoginGuard {
     });
   }
 
-  /** Seconds this attempt must wait (attempts in flight count), or null when it may go ahead. */
-  waitFor(username: string, source: string, trustedClient: string | null): number | null {
+  /**
+   * Seconds an attempt must wait, or null when it may go ahead. Attempts in
+   * flight count (`inFlight`), except when asking whether a guess just refused
+   * used up the allowance.
+   */
+  waitFor(username: string, source: string, trustedClient: string | null, inFlight = true): number | null {
+    const pending = (key: string) => (inFlight ? this.pending(key) : 0);
     const now = this.clock.now();
     if (trustedClient !== null) {
       const key = `client:${trustedClient}`;
-      return this.trustedClients.count(key, now) + this.pending(key) >= GUESSES ? this.trustedClients.retryAfterS(key, now) : null;
+      return this.trustedClients.count(key, now) + pending(key) >= GUESSES ? this.trustedClients.retryAfterS(key, now) : null;
     }
     if (this.sources.count(source, now) >= SOURCE_FAILURES) return this.sources.retryAfterS(source, now);
     const user = this.store.user(username);
     const failures = user ? this.accountFailures(user.failed_logins, user.locked_until, now) : this.unknownNames.count(username, now);
-    if (failures + this.pending(`account:${username}`) < GUESSES) return null;
+    if (failures + pending(`account:${username}`) < GUESSES) return null;
     const lockedUntil = user?.locked_until ?? null;
     if (lockedUntil !== null && lockedUntil > now) return Math.ceil((lockedUntil - now) / 1000);
     return user ? WINDOW_MS / 1000 : this.unknownNames.retryAfterS(username, now);

@@ -24,6 +24,7 @@ import { Hub } from '../../hub/hub.js';
 import { createLogger } from '../../hub/log.js';
 import { StorageFaults } from '../../hub/store/storage-faults.js';
 import { HubProcess, provision, sleep, until } from '../lib/hub-process.js';
+import { runUnauthenticatedLoad, type UnauthenticatedLoadResult } from './unauthenticated-load.js';
 import { runDashboardAttacks, type DashboardResult } from './dashboard-attacks.js';
 import { runHostileInput, type HostileResult } from './hostile.js';
 import { pendingInOutbox } from '../../firmware/shim/outbox-view.js';
@@ -50,6 +51,7 @@ export interface ChaosResult {
   scenarios: PressScenarioResult[];
   hostile: HostileResult | null;
   dashboard: DashboardResult | null;
+  unauthenticated: UnauthenticatedLoadResult | null;
   passed: boolean;
 }
 
@@ -378,6 +380,12 @@ function writeDoc(result: ChaosResult, file: string): void {
       ? `${result.dashboard.checks} checks: every API route refused without a session; a planted session id never honoured and a fresh one issued at login (no fixation); cross-site, form and text/plain state changes refused (CSRF); SQL-injection strings in every query parameter and in the login refused with nothing changed in the database; markup in a button label and a staff name travels as JSON data and never appears in a page, under a Content-Security-Policy. ${result.dashboard.passed ? 'Passed.' : '**FAILED**: ' + result.dashboard.problems.join('; ')} In a real browser, \`test/hub/web/dashboard.e2e.test.ts\` shows such a label as text, never run.`
       : 'Not run.',
     '',
+    '## Unauthenticated load',
+    '',
+    result.unauthenticated
+      ? `A stranger on the LAN without any secret, against a running hub: ${result.unauthenticated.figures}. ${result.unauthenticated.passed ? 'Passed.' : '**FAILED**: ' + result.unauthenticated.problems.join('; ')}`
+      : 'Not run.',
+    '',
     '## Also tested elsewhere',
     '',
     '- Storage failure with the dashboard\'s alarm, and a slow disk delaying PUBACKs but never pages: `test/hub/storage-alarm.integration.test.ts`.',
@@ -400,7 +408,7 @@ async function main(): Promise<void> {
     .parse();
   const o = program.opts<{ quick?: boolean; json?: string; writeDocs?: boolean }>();
   const quick = Boolean(o.quick);
-  const result: ChaosResult = { date: new Date().toISOString(), quick, scenarios: [], hostile: null, dashboard: null, passed: false };
+  const result: ChaosResult = { date: new Date().toISOString(), quick, scenarios: [], hostile: null, dashboard: null, unauthenticated: null, passed: false };
   for (const [name, run] of [
     ['Hub crash', hubCrash],
     ['Partition', partition],
@@ -419,11 +427,14 @@ async function main(): Promise<void> {
   log('chaos: Dashboard and API…');
   result.dashboard = await runDashboardAttacks();
   log(`chaos: Dashboard and API: ${result.dashboard.passed ? 'passed' : 'FAILED'} — ${result.dashboard.checks} checks${result.dashboard.problems.length ? '; ' + result.dashboard.problems.join('; ') : ''}`);
-  result.passed = result.scenarios.every((s) => s.passed) && result.hostile.passed && result.dashboard.passed;
+  log('chaos: Unauthenticated load…');
+  result.unauthenticated = await runUnauthenticatedLoad(quick);
+  log(`chaos: Unauthenticated load: ${result.unauthenticated.passed ? 'passed' : 'FAILED'} — ${result.unauthenticated.figures}${result.unauthenticated.problems.length ? '; ' + result.unauthenticated.problems.join('; ') : ''}`);
+  result.passed = result.scenarios.every((s) => s.passed) && result.hostile.passed && result.dashboard.passed && result.unauthenticated.passed;
   if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));
   if (o.writeDocs ?? !quick) writeDoc(result, join(repoRoot(), 'docs', 'reliability.md'));
-  const passed = result.scenarios.filter((s) => s.passed).length + (result.hostile.passed ? 1 : 0) + (result.dashboard.passed ? 1 : 0);
-  process.stdout.write(`chaos: ${passed} passed, ${result.scenarios.length + 2 - passed} failed\n`);
+  const passed = result.scenarios.filter((s) => s.passed).length + (result.hostile.passed ? 1 : 0) + (result.dashboard.passed ? 1 : 0) + (result.unauthenticated.passed ? 1 : 0);
+  process.stdout.write(`chaos: ${passed} passed, ${result.scenarios.length + 3 - passed} failed\n`);
   process.exit(result.passed ? 0 : 1);
 }
 

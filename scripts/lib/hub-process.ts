@@ -20,10 +20,7 @@ export async function until(check: () => boolean, timeoutMs: number): Promise<bo
   return true;
 }
 
-/**
- * Gives each device a secret, stored as the hub would store it. A cheap scrypt
- * cost: connecting is not what is measured, and hundreds of full-cost hashes take half a minute.
- */
+/** Gives each device a secret, stored as the hub stores it; returns the plain secrets. */
 export function provision(dataDir: string, ids: string[]): Promise<Map<string, string>> {
   return withStorage(dataDir, (storage) => issueSecrets(storage.devices, ids, Date.now()));
 }

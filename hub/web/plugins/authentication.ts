@@ -63,7 +63,7 @@ export const publicRoutes: FastifyPluginAsync<AuthenticationOptions> = async (ap
       log.warn({ username, ip: request.ip, reason: result.reason }, 'dashboard login refused');
       if (result.reason === 'busy') throw new ApiError('busy');
       // The guess that used up the allowance says so at once.
-      const retryAfterS = guard.waitFor(username, request.ip, trusted);
+      const retryAfterS = guard.waitFor(username, request.ip, trusted, false);
       if (retryAfterS !== null) throw new ApiError('login-locked', `too many failed logins: try again in ${Math.ceil(retryAfterS / 60)} min`, { 'Retry-After': String(retryAfterS) });
       throw new ApiError('wrong-credentials');
     }

@@ -1,7 +1,7 @@
 // Issue #14.1: wrong-secret CONNECTs must not delay a real device or the
 // owner. Each used to cost a 16 MiB scrypt in the queue dashboard logins share.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectFlood, type Flood } from '../../support/connect-flood.js';
+import { connectFlood, type Flood } from '../../../scripts/lib/connect-flood.js';
 import { TestShop } from '../../support/shop.js';
 
 const PASSWORD = 'correct horse battery';
