@@ -2,10 +2,10 @@
 // commits (presses stay in the buttons), the owner can still log in and see
 // the alarm, and once the operator frees 1 MiB the hub recovers and stays
 // recovered: every press arrives, once.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePress } from '../../shared/payloads.js';
 import { UPLINK } from '../../shared/topics.js';
@@ -110,4 +110,33 @@ describe('a full disk', () => {
       await shop.stop();
     }
   }, 60_000);
+
+  it('refuses to start on a full disk in one line, leaving the database as it was (issue #14.17)', async (context) => {
+    if (!mounted) return context.skip();
+    const dir = join(mountPoint, 'start');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } }));
+    const first = await run(['device', 'add', '--kind', 'button', '--label', 'Counter'], dir); // makes the database
+    expect(first.code).toBe(0);
+    rmSync(join(dir, 'data', 'loyalty-hub.db-wal'), { force: true });
+    rmSync(join(dir, 'data', 'loyalty-hub.db-shm'), { force: true });
+    const filler = fill(mountPoint);
+    try {
+      const before = readFileSync(join(dir, 'data', 'loyalty-hub.db'));
+      const result = await run(['start', '--no-sim'], dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^loyalty-hub: [^\n]*(full|cannot use the database)[^\n]*\n$/);
+      expect(readFileSync(join(dir, 'data', 'loyalty-hub.db')).equals(before)).toBe(true);
+    } finally {
+      for (const file of filler) rmSync(file, { force: true });
+    }
+  });
 });
+
+function run(args: string[], cwd: string): Promise<{ code: number; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [resolve('dist/hub/cli.js'), ...args], { cwd, timeout: 15_000 }, (error, _stdout, stderr) => {
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr });
+    });
+  });
+}
