@@ -17,7 +17,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_PINS } from '../firmware/hal/default-pins.js';
 import { flashedConfig } from '../firmware/shim/flashed-config.js';
+import { pinProblems } from './lib/esp32-pins.js';
 import { generateSecret } from '../hub/auth/secrets.js';
 import { DEFAULT_CONFIG_PATH, dataDirOf, loadConfig } from '../hub/config/load.js';
 import { registerSecret } from '../hub/provisioning.js';
@@ -88,6 +90,9 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   const config = loadConfig(options.configPath);
   const device = config.devices.find((d) => d.id === options.device);
   if (!device) throw new Error(`no device "${options.device}" in ${options.configPath}: add it first with loyalty-hub device add`);
+  // The wiring is checked before anything is written or registered.
+  const problems = pinProblems(device.kind, { ...DEFAULT_PINS[device.kind], ...options.pins }, options.batteryPin);
+  if (problems.length > 0) throw new Error(`these pins cannot work on an ESP32 (docs/hardware.md): ${problems.join('; ')}`);
   const hubHost = options.hubHost ?? lanAddress();
   if (!hubHost) throw new Error('cannot tell this machine’s LAN address: give the hub’s IP with --hub-host');
   const bundleSource = join(FIRMWARE_DIST, `${device.kind}.js`);

@@ -1,7 +1,7 @@
 // The flasher without hardware: --dry-run writes exactly what would be sent,
 // and those files, put on a simulated device, make a working device.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
@@ -25,6 +25,20 @@ function writeHubConfig(): string {
 }
 
 describe('flash', () => {
+  it('refuses pins an ESP32 cannot use for them, with the reason, before writing or registering anything', async () => {
+    shop = await TestShop.open();
+    const out = mkdtempSync(join(tmpdir(), 'lb-flash-out-'));
+    const attempt = (pins: Record<string, string>, batteryPin?: string) =>
+      prepareFlash({ device: 'btn-1', configPath: writeHubConfig(), wifiSsid: 's', wifiPassword: '', hubHost: '127.0.0.1', hubPort: shop!.hub.mqttPort, dryRun: true, register: true, out, pins, batteryPin, log: () => undefined });
+    await expect(attempt({ red: 'D34' })).rejects.toThrow(/red=D34: D34-D39 have no internal pull-up/);
+    await expect(attempt({}, 'D25')).rejects.toThrow(/battery=D25: .*ADC1/);
+    await expect(attempt({ green: 'D4' })).rejects.toThrow(/green=D4: D4 is already red/);
+    await expect(attempt({ led: 'D7' })).rejects.toThrow(/flash chip/);
+    await expect(attempt({ motor: 'D25' })).rejects.toThrow(/a button has no such role/);
+    expect(readdirSync(out)).toEqual([]); // nothing written
+    await expect(attempt({ red: 'D13' }, 'D34')).resolves.toMatchObject({ registered: true });
+  });
+
   it('keeps the plain-text secret files for this user only, and removes them after an upload (issue #14.9)', async () => {
     const umask = process.umask(0o022);
     try {
