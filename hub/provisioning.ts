@@ -10,6 +10,11 @@ export async function registerSecret(store: DeviceStore, deviceId: string, secre
   store.setSecretHash(deviceId, hashDeviceSecret(secret), now);
 }
 
+/** Registers the secret about to be flashed onto a device: the old one works until the device uses the new one. */
+export function registerPendingSecret(store: DeviceStore, deviceId: string, secret: string, now: number): void {
+  store.setPendingHash(deviceId, hashDeviceSecret(secret), now);
+}
+
 /** Gives each device a fresh registered secret; returns the plain secrets. */
 export async function issueSecrets(store: DeviceStore, deviceIds: string[], now: number): Promise<Map<string, string>> {
   const secrets = new Map<string, string>();

@@ -22,7 +22,7 @@ import { flashedConfig } from '../firmware/shim/flashed-config.js';
 import { pinProblems } from './lib/esp32-pins.js';
 import { generateSecret } from '../hub/auth/secrets.js';
 import { DEFAULT_CONFIG_PATH, dataDirOf, loadConfig } from '../hub/config/load.js';
-import { registerSecret } from '../hub/provisioning.js';
+import { registerPendingSecret } from '../hub/provisioning.js';
 import { withStorage } from '../hub/store/storage.js';
 import { DATABASE_FILE } from '../hub/store/database.js';
 import { SEQ_FLOOR_MAX } from '../shared/limits.js';
@@ -154,9 +154,9 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   writeFileSync(join(options.out, 'flash-command.txt'), command.map((part) => (/\s/.test(part) ? JSON.stringify(part) : part)).join(' ') + '\n');
 
   const register = !options.dryRun || options.register;
-  if (register) await withStorage(dataDir, (storage) => registerSecret(storage.devices, device.id, secret, Date.now()));
+  if (register) withStorage(dataDir, (storage) => registerPendingSecret(storage.devices, device.id, secret, Date.now()));
   log(`${device.kind} "${device.id}" (${device.label}): hub ${hubHost}:${hubPort}, Wi-Fi "${options.wifiSsid}", sequence numbers from ${seqFloor + 1}`);
-  log(register ? `new secret registered with the hub for "${device.id}"` : 'dry run: the hub’s credentials are unchanged (use --register to register this secret)');
+  log(register ? `new secret registered with the hub for "${device.id}": the old one works until the device first connects with the new one` : 'dry run: the hub’s credentials are unchanged (use --register to register this secret)');
   return { bundle, configFile, installFile, ignoredSeqAbove, boardFile, command, registered: register };
 }
 
@@ -181,7 +181,7 @@ export async function flash(options: FlashOptions): Promise<void> {
   }
   log(`uploading with ${ESPRUINO_TOOLS} to ${options.port} (the device resets and saves to flash)…`);
   const code = await (options.upload ?? runEspruinoTools)(plan.command);
-  if (code !== 0) throw new Error(`espruino-tools exited with code ${code}; the hub already expects the new secret, so flash again`);
+  if (code !== 0) throw new Error(`espruino-tools exited with code ${code}: the device keeps its old code and secret (the hub still takes it); flash again`);
   // The device has them now; plain-text secrets stay nowhere else.
   rmSync(plan.configFile, { force: true });
   rmSync(plan.installFile, { force: true });

@@ -13,6 +13,7 @@ import type { Callback, Refusals } from './refusals.js';
 export interface Credentials {
   secretHashOf(deviceId: string): string | undefined;
   setSecretHash(deviceId: string, hash: string, now: number): void;
+  pendingHashOf(deviceId: string): string | undefined;
 }
 
 /** Legacy (scrypt) secret checks at once, and waiting: beyond, a CONNECT is refused as "server unavailable" and retried. */
@@ -38,8 +39,10 @@ export class Gatekeeper {
     if (username !== client.id) return refuse(`client id "${client.id}" differs from username "${username}"`, 2);
     if (!this.live.directory.get(username)) return refuse(`unknown device "${username}"`);
     let hash: string | undefined;
+    let pending: string | undefined;
     try {
       hash = this.credentials.secretHashOf(username);
+      pending = this.credentials.pendingHashOf(username);
     } catch (error) {
       this.onStorageError(error as Error);
       return refuse(`credentials unreadable: ${(error as Error).message}`, 3);
@@ -47,6 +50,15 @@ export class Gatekeeper {
     if (!hash) return refuse(`device "${username}" has no secret: provision it with "loyalty-hub device add"`);
     const secret = password.toString('utf8');
     if (deviceSecretMatches(secret, hash)) return done(null, true);
+    // The device was just flashed: its new secret replaces the old one from its first use.
+    if (pending && deviceSecretMatches(secret, pending)) {
+      try {
+        this.credentials.setSecretHash(username, pending, this.clock.now());
+      } catch (error) {
+        this.onStorageError(error as Error); // it is the right secret all the same; the swap happens at a later connect
+      }
+      return done(null, true);
+    }
     if (!isLegacyHash(hash)) return refuse(`wrong secret for device "${username}"`);
     const legacy = hash;
     const check = this.legacyChecks.run(() => verifyPassword(secret, legacy));

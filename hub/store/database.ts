@@ -109,6 +109,8 @@ const MIGRATIONS: string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // A secret the flasher is about to put on a device: accepted beside the old one until the device first uses it.
+  `ALTER TABLE credentials ADD COLUMN pending_hash TEXT;`,
 ];
 
 const WAL_CHECKPOINT_PAGES = 128;

@@ -22,9 +22,11 @@ export class DeviceStore {
   constructor(db: Db) {
     this.statements = {
       getSecretHash: db.prepare('SELECT secret_hash FROM credentials WHERE device_id = ?').pluck(),
+      getPendingHash: db.prepare('SELECT pending_hash FROM credentials WHERE device_id = ?').pluck(),
+      setPendingHash: db.prepare('UPDATE credentials SET pending_hash = ? WHERE device_id = ?'),
       setSecretHash: db.prepare(
         `INSERT INTO credentials (device_id, secret_hash, created_at) VALUES (?, ?, ?)
-         ON CONFLICT (device_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
+         ON CONFLICT (device_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at, pending_hash = NULL`,
       ),
       deleteCredentials: db.prepare('DELETE FROM credentials WHERE device_id = ?'),
       ensureDeviceState: db.prepare('INSERT OR IGNORE INTO device_state (device_id) VALUES (?)'),
@@ -45,6 +47,22 @@ export class DeviceStore {
     return this.statements.getSecretHash.get(deviceId) as string | undefined;
   }
 
+  /** The secret being flashed onto the device, accepted beside the current one (see gatekeeper.ts), or undefined. */
+  pendingHashOf(deviceId: string): string | undefined {
+    return (this.statements.getPendingHash.get(deviceId) as string | null | undefined) ?? undefined;
+  }
+
+  /**
+   * Registers the secret about to be flashed: the device's current secret
+   * keeps working until it connects with this one, so a failed upload
+   * strands nothing. A device without a secret gets it at once.
+   */
+  setPendingHash(deviceId: string, hash: string, now: number): void {
+    if (this.secretHashOf(deviceId) === undefined) return this.setSecretHash(deviceId, hash, now);
+    this.statements.setPendingHash.run(hash, deviceId);
+  }
+
+  /** Replaces the secret (and forgets any pending one). */
   setSecretHash(deviceId: string, hash: string, now: number): void {
     this.statements.setSecretHash.run(deviceId, hash, now);
     this.statements.ensureDeviceState.run(deviceId);

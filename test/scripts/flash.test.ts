@@ -25,6 +25,17 @@ function writeHubConfig(): string {
 }
 
 describe('flash', () => {
+  it('lets the device keep its old secret until it connects with the new one: a failed upload strands nothing (#15)', async () => {
+    shop = await TestShop.open();
+    const old = shop.secrets['btn-1'];
+    const out = mkdtempSync(join(tmpdir(), 'lb-flash-out-'));
+    const plan = await prepareFlash({ device: 'btn-1', configPath: writeHubConfig(), wifiSsid: 's', wifiPassword: '', hubHost: '127.0.0.1', hubPort: shop.hub.mqttPort, dryRun: true, register: true, out, log: () => undefined });
+    const fresh = (JSON.parse(readFileSync(plan.configFile, 'utf8')) as { secret: string }).secret;
+    await (await shop.connect('btn-1', { secret: old })).close(); // the upload failed: the device still has its old secret
+    await (await shop.connect('btn-1', { secret: fresh })).close(); // the upload worked: the new one is taken…
+    await expect(shop.connect('btn-1', { secret: old })).rejects.toThrow(/Bad username or password/); // …and from then on only it
+  });
+
   it('refuses pins an ESP32 cannot use for them, with the reason, before writing or registering anything', async () => {
     shop = await TestShop.open();
     const out = mkdtempSync(join(tmpdir(), 'lb-flash-out-'));
@@ -85,14 +96,15 @@ describe('flash', () => {
     expect(command).toContain('-p /dev/ttyUSB0');
     expect(command).toContain('espruino@0.1.67');
 
-    // The old secret no longer opens the hub; the flashed device does.
-    await expect(
-      mqtt.connectAsync(`mqtt://127.0.0.1:${shop.hub.mqttPort}`, { clientId: 'btn-1', username: 'btn-1', password: shop.secrets['btn-1'], reconnectPeriod: 0 }),
-    ).rejects.toThrow(/Bad username or password/);
+    // The flashed device opens the hub; from its first connection on, the old secret no longer does (#15: not before,
+    // so that a failed upload strands nothing).
     const device = new SimulatedDevice({ name: 'btn-1', storageDir: join(out, 'flash-storage') });
     devices.push(device);
     device.upload(readFileSync(plan.installFile, 'latin1'));
     await eventually(() => shop.query("SELECT 1 FROM device_state WHERE device_id = 'btn-1' AND online = 1").length === 1, 10_000, 'flashed device online');
+    await expect(
+      mqtt.connectAsync(`mqtt://127.0.0.1:${shop.hub.mqttPort}`, { clientId: 'btn-1', username: 'btn-1', password: shop.secrets['btn-1'], reconnectPeriod: 0 }),
+    ).rejects.toThrow(/Bad username or password/);
     await device.press('D4');
     await eventually(() => shop.query('SELECT 1 FROM presses').length === 1, 5000, 'press from the flashed device');
   });
