@@ -66,6 +66,22 @@ export interface FlashPlan {
   registered: boolean;
 }
 
+const LOOPBACK = /^(127\.|::1$|localhost$)/;
+
+/**
+ * Why devices could not reach the hub at `hubHost`, or null: the hub listens
+ * on loopback only (mqtt.host), or on one address that is not `hubHost`.
+ */
+export function reachabilityProblem(mqttHost: string, hubHost: string): string | null {
+  if (LOOPBACK.test(mqttHost) && !LOOPBACK.test(hubHost)) {
+    return `the hub listens on ${mqttHost} only (mqtt.host): a device cannot reach it at ${hubHost}; set mqtt.host to "0.0.0.0" or to ${hubHost}`;
+  }
+  if (mqttHost !== '0.0.0.0' && mqttHost !== '::' && !LOOPBACK.test(mqttHost) && mqttHost !== hubHost) {
+    return `the hub listens on ${mqttHost} (mqtt.host), not on ${hubHost}: give --hub-host ${mqttHost}, or set mqtt.host to "0.0.0.0"`;
+  }
+  return null;
+}
+
 /** This machine's first non-loopback IPv4 address: where devices in the shop reach the hub. */
 export function lanAddress(): string | undefined {
   for (const addresses of Object.values(networkInterfaces())) {
@@ -95,6 +111,8 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   if (problems.length > 0) throw new Error(`these pins cannot work on an ESP32 (docs/hardware.md): ${problems.join('; ')}`);
   const hubHost = options.hubHost ?? lanAddress();
   if (!hubHost) throw new Error('cannot tell this machine’s LAN address: give the hub’s IP with --hub-host');
+  const unreachable = reachabilityProblem(config.mqtt.host, hubHost);
+  if (unreachable) log(`warning: ${unreachable}`);
   const bundleSource = join(FIRMWARE_DIST, `${device.kind}.js`);
   if (!existsSync(bundleSource)) throw new Error(`${bundleSource} is missing: run npm run build:firmware`);
   const dataDir = dataDirOf(config, options.configPath);

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
-import { flash, prepareFlash } from '../../scripts/flash.js';
+import { flash, prepareFlash, reachabilityProblem } from '../../scripts/flash.js';
 import { MAX_SEQ } from '../../shared/limits.js';
 import { TestShop, eventually } from '../support/shop.js';
 
@@ -15,7 +15,8 @@ let shop: TestShop;
 const devices: SimulatedDevice[] = [];
 afterEach(async () => {
   for (const device of devices.splice(0)) device.powerOff();
-  await shop.close();
+  await shop?.close();
+  shop = undefined as unknown as TestShop; // a test without a shop must not close the last one again
 });
 
 function writeHubConfig(): string {
@@ -25,6 +26,13 @@ function writeHubConfig(): string {
 }
 
 describe('flash', () => {
+  it('warns when devices could not reach the hub at the address it writes (#15)', () => {
+    expect(reachabilityProblem('127.0.0.1', '192.168.1.10')).toMatch(/listens on 127.0.0.1 only/);
+    expect(reachabilityProblem('192.168.1.20', '192.168.1.10')).toMatch(/give --hub-host 192.168.1.20/);
+    expect(reachabilityProblem('0.0.0.0', '192.168.1.10')).toBeNull();
+    expect(reachabilityProblem('127.0.0.1', '127.0.0.1')).toBeNull(); // a device on this machine (the shim)
+  });
+
   it('lets the device keep its old secret until it connects with the new one: a failed upload strands nothing (#15)', async () => {
     shop = await TestShop.open();
     const old = shop.secrets['btn-1'];
