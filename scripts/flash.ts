@@ -11,7 +11,8 @@
 // board file, command line) and touches neither the device nor, unless
 // --register is given, the hub's credentials.
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +30,39 @@ import { SEQ_FLOOR_MAX } from '../shared/limits.js';
 import { FIRMWARE_DIST, ROOT } from './build-firmware.js';
 import { installScript } from './lib/install-script.js';
 
-/** espruino-tools, pinned; fetched from the npm registry when a device is really flashed. */
-export const ESPRUINO_TOOLS = 'espruino@0.1.67';
+/** espruino-tools, a pinned dependency of the project: flashing needs no network. */
+export const ESPRUINO_TOOLS = 'espruino-tools 0.1.67';
+const ESPRUINO_CLI = createRequire(import.meta.url).resolve('espruino/bin/espruino-cli.js');
+/** An upload that has not finished after this long is stopped. */
+const UPLOAD_TIMEOUT_MS = 180_000;
+
+/** Serial ports a board may be on (Linux): USB serial adapters, and their stable names. */
+export function serialPorts(): string[] {
+  const found: string[] = [];
+  for (const [dir, pattern] of [['/dev', /^tty(USB|ACM)\d+$/], ['/dev/serial/by-id', /./]] as const) {
+    try {
+      for (const name of readdirSync(dir)) if (pattern.test(name)) found.push(join(dir, name));
+    } catch {
+      // no such folder: no such ports
+    }
+  }
+  return found;
+}
+
+/** Why `port` cannot be used, in one line, or null. tcp:// ports (Espruino's telnet) are tried as they are. */
+export function portProblem(port: string): string | null {
+  if (port.startsWith('tcp://')) return null;
+  if (!existsSync(port)) {
+    const ports = serialPorts();
+    return `no serial port ${port}: is the board plugged in? ${ports.length > 0 ? `ports here: ${ports.join(', ')}` : 'no USB serial port found'}`;
+  }
+  try {
+    accessSync(port, constants.R_OK | constants.W_OK);
+  } catch {
+    return `cannot open ${port}: add this user to the "dialout" group (sudo usermod -aG dialout $USER, then log in again)`;
+  }
+  return null;
+}
 const CONFIG_STORAGE_NAME = 'lb.config';
 
 
@@ -168,7 +200,7 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   writeFileSync(boardFile, JSON.stringify({ info: { id: 'ESP32', builtin_modules: ['net', 'Wifi', 'Storage', 'ESP32', 'Graphics'] } }, null, 2));
   const port = options.port ?? '<port>';
   // Sent to RAM (espruino-tools' default, after its reset()): the script itself writes Storage and load()s the new code.
-  const command = ['npx', '--yes', ESPRUINO_TOOLS, '--board', boardFile, '-p', port, '-b', '115200', installFile];
+  const command = [process.execPath, ESPRUINO_CLI, '--board', boardFile, '-p', port, '-b', '115200', installFile];
   writeFileSync(join(options.out, 'flash-command.txt'), command.map((part) => (/\s/.test(part) ? JSON.stringify(part) : part)).join(' ') + '\n');
 
   const register = !options.dryRun || options.register;
@@ -184,14 +216,26 @@ function writeSecretFile(path: string, text: string, encoding: BufferEncoding): 
   chmodSync(path, 0o600);
 }
 
-/** Runs espruino-tools with `command`; its exit code. */
+/** Runs espruino-tools with `command`; its exit code (a timeout ends it). */
 function runEspruinoTools(command: string[]): Promise<number> {
   const [program, ...args] = command;
-  return new Promise<number>((done) => spawn(program, args, { stdio: 'inherit' }).on('close', (c) => done(c ?? 1)));
+  return new Promise<number>((done) => {
+    const child = spawn(program, args, { stdio: 'inherit' });
+    const timer = setTimeout(() => child.kill('SIGTERM'), UPLOAD_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done(code ?? 1);
+    });
+  });
 }
 
 export async function flash(options: FlashOptions): Promise<void> {
   const log = options.log ?? console.log;
+  // A wrong or busy port is found before anything is written or registered.
+  if (!options.dryRun && !options.upload) {
+    const problem = portProblem(options.port ?? '');
+    if (problem) throw new Error(problem);
+  }
   const plan = await prepareFlash(options);
   if (options.dryRun) {
     log(`dry run: wrote ${plan.installFile} (what is sent), ${plan.bundle}, ${plan.configFile}, ${plan.boardFile} and flash-command.txt to ${options.out}`);
@@ -209,10 +253,11 @@ export async function flash(options: FlashOptions): Promise<void> {
 function main(): void {
   const program = new Command('npm run flash --')
     .description('Flash the firmware and a fresh configuration onto an ESP32 running Espruino (offline, via espruino-tools).')
-    .requiredOption('--device <id>', 'device id from the hub configuration (loyalty-hub device add)')
+    .option('--device <id>', 'device id from the hub configuration (loyalty-hub device add)')
+    .option('--list-ports', 'list the serial ports a board may be on, and stop')
     .option('--port <port>', 'serial port (/dev/ttyUSB0) or tcp://IP of the device')
     .option('-c, --config <file>', 'hub configuration file', process.env.LOYALTY_HUB_CONFIG ?? DEFAULT_CONFIG_PATH)
-    .requiredOption('--wifi-ssid <ssid>', 'the shop’s Wi-Fi network')
+    .option('--wifi-ssid <ssid>', 'the shop’s Wi-Fi network')
     .option('--wifi-password <password>', 'Wi-Fi password (or set LB_WIFI_PASSWORD, which keeps it out of shell history)')
     .option('--hub-host <ip>', "the hub's IP address as devices see it (default: this machine's LAN address)")
     .option('--hub-port <port>', 'MQTT port (default: mqtt.port from the configuration)', (v) => Number(v))
@@ -224,6 +269,13 @@ function main(): void {
     .option('--register', 'with --dry-run: register the new secret with the hub anyway (to upload the files by other means)')
     .option('--out <dir>', 'where the files go', join(ROOT, 'firmware', 'dist', 'flash'))
     .action(async (o) => {
+      if (o.listPorts) {
+        const ports = serialPorts();
+        process.stdout.write(ports.length > 0 ? ports.join('\n') + '\n' : 'no USB serial port found: plug the board in (a data cable, not a charging one)\n');
+        return;
+      }
+      if (!o.device) throw new InvalidArgumentError('give --device ID (or --list-ports)');
+      if (!o.wifiSsid) throw new InvalidArgumentError('give --wifi-ssid');
       const password = o.wifiPassword ?? process.env.LB_WIFI_PASSWORD;
       if (password === undefined) throw new InvalidArgumentError('give --wifi-password or set LB_WIFI_PASSWORD');
       if (!o.dryRun && !o.port) throw new InvalidArgumentError('give --port (or --dry-run)');

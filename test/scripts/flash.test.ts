@@ -26,6 +26,17 @@ function writeHubConfig(): string {
 }
 
 describe('flash', () => {
+  it('refuses a port that is not there in one line, before writing or registering anything (#15)', async () => {
+    shop = await TestShop.open();
+    const out = mkdtempSync(join(tmpdir(), 'lb-flash-out-'));
+    const before = shop.query("SELECT secret_hash, pending_hash FROM credentials WHERE device_id = 'btn-1'");
+    await expect(
+      flash({ device: 'btn-1', configPath: writeHubConfig(), port: '/dev/ttyUSB-not-there', wifiSsid: 's', wifiPassword: 'p', hubHost: '127.0.0.1', hubPort: shop.hub.mqttPort, dryRun: false, register: false, out, log: () => undefined }),
+    ).rejects.toThrow(/^no serial port \/dev\/ttyUSB-not-there: is the board plugged in\?/);
+    expect(readdirSync(out)).toEqual([]);
+    expect(shop.query("SELECT secret_hash, pending_hash FROM credentials WHERE device_id = 'btn-1'")).toEqual(before);
+  });
+
   it('warns when devices could not reach the hub at the address it writes (#15)', () => {
     expect(reachabilityProblem('127.0.0.1', '192.168.1.10')).toMatch(/listens on 127.0.0.1 only/);
     expect(reachabilityProblem('192.168.1.20', '192.168.1.10')).toMatch(/give --hub-host 192.168.1.20/);
@@ -102,7 +113,8 @@ describe('flash', () => {
     expect(command).toContain(plan.installFile);
     expect(command).not.toContain('SAVE_ON_SEND'); // sent to RAM: the config is not written again at every boot
     expect(command).toContain('-p /dev/ttyUSB0');
-    expect(command).toContain('espruino@0.1.67');
+    expect(command).toContain('node_modules/espruino/bin/espruino-cli.js'); // installed with the project: no download at flash time
+    expect(command).not.toContain('npx');
 
     // The flashed device opens the hub; from its first connection on, the old secret no longer does (#15: not before,
     // so that a failed upload strands nothing).
