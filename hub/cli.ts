@@ -15,7 +15,7 @@ import { missingNodeFlags } from './runtime-flags.js';
 import { dailyLog, dailyLogCsv, type DailyLog } from './report/daily-log.js';
 import { descriptorWarning, openFileLimit } from './descriptor-limit.js';
 import { DatabaseError } from './store/database.js';
-import { Storage } from './store/storage.js';
+import { Storage, withStorage } from './store/storage.js';
 import { AccountError, Accounts, type Role } from './web/accounts.js';
 import type { DeviceKind } from '../shared/topics.js';
 
@@ -234,14 +234,19 @@ device
 
 const user = program.command('user').description('dashboard accounts: owners and managers');
 
+/** Runs `use` with the accounts of the configured data directory, closing it afterwards (also after an async `use`). */
 function withAccounts<T>(use: (accounts: Accounts) => T): T {
   const { dataDir } = load();
-  const storage = Storage.open(writableDataDir(dataDir));
-  try {
-    return use(new Accounts(storage.accounts));
-  } finally {
-    storage.close();
-  }
+  return withStorage(writableDataDir(dataDir), (storage) => use(new Accounts(storage.accounts)));
+}
+
+/** The password for `user add` and `user passwd`: from standard input, or a strong generated one (printed once by printGenerated). */
+async function chosenPassword(fromStdin: boolean | undefined): Promise<string> {
+  return fromStdin ? readStdin() : randomBytes(12).toString('base64url');
+}
+
+function printGenerated(password: string, fromStdin: boolean | undefined): void {
+  if (!fromStdin) process.stdout.write(`Password: ${password}\nThis is the only time it is shown.\n`);
 }
 
 async function readStdin(): Promise<string> {
@@ -257,16 +262,10 @@ user
   .addOption(new Option('--role <role>', 'what they may do').choices(['owner', 'manager']).default('manager'))
   .option('--password-stdin', 'read the password from standard input (at least 10 characters)')
   .action(async (name: string, options: { role: Role; passwordStdin?: boolean }) => {
-    const password = options.passwordStdin ? await readStdin() : randomBytes(12).toString('base64url');
-    const { dataDir } = load();
-    const storage = Storage.open(writableDataDir(dataDir));
-    try {
-      await new Accounts(storage.accounts).add(name, options.role, password, Date.now());
-    } finally {
-      storage.close();
-    }
+    const password = await chosenPassword(options.passwordStdin);
+    await withAccounts((accounts) => accounts.add(name, options.role, password, Date.now()));
     process.stdout.write(`Added ${options.role} "${name}".\n`);
-    if (!options.passwordStdin) process.stdout.write(`Password: ${password}\nThis is the only time it is shown.\n`);
+    printGenerated(password, options.passwordStdin);
   });
 
 user
@@ -293,16 +292,10 @@ user
   .argument('<name>', 'user name')
   .option('--password-stdin', 'read the password from standard input (at least 10 characters)')
   .action(async (name: string, options: { passwordStdin?: boolean }) => {
-    const password = options.passwordStdin ? await readStdin() : randomBytes(12).toString('base64url');
-    const { dataDir } = load();
-    const storage = Storage.open(writableDataDir(dataDir));
-    try {
-      await new Accounts(storage.accounts).setPassword(name, password);
-    } finally {
-      storage.close();
-    }
+    const password = await chosenPassword(options.passwordStdin);
+    await withAccounts((accounts) => accounts.setPassword(name, password));
     process.stdout.write(`New password set for "${name}"; its sessions have ended.\n`);
-    if (!options.passwordStdin) process.stdout.write(`Password: ${password}\nThis is the only time it is shown.\n`);
+    printGenerated(password, options.passwordStdin);
   });
 
 user

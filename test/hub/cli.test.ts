@@ -165,6 +165,25 @@ describe('loyalty-hub CLI', () => {
     }
   });
 
+  it('adds an account, sets a new password and unlocks it (user add, passwd, unlock)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
+    const added = await run(['user', 'add', 'olga', '--role', 'owner'], dir);
+    expect(added.code).toBe(0);
+    const first = /Password: (\S+)/.exec(added.stdout)![1];
+    const changed = await run(['user', 'passwd', 'olga'], dir);
+    expect(changed.stdout).toMatch(/New password set for "olga"; its sessions have ended/);
+    const second = /Password: (\S+)/.exec(changed.stdout)![1];
+    expect(second).not.toBe(first);
+    const db = new Database(join(dir, 'data', 'loyalty-hub.db'));
+    db.prepare("UPDATE users SET failed_logins = 5, locked_until = ? WHERE username = 'olga'").run(Date.now() + 600_000);
+    db.close();
+    expect((await run(['user', 'list'], dir)).stdout).toMatch(/until /);
+    expect((await run(['user', 'unlock', 'olga'], dir)).stdout).toMatch(/Unlocked "olga"/);
+    expect((await run(['user', 'list'], dir)).stdout).not.toMatch(/until /);
+    const missing = await run(['user', 'unlock', 'nobody'], dir);
+    expect([missing.code, missing.stderr]).toEqual([1, 'loyalty-hub: no user "nobody"\n']);
+  });
+
   it('says when the data directory cannot be written, in one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
     writeFileSync(join(dir, 'not-a-folder'), '');
