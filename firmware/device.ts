@@ -218,7 +218,9 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
 
   setInterval(sendHeartbeat, HEARTBEAT_PERIOD_S * 1000);
   try {
-    wifi.setConfig({ powersave: 'none' }); // modem sleep adds latency to every message
+    // Modem sleep saves most of a battery pager's current; the price is latency: the access point
+    // holds a frame for the pager until the next beacon it wakes for (~100 ms at DTIM 1, docs/power.md).
+    wifi.setConfig({ powersave: config.powersave });
   } catch (e) {
     log('wifi: powersave not set: ' + String(e));
   }

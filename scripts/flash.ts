@@ -17,7 +17,7 @@ import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_PINS } from '../firmware/hal/default-pins.js';
 import { flashedConfig } from '../firmware/shim/flashed-config.js';
 import { pinProblems } from './lib/esp32-pins.js';
@@ -80,6 +80,8 @@ export interface FlashOptions {
   batteryDivider?: number;
   dryRun: boolean;
   register: boolean;
+  /** Wi-Fi modem sleep for the device; default by kind. */
+  powersave?: 'none' | 'min' | 'max';
   out: string;
   /** Sends the files (default: espruino-tools over the serial port); its exit code. Tests replace it. */
   upload?: (command: string[]) => Promise<number>;
@@ -181,6 +183,7 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
       wifi: { ssid: options.wifiSsid, password: options.wifiPassword },
       pins: options.pins,
       display: device.kind === 'pager' && options.display !== false,
+      powersave: options.powersave,
     }),
     seqFloor,
   };
@@ -263,6 +266,7 @@ function main(): void {
     .option('--hub-port <port>', 'MQTT port (default: mqtt.port from the configuration)', (v) => Number(v))
     .option('--pins <list>', 'pin overrides, e.g. red=D4,green=D5,led=D2 (see docs/hardware.md)', parsePins)
     .option('--no-display', 'pager without an SSD1306 display')
+    .addOption(new Option('--powersave <mode>', 'Wi-Fi modem sleep (default: min for a pager, none for a button; see docs/power.md)').choices(['none', 'min', 'max']))
     .option('--battery-pin <pin>', 'ADC pin with the battery divider (D32-D39)')
     .option('--battery-divider <ratio>', 'battery divider ratio (default 2)', (v) => Number(v))
     .option('--dry-run', 'send nothing: write what would be sent to --out')
@@ -289,6 +293,7 @@ function main(): void {
         hubPort: o.hubPort,
         pins: o.pins,
         display: o.display,
+        powersave: o.powersave,
         batteryPin: o.batteryPin,
         batteryDivider: o.batteryDivider,
         dryRun: Boolean(o.dryRun),

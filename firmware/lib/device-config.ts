@@ -19,7 +19,16 @@ export interface DeviceSettings {
   battery: { pin: string; divider: number } | null;
   /** The first sequence number must be above this (set by the flasher when re-flashing a known device). */
   seqFloor: number;
+  /**
+   * Wi-Fi modem sleep (ESP32 2v29 setConfig: "none", "min", "max"). A pager on
+   * a battery sleeps between the beacons it listens to ("min"); a button on USB
+   * keeps the radio on ("none"), so a press leaves at once.
+   */
+  powersave: 'none' | 'min' | 'max';
 }
+
+/** What a device uses when its configuration does not say. */
+export const DEFAULT_POWERSAVE: { [kind: string]: 'none' | 'min' | 'max' } = { button: 'none', pager: 'min' };
 
 const PIN_ROLES: { [kind: string]: string[] } = {
   button: ['red', 'green', 'led'],
@@ -63,6 +72,8 @@ export function parseDeviceConfig(raw: unknown, kind: DeviceKind): DeviceSetting
   }
   if (c.seqFloor !== undefined && !(typeof c.seqFloor === 'number' && c.seqFloor >= 0 && c.seqFloor <= SEQ_FLOOR_MAX)) return 'seqFloor must be 0-' + SEQ_FLOOR_MAX;
   const seqFloor = typeof c.seqFloor === 'number' ? Math.floor(c.seqFloor) : 0;
+  if (c.powersave !== undefined && c.powersave !== 'none' && c.powersave !== 'min' && c.powersave !== 'max') return 'powersave must be "none", "min" or "max"';
+  const powersave = c.powersave === undefined ? DEFAULT_POWERSAVE[kind] : (c.powersave as DeviceSettings['powersave']);
   return {
     kind: kind,
     id: c.id,
@@ -74,5 +85,6 @@ export function parseDeviceConfig(raw: unknown, kind: DeviceKind): DeviceSetting
     display: c.display === true,
     battery: battery,
     seqFloor: seqFloor,
+    powersave: powersave,
   };
 }

@@ -16,6 +16,8 @@ export interface FlashedConfigOptions {
   pins?: Record<string, string>;
   /** Default: a pager has a display, a button has none. */
   display?: boolean;
+  /** Wi-Fi modem sleep; default by kind (firmware/lib/device-config.ts). */
+  powersave?: 'none' | 'min' | 'max';
 }
 
 export function flashedConfig(o: FlashedConfigOptions): Record<string, unknown> {
@@ -28,5 +30,6 @@ export function flashedConfig(o: FlashedConfigOptions): Record<string, unknown> 
     hub: { host: o.hubHost, port: o.hubPort },
     pins: { ...DEFAULT_PINS[o.kind], ...o.pins },
     display: o.display ?? o.kind === 'pager',
+    ...(o.powersave ? { powersave: o.powersave } : {}),
   };
 }

@@ -122,6 +122,11 @@ export class SimulatedDevice {
     });
   }
 
+  /** The Wi-Fi power-save mode the firmware chose, as getStatus() reports it ("none", "min_modem", "max_modem"). */
+  get wifiPowersave(): string {
+    return this.powersave;
+  }
+
   get running(): boolean {
     return this.powered;
   }

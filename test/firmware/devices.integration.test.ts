@@ -160,6 +160,15 @@ describe('button and pager firmware against the hub', () => {
     expect(last.seq).toBeGreaterThan(4);
   });
 
+  it('puts a pager’s Wi-Fi to modem sleep and keeps a button’s radio on, through the built bundles (#15)', async () => {
+    shop = await TestShop.open();
+    const pager = start('pgr-anna', 'pager');
+    const button = start('btn-1', 'button');
+    await online('pgr-anna', 'btn-1');
+    expect([pager.wifiPowersave, button.wifiPowersave]).toEqual(['min_modem', 'none']);
+    expect(pager.errors).toEqual([]);
+  });
+
   it('shows an error pattern, without crashing, when its configuration is missing or broken', async () => {
     shop = await TestShop.open();
     const button = start('btn-1', 'button', { hub: { host: '127.0.0.1' } }); // no port

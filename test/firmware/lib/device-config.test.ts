@@ -14,7 +14,14 @@ describe('device config', () => {
   };
 
   it('accepts a complete config and fills in defaults', () => {
-    expect(parseDeviceConfig(good, 'button')).toMatchObject({ id: 'btn-1', display: false, battery: null, seqFloor: 0 });
+    expect(parseDeviceConfig(good, 'button')).toMatchObject({ id: 'btn-1', display: false, battery: null, seqFloor: 0, powersave: 'none' });
+  });
+
+  it('lets a pager sleep its modem by default, and takes the mode the flasher wrote (#15)', () => {
+    const pager = { ...good, kind: 'pager', pins: { button: 'D4', motor: 'D25', led: 'D2' } };
+    expect(parseDeviceConfig(pager, 'pager')).toMatchObject({ powersave: 'min' });
+    expect(parseDeviceConfig({ ...pager, powersave: 'none' }, 'pager')).toMatchObject({ powersave: 'none' });
+    expect(parseDeviceConfig({ ...good, powersave: 'max' }, 'button')).toMatchObject({ powersave: 'max' });
   });
 
   it.each([
@@ -25,6 +32,7 @@ describe('device config', () => {
     [{ ...good, pins: { red: 'D4', green: '5', led: 'D2' } }, 'pins.green must be a pin name like "D4"'],
     [{ ...good, battery: { pin: 'D35' } }, 'battery needs a pin and a divider ratio'],
     [{ ...good, seqFloor: MAX_SEQ }, `seqFloor must be 0-${SEQ_FLOOR_MAX}`],
+    [{ ...good, powersave: 'ps-poll' }, 'powersave must be "none", "min" or "max"'], // ps-poll throws on ESP-IDF 4 builds
   ])('explains what is wrong: %#', (raw, reason) => {
     expect(parseDeviceConfig(raw, 'button')).toBe(reason);
   });
