@@ -272,7 +272,7 @@ export class Hub {
       limits,
       onRefused: () => this.refusalLog.crowded(),
       originAllowed,
-      onForeignOrigin: () => this.refusalLog.counts.connect++,
+      onForeignOrigin: () => this.refusalLog.foreignOrigin(),
     });
     this.web = await startWebServer(
       {

@@ -5,7 +5,7 @@ import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
 
 /** Free space the disk must have again before the alarm clears: a nearly full disk lets small commits through and fails the next. */
-export const RECOVERY_FREE_BYTES = 1024 * 1024;
+const RECOVERY_FREE_BYTES = 1024 * 1024;
 
 export class StorageAlarm {
   /** Since when commits fail, or null. */

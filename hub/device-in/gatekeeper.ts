@@ -38,19 +38,26 @@ export class Gatekeeper {
     if (!username || !password) return refuse('no username or password');
     if (username !== client.id) return refuse(`client id "${client.id}" differs from username "${username}"`, 2);
     if (!this.live.directory.get(username)) return refuse(`unknown device "${username}"`);
+    const unreadable = (error: unknown) => {
+      this.onStorageError(error as Error);
+      refuse(`credentials unreadable: ${(error as Error).message}`, 3);
+    };
     let hash: string | undefined;
-    let pending: string | undefined;
     try {
       hash = this.credentials.secretHashOf(username);
-      pending = this.credentials.pendingHashOf(username);
     } catch (error) {
-      this.onStorageError(error as Error);
-      return refuse(`credentials unreadable: ${(error as Error).message}`, 3);
+      return unreadable(error);
     }
     if (!hash) return refuse(`device "${username}" has no secret: provision it with "loyalty-hub device add"`);
     const secret = password.toString('utf8');
     if (deviceSecretMatches(secret, hash)) return done(null, true);
     // The device was just flashed: its new secret replaces the old one from its first use.
+    let pending: string | undefined;
+    try {
+      pending = this.credentials.pendingHashOf(username);
+    } catch (error) {
+      return unreadable(error);
+    }
     if (pending && deviceSecretMatches(secret, pending)) {
       try {
         this.credentials.setSecretHash(username, pending, this.clock.now());

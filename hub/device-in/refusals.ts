@@ -51,6 +51,11 @@ export class Refusals {
     done(null);
   }
 
+  /** A WebSocket upgrade from a page on another origin (logged where it was refused, broker/listeners.ts). */
+  foreignOrigin(): void {
+    this.counts.connect++;
+  }
+
   /** Logged where the connection was refused (broker/connection-guard.ts). */
   crowded(): void {
     this.counts.crowded++;

@@ -6,7 +6,7 @@ import type { ReportQueries, RoutingEvent } from '../store/report-queries.js';
 import { dayBounds } from './daily-log.js';
 
 /** Paged pagers with their delivery, from an incident's events. */
-export function pagedFrom(events: RoutingEvent[], nameOf: (id: string) => string): PagedPager[] {
+function pagedFrom(events: RoutingEvent[], nameOf: (id: string) => string): PagedPager[] {
   const paged = new Map<string, PagedPager>();
   for (const e of events) {
     if (e.type === 'paged' && e.pager && !paged.has(e.pager)) {

@@ -20,7 +20,7 @@ export class AccountStore {
       user: db.prepare('SELECT * FROM users WHERE username = ?'),
       insertUser: db.prepare('INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)'),
       deleteUser: db.prepare('DELETE FROM users WHERE username = ?'),
-      users: db.prepare('SELECT username, role, locked_until FROM users ORDER BY username'),
+      users: db.prepare('SELECT username, role, failed_logins, locked_until FROM users ORDER BY username'),
       countUsers: db.prepare('SELECT COUNT(*) FROM users').pluck(),
       setFailures: db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?'),
       deleteExpiredSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
@@ -47,8 +47,8 @@ export class AccountStore {
     return this.statements.deleteUser.run(username).changes > 0;
   }
 
-  users(): { username: string; role: Role; locked_until: number | null }[] {
-    return this.statements.users.all() as { username: string; role: Role; locked_until: number | null }[];
+  users(): Omit<UserRow, 'password_hash'>[] {
+    return this.statements.users.all() as Omit<UserRow, 'password_hash'>[];
   }
 
   countUsers(): number {

@@ -26,7 +26,7 @@ function tokenHash(token: string): string {
 }
 
 /** The disk refused a write (full, read-only, failing): the caller carries on without it. */
-export function isStorageError(error: unknown): boolean {
+function isStorageError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY)/.test(code);
 }
@@ -60,10 +60,7 @@ export class Accounts {
 
   /** Each account, and until when browsers it does not know must wait (after too many wrong passwords). */
   list(): (User & { lockedUntil: number | null })[] {
-    return this.store.users().map((u) => {
-      const row = this.store.user(u.username);
-      return { username: u.username, role: u.role, lockedUntil: row && row.failed_logins >= GUESSES ? row.locked_until : null };
-    });
+    return this.store.users().map((u) => ({ username: u.username, role: u.role, lockedUntil: u.failed_logins >= GUESSES ? u.locked_until : null }));
   }
 
   /** Clears the account's failed logins: anyone may try again at once. */

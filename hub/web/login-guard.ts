@@ -15,8 +15,8 @@ import type { Clock } from '../domain/clock.js';
 import type { AccountStore } from '../store/account-store.js';
 
 export const GUESSES = 5;
-export const SOURCE_FAILURES = 10;
-export const WINDOW_MS = 15 * 60 * 1000;
+const SOURCE_FAILURES = 10;
+const WINDOW_MS = 15 * 60 * 1000;
 /** Unknown names and sources remembered at most (the oldest is forgotten first). */
 const REMEMBERED = 10_000;
 

@@ -8,12 +8,9 @@ import Database from 'better-sqlite3';
 import { withStorage } from '../../hub/store/storage.js';
 import { Accounts } from '../../hub/web/accounts.js';
 import { HubProcess, provision } from '../lib/hub-process.js';
+import { Checklist, type ChecklistResult } from './checklist.js';
 
-export interface DashboardResult {
-  checks: number;
-  passed: boolean;
-  problems: string[];
-}
+export type DashboardResult = ChecklistResult;
 
 const SQLI = ["' OR 1=1--", "2026-11-22'; DROP TABLE presses;--", '1 UNION SELECT secret_hash FROM credentials', '"><script>alert(1)</script>', '../../etc/passwd', '%00', '1e999'];
 const MARKUP_LABEL = '<script>alert(1)</script>';
@@ -21,12 +18,8 @@ const MARKUP_NAME = '<img src=x onerror=alert(2)>';
 
 export async function runDashboardAttacks(): Promise<DashboardResult> {
   const dir = mkdtempSync(join(tmpdir(), 'lb-dash-'));
-  const problems: string[] = [];
-  let checks = 0;
-  const check = (ok: boolean, what: string) => {
-    checks++;
-    if (!ok) problems.push(what);
-  };
+  const checklist = new Checklist();
+  const check = (ok: boolean, what: string) => checklist.check(ok, what);
   const dataDir = join(dir, 'data');
   await provision(dataDir, ['btn-1', 'pgr-1']);
   await withStorage(dataDir, (storage) => new Accounts(storage.accounts).add('olga', 'owner', 'correct horse battery', Date.now()));
@@ -91,7 +84,7 @@ export async function runDashboardAttacks(): Promise<DashboardResult> {
     check(!page.includes(MARKUP_LABEL) && !page.includes(MARKUP_NAME), 'a label appears in the HTML page');
     const csp = (await fetch(base + '/', { headers: { cookie } })).headers.get('content-security-policy') ?? '';
     check(csp.includes("default-src 'self'"), 'no Content-Security-Policy');
-    return { checks, passed: problems.length === 0, problems };
+    return checklist.result();
   } finally {
     await hub.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -12,11 +12,9 @@ import { withStorage } from '../../hub/store/storage.js';
 import { Accounts } from '../../hub/web/accounts.js';
 import { connectFlood } from '../lib/connect-flood.js';
 import { HubProcess, provision, sleep } from '../lib/hub-process.js';
+import { Checklist, type ChecklistResult } from './checklist.js';
 
-export interface UnauthenticatedLoadResult {
-  checks: number;
-  passed: boolean;
-  problems: string[];
+export interface UnauthenticatedLoadResult extends ChecklistResult {
   /** What was measured, in words, for the report. */
   figures: string;
 }
@@ -26,12 +24,8 @@ const WITHIN_MS = 2000;
 
 export async function runUnauthenticatedLoad(quick: boolean): Promise<UnauthenticatedLoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'lb-unauth-'));
-  const problems: string[] = [];
-  let checks = 0;
-  const check = (ok: boolean, what: string) => {
-    checks++;
-    if (!ok) problems.push(what);
-  };
+  const checklist = new Checklist();
+  const check = (ok: boolean, what: string) => checklist.check(ok, what);
   const dataDir = join(dir, 'data');
   const secrets = await provision(dataDir, ['btn-1', 'btn-2']);
   await withStorage(dataDir, (storage) => new Accounts(storage.accounts).add('olga', 'owner', PASSWORD, Date.now()));
@@ -98,7 +92,7 @@ export async function runUnauthenticatedLoad(quick: boolean): Promise<Unauthenti
     await hub.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { checks, passed: problems.length === 0, problems, figures: figures.join('; ') };
+  return { ...checklist.result(), figures: figures.join('; ') };
 }
 
 /** The WebSocket port, from the hub's start banner. */
