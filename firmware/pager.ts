@@ -3,6 +3,11 @@
 // pattern per kind of alert, and lets staff acknowledge (short press), record
 // an outcome (long presses walk the choices, a short press sends) and go on
 // or off shift (very long press).
+//
+// On a battery every milliamp counts (docs/power.md, npm run power): the
+// display sleeps unless something just happened, the LED blinks briefly
+// instead of staying lit, and the motor patterns are as short as a wrist
+// still notices.
 
 import { OUTCOMES, decodeAlert, decodeCancel, encodeAck, encodeOutcome, encodeShift } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK } from '../shared/topics.js';
@@ -12,16 +17,20 @@ import { PatternPlayer } from './lib/pattern.js';
 import { pagerScreen } from './lib/pager-screen.js';
 import { Ssd1306 } from './lib/ssd1306.js';
 
-/** Vibration per reason: [on, off, on, …] ms. */
+/** Vibration per reason: [on, off, on, …] ms. The motor draws more than the whole ESP32 while it runs. */
 const BUZZ: { [reason: string]: number[] } = {
-  new: [600, 200, 600, 200, 600],
+  new: [400, 250, 400, 250, 400],
   update: [200],
-  rebuzz: [400, 200, 400],
-  escalated: [150, 100, 150, 100, 150, 100, 600],
-  retrigger: [600, 200, 600, 200, 600],
+  rebuzz: [300, 200, 300],
+  escalated: [150, 100, 150, 100, 150, 100, 400],
+  retrigger: [400, 250, 400, 250, 400],
   resend: [200, 200, 200],
 };
 const BUZZ_TICK = [60];
+/** An alert waits: a short blink every 2 s (a steady LED would cost ~2.5 % of the shift's charge). */
+const LED_WAITING = [60, 1940];
+/** The display stays lit this long after an alert or a press, then sleeps (it draws several mA while lit). */
+const DISPLAY_AWAKE_MS = 8000;
 const SHORT_PRESS_S = 0.6;
 const VERY_LONG_PRESS_S = 3;
 const CHOOSER_TIMEOUT_MS = 10000;
@@ -45,16 +54,40 @@ function startPager(ctx: DeviceContext) {
     oled.init();
     screen = { g: Graphics.createArrayBuffer(128, 64, 1, { vertical_byte: true }), oled: oled };
   }
+  let displayAwake = true;
+  let displaySleepTimer: unknown = null;
+  let ledShows = '';
+
+  const showLed = function (state: string) {
+    if (state === ledShows) return; // replaying would restart the pattern at every render
+    ledShows = state;
+    if (state === 'unreachable') ctx.led.play(LED_UNREACHABLE, true);
+    else if (state === 'waiting') ctx.led.play(LED_WAITING, true);
+    else ctx.led.stop();
+  };
 
   const render = function () {
-    if (!connected) ctx.led.play(LED_UNREACHABLE, true);
-    else ctx.led.hold(alerts.waiting());
-    if (!screen) return;
+    showLed(!connected ? 'unreachable' : alerts.waiting() ? 'waiting' : 'idle');
+    if (!screen || !displayAwake) return;
     const g = screen.g;
     g.clear();
     const lines = pagerScreen({ chooser: chooser, current: alerts.top(), alertCount: alerts.count(), onShift: onShift, connected: connected, hubNow: ctx.clock.hubNow() });
     for (let i = 0; i < lines.length; i++) g.setFont('6x8', lines[i].size).drawString(lines[i].text, 0, lines[i].y);
     screen.oled.flip(g.buffer);
+  };
+
+  /** Lights the display (drawn by the render that follows) and puts it back to sleep DISPLAY_AWAKE_MS later. */
+  const wakeDisplay = function () {
+    if (!screen) return;
+    if (displaySleepTimer !== null) clearTimeout(displaySleepTimer);
+    displaySleepTimer = setTimeout(function () {
+      displaySleepTimer = null;
+      displayAwake = false;
+      if (screen) screen.oled.sleep();
+    }, DISPLAY_AWAKE_MS);
+    if (displayAwake) return;
+    displayAwake = true;
+    screen.oled.wake();
   };
 
   const send = function (channel: string, payload: string, onAck: () => void) {
@@ -120,6 +153,7 @@ function startPager(ctx: DeviceContext) {
       if (held < SHORT_PRESS_S) shortPress();
       else if (held < VERY_LONG_PRESS_S) longPress();
       else veryLongPress();
+      wakeDisplay();
       render();
     },
     buttonPin,
@@ -134,6 +168,7 @@ function startPager(ctx: DeviceContext) {
         if (!decoded.ok) return;
         alerts.receive(decoded.value);
         motor.play(BUZZ[decoded.value.reason] || BUZZ.new, false);
+        wakeDisplay();
       } else if (channel === DOWNLINK.cancel) {
         const decoded = decodeCancel(payload);
         if (!decoded.ok) return;
@@ -144,6 +179,7 @@ function startPager(ctx: DeviceContext) {
     },
     onConnection: function (isConnected: boolean) {
       connected = isConnected;
+      wakeDisplay();
       render();
     },
     heartbeatExtras: function () {

@@ -15,6 +15,8 @@ export interface NodeNetOptions {
   run?: (callback: () => void) => void;
   /** Told of every socket, so a device can destroy them all at a power cut. */
   track?: (socket: NodeSocket) => void;
+  /** Told of every write and every data event (the radio's work). */
+  onTraffic?: (direction: 'sent' | 'received', bytes: number) => void;
 }
 
 export function createNodeNet(options: NodeNetOptions): NetApi {
@@ -28,7 +30,9 @@ export function createNodeNet(options: NodeNetOptions): NetApi {
       const node = tcpConnect({ host: target.host, port: target.port });
       const socket: Socket = {
         write: (data: string) => {
-          if (!options.link.blackhole && !node.destroyed) node.write(Buffer.from(data, 'latin1'));
+          if (options.link.blackhole || node.destroyed) return;
+          options.onTraffic?.('sent', data.length);
+          node.write(Buffer.from(data, 'latin1'));
         },
         end: () => node.destroy(),
         on: ((event: string, handler: (arg?: unknown) => void) => {
@@ -45,7 +49,9 @@ export function createNodeNet(options: NodeNetOptions): NetApi {
       options.track?.(node);
       node.on('connect', () => run(onConnect));
       node.on('data', (data) => {
-        if (!options.link.blackhole) fire('data', data.toString('latin1'));
+        if (options.link.blackhole) return;
+        options.onTraffic?.('received', data.length);
+        fire('data', data.toString('latin1'));
       });
       // Behind a black hole the device hears nothing, not even the far end closing: that is what half-open means.
       node.on('error', (error) => {

@@ -14,9 +14,11 @@ import type {
   WatchOptions,
   WifiApi,
 } from '../hal/espruino-api.js';
+import { realClock, type ClockTimer, type DeviceClock } from './device-clock.js';
 import { EspruinoStorage } from './espruino-storage.js';
 import { JsVarEstimator } from './jsvar-estimate.js';
 import { createNodeNet, type Link } from './node-net.js';
+import { Ssd1306Model } from './ssd1306-model.js';
 
 /** Globals Espruino 2v29 does not have; deleted from the context before the bundle runs. */
 const MISSING = [
@@ -54,6 +56,25 @@ export interface SimulatedDeviceOptions {
   estimateMemory?: boolean;
   /** Size of the Storage area (default: the ESP32's). */
   flashBytes?: number;
+  /** The device's time: real by default; a VirtualClock runs hours in seconds (scripts/power). */
+  clock?: DeviceClock;
+}
+
+/** What the device did that costs energy, counted since it was made (scripts/power turns it into current). */
+export interface DeviceActivity {
+  /** Firmware callbacks the interpreter ran: timers, watches, socket and Wi-Fi events. */
+  callbacks: number;
+  /** Socket writes and data events: each is at least one frame on the air. */
+  packetsSent: number;
+  bytesSent: number;
+  packetsReceived: number;
+  bytesReceived: number;
+  /** Bytes on the I2C bus (address byte included). */
+  i2cBytes: number;
+}
+
+interface TimerHandle {
+  clockTimer: ClockTimer | null;
 }
 
 /** JsVars of the ESP32 build as the project plans for them (../shared/espruino.md). */
@@ -68,7 +89,7 @@ interface Watch {
   /** Seconds: the last edge seen, and the time of the last event delivered. */
   edgeTime: number;
   lastTime: number | null;
-  debounceTimer: NodeJS.Timeout | null;
+  debounceTimer: ClockTimer | null;
 }
 
 /** The radio: tests drop it (the firmware sees "disconnected") or black-hole it (nobody notices). */
@@ -93,10 +114,14 @@ export class SimulatedDevice {
   analogValues = new Map<string, number>();
   /** Signal strength of the access point, as getStatus() reports it while connected. */
   rssi = -58;
+  readonly activity: DeviceActivity = { callbacks: 0, packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0, i2cBytes: 0 };
+  /** The display controller on I2C address 0x3C; emits "display" (on: boolean) on pinEvents. */
+  readonly display = new Ssd1306Model((on) => this.pinEvents.emit('display', on));
+  readonly clock: DeviceClock;
 
   private context: vm.Context | null = null;
   private bootedAt = 0;
-  private timers = new Set<NodeJS.Timeout>();
+  private timers = new Set<TimerHandle>();
   private sockets = new Set<NodeSocket>();
   private watches: Watch[] = [];
   private wifiListeners: { event: string; listener: (details: unknown) => void }[] = [];
@@ -112,6 +137,7 @@ export class SimulatedDevice {
   private lastEstimate = 0;
 
   constructor(readonly options: SimulatedDeviceOptions) {
+    this.clock = options.clock ?? realClock;
     mkdirSync(options.storageDir, { recursive: true, mode: 0o700 });
     this.storage = new EspruinoStorage(options.storageDir, {
       totalBytes: options.flashBytes,
@@ -176,7 +202,7 @@ export class SimulatedDevice {
   private startInterpreter(extra: Record<string, unknown> = {}): void {
     this.powered = true;
     this.generation++;
-    this.bootedAt = performance.now();
+    this.bootedAt = this.clock.now();
     const globals = { ...this.globals(), ...extra };
     this.context = vm.createContext(globals);
     vm.runInContext(
@@ -198,11 +224,11 @@ export class SimulatedDevice {
   /** Power cut: timers, watches and sockets vanish; nothing is flushed. */
   powerOff(): void {
     this.powered = false;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) if (timer.clockTimer) this.clock.clearTimeout(timer.clockTimer);
     this.timers.clear();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-    for (const watch of this.watches) if (watch.debounceTimer) clearTimeout(watch.debounceTimer);
+    for (const watch of this.watches) if (watch.debounceTimer) this.clock.clearTimeout(watch.debounceTimer);
     this.watches = [];
     this.wifiListeners = [];
     this.wifiConnected = false;
@@ -231,11 +257,16 @@ export class SimulatedDevice {
     this.radio.up = true;
   }
 
-  /** A button held down for `ms` (inputs are pulled up: pressed reads low). */
+  /** A button held down for `ms` of real time (inputs are pulled up: pressed reads low). On a virtual clock, use hold(). */
   async press(pin: string, ms = 80): Promise<void> {
     this.setInput(pin, 0);
     await new Promise((resolve) => setTimeout(resolve, ms));
     this.setInput(pin, 1);
+  }
+
+  /** A button pushed down (true) or let go (false), now on the device's clock. */
+  hold(pin: string, down: boolean): void {
+    this.setInput(pin, down ? 0 : 1);
   }
 
   pin(name: string): number {
@@ -244,7 +275,7 @@ export class SimulatedDevice {
 
   /** ms since boot, as the device's clock sees it. */
   uptimeMs(): number {
-    return performance.now() - this.bootedAt;
+    return this.clock.now() - this.bootedAt;
   }
 
   // ---- the Espruino API -------------------------------------------------------
@@ -257,6 +288,15 @@ export class SimulatedDevice {
       track: (socket) => {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
+      },
+      onTraffic: (direction, bytes) => {
+        if (direction === 'sent') {
+          this.activity.packetsSent++;
+          this.activity.bytesSent += bytes;
+        } else {
+          this.activity.packetsReceived++;
+          this.activity.bytesReceived += bytes;
+        }
       },
     });
     const modules = { Storage: this.storage, Wifi: this.wifi(), net };
@@ -273,7 +313,7 @@ export class SimulatedDevice {
       },
       clearWatch: (id) => {
         const watch = id as Watch;
-        if (watch.debounceTimer) clearTimeout(watch.debounceTimer);
+        if (watch.debounceTimer) this.clock.clearTimeout(watch.debounceTimer);
         this.watches = this.watches.filter((w) => w !== watch);
       },
       digitalWrite: (pin, value) => this.output(String(pin), value ? 1 : 0),
@@ -296,7 +336,13 @@ export class SimulatedDevice {
       process: {
         memory: () => (this.options.estimateMemory ? this.memory() : { free: JSVARS_TOTAL - this.lastEstimate, usage: this.lastEstimate, total: JSVARS_TOTAL }),
       },
-      I2C1: { setup: () => undefined, writeTo: () => undefined },
+      I2C1: {
+        setup: () => undefined,
+        writeTo: (address, data) => {
+          this.activity.i2cBytes += data.length + 1;
+          if (address === 0x3c) this.display.write(data);
+        },
+      },
       Graphics: {
         createArrayBuffer: (width, height) => {
           const lines: string[] = [];
@@ -341,9 +387,8 @@ export class SimulatedDevice {
           watch.lastTime = watch.edgeTime;
           this.guard(() => watch.callback(event), generation);
         };
-        if (watch.debounceTimer) clearTimeout(watch.debounceTimer);
-        if (watch.options.debounce > 0) watch.debounceTimer = setTimeout(settle, watch.options.debounce);
-        else setImmediate(settle);
+        if (watch.debounceTimer) this.clock.clearTimeout(watch.debounceTimer);
+        watch.debounceTimer = this.clock.setTimeout(settle, watch.options.debounce);
       }
     };
     return { ...api, require: (name: string) => (modules as Record<string, unknown>)[name], console: { log: (...parts: unknown[]) => this.log(parts.join(' ')) } };
@@ -365,18 +410,22 @@ export class SimulatedDevice {
     this.pinEvents.emit('change', change);
   }
 
-  private timerCallbacks = new Map<NodeJS.Timeout, () => void>();
+  private timerCallbacks = new Map<TimerHandle, () => void>();
 
-  private timer(callback: () => void, ms: number, repeat: boolean): NodeJS.Timeout {
+  /** setTimeout / setInterval on the device's clock; an interval is due every `ms` after the previous run. */
+  private timer(callback: () => void, ms: number, repeat: boolean): TimerHandle {
     const generation = this.generation;
+    const period = repeat ? Math.max(1, ms) : Math.max(0, ms);
+    const handle: TimerHandle = { clockTimer: null };
     const run = () => {
-      if (!repeat) {
+      if (repeat) handle.clockTimer = this.clock.setTimeout(run, period);
+      else {
         this.timers.delete(handle);
         this.timerCallbacks.delete(handle);
       }
       this.guard(callback, generation);
     };
-    const handle = repeat ? setInterval(run, Math.max(1, ms)) : setTimeout(run, Math.max(0, ms));
+    handle.clockTimer = this.clock.setTimeout(run, period);
     this.timers.add(handle);
     this.timerCallbacks.set(handle, callback);
     return handle;
@@ -384,9 +433,11 @@ export class SimulatedDevice {
 
   private clearTimer(id: unknown): void {
     if (!id) return;
-    clearTimeout(id as NodeJS.Timeout);
-    this.timers.delete(id as NodeJS.Timeout);
-    this.timerCallbacks.delete(id as NodeJS.Timeout);
+    const handle = id as TimerHandle;
+    if (handle.clockTimer) this.clock.clearTimeout(handle.clockTimer);
+    handle.clockTimer = null;
+    this.timers.delete(handle);
+    this.timerCallbacks.delete(handle);
   }
 
   /** The ESP32's Wifi module as 2v29 has it (libs/network/esp32/jswrap_esp32_network.c). */
@@ -447,6 +498,7 @@ export class SimulatedDevice {
    */
   private guard(run: () => void, generation = this.generation): void {
     if (!this.powered || generation !== this.generation) return;
+    this.activity.callbacks++;
     try {
       run();
     } catch (error) {

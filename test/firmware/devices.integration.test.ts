@@ -58,7 +58,10 @@ describe('button and pager firmware against the hub', () => {
     // The hub's PUBACK (after the commit) lights "received": one 1.5 s glow after the 80 ms "pressed" blink.
     await eventually(() => onDurations(button, BUTTON_PINS.led, pressedAt).some((d) => d > 1200 && d < 1800), 5000, 'received pattern');
     expect(pager.screen[0]).toBe('UNHAPPY');
-    expect(pager.pin(PAGER_PINS.led)).toBe(1); // an unacknowledged alert
+    expect(pager.display.on).toBe(true);
+    // An unacknowledged alert: the LED blinks briefly (60 ms every 2 s), it does not stay lit.
+    const alertAt = pager.uptimeMs() - 1000;
+    await eventually(() => onDurations(pager, PAGER_PINS.led, alertAt).some((d) => d >= 40 && d < 300), 5000, 'waiting blink');
 
     const ackedAt = button.uptimeMs();
     await pager.press(PAGER_PINS.button, 100); // short press: acknowledge
@@ -159,6 +162,21 @@ describe('button and pager firmware against the hub', () => {
     const last = shop.query<PressRow>('SELECT seq FROM presses ORDER BY id DESC LIMIT 1')[0];
     expect(last.seq).toBeGreaterThan(4);
   });
+
+  it('lights the pager’s display for an alert and a press only, then lets it sleep (#15)', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const pager = start('pgr-anna', 'pager');
+    const button = start('btn-1', 'button');
+    await online('pgr-anna', 'btn-1');
+    expect(pager.display.on).toBe(true); // lit at start-up, to show its state
+    await eventually(() => !pager.display.on, 12_000, 'display asleep 8 s after the last event');
+    await button.press(BUTTON_PINS.red);
+    await eventually(() => pager.display.on && pager.screen.includes('Counter 1'), 5000, 'an alert wakes the display');
+    await eventually(() => !pager.display.on, 12_000, 'asleep again');
+    expect(pager.screen).toContain('Counter 1'); // nothing drawn while it slept
+    await pager.press(PAGER_PINS.button, 100);
+    await eventually(() => pager.display.on && pager.screen.join(' ').includes('yours'), 5000, 'a press wakes it and shows the change');
+  }, 40_000);
 
   it('puts a pager’s Wi-Fi to modem sleep and keeps a button’s radio on, through the built bundles (#15)', async () => {
     shop = await TestShop.open();
