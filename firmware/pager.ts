@@ -29,8 +29,10 @@ const BUZZ: { [reason: string]: number[] } = {
 const BUZZ_TICK = [60];
 /** An alert waits: a short blink every 2 s (a steady LED would cost ~2.5 % of the shift's charge). */
 const LED_WAITING = [60, 1940];
-/** The display stays lit this long after an alert or a press, then sleeps (it draws several mA while lit). */
-const DISPLAY_AWAKE_MS = 8000;
+/** The display stays lit this long after an alert, then sleeps (it draws several mA while lit). */
+const DISPLAY_AWAKE_MS = 6000;
+/** …and this long after a press: enough to read what the press did. */
+const DISPLAY_AFTER_PRESS_MS = 4000;
 const SHORT_PRESS_S = 0.6;
 const VERY_LONG_PRESS_S = 3;
 const CHOOSER_TIMEOUT_MS = 10000;
@@ -76,15 +78,15 @@ function startPager(ctx: DeviceContext) {
     screen.oled.flip(g.buffer);
   };
 
-  /** Lights the display (drawn by the render that follows) and puts it back to sleep DISPLAY_AWAKE_MS later. */
-  const wakeDisplay = function () {
+  /** Lights the display (drawn by the render that follows) and puts it back to sleep `ms` later. */
+  const wakeDisplay = function (ms: number) {
     if (!screen) return;
     if (displaySleepTimer !== null) clearTimeout(displaySleepTimer);
     displaySleepTimer = setTimeout(function () {
       displaySleepTimer = null;
       displayAwake = false;
       if (screen) screen.oled.sleep();
-    }, DISPLAY_AWAKE_MS);
+    }, ms);
     if (displayAwake) return;
     displayAwake = true;
     screen.oled.wake();
@@ -153,7 +155,8 @@ function startPager(ctx: DeviceContext) {
       if (held < SHORT_PRESS_S) shortPress();
       else if (held < VERY_LONG_PRESS_S) longPress();
       else veryLongPress();
-      wakeDisplay();
+      // The outcome chooser stays open CHOOSER_TIMEOUT_MS: lit while it is, as it is read.
+      wakeDisplay(chooser >= 0 ? CHOOSER_TIMEOUT_MS : DISPLAY_AFTER_PRESS_MS);
       render();
     },
     buttonPin,
@@ -168,7 +171,7 @@ function startPager(ctx: DeviceContext) {
         if (!decoded.ok) return;
         alerts.receive(decoded.value);
         motor.play(BUZZ[decoded.value.reason] || BUZZ.new, false);
-        wakeDisplay();
+        wakeDisplay(DISPLAY_AWAKE_MS);
       } else if (channel === DOWNLINK.cancel) {
         const decoded = decodeCancel(payload);
         if (!decoded.ok) return;
@@ -179,7 +182,7 @@ function startPager(ctx: DeviceContext) {
     },
     onConnection: function (isConnected: boolean) {
       connected = isConnected;
-      wakeDisplay();
+      wakeDisplay(DISPLAY_AWAKE_MS);
       render();
     },
     heartbeatExtras: function () {

@@ -266,7 +266,7 @@ function main(): void {
     .option('--hub-port <port>', 'MQTT port (default: mqtt.port from the configuration)', (v) => Number(v))
     .option('--pins <list>', 'pin overrides, e.g. red=D4,green=D5,led=D2 (see docs/hardware.md)', parsePins)
     .option('--no-display', 'pager without an SSD1306 display')
-    .addOption(new Option('--powersave <mode>', 'Wi-Fi modem sleep (default: min for a pager, none for a button; see docs/power.md)').choices(['none', 'min', 'max']))
+    .addOption(new Option('--powersave <mode>', 'Wi-Fi modem sleep (default: max for a pager, none for a button; see docs/power.md)').choices(['none', 'min', 'max']))
     .option('--battery-pin <pin>', 'ADC pin with the battery divider (D32-D39)')
     .option('--battery-divider <ratio>', 'battery divider ratio (default 2)', (v) => Number(v))
     .option('--dry-run', 'send nothing: write what would be sent to --out')

@@ -21,14 +21,16 @@ export interface DeviceSettings {
   seqFloor: number;
   /**
    * Wi-Fi modem sleep (ESP32 2v29 setConfig: "none", "min", "max"). A pager on
-   * a battery sleeps between the beacons it listens to ("min"); a button on USB
-   * keeps the radio on ("none"), so a press leaves at once.
+   * a battery wakes for every third beacon only ("max": a page waits up to
+   * ~0.3 s at the access point, and the shift lasts 12 h on 400 mAh, where
+   * "min" falls short: docs/power.md); a button on USB keeps the radio on
+   * ("none"), so a press leaves at once.
    */
   powersave: 'none' | 'min' | 'max';
 }
 
 /** What a device uses when its configuration does not say. */
-export const DEFAULT_POWERSAVE: { [kind: string]: 'none' | 'min' | 'max' } = { button: 'none', pager: 'min' };
+export const DEFAULT_POWERSAVE: { [kind: string]: 'none' | 'min' | 'max' } = { button: 'none', pager: 'max' };
 
 const PIN_ROLES: { [kind: string]: string[] } = {
   button: ['red', 'green', 'led'],

@@ -16,7 +16,7 @@ export interface NodeNetOptions {
   /** Told of every socket, so a device can destroy them all at a power cut. */
   track?: (socket: NodeSocket) => void;
   /** Told of every write and every data event (the radio's work). */
-  onTraffic?: (direction: 'sent' | 'received', bytes: number) => void;
+  onTraffic?: (direction: 'sent' | 'received', data: string) => void;
 }
 
 export function createNodeNet(options: NodeNetOptions): NetApi {
@@ -31,7 +31,7 @@ export function createNodeNet(options: NodeNetOptions): NetApi {
       const socket: Socket = {
         write: (data: string) => {
           if (options.link.blackhole || node.destroyed) return;
-          options.onTraffic?.('sent', data.length);
+          options.onTraffic?.('sent', data);
           node.write(Buffer.from(data, 'latin1'));
         },
         end: () => node.destroy(),
@@ -50,8 +50,9 @@ export function createNodeNet(options: NodeNetOptions): NetApi {
       node.on('connect', () => run(onConnect));
       node.on('data', (data) => {
         if (options.link.blackhole) return;
-        options.onTraffic?.('received', data.length);
-        fire('data', data.toString('latin1'));
+        const text = data.toString('latin1');
+        options.onTraffic?.('received', text);
+        fire('data', text);
       });
       // Behind a black hole the device hears nothing, not even the far end closing: that is what half-open means.
       node.on('error', (error) => {

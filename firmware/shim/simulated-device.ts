@@ -118,6 +118,8 @@ export class SimulatedDevice {
   /** The display controller on I2C address 0x3C; emits "display" (on: boolean) on pinEvents. */
   readonly display = new Ssd1306Model((on) => this.pinEvents.emit('display', on));
   readonly clock: DeviceClock;
+  /** Emits "sent" and "received" with the bytes (8-bit string) of every socket write and data event. */
+  readonly traffic = new EventEmitter();
 
   private context: vm.Context | null = null;
   private bootedAt = 0;
@@ -151,6 +153,13 @@ export class SimulatedDevice {
   /** The Wi-Fi power-save mode the firmware chose, as getStatus() reports it ("none", "min_modem", "max_modem"). */
   get wifiPowersave(): string {
     return this.powersave;
+  }
+
+  /** Sockets still opening (a TCP connect under way): the firmware is waiting for the network. */
+  get connectingSockets(): number {
+    let n = 0;
+    for (const socket of this.sockets) if (socket.connecting) n++;
+    return n;
   }
 
   get running(): boolean {
@@ -289,14 +298,15 @@ export class SimulatedDevice {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
       },
-      onTraffic: (direction, bytes) => {
+      onTraffic: (direction, data) => {
         if (direction === 'sent') {
           this.activity.packetsSent++;
-          this.activity.bytesSent += bytes;
+          this.activity.bytesSent += data.length;
         } else {
           this.activity.packetsReceived++;
-          this.activity.bytesReceived += bytes;
+          this.activity.bytesReceived += data.length;
         }
+        this.traffic.emit(direction, data);
       },
     });
     const modules = { Storage: this.storage, Wifi: this.wifi(), net };

@@ -183,7 +183,7 @@ describe('button and pager firmware against the hub', () => {
     const pager = start('pgr-anna', 'pager');
     const button = start('btn-1', 'button');
     await online('pgr-anna', 'btn-1');
-    expect([pager.wifiPowersave, button.wifiPowersave]).toEqual(['min_modem', 'none']);
+    expect([pager.wifiPowersave, button.wifiPowersave]).toEqual(['max_modem', 'none']);
     expect(pager.errors).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ describe('device config', () => {
 
   it('lets a pager sleep its modem by default, and takes the mode the flasher wrote (#15)', () => {
     const pager = { ...good, kind: 'pager', pins: { button: 'D4', motor: 'D25', led: 'D2' } };
-    expect(parseDeviceConfig(pager, 'pager')).toMatchObject({ powersave: 'min' });
+    expect(parseDeviceConfig(pager, 'pager')).toMatchObject({ powersave: 'max' });
     expect(parseDeviceConfig({ ...pager, powersave: 'none' }, 'pager')).toMatchObject({ powersave: 'none' });
     expect(parseDeviceConfig({ ...good, powersave: 'max' }, 'button')).toMatchObject({ powersave: 'max' });
   });
