@@ -40,6 +40,8 @@ export interface DeviceContext {
   pin(role: string): PinRef;
   /** Device clock in ms (restarts at boot). */
   deviceNow(): number;
+  /** The battery's voltage in mV, or 0 without a battery pin (on mains power). */
+  batteryMv(): number;
   topic(channel: string): string;
   log(message: string): void;
 }
@@ -167,15 +169,17 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
     },
   );
 
+  const batteryMv = function (): number {
+    return config.battery ? Math.round(analogRead(Pin(config.battery.pin)) * 3300 * config.battery.divider) : 0;
+  };
+
   sendHeartbeat = function () {
     if (!client.connected || !app) return;
     const extras = app.heartbeatExtras();
-    let batteryMv = 0;
-    if (config.battery) batteryMv = Math.round(analogRead(Pin(config.battery.pin)) * 3300 * config.battery.divider);
     // On ESP32 2v29 the AP's signal is in getStatus(); getDetails() has no rssi.
     const rssi = wifi.getStatus().rssi;
     const payload = encodeHeartbeat({
-      batteryMv: batteryMv,
+      batteryMv: batteryMv(),
       rssi: typeof rssi === 'number' && rssi < 0 && rssi >= -127 ? Math.round(rssi) : -127,
       freeMemory: process.memory().free,
       outboxDepth: extras.outboxDepth,
@@ -211,6 +215,7 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
       return Pin(config.pins[role]);
     },
     deviceNow: deviceNow,
+    batteryMv: batteryMv,
     topic: topic,
     log: log,
   });

@@ -9,6 +9,7 @@
 // instead of staying lit, and the motor patterns are as short as a wrist
 // still notices.
 
+import { batteryPercent } from '../shared/battery.js';
 import { OUTCOMES, decodeAlert, decodeCancel, encodeAck, encodeOutcome, encodeShift } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK } from '../shared/topics.js';
 import { LED_UNREACHABLE, runDevice, type DeviceContext } from './device.js';
@@ -73,7 +74,15 @@ function startPager(ctx: DeviceContext) {
     if (!screen || !displayAwake) return;
     const g = screen.g;
     g.clear();
-    const lines = pagerScreen({ chooser: chooser, current: alerts.top(), alertCount: alerts.count(), onShift: onShift, connected: connected, hubNow: ctx.clock.hubNow() });
+    const lines = pagerScreen({
+      chooser: chooser,
+      current: alerts.top(),
+      alertCount: alerts.count(),
+      onShift: onShift,
+      connected: connected,
+      hubNow: ctx.clock.hubNow(),
+      battery: batteryPercent(ctx.batteryMv()),
+    });
     for (let i = 0; i < lines.length; i++) g.setFont('6x8', lines[i].size).drawString(lines[i].text, 0, lines[i].y);
     screen.oled.flip(g.buffer);
   };

@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --no-memory-reducer
 // loyalty-hub: start the hub, manage devices, print the day's log.
+import { batteryPercent } from '../shared/battery.js';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
@@ -210,6 +211,7 @@ device
           secret: store.secretHashOf(d.id) ? 'set' : 'MISSING',
           lastSeen: s?.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : 'never',
           batteryMv: s?.batteryMv ?? '',
+          battery: s?.batteryMv ? `${batteryPercent(s.batteryMv)} %` : '',
           firmware: s?.firmware ?? '',
         };
       });

@@ -28,7 +28,7 @@ import { Presence } from './device-out/presence.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { DeviceWatch } from './domain/device-watch.js';
 import { IncidentDesk } from './domain/incident-desk.js';
-import { isOpenAt } from './domain/opening-hours.js';
+import { closesAt, isOpenAt } from './domain/opening-hours.js';
 import { LiveConfig } from './live-config.js';
 import { createLogger, type Logger } from './log.js';
 import { HubMetrics } from './metrics.js';
@@ -202,11 +202,12 @@ export class Hub {
   tick(): void {
     const now = this.clock.now();
     const siteOpen = isOpenAt(this.live.hours, this.live.config.timeZone, now);
-    for (const change of this.watch.check(now, siteOpen)) {
+    const closing = siteOpen ? closesAt(this.live.hours, this.live.config.timeZone, now) : null;
+    for (const change of this.watch.check(now, siteOpen, closing)) {
       this.log.warn({ device: change.device, problem: change.problem, change: change.change, detail: change.detail }, 'device problem');
       this.effects.apply(
         change.change === 'raise'
-          ? this.desk.raiseDeviceProblem(change.device, change.problem)
+          ? this.desk.raiseDeviceProblem(change.device, change.problem, change.detail)
           : this.desk.clearDeviceProblem(change.device, change.problem, change.detail),
       );
     }
@@ -283,6 +284,7 @@ export class Hub {
         directory: () => this.live.directory,
         simulation: () => this.simulation,
         alarms: () => this.alarms(),
+        batteryOutlook: (deviceId) => this.watch.batteryOutlook(deviceId),
         publicDir: publicDir(),
       },
       config.http.host,

@@ -38,6 +38,14 @@ export class LiveConfig {
 
   /** The device watch's settings, in ms. */
   watchSettings(): WatchSettings {
-    return { heartbeatMs: HEARTBEAT_PERIOD_S * 1000, offlineGraceMs: this.config.timings.offlineGraceS * 1000, lowBatteryMv: this.config.lowBatteryMv };
+    const battery = this.config.battery;
+    return {
+      heartbeatMs: HEARTBEAT_PERIOD_S * 1000,
+      offlineGraceMs: this.config.timings.offlineGraceS * 1000,
+      lowBatteryMv: this.config.lowBatteryMv,
+      lowBatteryPercent: battery.lowPercent,
+      batteryWarnMinutes: battery.warnMinutes,
+      expectedBatteryDrainPerHour: battery.expectedDrainPerHour,
+    };
   }
 }

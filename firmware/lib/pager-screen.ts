@@ -21,7 +21,12 @@ export interface ScreenState {
   connected: boolean;
   /** The hub's time now, or null before the first sync. */
   hubNow: number | null;
+  /** The pager's own charge in percent, or null without a battery reading. */
+  battery: number | null;
 }
+
+/** At or below this the pager asks to be charged (the hub's default low mark, config battery.lowPercent). */
+const LOW_BATTERY_PERCENT = 15;
 
 const KIND_TEXT: { [kind: string]: string } = { red: 'UNHAPPY', green: 'happy', missing: 'DEVICE MISSING', battery: 'BATTERY LOW', storage: 'HUB DISK FAILING' };
 
@@ -47,6 +52,7 @@ export function pagerScreen(state: ScreenState): ScreenLine[] {
     lines.push({ text: state.onShift ? 'On shift' : 'OFF SHIFT', y: 0, size: 1 });
     lines.push({ text: 'No alerts', y: 20, size: 1 });
   }
-  lines.push({ text: state.connected ? 'hub ok' : 'NO HUB', y: 56, size: 1 });
+  const battery = state.battery === null ? '' : state.battery <= LOW_BATTERY_PERCENT ? '  CHARGE ' + state.battery + '%' : '  bat ' + state.battery + '%';
+  lines.push({ text: (state.connected ? 'hub ok' : 'NO HUB') + battery, y: 56, size: 1 });
   return lines;
 }

@@ -95,6 +95,18 @@ export const configSchema = z
       .strict()
       .prefault({}),
     lowBatteryMv: z.number().int().min(0).max(10000).default(3400),
+    /** When to tell managers and the dashboard to charge a device (docs/power.md). */
+    battery: z
+      .object({
+        /** Charge (percent) at or below which a device needs charging. */
+        lowPercent: z.number().min(0).max(100).default(15),
+        /** Warn when a battery will run out within this many minutes (or before closing time). */
+        warnMinutes: z.number().positive('must be more than 0 minutes').max(24 * 60).default(60),
+        /** Points of charge a pager uses per hour, until its own readings show its drain (npm run power measures ~8). */
+        expectedDrainPerHour: z.number().positive('must be more than 0').max(100).default(8),
+      })
+      .strict()
+      .prefault({}),
     /** Presses per device per second, and the burst above that (a button draining its outbox sends up to 32 at once). */
     pressRate: z
       .object({ perSecond: z.number().positive().default(PRESS_RATE_PER_SECOND), burst: z.number().int().min(OUTBOX_CAPACITY).default(PRESS_BURST) })

@@ -98,6 +98,10 @@ export interface DeviceView {
   onShift: boolean | null;
   lastSeenAt: number | null;
   batteryMv: number | null;
+  /** Charge left (LiPo curve, shared/battery.ts); null without a battery reading. */
+  batteryPercent: number | null;
+  /** Minutes until empty at the present drain; null when unknown or not draining. */
+  batteryMinutesLeft: number | null;
   rssi: number | null;
   firmware: string | null;
   outboxDepth: number | null;

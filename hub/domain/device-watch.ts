@@ -1,14 +1,33 @@
 // Supervision: decides when a device counts as missing or low on battery.
 // Pure: it is told what happened and when, and asked what changed.
+import { BatteryGauge, type BatteryOutlook } from './battery-gauge.js';
 
 export interface WatchSettings {
   /** Devices report at least this often. Two missed heartbeats make a device missing. */
   heartbeatMs: number;
   /** A dropped connection counts only after this long, so a Wi-Fi blip pages nobody. */
   offlineGraceMs: number;
-  /** Below this battery voltage (mV) a device raises "battery". 0 in a heartbeat means "no battery measured". */
+  /** Below this battery voltage (mV) a device raises "battery" whatever else is known. 0 in a heartbeat means "no battery measured". */
   lowBatteryMv: number;
+  /** At or below this charge (percent) a device raises "battery"… */
+  lowBatteryPercent: number;
+  /** …and so does one expected to run out within this many minutes, or before the site closes. */
+  batteryWarnMinutes: number;
+  /** Points of charge a pager uses in an hour, until its own readings show its drain (npm run power: ~8). */
+  expectedBatteryDrainPerHour: number;
 }
+
+/** Charge (points) above the low mark before "battery" clears. */
+const BATTERY_HYSTERESIS_PERCENT = 5;
+/**
+ * Minutes added to the warning time, so that the warning arrives at least
+ * that long before the battery runs out: the verdict must hold for
+ * BATTERY_HOLD_HEARTBEATS, and a trend over the last hour lags a drain that
+ * speeds up.
+ */
+const BATTERY_WARN_MARGIN_MINUTES = 15;
+/** Minutes beyond that a battery must have left before "battery" clears. */
+const BATTERY_HYSTERESIS_MINUTES = 15;
 
 /** Voltage the battery must climb back above before the low-battery problem clears. */
 const BATTERY_HYSTERESIS_MV = 150;
@@ -37,7 +56,8 @@ interface DeviceState {
   offlineSince: number;
   lastHeartbeatAt: number;
   batteryMv: number | null;
-  /** Since when every reading was low, or good; null when the last one was not. */
+  gauge: BatteryGauge;
+  /** Since when every verdict was low, or good; null when the last one was not. */
   batteryLowSince: number | null;
   batteryGoodSince: number | null;
   raised: Set<Problem>;
@@ -83,32 +103,61 @@ export class DeviceWatch {
     if (!state) return;
     state.lastHeartbeatAt = now;
     state.batteryMv = batteryMv;
-    const low = batteryMv > 0 && batteryMv < this.settings.lowBatteryMv;
-    const good = batteryMv === 0 || batteryMv >= this.settings.lowBatteryMv + BATTERY_HYSTERESIS_MV;
-    state.batteryLowSince = low ? (state.batteryLowSince ?? now) : null;
-    state.batteryGoodSince = good ? (state.batteryGoodSince ?? now) : null;
+    state.gauge.add(now, batteryMv);
+  }
+
+  /** Charge and time to empty, for the dashboard; null without a battery reading. */
+  batteryOutlook(device: string): BatteryOutlook | null {
+    return this.devices.get(device)?.gauge.outlook() ?? null;
   }
 
   /**
    * Problems that began or ended. "missing" is raised only while the site is
    * open (a device switched off at night is fine); it clears whenever the
-   * device is back.
+   * device is back. "battery" is raised for a battery that is low, or will
+   * run out within the warning time or before `closesAt` (when the site is
+   * open and closes).
    */
-  check(now: number, siteOpen: boolean): ProblemChange[] {
+  check(now: number, siteOpen: boolean, closesAt: number | null = null): ProblemChange[] {
     const changes: ProblemChange[] = [];
     for (const [device, state] of this.devices) {
       const missingReason = this.missingReason(state, now);
       if (missingReason && siteOpen) this.transition(state, device, 'missing', 'raise', missingReason, changes);
       if (!missingReason) this.transition(state, device, 'missing', 'clear', 'device is back', changes);
 
+      const verdict = this.batteryVerdict(state, now, siteOpen ? closesAt : null);
+      state.batteryLowSince = verdict.low ? (state.batteryLowSince ?? now) : null;
+      state.batteryGoodSince = verdict.good ? (state.batteryGoodSince ?? now) : null;
       const hold = BATTERY_HOLD_HEARTBEATS * this.settings.heartbeatMs;
       if (state.batteryLowSince !== null && now - state.batteryLowSince >= hold) {
-        this.transition(state, device, 'battery', 'raise', `battery at ${state.batteryMv} mV`, changes);
+        this.transition(state, device, 'battery', 'raise', verdict.detail, changes);
       } else if (state.batteryGoodSince !== null && now - state.batteryGoodSince >= hold) {
-        this.transition(state, device, 'battery', 'clear', `battery at ${state.batteryMv} mV`, changes);
+        this.transition(state, device, 'battery', 'clear', verdict.detail, changes);
       }
     }
     return changes;
+  }
+
+  /** Low: needs charging now. Good: clearly fine (with a margin, so a reading near a mark pages nobody twice). Neither: leave as it is. */
+  private batteryVerdict(state: DeviceState, now: number, closesAt: number | null): { low: boolean; good: boolean; detail: string } {
+    const mv = state.batteryMv;
+    if (mv === null || mv === 0) return { low: false, good: true, detail: 'no battery reading' };
+    const s = this.settings;
+    const outlook = state.gauge.outlook();
+    if (!outlook) return { low: mv < s.lowBatteryMv, good: mv >= s.lowBatteryMv + BATTERY_HYSTERESIS_MV, detail: `battery at ${mv} mV` };
+    const left = outlook.minutesLeft;
+    const untilClosing = closesAt === null ? null : Math.ceil((closesAt - now) / 60_000);
+    const detail =
+      `${outlook.percent} %` +
+      (left === null ? ', not draining' : `, about ${formatMinutes(left)} left`) +
+      (untilClosing !== null && left !== null && left < untilClosing ? `, closing in ${formatMinutes(untilClosing)}` : '');
+    const warnMinutes = s.batteryWarnMinutes + BATTERY_WARN_MARGIN_MINUTES;
+    const low = mv < s.lowBatteryMv || outlook.percent <= s.lowBatteryPercent || (left !== null && (left < warnMinutes || (untilClosing !== null && left < untilClosing)));
+    const good =
+      mv >= s.lowBatteryMv + BATTERY_HYSTERESIS_MV &&
+      outlook.percent >= s.lowBatteryPercent + BATTERY_HYSTERESIS_PERCENT &&
+      (left === null || (left >= warnMinutes + BATTERY_HYSTERESIS_MINUTES && (untilClosing === null || left >= untilClosing + BATTERY_HYSTERESIS_MINUTES)));
+    return { low, good, detail };
   }
 
   private missingReason(state: DeviceState, now: number): string | null {
@@ -134,6 +183,21 @@ export class DeviceWatch {
   }
 
   private fresh(): DeviceState {
-    return { online: false, seen: false, offlineSince: this.startedAt, lastHeartbeatAt: this.startedAt, batteryMv: null, batteryLowSince: null, batteryGoodSince: null, raised: new Set() };
+    return {
+      online: false,
+      seen: false,
+      offlineSince: this.startedAt,
+      lastHeartbeatAt: this.startedAt,
+      batteryMv: null,
+      gauge: new BatteryGauge(this.settings.expectedBatteryDrainPerHour),
+      batteryLowSince: null,
+      batteryGoodSince: null,
+      raised: new Set(),
+    };
   }
+}
+
+/** "45 min", "3 h 20 min". */
+function formatMinutes(minutes: number): string {
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

@@ -26,3 +26,21 @@ export function parseRange(text: string): MinuteRange | null {
   const to = toH * 60 + toM;
   return from < to ? [from, to] : null;
 }
+
+/**
+ * When the site closes next, if it is open at `ms` (a range ending at 24:00
+ * runs on into one starting at 00:00 the next day); null when it is closed,
+ * or open round the clock for a week.
+ */
+export function closesAt(hours: WeeklyHours, timeZone: string, ms: number): number | null {
+  let local = DateTime.fromMillis(ms, { zone: timeZone });
+  let minute = local.hour * 60 + local.minute;
+  for (let day = 0; day < 7; day++) {
+    const range = (hours[local.weekday] ?? []).find(([from, to]) => minute >= from && minute < to);
+    if (!range) return day === 0 ? null : local.startOf('day').toMillis();
+    if (range[1] < 24 * 60) return local.startOf('day').plus({ minutes: range[1] }).toMillis();
+    local = local.startOf('day').plus({ days: 1 });
+    minute = 0;
+  }
+  return null;
+}

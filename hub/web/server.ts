@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import type { HubConfig } from '../config/schema.js';
 import type { DeviceDirectory } from '../device-directory.js';
+import type { BatteryOutlook } from '../domain/battery-gauge.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import { todayView } from '../report/today.js';
@@ -38,6 +39,8 @@ export interface WebDeps {
   simulation(): SimulatedShop | undefined;
   /** Conditions to show above everything (the disk failing). */
   alarms(): string[];
+  /** A device's charge and time to empty, as supervision estimates it now. */
+  batteryOutlook(deviceId: string): BatteryOutlook | null;
   publicDir: string;
 }
 
@@ -92,7 +95,7 @@ export async function startWebServer(
     withSession(auth, async (secure) => {
       secure.get('/', (_request, reply) => reply.sendFile('index.html'));
       secure.get('/assets/app.js', (_request, reply) => reply.sendFile('app.js'));
-      await secure.register(reportRoutes, { storage: deps.storage, clock: deps.clock, config: deps.config, directory: deps.directory, today, simulating });
+      await secure.register(reportRoutes, { storage: deps.storage, clock: deps.clock, config: deps.config, directory: deps.directory, batteryOutlook: deps.batteryOutlook, today, simulating });
       await secure.register(simulationRoutes, { simulation: deps.simulation });
       secure.get('/api/live', (request, reply) => {
         const token = request.cookies[SESSION_COOKIE] as string; // the session hook let it in

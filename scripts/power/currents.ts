@@ -2,6 +2,8 @@
 // "measured" and "datasheet" figures are the vendors'; an "assumption" is
 // ours, stated so it can be replaced by a measurement of the real pager.
 
+import { EMPTY_PERCENT } from '../../shared/battery.js';
+
 export interface Figure {
   value: number;
   unit: 'mA' | 'ms' | 'µs' | 'fraction';
@@ -47,9 +49,9 @@ export const CURRENTS = {
   board: { value: 0.1, unit: 'mA', basis: 'assumption', source: 'LDO quiescent current (~55 µA for an AP2112K) and the battery divider (2 × 100 kΩ: ~20 µA)' },
   /** Share of the rated capacity the pager can use before it browns out. */
   usableCapacity: {
-    value: 0.95,
+    value: 1 - EMPTY_PERCENT / 100,
     unit: 'fraction',
     basis: 'assumption',
-    source: 'a LiPo at ~0.1 C holds under 5 % of its charge below 3.4 V (shared/battery.ts); a low-dropout regulator keeps the ESP32 running to about there',
+    source: `the pager browns out near ${EMPTY_PERCENT} % of charge (~3.6 V on the LiPo curve: the regulator's dropout under a transmit burst), shared/battery.ts`,
   },
 } satisfies Record<string, Figure>;

@@ -23,7 +23,11 @@ export class ExchangeWatch {
   /** PUBLISH packets the broker delivered to the device. */
   published = 0;
 
-  constructor(device: SimulatedDevice) {
+  /** `onAlert`: told the incident and kind of every alert delivered (topic …/alert, payload {"i": incident, "k": kind, …}). */
+  constructor(
+    device: SimulatedDevice,
+    private readonly onAlert: (incident: number, kind: string) => void = () => undefined,
+  ) {
     device.traffic.on('sent', (data: string) => this.feed('sent', data));
     device.traffic.on('received', (data: string) => this.feed('received', data));
   }
@@ -42,6 +46,7 @@ export class ExchangeWatch {
       buffer = buffer.slice(packet.length);
       if (direction === 'sent') this.onSent(packet.type, packet.flags);
       else this.onReceived(packet.type);
+      if (direction === 'received' && packet.type === PUBLISH) this.readAlert(packet.body, packet.flags);
     }
     this.buffers[direction] = buffer;
   }
@@ -56,6 +61,20 @@ export class ExchangeWatch {
     if (answer !== undefined) this.waiting.set(answer, (this.waiting.get(answer) ?? 0) + 1);
   }
 
+  /** A PUBLISH body: topic (2-byte length), a packet id at QoS > 0, the payload (MQTT 3.1.1, 3.3.2). */
+  private readAlert(body: string, flags: number): void {
+    const topicLength = (body.charCodeAt(0) << 8) | body.charCodeAt(1);
+    const topic = body.slice(2, 2 + topicLength);
+    if (!topic.endsWith('/alert')) return;
+    const payload = body.slice(2 + topicLength + (((flags >> 1) & 3) > 0 ? 2 : 0));
+    try {
+      const alert = JSON.parse(payload) as { i?: unknown; k?: unknown };
+      if (typeof alert.i === 'number') this.onAlert(alert.i, String(alert.k));
+    } catch {
+      // not an alert this run can read: nothing to act on
+    }
+  }
+
   private onReceived(type: number): void {
     if (type === PUBLISH) this.published++;
     const count = this.waiting.get(type);
@@ -63,8 +82,8 @@ export class ExchangeWatch {
   }
 }
 
-/** The first whole packet in `buffer`: its type, flags and length in bytes; null until it has all arrived. */
-function splitPacket(buffer: string): { type: number; flags: number; length: number } | null {
+/** The first whole packet in `buffer`: its type, flags, length in bytes and the bytes after the fixed header; null until it has all arrived. */
+function splitPacket(buffer: string): { type: number; flags: number; length: number; body: string } | null {
   if (buffer.length < 2) return null;
   let remaining = 0;
   let multiplier = 1;
@@ -80,5 +99,5 @@ function splitPacket(buffer: string): { type: number; flags: number; length: num
   const length = at + remaining;
   if (buffer.length < length) return null;
   const first = buffer.charCodeAt(0);
-  return { type: first >> 4, flags: first & 0x0f, length };
+  return { type: first >> 4, flags: first & 0x0f, length, body: buffer.slice(at, length) };
 }

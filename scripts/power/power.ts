@@ -29,6 +29,7 @@ interface PowerOptions {
   powersave: Powersave;
   ackAfterS: number;
   outcomeAfterS: number;
+  batteryStartPercent: number;
   targetHours: number;
   quick: boolean;
 }
@@ -38,6 +39,12 @@ const log = (line: string) => process.stderr.write(line + '\n');
 function positive(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
+  return n;
+}
+
+function percent(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 100) throw new InvalidArgumentError('must be a percentage above 0, at most 100');
   return n;
 }
 
@@ -58,6 +65,11 @@ export function formatReport(result: PowerResult): string {
   lines.push(
     `Battery ${budget.batteryMah} mAh (${budget.usableMah.toFixed(0)} mAh usable): ${budget.hoursOnBattery.toFixed(1)} h at ${budget.averageMa.toFixed(1)} mA — target ${result.target.hours} h ${result.target.met ? 'met' : 'NOT met'}`,
   );
+  const b = shift.battery;
+  lines.push(
+    `Battery story: ${b.startPercent} % → ${b.endPercent} % over the shift; at this drain the usable charge lasts ${b.emptyAtH.toFixed(1)} h; ` +
+      (b.warnedAtH === null ? 'the hub raised no battery warning' : `the hub warned at ${b.warnedAtH.toFixed(2)} h ("${b.warning}"), ${((b.emptyAtH - b.warnedAtH) * 60).toFixed(0)} min before empty`),
+  );
   if (!result.shiftPlayedOut) lines.push('The shift did not play out as scripted (see alerts above): the figures are not trustworthy.');
   return lines.join('\n');
 }
@@ -69,14 +81,16 @@ async function main(): Promise<void> {
     .option('--alerts-per-hour <n>', 'red presses paged to the pager per hour', positive, 30)
     .option('--battery-mah <mAh>', 'rated capacity of the pager’s LiPo', positive, 400)
     .addOption(new Option('--powersave <mode>', 'Wi-Fi modem sleep of the pager').choices(['none', 'min', 'max']).default(DEFAULT_POWERSAVE.pager))
-    .option('--ack-after-s <s>', 'seconds from the buzz to the acknowledging press', positive, 20)
+    .option('--ack-after-s <s>', 'seconds from the buzz to the acknowledging press (the hub re-buzzes after 15 s)', positive, 10)
     .option('--outcome-after-s <s>', 'seconds from the buzz to the outcome', positive, 90)
+    .option('--battery-start-percent <p>', 'charge of the battery when the shift starts (the hub should warn when it will not last)', percent, 100)
     .option('--target-hours <h>', 'hours the battery must last', positive, 12)
-    .option('--quick', 'a one-hour shift (part of npm test); hours on the battery are still worked out')
+    .option('--quick', 'a one-hour shift unless --hours is given (part of npm test); hours on the battery are still worked out')
     .option('--json <file>', 'also write the results as JSON')
     .parse();
   const o = program.opts<Omit<PowerOptions, 'quick'> & { quick?: boolean; json?: string }>();
-  const options: PowerOptions = { ...o, quick: Boolean(o.quick), hours: o.quick ? 1 : o.hours };
+  const hoursGiven = program.getOptionValueSource('hours') === 'cli';
+  const options: PowerOptions = { ...o, quick: Boolean(o.quick), hours: o.quick && !hoursGiven ? 1 : o.hours };
   log(`power: simulating ${options.hours} h on the pager (powersave ${options.powersave}, ${options.alertsPerHour} alerts/h)…`);
   const shift = await runShift({ ...options, progress: log });
   const budget = powerBudget(shift.counts, options.batteryMah);

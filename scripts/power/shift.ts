@@ -1,24 +1,32 @@
-// A shift worn on the wrist, simulated: the real hub (its own process), a
-// button on the real clock, and the BUILT pager bundle in the shim on a
-// virtual clock. The customer presses RED at a steady rate; each alert
-// reaches the pager over real MQTT; staff acknowledge after ackAfterS and
-// record an outcome after outcomeAfterS (a long press, then a short one).
-// Virtual time jumps from one timer of the pager to the next, and stands
-// still while the pager waits for the hub, so twelve hours take seconds.
+// A shift worn on the wrist, simulated: the real hub (in this process, its
+// clock and supervision driven on the shift's virtual time), a button on the
+// real clock, and the BUILT pager bundle in the shim on the virtual clock.
+// The customer presses RED at a steady rate; each alert reaches the pager over
+// real MQTT; the hub re-buzzes as it would; staff acknowledge after ackAfterS
+// and record an outcome after outcomeAfterS (a long press, then a short one).
+// The pager's battery drains as the energy model says, so the hub's battery
+// warnings are tested by the same run. Virtual time jumps from one timer of
+// the pager to the next, and stands still while the pager waits for the hub,
+// so twelve hours take about a minute.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { DateTime } from 'luxon';
 import { DEFAULT_PINS } from '../../firmware/hal/default-pins.js';
 import { VirtualClock } from '../../firmware/shim/device-clock.js';
 import { flashedConfig } from '../../firmware/shim/flashed-config.js';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
+import { parseConfig } from '../../hub/config/load.js';
+import { Hub } from '../../hub/hub.js';
+import { createLogger } from '../../hub/log.js';
 import { repoRoot } from '../../hub/paths.js';
 import { DATABASE_FILE } from '../../hub/store/database.js';
+import { EMPTY_PERCENT, batteryMv } from '../../shared/battery.js';
 import { freePort } from '../bench/mosquitto.js';
-import { HubProcess, provision, sleep, until } from '../lib/hub-process.js';
+import { provision, sleep } from '../lib/hub-process.js';
 import { ExchangeWatch } from './exchange-watch.js';
-import type { Powersave, ShiftCounts } from './energy-model.js';
+import { powerBudget, type Powersave, type ShiftCounts } from './energy-model.js';
 import { OnTimeMeter } from './on-time.js';
 
 export interface ShiftOptions {
@@ -29,13 +37,30 @@ export interface ShiftOptions {
   ackAfterS: number;
   /** Seconds from the buzz to the outcome (a long press, then a short one). */
   outcomeAfterS: number;
+  batteryMah: number;
+  /** Charge of the pager's battery when the shift starts. */
+  batteryStartPercent: number;
   progress?: (line: string) => void;
+}
+
+export interface BatteryStory {
+  startPercent: number;
+  /** Charge left at the end, by the energy model. */
+  endPercent: number;
+  /** Hours into the shift when the hub raised "battery" for the pager, and what it said; null if it never did. */
+  warnedAtH: number | null;
+  warning: string | null;
+  /** Hours into the shift when the pager stops (EMPTY_PERCENT) at the shift's average current. */
+  emptyAtH: number;
 }
 
 export interface ShiftResult {
   counts: ShiftCounts;
   /** resolved counts incidents with an outcome; outcomesSent, the outcomes staff entered before the shift ended. */
   alerts: { pressed: number; reachedPager: number; acknowledged: number; outcomesSent: number; resolved: number };
+  /** Messages the hub published to the pager: alerts, re-buzzes, cancels, clock. */
+  downlinks: number;
+  battery: BatteryStory;
   /** Times the pager waited for the hub longer than the run allows (the clock moved on anyway). */
   stalls: number;
   realSeconds: number;
@@ -45,8 +70,11 @@ const SITE = 'power';
 const PAGER = 'pgr-wrist';
 const BUTTON = 'btn-counter';
 const PAGER_PINS = DEFAULT_PINS.pager;
-/** Real time after a press of the button (on the real clock) before the next: longer than its 30 ms debounce. */
-const BUTTON_SETTLE_MS = 60;
+/** The pager's battery divider (an ADC1 pin, docs/hardware.md): two equal resistors. */
+const BATTERY = { pin: 'D35', divider: 2 };
+/** The shift opens at 08:00 on a Monday in the site's zone; the site closes when the shift ends. */
+const ZONE = 'Europe/Berlin';
+const OPENS = DateTime.fromISO('2026-12-07T08:00', { zone: ZONE });
 /** Real time the run waits for an answer the pager expects before letting its clock move on. */
 const ANSWER_WAIT_MS = 3000;
 
@@ -62,28 +90,37 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
   const [mqtt, ws, http] = [await freePort(), await freePort(), await freePort()];
   mkdirSync(join(dir, 'data'), { recursive: true });
   const secrets = await provision(join(dir, 'data'), [BUTTON, PAGER]);
-  const hub = await HubProcess.start(dir, {
-    site: SITE,
-    dataDir: 'data',
-    logLevel: 'warn',
-    mqtt: { host: '127.0.0.1', port: mqtt, wsPort: ws },
-    http: { host: '127.0.0.1', port: http },
-    openingHours: {},
-    // The hub's timers run on real time while the pager's run on virtual time: none of them may fire during the run.
-    timings: { foldWindowS: 0.001, rebuzzS: 86_400, escalateS: 86_400, retriggerS: 86_400, offlineGraceS: 86_400 },
-    // A shift's presses arrive several per real second here; the hub's per-button limit (5/s) is for real customers.
-    pressRate: { perSecond: 1000, burst: 1000 },
-    devices: [
-      { id: BUTTON, kind: 'button', label: 'Counter' },
-      { id: PAGER, kind: 'pager', label: 'Wrist' },
-    ],
-    defaultRoute: [[PAGER]],
-    managers: [PAGER],
-  });
   const clock = new VirtualClock();
+  const closes = OPENS.plus({ minutes: Math.round(options.hours * 60) });
+  const closing = closes.hasSame(OPENS, 'day') ? closes.toFormat('HH:mm') : '24:00';
+  const hub = await Hub.start({
+    config: parseConfig(
+      {
+        site: SITE,
+        timeZone: ZONE,
+        dataDir: 'data',
+        mqtt: { host: '127.0.0.1', port: mqtt, wsPort: ws },
+        http: { host: '127.0.0.1', port: http },
+        openingHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [`08:00-${closing}`]])),
+        devices: [
+          { id: BUTTON, kind: 'button', label: 'Counter' },
+          { id: PAGER, kind: 'pager', label: 'Anna' },
+        ],
+        defaultRoute: [[PAGER]],
+        // Nobody to page about device problems: the battery warning is read from the log (a manager's pager is tested elsewhere).
+        managers: [],
+      },
+      'power',
+    ),
+    dataDir: join(dir, 'data'),
+    // The hub lives on the shift's virtual time: its re-buzz, escalation and supervision run as they would over the day.
+    clock: { now: () => OPENS.toMillis() + clock.now() },
+    logger: createLogger('silent'),
+    tickMs: 0,
+  });
   const bundle = (kind: string) => readFileSync(join(repoRoot(), 'firmware', 'dist', `${kind}.js`), 'utf8');
   const pager = new SimulatedDevice({ name: PAGER, bundle: bundle('pager'), storageDir: join(dir, 'flash', PAGER), clock });
-  const button = new SimulatedDevice({ name: BUTTON, bundle: bundle('button'), storageDir: join(dir, 'flash', BUTTON) });
+  const button = new SimulatedDevice({ name: BUTTON, bundle: bundle('button'), storageDir: join(dir, 'flash', BUTTON), clock });
   const query = <T>(sql: string, ...params: unknown[]): T[] => {
     const db = new Database(join(dir, 'data', DATABASE_FILE), { readonly: true, fileMustExist: true });
     try {
@@ -102,18 +139,49 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
         flashedConfig({ kind, id: device.options.name, secret: secrets.get(device.options.name)!, site: SITE, hubHost: '127.0.0.1', hubPort: mqtt, ...(kind === 'pager' ? { powersave: options.powersave } : {}) }),
       );
     }
+    pager.storage.writeJSON('lb.config', { ...(pager.storage.readJSON('lb.config', true) as object), battery: BATTERY });
     const meter = new OnTimeMeter(pager, { motor: PAGER_PINS.motor, led: PAGER_PINS.led });
-    const exchanges = new ExchangeWatch(pager);
+    const steps: Step[] = [];
+    const schedule = (at: number, run: Step['run']) => {
+      let i = steps.length;
+      while (i > 0 && steps[i - 1].at > at) i--;
+      steps.splice(i, 0, { at, run });
+    };
+    const alerts = { pressed: 0, reachedPager: 0, acknowledged: 0, outcomesSent: 0, resolved: 0 };
+    const shortPress = (at: number) => {
+      schedule(at, () => pager.hold(PAGER_PINS.button, true));
+      schedule(at + 150, () => pager.hold(PAGER_PINS.button, false));
+    };
+    // Staff: every incident that reaches the wrist is acknowledged, then given an outcome (a long press, then a short one).
+    const handled = new Set<number>();
+    const staffReact = (incident: number, kind: string) => {
+      if (handled.has(incident)) return;
+      handled.add(incident);
+      if (kind === 'r') alerts.reachedPager++;
+      const buzzedAt = clock.now();
+      const outcomeAt = buzzedAt + options.outcomeAfterS * 1000;
+      shortPress(buzzedAt + options.ackAfterS * 1000);
+      schedule(outcomeAt, () => pager.hold(PAGER_PINS.button, true));
+      schedule(outcomeAt + 1000, () => pager.hold(PAGER_PINS.button, false));
+      shortPress(outcomeAt + 2000);
+      if (kind === 'r') schedule(outcomeAt + 2150, () => void alerts.outcomesSent++);
+    };
+    const pagerExchanges = new ExchangeWatch(pager, staffReact);
+    const buttonExchanges = new ExchangeWatch(button);
     const startActivity = { ...pager.activity };
     pager.boot();
     button.boot();
 
     let stalls = 0;
-    /** Lets the pager's sockets and the hub finish what the last step started, on real time. */
+    /** Lets the pager's sockets and the hub finish what the last step started, on real time; then the hub's clock-driven work. */
     const settle = async () => {
       await new Promise((resolve) => setImmediate(resolve));
+      hub.tick();
+      // A re-buzz or a warning the tick sent reaches the pager over loopback within an event-loop turn or two.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
       const deadline = performance.now() + ANSWER_WAIT_MS;
-      while (exchanges.outstanding > 0 || pager.connectingSockets > 0) {
+      while (pagerExchanges.outstanding + buttonExchanges.outstanding + pager.connectingSockets + button.connectingSockets > 0) {
         if (performance.now() > deadline) {
           stalls++;
           break;
@@ -122,40 +190,42 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
       }
     };
 
-    const steps: Step[] = [];
-    const schedule = (at: number, run: Step['run']) => {
-      let i = steps.length;
-      while (i > 0 && steps[i - 1].at > at) i--;
-      steps.splice(i, 0, { at, run });
-    };
     const endAt = options.hours * 3_600_000;
     const intervalMs = 3_600_000 / options.alertsPerHour;
-    const alerts = { pressed: 0, reachedPager: 0, acknowledged: 0, outcomesSent: 0, resolved: 0 };
-    const shortPress = (at: number) => {
-      schedule(at, () => pager.hold(PAGER_PINS.button, true));
-      schedule(at + 150, () => pager.hold(PAGER_PINS.button, false));
-    };
+    // A customer presses RED for 80 ms; the alert reaches the pager while the clock stands (settle), and staff react.
     for (let at = intervalMs / 2; at < endAt; at += intervalMs) {
-      schedule(at, async () => {
-        const before = exchanges.published;
+      schedule(at, () => button.hold(DEFAULT_PINS.button.red, true));
+      schedule(at + 80, () => {
+        button.hold(DEFAULT_PINS.button.red, false);
         alerts.pressed++;
-        await button.press(DEFAULT_PINS.button.red, 80);
-        // The hub pages at once; the pager's clock stands still until the alert is in.
-        const reached = await until(() => exchanges.published > before && pager.pin(PAGER_PINS.motor) === 1, 5000);
-        // The button's next press must not follow this release within its debounce (real time here): it would be a bounce.
-        await sleep(BUTTON_SETTLE_MS);
-        if (!reached) return;
-        alerts.reachedPager++;
-        const buzzedAt = clock.now();
-        shortPress(buzzedAt + options.ackAfterS * 1000);
-        schedule(buzzedAt + options.outcomeAfterS * 1000, () => pager.hold(PAGER_PINS.button, true));
-        schedule(buzzedAt + options.outcomeAfterS * 1000 + 1000, () => pager.hold(PAGER_PINS.button, false)); // long: the first outcome
-        shortPress(buzzedAt + options.outcomeAfterS * 1000 + 2000); // short: send it
-        schedule(buzzedAt + options.outcomeAfterS * 1000 + 2150, () => void alerts.outcomesSent++);
       });
     }
 
+    const countsNow = (): ShiftCounts => {
+      const a = pager.activity;
+      return {
+        durationS: clock.now() / 1000,
+        powersave: options.powersave,
+        packetsSent: a.packetsSent - startActivity.packetsSent,
+        packetsReceived: a.packetsReceived - startActivity.packetsReceived,
+        callbacks: a.callbacks - startActivity.callbacks,
+        i2cBytes: a.i2cBytes - startActivity.i2cBytes,
+        motorOnS: meter.seconds('motor'),
+        ledOnS: meter.seconds('led'),
+        displayOnS: meter.seconds('display'),
+      };
+    };
+    /** The battery as the energy model has drained it so far, where the pager's ADC reads it. */
+    const percentLeft = () => {
+      const counts = countsNow();
+      const usedMah = counts.durationS > 0 ? (powerBudget(counts, options.batteryMah).averageMa * counts.durationS) / 3600 : 0;
+      return Math.max(0, options.batteryStartPercent - (100 * usedMah) / options.batteryMah);
+    };
+    const setBattery = () => pager.analogValues.set(BATTERY.pin, batteryMv(percentLeft()) / 3300 / BATTERY.divider);
+    setBattery();
+
     let reportedHour = 0;
+    let batteryMinute = 0;
     for (;;) {
       const timerAt = clock.nextDue() ?? Infinity;
       const stepAt = steps.length > 0 ? steps[0].at : Infinity;
@@ -163,6 +233,10 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
       clock.advanceTo(at);
       if (stepAt === at) await steps.shift()!.run();
       await settle();
+      if (Math.floor(at / 60_000) > batteryMinute) {
+        batteryMinute = Math.floor(at / 60_000);
+        setBattery();
+      }
       if (at >= endAt) break;
       const hour = Math.floor(at / 3_600_000);
       if (hour > reportedHour) {
@@ -179,20 +253,23 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
     )[0];
     alerts.acknowledged = rows.acknowledged;
     alerts.resolved = rows.resolved;
-    const a = pager.activity;
+    const counts = countsNow();
+    const budget = powerBudget(counts, options.batteryMah);
+    const warning = query<{ opened_at: number; detail: string | null }>(
+      "SELECT i.opened_at, (SELECT detail FROM incident_events e WHERE e.incident_id = i.id ORDER BY e.id LIMIT 1) AS detail FROM incidents i WHERE i.kind = 'battery' AND i.source = ? ORDER BY i.id LIMIT 1",
+      PAGER,
+    )[0];
     return {
-      counts: {
-        durationS: endAt / 1000,
-        powersave: options.powersave,
-        packetsSent: a.packetsSent - startActivity.packetsSent,
-        packetsReceived: a.packetsReceived - startActivity.packetsReceived,
-        callbacks: a.callbacks - startActivity.callbacks,
-        i2cBytes: a.i2cBytes - startActivity.i2cBytes,
-        motorOnS: meter.seconds('motor'),
-        ledOnS: meter.seconds('led'),
-        displayOnS: meter.seconds('display'),
-      },
+      counts,
       alerts,
+      downlinks: pagerExchanges.published,
+      battery: {
+        startPercent: options.batteryStartPercent,
+        endPercent: Math.round(percentLeft() * 10) / 10,
+        warnedAtH: warning ? (warning.opened_at - OPENS.toMillis()) / 3_600_000 : null,
+        warning: warning?.detail ?? null,
+        emptyAtH: (Math.max(0, options.batteryStartPercent - EMPTY_PERCENT) / 100) * (options.batteryMah / budget.averageMa),
+      },
       stalls,
       realSeconds: (performance.now() - startedAt) / 1000,
     };

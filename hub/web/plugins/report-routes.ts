@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { HubConfig } from '../../config/schema.js';
 import type { DeviceDirectory } from '../../device-directory.js';
+import type { BatteryOutlook } from '../../domain/battery-gauge.js';
 import type { Clock } from '../../domain/clock.js';
 import { analyticsView } from '../../report/analytics.js';
 import { dailyLog, dailyLogCsv } from '../../report/daily-log.js';
@@ -14,6 +15,7 @@ export interface ReportRouteOptions {
   clock: Clock;
   config(): HubConfig;
   directory(): DeviceDirectory;
+  batteryOutlook(deviceId: string): BatteryOutlook | null;
   /** The Today view as the live feed sends it. */
   today(): unknown;
   /** Whether the simulated shop runs (the dashboard shows its panel). */
@@ -49,5 +51,5 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
     if (days < 1 || days > 90) throw new ApiError('bad-request', 'days must be a whole number from 1 to 90');
     return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf);
   });
-  app.get('/api/devices', async () => devicesView(storage.reports, storage.devices, directory()));
+  app.get('/api/devices', async () => devicesView(storage.reports, storage.devices, directory(), options.batteryOutlook));
 };

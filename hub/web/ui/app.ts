@@ -228,12 +228,12 @@ async function showDevices(): Promise<void> {
         h('span', {}, d.label, h('br'), h('small', {}, d.id)),
         d.kind,
         d.lastSeenAt ? `${duration(now - d.lastSeenAt)} ago` : 'never',
-        d.batteryMv ? `${(d.batteryMv / 1000).toFixed(2)} V` : '',
+        batteryText(d),
         d.rssi ?? '',
         d.firmware ?? '',
         d.outboxDepth ?? '',
         [
-          ...d.problems.map((p) => (p === 'missing' ? 'MISSING' : 'LOW BATTERY')),
+          ...d.problems.map((p) => (p === 'missing' ? 'MISSING' : `CHARGE ${d.label.toUpperCase()}’S ${d.kind.toUpperCase()}`)),
           d.hasSecret ? '' : 'no secret',
           d.onShift === false ? 'off shift' : '',
           d.droppedPresses ? `${d.droppedPresses} dropped` : '',
@@ -245,6 +245,14 @@ async function showDevices(): Promise<void> {
       (i) => (needsAttention(devices[i]) ? 'alert' : undefined),
     ),
   );
+}
+
+/** "78 % · 6 h 10 min left", with the voltage as a tooltip-free fallback when no percentage is known. */
+function batteryText(d: DeviceView): string {
+  if (d.batteryPercent === null) return d.batteryMv ? `${(d.batteryMv / 1000).toFixed(2)} V` : '';
+  const left = d.batteryMinutesLeft;
+  if (left === null) return `${d.batteryPercent} %`;
+  return `${d.batteryPercent} % · ${left < 60 ? `${left} min` : `${Math.floor(left / 60)} h ${left % 60} min`} left`;
 }
 
 // ---- Virtual shop ---------------------------------------------------------------------------

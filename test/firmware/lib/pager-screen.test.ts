@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ageText, pagerScreen, type ScreenState } from '../../../firmware/lib/pager-screen.js';
 
-const idle: ScreenState = { chooser: -1, current: null, alertCount: 0, onShift: true, connected: true, hubNow: 100_000 };
+const idle: ScreenState = { chooser: -1, current: null, alertCount: 0, onShift: true, connected: true, hubNow: 100_000, battery: null };
 const texts = (state: ScreenState) => pagerScreen(state).map((line) => line.text);
 
 describe('pager screen', () => {
@@ -23,5 +23,11 @@ describe('pager screen', () => {
 
   it('gives no age before the hub’s time is known', () => {
     expect([ageText(0, null), ageText(1000, 43_000), ageText(5000, 1000)]).toEqual(['', '42s', '0s']);
+  });
+
+  it('shows its own battery on the status line, and asks to be charged when low (#15)', () => {
+    expect(texts({ ...idle, battery: 78 }).at(-1)).toBe('hub ok  bat 78%');
+    expect(texts({ ...idle, connected: false, battery: 12 }).at(-1)).toBe('NO HUB  CHARGE 12%');
+    expect(texts(idle).at(-1)).toBe('hub ok');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isOpenAt, parseRange, type WeeklyHours } from '../../../hub/domain/opening-hours.js';
+import { DateTime } from 'luxon';
+import { closesAt, isOpenAt, parseRange, type WeeklyHours } from '../../../hub/domain/opening-hours.js';
 
 describe('opening hours', () => {
   // Monday 08:00-18:00 only, Berlin time.
@@ -18,5 +19,27 @@ describe('opening hours', () => {
     for (const bad of ['8:00-18:00', '18:00-08:00', '08:00-08:00', '25:00-26:00', '08:60-09:00', '08:00-24:30']) {
       expect(parseRange(bad), bad).toBeNull();
     }
+  });
+});
+
+describe('closesAt', () => {
+  const zone = 'Europe/Berlin';
+  const at = (iso: string) => DateTime.fromISO(iso, { zone }).toMillis();
+  const week = (ranges: [number, number][]): WeeklyHours => [[], ranges, ranges, ranges, ranges, ranges, ranges, ranges];
+
+  it('is the end of the range the site is open in', () => {
+    const hours = week([
+      [8 * 60, 12 * 60],
+      [14 * 60, 20 * 60],
+    ]);
+    expect(closesAt(hours, zone, at('2026-12-02T09:30'))).toBe(at('2026-12-02T12:00'));
+    expect(closesAt(hours, zone, at('2026-12-02T15:00'))).toBe(at('2026-12-02T20:00'));
+    expect(closesAt(hours, zone, at('2026-12-02T13:00'))).toBeNull();
+  });
+
+  it('runs a range ending at midnight into the next day, and has no end for a site always open', () => {
+    const late: WeeklyHours = [[], [[18 * 60, 24 * 60]], [[0, 2 * 60]], [], [], [], [], []];
+    expect(closesAt(late, zone, at('2026-11-30T23:00'))).toBe(at('2026-12-01T02:00')); // Monday night into Tuesday
+    expect(closesAt(week([[0, 24 * 60]]), zone, at('2026-12-02T10:00'))).toBeNull();
   });
 });

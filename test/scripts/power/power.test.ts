@@ -34,6 +34,7 @@ describe('npm run power (#15)', () => {
     expect(counts.displayOnS).toBeLessThan(0.25 * 3600);
     // Keepalives every 30 s at least, heartbeats, and each alert's exchanges.
     expect(counts.packetsSent).toBeGreaterThan(120);
+    expect(result.shift.battery.warnedAtH).toBeNull(); // a full battery: no false alarm
     expect(result.target.met).toBe(true);
     expect(result.budget.hoursOnBattery).toBeGreaterThanOrEqual(12);
     expect(code).toBe(0);
@@ -47,5 +48,16 @@ describe('npm run power (#15)', () => {
     expect(result.target.met).toBe(false);
     expect(stdout).toMatch(/target 12 h NOT met/);
     expect(code).toBe(1);
+  }, 150_000);
+
+  it('drains the pager’s battery as the model says, and the hub warns at shift start when it will not last until closing (#15)', async () => {
+    const { result } = await runPower('--hours', '5', '--battery-start-percent', '30');
+    const { battery, alerts } = result.shift;
+    expect(alerts.reachedPager).toBe(150);
+    expect(battery.endPercent).toBeLessThan(battery.startPercent);
+    expect(battery.warnedAtH).not.toBeNull();
+    expect(battery.warnedAtH!).toBeLessThan(0.1); // within minutes of opening
+    expect(battery.warning).toMatch(/^\d+ %, about 3 h \d+ min left, closing in 4 h \d+ min$/);
+    expect((battery.emptyAtH - battery.warnedAtH!) * 60).toBeGreaterThanOrEqual(60);
   }, 150_000);
 });
