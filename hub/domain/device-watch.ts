@@ -56,6 +56,8 @@ interface DeviceState {
   offlineSince: number;
   lastHeartbeatAt: number;
   batteryMv: number | null;
+  /** When the last battery reading came: a verdict it brings counts from then, not from the next check. */
+  batteryReadAt: number;
   gauge: BatteryGauge;
   /** Since when every verdict was low, or good; null when the last one was not. */
   batteryLowSince: number | null;
@@ -103,6 +105,7 @@ export class DeviceWatch {
     if (!state) return;
     state.lastHeartbeatAt = now;
     state.batteryMv = batteryMv;
+    state.batteryReadAt = now;
     state.gauge.add(now, batteryMv);
   }
 
@@ -126,8 +129,8 @@ export class DeviceWatch {
       if (!missingReason) this.transition(state, device, 'missing', 'clear', 'device is back', changes);
 
       const verdict = this.batteryVerdict(state, now, siteOpen ? closesAt : null);
-      state.batteryLowSince = verdict.low ? (state.batteryLowSince ?? now) : null;
-      state.batteryGoodSince = verdict.good ? (state.batteryGoodSince ?? now) : null;
+      state.batteryLowSince = verdict.low ? (state.batteryLowSince ?? state.batteryReadAt) : null;
+      state.batteryGoodSince = verdict.good ? (state.batteryGoodSince ?? state.batteryReadAt) : null;
       const hold = BATTERY_HOLD_HEARTBEATS * this.settings.heartbeatMs;
       if (state.batteryLowSince !== null && now - state.batteryLowSince >= hold) {
         this.transition(state, device, 'battery', 'raise', verdict.detail, changes);
@@ -189,6 +192,7 @@ export class DeviceWatch {
       offlineSince: this.startedAt,
       lastHeartbeatAt: this.startedAt,
       batteryMv: null,
+      batteryReadAt: this.startedAt,
       gauge: new BatteryGauge(this.settings.expectedBatteryDrainPerHour),
       batteryLowSince: null,
       batteryGoodSince: null,
