@@ -28,7 +28,7 @@ const BUZZ: { [reason: string]: number[] } = {
   resend: [200, 200, 200],
 };
 const BUZZ_TICK = [60];
-/** An alert waits: a short blink every 2 s (a steady LED would cost ~2.5 % of the shift's charge). */
+/** An alert waits: a short blink every 2 s (lit steadily until acknowledged, 1-3 % of a shift's charge). */
 const LED_WAITING = [60, 1940];
 /** The display stays lit this long after an alert, then sleeps (it draws several mA while lit). */
 const DISPLAY_AWAKE_MS = 6000;

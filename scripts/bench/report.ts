@@ -11,6 +11,14 @@ import { describeHostStalls } from './host-stalls.js';
 
 
 /** Microseconds as milliseconds, as the report and the console print them: two decimals below 10 ms. */
+/** What the loopback figures leave out on a shop's Wi-Fi (not measured here: docs/power.md). */
+const WIFI_NOTE = [
+  '## On a shop\'s Wi-Fi',
+  '',
+  'The figures above are on loopback. On Wi-Fi, a pager in modem sleep (its default, `powersave max`, for the battery) hears a frame only when it wakes for a beacon: the access point holds an alert **0–307 ms (about 150 ms on average)** at the usual beacon interval of 102.4 ms and the ESP-IDF listen interval of 3 beacons; with `powersave min`, 0–102 ms. Expect press → wrist ≈ the loopback figure + a few ms for the two Wi-Fi hops + that wait. A button keeps its radio on (`powersave none`): its press leaves at once. Not measured on real hardware by this project; see [power.md](power.md).',
+  '',
+];
+
 export const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 0);
 /** A share of one core as the report and the console print it. */
 export const percent = (share: number) => `${Math.round(share * 100)} %`;
@@ -161,6 +169,7 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
     hub && diy ? `| press → pager p99 no worse than mosquitto DIY | ${ms(hub.pressToPagerUs.p99)} vs ${ms(diy.pressToPagerUs.p99)} ms | ${verdict(hub.pressToPagerUs.p99 <= diy.pressToPagerUs.p99)} |` : '',
     '',
   ];
+  lines.push(...WIFI_NOTE);
   const findings = join(docsDir, 'benchmarks-findings.md');
   if (existsSync(findings)) lines.push('## What we found and fixed', '', `See [benchmarks-findings.md](benchmarks-findings.md).`, '');
   writeFileSync(join(docsDir, 'benchmarks.md'), lines.filter((line, i, all) => !(line === '' && all[i - 1] === '')).join('\n'));
