@@ -101,6 +101,10 @@ export interface EspruinoE {
   kickWatchdog(): void;
   on(event: 'init', listener: () => void): void;
   getErrorFlags(): string[];
+  /** Standard CRC-32 of a string (one byte per character) or array, unsigned. */
+  CRC32(data: string | ArrayLike<number>): number;
+  /** A hard reset: nothing after it runs. */
+  reboot(): void;
 }
 
 /** The built-in modules reached with require(). */
@@ -129,6 +133,9 @@ export interface EspruinoGlobals {
   I2C1: I2CApi;
   Graphics: GraphicsConstructor;
   print(text: string): void;
+  /** Base64 to 8-bit text, and back. */
+  atob(text: string): string;
+  btoa(text: string): string;
   /** The banner's alias for require(): built-in modules only (see scripts/build-firmware.ts). */
   espruinoModule<K extends keyof EspruinoModules>(name: K): EspruinoModules[K];
 }

@@ -20,5 +20,7 @@ declare global {
   const I2C1: EspruinoGlobals['I2C1'];
   const Graphics: EspruinoGlobals['Graphics'];
   const print: EspruinoGlobals['print'];
+  const atob: EspruinoGlobals['atob'];
+  const btoa: EspruinoGlobals['btoa'];
   const espruinoModule: EspruinoGlobals['espruinoModule'];
 }

@@ -114,8 +114,8 @@ function espruinoJson(value: unknown): string {
 export class EspruinoStorage implements StorageApi {
   readonly total: number;
   readonly wear: FlashWear = { bytesProgrammed: 0, compactions: 0, pagesErased: 0 };
-  /** Address of the file that running code is mapped from (.bootcde once booted), or null. */
-  runningCodeAddress: number | null = null;
+  /** Addresses of the files running code is mapped from (the boot files and .bootcde once booted). */
+  runningCodeAddresses: number[] = [];
   private files: FlashFile[] = [];
   private readonly journalPath: string | null;
   private replaying = false;
@@ -329,14 +329,15 @@ export class EspruinoStorage implements StorageApi {
       start = pageStart(straddling.address);
     }
     const endBefore = this.end();
-    if (this.runningCodeAddress !== null && this.runningCodeAddress >= start && !this.replaying) {
-      this.options.onHazard?.(`Storage compaction rewrote flash at 0x${start.toString(16)} while code mapped from 0x${this.runningCodeAddress.toString(16)} was running`);
+    const moved = this.runningCodeAddresses.find((a) => a >= start);
+    if (moved !== undefined && !this.replaying) {
+      this.options.onHazard?.(`Storage compaction rewrote flash at 0x${start.toString(16)} while code mapped from 0x${moved.toString(16)} was running`);
     }
     const kept = this.files.filter((f) => f.address < start);
     let address = start;
     for (const file of this.files) {
       if (file.address < start || file.trash) continue;
-      if (file.address === this.runningCodeAddress) this.runningCodeAddress = address;
+      this.runningCodeAddresses = this.runningCodeAddresses.map((a) => (a === file.address ? address : a));
       file.address = address;
       address += footprint(file);
       kept.push(file);

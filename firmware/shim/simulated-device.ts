@@ -36,6 +36,19 @@ const MISSING = [
 ];
 const MISSING_STATICS = ['Array.from', 'Array.of', 'Number.isFinite', 'Number.isInteger', 'Math.trunc', 'Object.freeze', 'Object.fromEntries', 'Promise.race', 'Promise.allSettled', 'Promise.any'];
 
+/** Thrown by E.reboot() to unwind the running code, as the reset does on the device. */
+class RebootRequest extends Error {}
+
+/** Standard CRC-32 of 8-bit text or bytes, as E.CRC32 computes it. */
+export function crc32(data: string | ArrayLike<number>): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) {
+    crc ^= (typeof data === 'string' ? data.charCodeAt(i) : data[i]) & 0xff;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (~crc) >>> 0;
+}
+
 export interface PinChange {
   pin: string;
   value: number;
@@ -173,15 +186,32 @@ export class SimulatedDevice {
    */
   boot(): void {
     if (this.powered) throw new Error(`${this.options.name} is already running`);
+    this.storage.runningCodeAddresses = [];
+    this.startInterpreter();
+    // Espruino 2v29 at boot (src/jsflash.c jsfLoadBootCodeFromFlash): ".boot0" to ".boot3" are
+    // evaluated in turn, each from flash, an exception in one reported and the next still run;
+    // then the boot code, ".bootcde" (read only then: a boot file may have replaced it).
+    let ranBootFile = false;
+    for (let i = 0; i < 4; i++) {
+      const name = `.boot${i}`;
+      const text = this.storage.read(name);
+      if (text === undefined) continue;
+      ranBootFile = true;
+      this.storage.runningCodeAddresses.push(this.storage.addressOf(name)!);
+      this.guard(() => vm.runInContext(text, this.context!, { filename: `${this.options.name}/${name}` }));
+      if (!this.powered) return; // it called E.reboot()
+    }
     let code = this.options.bundle;
-    this.storage.runningCodeAddress = null;
     if (code === undefined) {
       code = this.storage.read('.bootcde');
-      if (code === undefined) throw new Error(`${this.options.name} has no bundle and no .bootcde in its Storage`);
-      this.storage.runningCodeAddress = this.storage.addressOf('.bootcde');
+      if (code === undefined) {
+        if (ranBootFile) return;
+        throw new Error(`${this.options.name} has no bundle and no .bootcde in its Storage`);
+      }
+      this.storage.runningCodeAddresses.push(this.storage.addressOf('.bootcde')!);
     }
-    this.startInterpreter();
-    this.guard(() => vm.runInContext(code, this.context!, { filename: `${this.options.name}.js` }));
+    const bootCode = code;
+    this.guard(() => vm.runInContext(bootCode, this.context!, { filename: `${this.options.name}.js` }));
   }
 
   /**
@@ -190,7 +220,7 @@ export class SimulatedDevice {
    */
   upload(script: string): void {
     if (this.powered) this.powerOff();
-    this.storage.runningCodeAddress = null;
+    this.storage.runningCodeAddresses = [];
     let loadRequested = false;
     this.startInterpreter({
       load: () => {
@@ -342,7 +372,15 @@ export class SimulatedDevice {
         },
         on: () => undefined,
         getErrorFlags: () => [],
+        // jswrap_espruino_CRC32 (src/jswrap_espruino.c): the standard CRC-32 (reflected, 0xEDB88320), one byte per element, unsigned.
+        CRC32: (data) => crc32(data),
+        // jswrap_espruino_reboot: a hard reset, as if the reset pin were toggled; the code after it never runs.
+        reboot: () => {
+          throw new RebootRequest();
+        },
       },
+      atob: (text) => Buffer.from(text, 'base64').toString('latin1'),
+      btoa: (text) => Buffer.from(text, 'latin1').toString('base64'),
       process: {
         memory: () => (this.options.estimateMemory ? this.memory() : { free: JSVARS_TOTAL - this.lastEstimate, usage: this.lastEstimate, total: JSVARS_TOTAL }),
       },
@@ -512,6 +550,12 @@ export class SimulatedDevice {
     try {
       run();
     } catch (error) {
+      if (error instanceof RebootRequest) {
+        this.log('rebooting (E.reboot)');
+        this.powerOff();
+        setImmediate(() => this.boot());
+        return;
+      }
       this.errors.push(error as Error);
       this.log(`Uncaught ${(error as Error).stack ?? error}`);
     }
