@@ -106,6 +106,11 @@ function startButton(ctx: DeviceContext) {
     heartbeatExtras: function () {
       return { outboxDepth: outbox.depth(), dropped: dropped };
     },
+    // The install rewrites Storage: every press is delivered first.
+    updateBlocker: function () {
+      const depth = outbox.depth();
+      return depth > 0 ? depth + ' presses not yet delivered' : null;
+    },
   };
 }
 

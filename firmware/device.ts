@@ -4,7 +4,7 @@
 // globals (declared in hal/espruino-api.ts).
 
 import { HEARTBEAT_PERIOD_S, MAX_PACKET_BYTES } from '../shared/limits.js';
-import { decodeTime, encodeHeartbeat, encodeStatus } from '../shared/payloads.js';
+import { decodeTime, encodeHeartbeat, encodeStatus, encodeUpdateStatus, type UpdateStatus } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK, deviceTopic, downlinkChannels, parseDeviceTopic } from '../shared/topics.js';
 import type { PinRef, StorageApi } from './hal/espruino-api.js';
 import { restoreCarried } from './lib/carry.js';
@@ -12,6 +12,8 @@ import { parseDeviceConfig, type DeviceSettings } from './lib/device-config.js';
 import { MqttClient } from './lib/mqtt-client.js';
 import { PatternPlayer } from './lib/pattern.js';
 import { PressClock } from './lib/press-clock.js';
+import { UPDATE_STATE, type UpdateRecord } from './lib/update-files.js';
+import { UpdateReceiver } from './lib/update-receiver.js';
 import { WifiLink } from './lib/wifi-link.js';
 import type { DeviceKind } from '../shared/topics.js';
 
@@ -50,6 +52,8 @@ export interface DeviceApp {
   onMessage(channel: string, payload: string): void;
   onConnection(connected: boolean): void;
   heartbeatExtras(): { outboxDepth: number; dropped?: number };
+  /** Why an update over the air must wait now, or null. */
+  updateBlocker(): string | null;
 }
 
 function log(message: string): void {
@@ -112,6 +116,8 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
   const wifi = espruinoModule('Wifi');
   // Filled in once the client exists: its handlers need it, and nothing may be used before it is defined.
   let sendHeartbeat: () => void = function () {};
+  let sendUpdateStatus: (status: UpdateStatus, onAck: () => void) => void = function () {};
+  let updates: UpdateReceiver | null = null;
 
   const client = new MqttClient(
     {
@@ -149,6 +155,7 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
         );
         if (app) app.onConnection(true);
         sendHeartbeat();
+        reportUpdate();
       },
       onClose: function () {
         if (app) app.onConnection(false);
@@ -162,6 +169,11 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
             clock.sync(sync.value.time);
             clockKnown();
           }
+          return;
+        }
+        if (parsedTopic.channel === DOWNLINK.update) {
+          const answer = updates ? updates.handle(payload) : null;
+          if (answer) sendUpdateStatus(answer, function () {});
           return;
         }
         if (app) app.onMessage(parsedTopic.channel, payload);
@@ -196,6 +208,64 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
       true,
     );
   };
+
+  sendUpdateStatus = function (status: UpdateStatus, onAck: () => void) {
+    const text = encodeUpdateStatus(status);
+    client.publish(
+      topic(UPLINK.updateStatus),
+      function () {
+        return text;
+      },
+      false,
+      onAck,
+    );
+  };
+
+  /** After an update: the first connection confirms it (the guard keeps it), and the hub hears how it ended. */
+  const reportUpdate = function () {
+    const record = storage.readJSON(UPDATE_STATE, true) as UpdateRecord | undefined;
+    if (!record || record.k) return;
+    if (record.s === 'trial') {
+      record.s = 'confirmed';
+      storage.writeJSON(UPDATE_STATE, record);
+    }
+    if (record.s !== 'confirmed' && record.s !== 'done' && record.s !== 'rolled-back') return;
+    const status: UpdateStatus =
+      record.s === 'rolled-back' ? { update: record.u, state: 'rolled-back', reason: record.r || '' } : { update: record.u, state: 'running', version: FIRMWARE_VERSION };
+    sendUpdateStatus(status, function () {
+      const now = storage.readJSON(UPDATE_STATE, true) as UpdateRecord | undefined;
+      if (!now || now.u !== record.u) return;
+      now.k = 1;
+      storage.writeJSON(UPDATE_STATE, now);
+    });
+  };
+
+  updates = new UpdateReceiver({
+    storage: storage,
+    kind: kind,
+    crc32: function (data: string) {
+      return E.CRC32(data);
+    },
+    fromBase64: function (text: string) {
+      return atob(text);
+    },
+    blocker: function () {
+      return app ? app.updateBlocker() : 'starting';
+    },
+    config: function () {
+      return (storage.readJSON('lb.config', true) as { [key: string]: unknown }) || {};
+    },
+    configProblem: function (merged: { [key: string]: unknown }) {
+      const result = parseDeviceConfig(merged, kind);
+      return typeof result === 'string' ? result : null;
+    },
+    restart: function () {
+      log('update received: restarting to install it');
+      setTimeout(function () {
+        E.reboot();
+      }, 1500);
+    },
+  });
 
   const wifiLink = new WifiLink(wifi, config.wifi, { setTimeout: setTimeout, random: Math.random, log: log }, function (up: boolean) {
     client.setNetwork(up);

@@ -67,11 +67,12 @@ const HEADER = 32;
   /**
    * Makes `file` the code, first after the guard (after the old code kept for
    * a rollback, which stays there until the new one is confirmed), padded to
-   * whole pages, with the device's files carried after it.
+   * whole pages, with the device's files carried after it and the update's
+   * state `after` written after it too: nothing that is rewritten later may
+   * lie in front of the code, or a compaction would move it while it runs.
    */
-  const installCode = function (file: string) {
+  const installCode = function (file: string, after: UpdateRecord) {
     const carried = carryFiles(file);
-    carried.g = (carried.g || 0) + 1; // a different text: the rewrite below is a new copy after the code, not skipped
     S.write(CARRY_FILE, JSON.stringify(carried));
     const keep = [file, CARRY_FILE, UPDATE_STATE];
     if (file === NEW_CODE) keep.push(PREVIOUS_CODE);
@@ -83,44 +84,46 @@ const HEADER = 32;
     let pad = ' ';
     while (pad.length < size - code.length) pad += pad;
     if (size > code.length) S.write(CODE, pad.substr(0, size - code.length), code.length);
+    carried.g = (carried.g || 0) + 1; // a different text: a new copy after the code (an identical rewrite writes nothing)
     S.write(CARRY_FILE, JSON.stringify(carried));
+    save(after);
     S.erase(file);
     S.compact();
   };
 
   const install = function () {
+    const trial: UpdateRecord = { s: 'trial', u: record.u, w: record.w, t: record.t, n: 0 };
     if (record.w === 'c') {
       if (S.read(NEW_CONFIG) !== undefined) {
         S.write(PREVIOUS_CONFIG, S.read(CONFIG) as string);
         S.write(CONFIG, S.read(NEW_CONFIG) as string);
         S.erase(NEW_CONFIG);
       }
+      save(trial);
     } else if (S.read(NEW_CODE) !== undefined) {
       if (!record.p) {
         S.write(PREVIOUS_CODE, S.read(CODE) as string);
         record.p = 1;
         save(record);
       }
-      installCode(NEW_CODE);
-    }
+      installCode(NEW_CODE, trial);
+    } else save(trial); // a power cut after the install and before this: it is in place
     record.s = 'trial';
     record.n = 0;
-    save(record);
     log('installed, on trial');
   };
 
   const rollBack = function (reason: string) {
+    const back: UpdateRecord = { s: 'rolled-back', u: record.u, w: record.w, t: record.t, r: reason };
     if (record.w === 'c') {
       if (S.read(PREVIOUS_CONFIG) !== undefined) {
         S.write(CONFIG, S.read(PREVIOUS_CONFIG) as string);
         S.erase(PREVIOUS_CONFIG);
       }
-    } else if (S.read(PREVIOUS_CODE) !== undefined) {
-      installCode(PREVIOUS_CODE);
-    }
+      save(back);
+    } else if (S.read(PREVIOUS_CODE) !== undefined) installCode(PREVIOUS_CODE, back);
+    else save(back);
     record.s = 'rolled-back';
-    record.r = reason;
-    save(record);
     log('rolled back: ' + reason);
   };
 

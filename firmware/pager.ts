@@ -197,6 +197,10 @@ function startPager(ctx: DeviceContext) {
     heartbeatExtras: function () {
       return { outboxDepth: ctx.client.pending() };
     },
+    // Not while someone may need this pager: it restarts to install.
+    updateBlocker: function () {
+      return alerts.count() > 0 ? 'an alert is open on this pager' : null;
+    },
   };
 }
 

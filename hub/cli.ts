@@ -1,6 +1,9 @@
 #!/usr/bin/env -S node --no-memory-reducer
 // loyalty-hub: start the hub, manage devices, print the day's log.
 import { batteryPercent } from '../shared/battery.js';
+import { UserError } from './cli-errors.js';
+import { followUpdates, updateRequestFrom, type DeviceUpdateOptions } from './update-cli.js';
+import { UpdateRequestError, queueUpdates } from './update-request.js';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
@@ -20,8 +23,6 @@ import { Storage, withStorage } from './store/storage.js';
 import { AccountError, Accounts, type Role } from './web/accounts.js';
 import type { DeviceKind } from '../shared/topics.js';
 
-/** A problem the user can fix: printed as one line, no stack trace. */
-class UserError extends Error {}
 
 const program = new Command('loyalty-hub')
   .description('Local hub for loyalty buttons and staff wrist pagers: MQTT broker, durable press log, paging and escalation.')
@@ -221,6 +222,36 @@ device
     } finally {
       storage.close();
     }
+  });
+
+device
+  .command('update')
+  .description('update devices over the air through the running hub: firmware (default: the one built in this package) and/or settings; shows progress until each is done')
+  .argument('[ids...]', 'device ids')
+  .option('--all', 'every configured device')
+  .option('--firmware [file]', 'a firmware bundle (without a file: firmware/dist/<kind>.js of this package)')
+  .option('--wifi-ssid <ssid>', 'new Wi-Fi network (with --wifi-password or LB_WIFI_PASSWORD)')
+  .option('--wifi-password <password>', 'its password')
+  .option('--hub-host <address>', 'new hub address (an IP address)')
+  .option('--hub-port <port>', 'new hub MQTT port')
+  .addOption(new Option('--powersave <mode>', 'Wi-Fi modem sleep').choices(['none', 'min', 'max']))
+  .option('--no-wait', 'queue the updates and return; the hub carries them out')
+  .option('--timeout <seconds>', 'stop waiting after this long (the updates go on)', '900')
+  .action(async (ids: string[], options: DeviceUpdateOptions) => {
+    const { config, dataDir } = load();
+    const request = updateRequestFrom(ids, options);
+    const queued = withStorage(writableDataDir(dataDir), (storage) => {
+      try {
+        return queueUpdates(storage.updates, config, request, Date.now());
+      } catch (error) {
+        if (error instanceof UpdateRequestError) throw new UserError(error.message);
+        throw error;
+      }
+    });
+    for (const q of queued) process.stdout.write(`${q.deviceId}: ${q.what} update queued (#${q.id})\n`);
+    if (!options.wait) return;
+    const finished = await followUpdates(dataDir, queued.map((q) => q.id), Number(options.timeout) * 1000);
+    if (!finished) process.exitCode = 1;
   });
 
 device

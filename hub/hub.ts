@@ -7,6 +7,7 @@
 // device-out/ (pages and feedback at once) and store/ (the journal commits;
 // only then the PUBACK). See docs/architecture.md.
 
+import { UpdateSender } from './device-out/updates.js';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import type { Server } from 'node:net';
 import { Aedes, type PublishPacket } from 'aedes';
@@ -57,6 +58,8 @@ export interface HubOptions {
   tickMs?: number;
   /** Simulated disk trouble, for tests of what the hub does when storage is slow or fails. */
   storageFaults?: StorageFaults;
+  /** Simulated transmission trouble for updates over the air (tests): the chunk with this index goes out corrupted, once. */
+  corruptUpdateChunk?: number;
   /** Run the simulated shop (2 buttons, 2 pagers on the real firmware) while no real device is configured. */
   simulate?: boolean;
   /** Record latency metrics and write them to this file on SIGUSR2 (npm run bench). */
@@ -91,6 +94,7 @@ export class Hub {
   private readonly downlink: Downlink;
   private readonly effects: EffectRunner;
   private readonly presence: Presence;
+  private readonly updates: UpdateSender;
   private readonly gatekeeper: Gatekeeper;
   private readonly storageAlarm: StorageAlarm;
   private stopMetrics: (() => void) | undefined;
@@ -124,7 +128,19 @@ export class Hub {
     const { live, clock, log, desk, watch, journal, connections, downlink, effects, metrics } = this;
     this.presence = new Presence({ live, clock, log, desk, watch, journal, connections, downlink, effects });
     const gate = new PressGate(new StoredPresses(this.storage.log), new RateLimiter(config.pressRate.perSecond, config.pressRate.burst));
-    const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, refusals: this.refusalLog, metrics });
+    this.updates = new UpdateSender({
+      store: this.storage.updates,
+      clock,
+      log,
+      connected: (id) => this.connections.newest(id) !== undefined,
+      kindOf: (id) => this.live.directory.kindOf(id),
+      send: (id, text) => this.downlink.update(id, text),
+      trialS: config.timings.updateTrialS,
+      changed: () => this.web?.changed('today'),
+      corruptChunk: options.corruptUpdateChunk,
+    });
+    const updates = this.updates;
+    const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, updates, refusals: this.refusalLog, metrics });
     this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog, clock, (error) => this.storageAlarm.failed(error));
     this.storageAlarm = new StorageAlarm(
       clock,
@@ -212,6 +228,7 @@ export class Hub {
       );
     }
     this.effects.apply(this.desk.tick());
+    this.updates.tick();
   }
 
   /** Stops accepting, lets pending writes commit, closes the database. */
@@ -253,7 +270,10 @@ export class Hub {
     });
     skipRoutingOfHubOnlyUplinks(this.broker);
     this.broker.on('clientReady', (client) => this.presence.ready(client));
-    this.broker.on('clientDisconnect', (client) => this.presence.gone(client));
+    this.broker.on('clientDisconnect', (client) => {
+      this.presence.gone(client);
+      this.updates.disconnected(client.id);
+    });
     this.broker.on('subscribe', (subscriptions, client) => this.presence.subscribed(subscriptions, client));
     this.broker.on('ack', (packet, client) => this.presence.acknowledged(packet as PublishPacket | undefined, client));
     this.broker.on('clientError', (client, error) => this.log.info({ device: client?.id, error: error.message }, 'client connection error'));

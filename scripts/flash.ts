@@ -197,7 +197,7 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   // Both hold the device secret and the Wi-Fi password in plain text: for this user only, and gone after an upload.
   writeSecretFile(configFile, json, 'utf8');
   const installFile = join(options.out, 'install.js');
-  writeSecretFile(installFile, installScript(readFileSync(bundleSource, 'latin1'), json), 'latin1');
+  writeSecretFile(installFile, installScript(readFileSync(bundleSource, 'latin1'), json, readFileSync(join(FIRMWARE_DIST, 'guard.js'), 'latin1')), 'latin1');
   const boardFile = join(options.out, 'board.json');
   // An offline board description: these modules are built in, so nothing is fetched.
   writeFileSync(boardFile, JSON.stringify({ info: { id: 'ESP32', builtin_modules: ['net', 'Wifi', 'Storage', 'ESP32', 'Graphics'] } }, null, 2));

@@ -15,6 +15,13 @@ export const MAX_PAYLOAD_BYTES = 256;
  */
 export const MAX_PACKET_BYTES = 1024;
 
+/** An update over the air goes in chunks of this many bytes (base64 on the wire: 684 characters). */
+export const UPDATE_CHUNK_BYTES = 512;
+/** Largest update message (a chunk with its header fields); fits MAX_PACKET_BYTES with its topic. */
+export const MAX_UPDATE_PAYLOAD_BYTES = 800;
+/** Largest firmware bundle or configuration an update may carry. */
+export const MAX_UPDATE_BYTES = 40 * 1024;
+
 /** Topic levels of every device topic: lb/<version>/<site>/<device>/<channel>. */
 export const TOPIC_LEVELS = 5;
 

@@ -6,7 +6,7 @@
 //
 // Compiled for the device too: ES5 only, no Map/Set, no spread, no destructuring.
 
-import { MAX_LABEL_CHARS, MAX_PAYLOAD_BYTES, MAX_PRESS_AGE_MS, MAX_SEQ } from './limits.js';
+import { MAX_LABEL_CHARS, MAX_PAYLOAD_BYTES, MAX_PRESS_AGE_MS, MAX_SEQ, MAX_UPDATE_BYTES, MAX_UPDATE_PAYLOAD_BYTES, UPDATE_CHUNK_BYTES } from './limits.js';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -115,9 +115,10 @@ function ok<T>(value: T): Decoded<T> {
   return { ok: true, value: value };
 }
 
-function parseObject(text: string): Fields | string {
+function parseObject(text: string, maxBytes?: number): Fields | string {
+  const limit = maxBytes || MAX_PAYLOAD_BYTES;
   if (typeof text !== 'string') return 'payload is not text';
-  if (text.length > MAX_PAYLOAD_BYTES) return 'payload is ' + text.length + ' characters, limit ' + MAX_PAYLOAD_BYTES;
+  if (text.length > limit) return 'payload is ' + text.length + ' characters, limit ' + limit;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -360,4 +361,93 @@ export function decodeStatus(text: string): Decoded<Status> {
   if (typeof f === 'string') return fail(f);
   const error = checkFlag(f, 'on', 'online');
   return error ? fail(error) : ok({ online: f.on === 1 });
+}
+
+// ---- updates over the air (hub → device, device → hub) ---------------------
+
+export type UpdateWhat = 'firmware' | 'config';
+
+/** Hub → device, in order: begin, every chunk (each once the previous is acknowledged), commit; abort to give up. */
+export type UpdateMessage =
+  | { op: 'begin'; update: number; what: UpdateWhat; size: number; crc: number; chunks: number; kind: string; trialS: number }
+  | { op: 'chunk'; update: number; index: number; crc: number; data: string }
+  | { op: 'commit'; update: number }
+  | { op: 'abort'; update: number };
+
+export type UpdateState = 'ready' | 'got' | 'later' | 'refused' | 'switching' | 'running' | 'rolled-back';
+
+/** Device → hub: how an update goes. `index`: the chunk stored ("got"); `reason`: why not now ("later"), refused or rolled back. */
+export interface UpdateStatus {
+  update: number;
+  state: UpdateState;
+  index?: number;
+  reason?: string;
+  version?: string;
+}
+
+const UPDATE_OPS: { [code: string]: string } = { b: 'begin', d: 'chunk', c: 'commit', a: 'abort' };
+const UPDATE_WHAT: { [code: string]: UpdateWhat } = { f: 'firmware', c: 'config' };
+const UPDATE_STATES: UpdateState[] = ['ready', 'got', 'later', 'refused', 'switching', 'running', 'rolled-back'];
+const MAX_UPDATE_ID = 2147483647;
+
+export function encodeUpdate(m: UpdateMessage): string {
+  if (m.op === 'begin') return JSON.stringify({ o: 'b', u: m.update, w: codeOf(UPDATE_WHAT, m.what), s: m.size, c: m.crc, n: m.chunks, k: m.kind, t: m.trialS });
+  if (m.op === 'chunk') return JSON.stringify({ o: 'd', u: m.update, i: m.index, c: m.crc, d: m.data });
+  return JSON.stringify({ o: m.op === 'commit' ? 'c' : 'a', u: m.update });
+}
+
+export function decodeUpdate(text: string): Decoded<UpdateMessage> {
+  const f = parseObject(text, MAX_UPDATE_PAYLOAD_BYTES);
+  if (typeof f === 'string') return fail(f);
+  const op = UPDATE_OPS[f.o as string];
+  if (!op) return fail('unknown update message');
+  const idError = checkInt(f, 'u', 'update id', 1, MAX_UPDATE_ID);
+  if (idError) return fail(idError);
+  const update = f.u as number;
+  if (op === 'begin') {
+    const error = firstError([
+      checkCode(f, 'w', 'what', UPDATE_WHAT),
+      checkInt(f, 's', 'size', 1, MAX_UPDATE_BYTES),
+      checkInt(f, 'c', 'checksum', 0, 4294967295),
+      checkInt(f, 'n', 'chunks', 1, Math.ceil(MAX_UPDATE_BYTES / UPDATE_CHUNK_BYTES)),
+      checkText(f, 'k', 'kind', 16),
+      checkInt(f, 't', 'trial seconds', 5, 3600),
+    ]);
+    if (error) return fail(error);
+    if ((f.n as number) !== Math.ceil((f.s as number) / UPDATE_CHUNK_BYTES)) return fail('chunks do not match the size');
+    return ok({ op: 'begin', update: update, what: UPDATE_WHAT[f.w as string], size: f.s as number, crc: f.c as number, chunks: f.n as number, kind: f.k as string, trialS: f.t as number });
+  }
+  if (op === 'chunk') {
+    const error = firstError([checkInt(f, 'i', 'chunk index', 0, Math.ceil(MAX_UPDATE_BYTES / UPDATE_CHUNK_BYTES) - 1), checkInt(f, 'c', 'checksum', 0, 4294967295)]);
+    if (error) return fail(error);
+    if (typeof f.d !== 'string' || f.d.length === 0 || f.d.length > Math.ceil(UPDATE_CHUNK_BYTES / 3) * 4) return fail('chunk data missing or too long');
+    return ok({ op: 'chunk', update: update, index: f.i as number, crc: f.c as number, data: f.d });
+  }
+  return ok(op === 'commit' ? { op: 'commit', update: update } : { op: 'abort', update: update });
+}
+
+export function encodeUpdateStatus(status: UpdateStatus): string {
+  const wire: Fields = { u: status.update, s: status.state };
+  if (status.index !== undefined) wire.i = status.index;
+  if (status.reason !== undefined) wire.r = status.reason.substr(0, 120);
+  if (status.version !== undefined) wire.v = status.version;
+  return JSON.stringify(wire);
+}
+
+export function decodeUpdateStatus(text: string): Decoded<UpdateStatus> {
+  const f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  const error = firstError([
+    checkInt(f, 'u', 'update id', 1, MAX_UPDATE_ID),
+    UPDATE_STATES.indexOf(f.s as UpdateState) < 0 ? 'unknown update state' : '',
+    f.i === undefined ? '' : checkInt(f, 'i', 'chunk index', 0, Math.ceil(MAX_UPDATE_BYTES / UPDATE_CHUNK_BYTES) - 1),
+    f.r === undefined ? '' : checkText(f, 'r', 'reason', 120),
+    f.v === undefined ? '' : checkText(f, 'v', 'version', 16),
+  ]);
+  if (error) return fail(error);
+  const status: UpdateStatus = { update: f.u as number, state: f.s as UpdateState };
+  if (f.i !== undefined) status.index = f.i as number;
+  if (f.r !== undefined) status.reason = f.r as string;
+  if (f.v !== undefined) status.version = f.v as string;
+  return ok(status);
 }

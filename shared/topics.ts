@@ -17,6 +17,7 @@ export const UPLINK = {
   shift: 'shift', // pager: staff went on or off shift
   heartbeat: 'hb', // any device: health report
   status: 'status', // any device: retained online/offline (the offline one is the last will)
+  updateStatus: 'ups', // any device: how an update over the air goes
 };
 
 /** Hub → device. */
@@ -25,18 +26,19 @@ export const DOWNLINK = {
   alert: 'alert', // pager: new, updated, re-buzzed or escalated incident
   cancel: 'cancel', // pager: incident taken by someone else, resolved or withdrawn
   time: 'time', // any device: the hub's wall clock, sent when the device subscribes
+  update: 'upd', // any device: an update over the air (firmware or configuration), in chunks
 };
 
 export type DeviceKind = 'button' | 'pager';
 
 const UPLINK_BY_KIND: { [kind: string]: string[] } = {
-  button: [UPLINK.press, UPLINK.heartbeat, UPLINK.status],
-  pager: [UPLINK.ack, UPLINK.outcome, UPLINK.shift, UPLINK.heartbeat, UPLINK.status],
+  button: [UPLINK.press, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
+  pager: [UPLINK.ack, UPLINK.outcome, UPLINK.shift, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
 };
 
 const DOWNLINK_BY_KIND: { [kind: string]: string[] } = {
-  button: [DOWNLINK.feedback, DOWNLINK.time],
-  pager: [DOWNLINK.alert, DOWNLINK.cancel, DOWNLINK.time],
+  button: [DOWNLINK.feedback, DOWNLINK.time, DOWNLINK.update],
+  pager: [DOWNLINK.alert, DOWNLINK.cancel, DOWNLINK.time, DOWNLINK.update],
 };
 
 export function deviceTopic(site: string, device: string, channel: string): string {

@@ -15,6 +15,7 @@ import type {
   WifiApi,
 } from '../hal/espruino-api.js';
 import { realClock, type ClockTimer, type DeviceClock } from './device-clock.js';
+import { crc32 } from '../../shared/crc32.js';
 import { EspruinoStorage } from './espruino-storage.js';
 import { JsVarEstimator } from './jsvar-estimate.js';
 import { createNodeNet, type Link } from './node-net.js';
@@ -38,16 +39,6 @@ const MISSING_STATICS = ['Array.from', 'Array.of', 'Number.isFinite', 'Number.is
 
 /** Thrown by E.reboot() to unwind the running code, as the reset does on the device. */
 class RebootRequest extends Error {}
-
-/** Standard CRC-32 of 8-bit text or bytes, as E.CRC32 computes it. */
-export function crc32(data: string | ArrayLike<number>): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) {
-    crc ^= (typeof data === 'string' ? data.charCodeAt(i) : data[i]) & 0xff;
-    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (~crc) >>> 0;
-}
 
 export interface PinChange {
   pin: string;

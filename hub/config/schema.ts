@@ -91,6 +91,8 @@ export const configSchema = z
         escalateS: seconds(30),
         retriggerS: seconds(180),
         offlineGraceS: seconds(20),
+        /** A device given new firmware or settings over the air rolls back unless it reaches the hub within this many seconds. */
+        updateTrialS: z.number().int().min(5).max(3600).default(90),
       })
       .strict()
       .prefault({}),

@@ -5,6 +5,7 @@
 //
 // A press is paged before it is committed: the pager must not wait for the
 // disk; the PUBACK waits for it, so a button keeps a press until it is safe.
+import type { UpdateSender } from '../device-out/updates.js';
 import type { Client } from 'aedes';
 import { decodeAck, decodeHeartbeat, decodeOutcome, decodePress, decodeShift, decodeStatus } from '../../shared/payloads.js';
 import { UPLINK } from '../../shared/topics.js';
@@ -33,6 +34,7 @@ export interface IntakeDeps {
   downlink: Downlink;
   refusals: Refusals;
   metrics: HubMetrics | undefined;
+  updates: UpdateSender;
 }
 
 type Handler = (client: Client, deviceId: string, text: string, done: Callback) => void;
@@ -48,6 +50,10 @@ export class UplinkIntake {
     [UPLINK.shift]: (client, deviceId, text, done) => this.shift(client, deviceId, text, done),
     [UPLINK.heartbeat]: (client, deviceId, text, done) => this.heartbeat(client, deviceId, text, done),
     [UPLINK.status]: (client, _deviceId, text, done) => this.status(client, text, done),
+    [UPLINK.updateStatus]: (_client, deviceId, text, done) => {
+      this.deps.updates.status(deviceId, text);
+      done(null);
+    },
   };
 
   private readonly heartbeatLimit = new RateLimiter(HEARTBEAT_RATE.perSecond, HEARTBEAT_RATE.burst);

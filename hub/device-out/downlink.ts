@@ -43,6 +43,11 @@ export class Downlink {
     this.send(button, DOWNLINK.feedback, encodeFeedback(feedback));
   }
 
+  /** An update message (updates.ts): QoS 0, so none waits in a session to arrive stale; the sender resends on silence. */
+  update(deviceId: string, text: string): void {
+    this.send(deviceId, DOWNLINK.update, text, 0);
+  }
+
   /** QoS 0: a clock reading retransmitted late would be wrong; the next subscription brings a fresh one. */
   time(deviceId: string, now: number): void {
     this.send(deviceId, DOWNLINK.time, encodeTime({ time: now }), 0);

@@ -111,6 +111,23 @@ const MIGRATIONS: string[] = [
   `,
   // A secret the flasher is about to put on a device: accepted beside the old one until the device first uses it.
   `ALTER TABLE credentials ADD COLUMN pending_hash TEXT;`,
+  // Updates over the air: asked for by the CLI or the dashboard, carried out by the running hub.
+  `
+  CREATE TABLE device_updates (
+    id           INTEGER PRIMARY KEY,
+    device_id    TEXT NOT NULL,
+    what         TEXT NOT NULL,
+    payload      BLOB NOT NULL,
+    version      TEXT,
+    requested_at INTEGER NOT NULL,
+    state        TEXT NOT NULL,
+    chunks_total INTEGER NOT NULL,
+    chunks_sent  INTEGER NOT NULL DEFAULT 0,
+    detail       TEXT,
+    updated_at   INTEGER NOT NULL
+  );
+  CREATE INDEX device_updates_unfinished ON device_updates (id) WHERE state IN ('queued', 'waiting', 'sending', 'switching');
+  `,
 ];
 
 const WAL_CHECKPOINT_PAGES = 128;

@@ -5,6 +5,7 @@ import { AccountStore } from './account-store.js';
 import { DeviceStore } from './device-store.js';
 import { LogStore } from './log-store.js';
 import { ReportQueries } from './report-queries.js';
+import { UpdateStore } from './update-store.js';
 
 export class Storage {
   /** Presses, incidents and their events. */
@@ -15,12 +16,15 @@ export class Storage {
   readonly accounts: AccountStore;
   /** What the owner's views read. */
   readonly reports: ReportQueries;
+  /** Updates over the air, asked for and carried out. */
+  readonly updates: UpdateStore;
 
   constructor(readonly db: Db) {
     this.log = new LogStore(db);
     this.devices = new DeviceStore(db);
     this.accounts = new AccountStore(db);
     this.reports = new ReportQueries(db);
+    this.updates = new UpdateStore(db);
   }
 
   static open(dataDir: string, options: OpenOptions = {}): Storage {

@@ -43,6 +43,7 @@ export function shopConfig(overrides: Partial<ConfigFile> = {}): ConfigFile {
 export interface ShopOptions {
   /** Simulated disk trouble. */
   storageFaults?: StorageFaults;
+  corruptUpdateChunk?: number;
   /** The hub uses the real clock (true press times), not the hand-moved one. */
   realClock?: boolean;
   /** The hub's own timer for escalation and supervision; 0 (default) = only when the test calls advance(). */
@@ -145,6 +146,7 @@ export class TestShop {
       logger: createLogger(process.env.LB_TEST_LOG ?? 'silent'), // LB_TEST_LOG=warn to see the hub's log in a test
       tickMs: this.options.tickMs ?? 0,
       storageFaults: this.options.storageFaults,
+      corruptUpdateChunk: this.options.corruptUpdateChunk,
       simulate: this.options.simulate,
     });
   }

@@ -1,8 +1,8 @@
 // The bundle half of the Espruino gate: bad bundles must fail it, the real ones pass.
 import { describe, expect, it } from 'vitest';
-import { SIZE_LIMIT_BYTES } from '../../scripts/build-firmware.js';
-import { checkBundle } from '../../scripts/espruino-gate.js';
-import { bundle } from '../support/devices.js';
+import { SIZE_LIMIT_BYTES } from '../../../scripts/build-firmware.js';
+import { checkBundle } from '../../../hub/firmware/espruino-gate.js';
+import { bundle } from '../../support/devices.js';
 
 describe('Espruino gate', () => {
   // The device budget is 28 KB (build-firmware.ts); the bundles are ~20-21 KB, sizes printed by every build.
