@@ -117,6 +117,7 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
   // Filled in once the client exists: its handlers need it, and nothing may be used before it is defined.
   let sendHeartbeat: () => void = function () {};
   let sendUpdateStatus: (status: UpdateStatus, onAck: () => void) => void = function () {};
+  let reportUpdate: () => void = function () {};
   let updates: UpdateReceiver | null = null;
 
   const client = new MqttClient(
@@ -222,7 +223,7 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
   };
 
   /** After an update: the first connection confirms it (the guard keeps it), and the hub hears how it ended. */
-  const reportUpdate = function () {
+  reportUpdate = function () {
     const record = storage.readJSON(UPDATE_STATE, true) as UpdateRecord | undefined;
     if (!record || record.k) return;
     if (record.s === 'trial') {

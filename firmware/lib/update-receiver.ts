@@ -91,7 +91,7 @@ export class UpdateReceiver {
       try {
         patch = JSON.parse(whole);
       } catch (e) {
-        return this.fail('the configuration is not JSON');
+        return this.fail('the configuration is not JSON (' + e + ')');
       }
       if (!patch || typeof patch !== 'object') return this.fail('the configuration is not a JSON object');
       const merged = this.deps.config();

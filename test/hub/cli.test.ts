@@ -28,6 +28,21 @@ function run(args: string[], cwd: string): Promise<{ code: number; stdout: strin
 }
 
 describe('loyalty-hub CLI', () => {
+  it('queues updates over the air, and refuses a bad request in one line, queueing nothing (#15)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
+    await run(['device', 'add', '--kind', 'pager', '--label', 'Anna'], dir);
+    const help = await run(['device', 'update', '--help'], dir);
+    expect(help.stdout).toMatch(/--firmware \[file\][\s\S]*--wifi-ssid[\s\S]*--no-wait/);
+    const unknown = await run(['device', 'update', 'pgr-nobody'], dir);
+    expect([unknown.code, unknown.stderr.trim().split('\n').length]).toEqual([1, 1]);
+    expect(unknown.stderr).toMatch(/no device "pgr-nobody" in the configuration/);
+    const half = await run(['device', 'update', 'pgr-anna', '--hub-host', '10.0.0.2'], dir);
+    expect([half.code, half.stderr.trim()]).toEqual([1, 'loyalty-hub: give --hub-host and --hub-port together']);
+    const queued = await run(['device', 'update', 'pgr-anna', '--no-wait'], dir);
+    expect([queued.code, queued.stdout]).toEqual([0, 'pgr-anna: firmware update queued (#1)\n']);
+  });
+
+
   it('adds devices whose printed secret opens a connection, lists and removes them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
     const pager = await run(['device', 'add', '--kind', 'pager', '--label', 'Anna', '--tier', '1', '--manager'], dir);
