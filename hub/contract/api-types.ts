@@ -111,6 +111,20 @@ export interface DeviceView {
   problems: string[];
   /** Part of the simulated shop, not real hardware. */
   simulated: boolean;
+  /** The device's latest update over the air, or null. */
+  update: DeviceUpdateView | null;
+}
+
+export interface DeviceUpdateView {
+  id: number;
+  what: 'firmware' | 'config';
+  /** queued, waiting, sending, switching (restarting to install), done, rolled-back, refused, failed. */
+  state: string;
+  chunksSent: number;
+  chunksTotal: number;
+  /** Why it waits, how it ended. */
+  detail: string | null;
+  updatedAt: number;
 }
 
 export interface Me {

@@ -6,9 +6,16 @@ import type { BatteryOutlook } from '../domain/battery-gauge.js';
 import { batteryPercent } from '../../shared/battery.js';
 import type { DeviceStore } from '../store/device-store.js';
 import type { ReportQueries } from '../store/report-queries.js';
+import type { UpdateJob } from '../store/update-store.js';
 
 /** `outlook`: the live estimate (after a hub restart it is rebuilt from new heartbeats; until then the charge comes from the last stored reading). */
-export function devicesView(reports: ReportQueries, store: DeviceStore, directory: DeviceDirectory, outlook: (deviceId: string) => BatteryOutlook | null = () => null): DeviceView[] {
+export function devicesView(
+  reports: ReportQueries,
+  store: DeviceStore,
+  directory: DeviceDirectory,
+  outlook: (deviceId: string) => BatteryOutlook | null = () => null,
+  updates: Map<string, UpdateJob> = new Map(),
+): DeviceView[] {
   const states = new Map(store.deviceStates().map((s) => [s.deviceId, s]));
   const problems = reports.openDeviceProblems();
   return directory.all().map((device) => {
@@ -33,6 +40,12 @@ export function devicesView(reports: ReportQueries, store: DeviceStore, director
       hasSecret: store.secretHashOf(device.id) !== undefined,
       problems: problems.filter((p) => p.source === device.id).map((p) => p.kind),
       simulated: directory.isSimulated(device.id),
+      update: updateView(updates.get(device.id)),
     };
   });
+}
+
+function updateView(job: UpdateJob | undefined): DeviceView['update'] {
+  if (!job) return null;
+  return { id: job.id, what: job.what, state: job.state, chunksSent: job.chunksSent, chunksTotal: job.chunksTotal, detail: job.detail, updatedAt: job.updatedAt };
 }

@@ -10,6 +10,7 @@ export const ERRORS = {
   'not-logged-in': { status: 401, message: 'log in first' },
   'wrong-credentials': { status: 401, message: 'wrong user name or password' },
   'cross-site': { status: 403, message: 'cross-site request refused' },
+  'owner-only': { status: 403, message: 'only an owner may do this' },
   'not-found': { status: 404, message: 'no such page or API route' },
   'wrong-host': { status: 421, message: 'this hub does not answer to that name: add it to http.allowedHosts' },
   'simulation-off': { status: 404, message: 'the simulated shop is not running (it runs while no real device is configured, unless started with --no-sim)' },

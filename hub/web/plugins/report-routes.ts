@@ -8,6 +8,7 @@ import { analyticsView } from '../../report/analytics.js';
 import { dailyLog, dailyLogCsv } from '../../report/daily-log.js';
 import { devicesView } from '../../report/devices.js';
 import type { Storage } from '../../store/storage.js';
+import { UpdateRequestError, queueUpdates } from '../../update-request.js';
 import { ApiError } from '../errors.js';
 
 export interface ReportRouteOptions {
@@ -51,5 +52,21 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
     if (days < 1 || days > 90) throw new ApiError('bad-request', 'days must be a whole number from 1 to 90');
     return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf);
   });
-  app.get('/api/devices', async () => devicesView(storage.reports, storage.devices, directory(), options.batteryOutlook));
+  app.get('/api/devices', async () => devicesView(storage.reports, storage.devices, directory(), options.batteryOutlook, storage.updates.latestByDevice()));
+  // An update over the air with the firmware built in this package (loyalty-hub device update does more).
+  app.post<{ Params: { id: string } }>(
+    '/api/devices/:id/update',
+    { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 32 } }, required: ['id'] } } },
+    async (request, reply) => {
+      if (request.user?.role !== 'owner') throw new ApiError('owner-only');
+      if (directory().isSimulated(request.params.id)) throw new ApiError('bad-request', 'a simulated device runs the firmware in dist/ already');
+      try {
+        const [queued] = queueUpdates(storage.updates, config(), { devices: [request.params.id], firmware: true }, clock.now());
+        return reply.code(202).send({ id: queued.id });
+      } catch (error) {
+        if (error instanceof UpdateRequestError) throw new ApiError('bad-request', error.message);
+        throw error;
+      }
+    },
+  );
 };

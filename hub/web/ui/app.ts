@@ -207,14 +207,48 @@ async function showAnalytics(days = 7): Promise<void> {
 
 // ---- Devices ------------------------------------------------------------------------
 
-async function showDevices(): Promise<void> {
+const UPDATE_UNDER_WAY = ['queued', 'waiting', 'sending', 'switching'];
+
+/** "firmware: sending 12/55", "firmware: done — running firmware 0.1.1". */
+function updateText(d: DeviceView): string {
+  const u = d.update;
+  if (!u) return '';
+  const progress = u.state === 'sending' ? ` ${u.chunksSent}/${u.chunksTotal}` : '';
+  return `${u.what}: ${u.state}${progress}${u.detail ? ` — ${u.detail}` : ''}`;
+}
+
+/** Shows the devices; true while an update is under way (the page then refreshes itself). */
+async function showDevices(): Promise<boolean> {
   let devices: DeviceView[];
   try {
     devices = await api<DeviceView[]>('/api/devices');
   } catch (error) {
     replace(main, h('h1', {}, 'Devices'), problem(error));
-    return;
+    return false;
   }
+  const underWay = (d: DeviceView) => d.update !== null && UPDATE_UNDER_WAY.includes(d.update.state);
+  const updateCell = (d: DeviceView) => {
+    const text = updateText(d);
+    if (me.role !== 'owner' || d.simulated || underWay(d) || !d.online) return text;
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        onclick: async () => {
+          button.setAttribute('disabled', '');
+          try {
+            await post(`/api/devices/${encodeURIComponent(d.id)}/update`, {});
+          } catch (error) {
+            button.replaceWith(problem(error));
+            return;
+          }
+          void refreshDevices();
+        },
+      },
+      'Update firmware',
+    );
+    return h('span', {}, text, text ? h('br') : null, button);
+  };
   const needsAttention = (d: DeviceView) => !d.online || d.problems.length > 0 || !d.hasSecret;
   const now = Date.now();
   replace(
@@ -222,7 +256,7 @@ async function showDevices(): Promise<void> {
     h('h1', {}, 'Devices'),
     h('p', {}, `${devices.filter(needsAttention).length} of ${devices.length} need attention.`),
     table(
-      ['', 'Device', 'Kind', 'Last seen', 'Battery', 'RSSI', 'Firmware', 'Outbox', 'Notes'],
+      ['', 'Device', 'Kind', 'Last seen', 'Battery', 'RSSI', 'Firmware', 'Outbox', 'Update', 'Notes'],
       devices.map((d) => [
         h('span', { class: `dot ${d.online ? 'ok' : 'bad'}`, title: d.online ? 'online' : 'offline' }, d.online ? '●' : '○'),
         h('span', {}, d.label, h('br'), h('small', {}, d.id)),
@@ -232,6 +266,7 @@ async function showDevices(): Promise<void> {
         d.rssi ?? '',
         d.firmware ?? '',
         d.outboxDepth ?? '',
+        updateCell(d),
         [
           ...d.problems.map((p) => (p === 'missing' ? 'MISSING' : `CHARGE ${d.label.toUpperCase()}’S ${d.kind.toUpperCase()}`)),
           d.hasSecret ? '' : 'no secret',
@@ -245,6 +280,15 @@ async function showDevices(): Promise<void> {
       (i) => (needsAttention(devices[i]) ? 'alert' : undefined),
     ),
   );
+  return devices.some(underWay);
+}
+
+let devicesTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows the devices, and again every 2 s while an update is under way. */
+async function refreshDevices(): Promise<void> {
+  clearTimeout(devicesTimer);
+  if ((await showDevices()) && location.hash === '#devices') devicesTimer = setTimeout(() => void refreshDevices(), 2000);
 }
 
 /** "78 % · 6 h 10 min left", with the voltage as a tooltip-free fallback when no percentage is known. */
@@ -322,7 +366,10 @@ const PAGES: Record<string, () => (() => void) | void> = {
   today: showToday,
   log: () => void showLog(),
   analytics: () => void showAnalytics(),
-  devices: () => void showDevices(),
+  devices: () => {
+    void refreshDevices();
+    return () => clearTimeout(devicesTimer);
+  },
   shop: showShop,
 };
 

@@ -194,4 +194,24 @@ describe('dashboard API', () => {
     const again = (await (await get('/api/devices', cookie)).json()) as { id: string; problems: string[] }[];
     expect(again.find((d) => d.id === 'btn-1')?.problems).toEqual(['missing']);
   });
+
+  it('lets an owner ask for a firmware update from the Devices page, and shows its progress; a manager may not (#15)', async () => {
+    await shop.addUser('max', 'manager', PASSWORD);
+    const owner = (await login()).cookie;
+    const manager = (await login('max')).cookie;
+    const ask = (id: string, cookie: string) =>
+      fetch(`${base}/api/devices/${id}/update`, { method: 'POST', headers: { cookie, 'Content-Type': 'application/json', Origin: base }, body: '{}' });
+    const refused = await ask('pgr-anna', manager);
+    expect([refused.status, await refused.json()]).toEqual([403, { error: { code: 'owner-only', message: 'only an owner may do this' } }]);
+    const unknown = await ask('pgr-nobody', owner);
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toMatch(/no device "pgr-nobody"/);
+    const accepted = await ask('pgr-anna', owner);
+    expect(accepted.status).toBe(202);
+    const { id } = (await accepted.json()) as { id: number };
+    shop.advance(1000); // the hub's tick: the pager is not connected
+    const devices = (await (await get('/api/devices', owner)).json()) as { id: string; update: unknown }[];
+    expect(devices.find((d) => d.id === 'pgr-anna')?.update).toMatchObject({ id, what: 'firmware', state: 'waiting', chunksSent: 0, detail: 'waiting for the device to connect' });
+    expect(devices.find((d) => d.id === 'btn-1')?.update).toBeNull();
+  });
 });
