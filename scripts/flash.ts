@@ -49,6 +49,18 @@ export function serialPorts(): string[] {
   return found;
 }
 
+/**
+ * The board's port when --port is not given: the one USB serial device
+ * attached (its /dev/serial/by-id name is the same board); with none or
+ * several, one line saying what to do.
+ */
+export function detectPort(ports: string[] = serialPorts()): string {
+  const boards = ports.filter((port) => /^\/dev\/tty(USB|ACM)\d+$/.test(port));
+  if (boards.length === 1) return boards[0];
+  if (boards.length === 0) throw new InvalidArgumentError('no USB serial port found: plug the board in (a data cable, not a charging one), or give --port');
+  throw new InvalidArgumentError(`several serial ports (${boards.join(', ')}): say which with --port`);
+}
+
 /** Why `port` cannot be used, in one line, or null. tcp:// ports (Espruino's telnet) are tried as they are. */
 export function portProblem(port: string): string | null {
   if (port.startsWith('tcp://')) return null;
@@ -258,7 +270,7 @@ function main(): void {
     .description('Flash the firmware and a fresh configuration onto an ESP32 running Espruino (offline, via espruino-tools).')
     .option('--device <id>', 'device id from the hub configuration (loyalty-hub device add)')
     .option('--list-ports', 'list the serial ports a board may be on, and stop')
-    .option('--port <port>', 'serial port (/dev/ttyUSB0) or tcp://IP of the device')
+    .option('--port <port>', 'serial port (/dev/ttyUSB0) or tcp://IP of the device (default: the only USB serial port attached)')
     .option('-c, --config <file>', 'hub configuration file', process.env.LOYALTY_HUB_CONFIG ?? DEFAULT_CONFIG_PATH)
     .option('--wifi-ssid <ssid>', 'the shop’s Wi-Fi network')
     .option('--wifi-password <password>', 'Wi-Fi password (or set LB_WIFI_PASSWORD, which keeps it out of shell history)')
@@ -282,10 +294,14 @@ function main(): void {
       if (!o.wifiSsid) throw new InvalidArgumentError('give --wifi-ssid');
       const password = o.wifiPassword ?? process.env.LB_WIFI_PASSWORD;
       if (password === undefined) throw new InvalidArgumentError('give --wifi-password or set LB_WIFI_PASSWORD');
-      if (!o.dryRun && !o.port) throw new InvalidArgumentError('give --port (or --dry-run)');
+      let port = o.port;
+      if (!o.dryRun && !port) {
+        port = detectPort();
+        process.stderr.write(`flash: using ${port}, the only USB serial port here\n`);
+      }
       await flash({
         device: o.device,
-        port: o.port,
+        port,
         configPath: o.config,
         wifiSsid: o.wifiSsid,
         wifiPassword: password,

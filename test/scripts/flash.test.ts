@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
-import { flash, prepareFlash, reachabilityProblem } from '../../scripts/flash.js';
+import { detectPort, flash, prepareFlash, reachabilityProblem } from '../../scripts/flash.js';
 import { MAX_SEQ } from '../../shared/limits.js';
 import { TestShop, eventually } from '../support/shop.js';
 
@@ -35,6 +35,12 @@ describe('flash', () => {
     ).rejects.toThrow(/^no serial port \/dev\/ttyUSB-not-there: is the board plugged in\?/);
     expect(readdirSync(out)).toEqual([]);
     expect(shop.query("SELECT secret_hash, pending_hash FROM credentials WHERE device_id = 'btn-1'")).toEqual(before);
+  });
+
+  it('finds the board when exactly one is plugged in, and says what to do with none or several (#15)', () => {
+    expect(detectPort(['/dev/ttyUSB0', '/dev/serial/by-id/usb-Silicon_Labs_CP2102-if00-port0'])).toBe('/dev/ttyUSB0');
+    expect(() => detectPort([])).toThrow(/^no USB serial port found: plug the board in .*, or give --port$/);
+    expect(() => detectPort(['/dev/ttyUSB0', '/dev/ttyACM0'])).toThrow('several serial ports (/dev/ttyUSB0, /dev/ttyACM0): say which with --port');
   });
 
   it('warns when devices could not reach the hub at the address it writes (#15)', () => {
