@@ -16,9 +16,9 @@ describe('topics', () => {
   );
 
   it('gives buttons and pagers their own channels', () => {
-    expect(uplinkChannels('button')).toEqual(['press', 'hb', 'status']);
-    expect(uplinkChannels('pager')).toEqual(['ack', 'outcome', 'shift', 'hb', 'status']);
-    expect(downlinkChannels('button')).toEqual(['fb', 'time']);
-    expect(downlinkChannels('pager')).toEqual(['alert', 'cancel', 'time']);
+    expect(uplinkChannels('button')).toEqual(['press', 'hb', 'status', 'ups']);
+    expect(uplinkChannels('pager')).toEqual(['ack', 'outcome', 'shift', 'hb', 'status', 'ups']);
+    expect(downlinkChannels('button')).toEqual(['fb', 'time', 'upd']);
+    expect(downlinkChannels('pager')).toEqual(['alert', 'cancel', 'time', 'upd']);
   });
 });
