@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  decodeUpdate,
+  decodeUpdateStatus,
+  encodeUpdate,
+  encodeUpdateStatus,
   decodeAck,
   decodeAlert,
   decodeCancel,
@@ -70,5 +74,23 @@ describe('payload codecs', () => {
     expect(decodeAck('{"i":0}')).toEqual({ ok: false, error: 'incident (i) must be between 1 and 2147483647' });
     expect(decodeHeartbeat('{"b":3900,"r":5,"m":1,"o":0,"v":"1"}')).toEqual({ ok: false, error: 'RSSI dBm (r) must be between -127 and 0' });
     expect(decodeAlert('{"i":1,"k":"r","l":"' + 'x'.repeat(33) + '","n":1,"v":1,"t":0,"w":"n"}')).toEqual({ ok: false, error: 'location (l) is longer than 32 characters' });
+  });
+
+  it('round-trips update messages and statuses, and refuses malformed ones (#15)', () => {
+    const messages = [
+      { op: 'begin', update: 3, what: 'firmware', size: 1025, crc: 4294967295, chunks: 3, kind: 'pager', trialS: 90 },
+      { op: 'chunk', update: 3, index: 2, crc: 7, data: 'QUJD' },
+      { op: 'commit', update: 3 },
+      { op: 'abort', update: 3 },
+    ] as const;
+    for (const m of messages) expect(decodeUpdate(encodeUpdate(m))).toEqual({ ok: true, value: m });
+    for (const status of [{ update: 3, state: 'got', index: 0 }, { update: 3, state: 'rolled-back', reason: 'no connection to the hub within 90 s' }, { update: 3, state: 'running', version: '0.1.1' }] as const) {
+      expect(decodeUpdateStatus(encodeUpdateStatus(status))).toEqual({ ok: true, value: status });
+    }
+    expect(decodeUpdate('{"o":"b","u":3,"w":"f","s":1025,"c":1,"n":2,"k":"pager","t":90}')).toEqual({ ok: false, error: 'chunks do not match the size' });
+    expect(decodeUpdate('{"o":"b","u":3,"w":"f","s":50000,"c":1,"n":98,"k":"pager","t":90}')).toMatchObject({ ok: false, error: expect.stringMatching(/^size \(s\) must be between 1 and 40960/) });
+    expect(decodeUpdate('{"o":"d","u":3,"i":0,"c":1,"d":"' + 'A'.repeat(700) + '"}')).toEqual({ ok: false, error: 'chunk data missing or too long' });
+    expect(decodeUpdate('{"o":"x","u":3}')).toEqual({ ok: false, error: 'unknown update message' });
+    expect(decodeUpdateStatus('{"u":3,"s":"installed"}')).toEqual({ ok: false, error: 'unknown update state' });
   });
 });
