@@ -1,14 +1,11 @@
 #!/usr/bin/env -S node --no-memory-reducer
 // loyalty-hub: start the hub, manage devices, print the day's log.
-import { batteryPercent } from '../shared/battery.js';
-import { UserError } from './cli-errors.js';
-import { followUpdates, updateRequestFrom, type DeviceUpdateOptions } from './update-cli.js';
-import { UpdateRequestError, queueUpdates } from './update-request.js';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { UserError } from './cli-errors.js';
 import { DeviceEditError, addDevice, removeDevice } from './config/edit.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, dataDirOf, loadConfig, readConfigFile, writeConfigFile } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
@@ -20,7 +17,10 @@ import { dailyLog, dailyLogCsv, type DailyLog } from './report/daily-log.js';
 import { descriptorWarning, openFileLimit } from './descriptor-limit.js';
 import { DatabaseError } from './store/database.js';
 import { Storage, withStorage } from './store/storage.js';
+import { followUpdates, updateRequestFrom, type DeviceUpdateOptions } from './update-cli.js';
+import { UpdateRequestError, queueUpdates } from './update-request.js';
 import { AccountError, Accounts, type Role } from './web/accounts.js';
+import { batteryPercent } from '../shared/battery.js';
 import type { DeviceKind } from '../shared/topics.js';
 
 

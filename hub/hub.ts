@@ -7,7 +7,6 @@
 // device-out/ (pages and feedback at once) and store/ (the journal commits;
 // only then the PUBACK). See docs/architecture.md.
 
-import { UpdateSender } from './device-out/updates.js';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import type { Server } from 'node:net';
 import { Aedes, type PublishPacket } from 'aedes';
@@ -26,6 +25,7 @@ import { DeviceConnections } from './device-out/connections.js';
 import { Downlink } from './device-out/downlink.js';
 import { EffectRunner } from './device-out/effects.js';
 import { Presence } from './device-out/presence.js';
+import { UpdateSender } from './device-out/updates.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { DeviceWatch } from './domain/device-watch.js';
 import { IncidentDesk } from './domain/incident-desk.js';

@@ -5,10 +5,10 @@
 //
 // A press is paged before it is committed: the pager must not wait for the
 // disk; the PUBACK waits for it, so a button keeps a press until it is safe.
-import type { UpdateSender } from '../device-out/updates.js';
 import type { Client } from 'aedes';
 import { decodeAck, decodeHeartbeat, decodeOutcome, decodePress, decodeShift, decodeStatus } from '../../shared/payloads.js';
 import { UPLINK } from '../../shared/topics.js';
+import type { UpdateSender } from '../device-out/updates.js';
 import type { Clock } from '../domain/clock.js';
 import type { DeviceWatch } from '../domain/device-watch.js';
 import type { Effect, IncidentDesk, Refusal } from '../domain/incident-desk.js';
