@@ -1,7 +1,7 @@
 // The hub's configuration file: schema, defaults and cross-field checks.
 import { z } from 'zod';
 import { MAX_ID_CHARS, MAX_LABEL_CHARS, OUTBOX_CAPACITY, PRESS_BURST, PRESS_RATE_PER_SECOND, isValidId } from '../../shared/limits.js';
-import { WEEKDAYS, parseRange, type WeeklyHours } from '../domain/opening-hours.js';
+import { WEEKDAYS, parseRange, splitAtMidnight, type WeeklyHours } from '../domain/opening-hours.js';
 
 const id = z
   .string()
@@ -25,7 +25,7 @@ const timeZone = z.string().refine(
   { message: 'is not an IANA time zone (for example "Europe/Berlin")' },
 );
 
-const dayHours = z.array(z.string().refine((text) => parseRange(text) !== null, { message: 'must be "HH:MM-HH:MM" with the start before the end' }));
+const dayHours = z.array(z.string().refine((text) => parseRange(text) !== null, { message: 'must be "HH:MM-HH:MM" (a range may cross midnight: "18:00-02:00")' }));
 
 const openingHours = z
   .object(Object.fromEntries(WEEKDAYS.map((day) => [day, dayHours.optional()])) as Record<(typeof WEEKDAYS)[number], z.ZodOptional<typeof dayHours>>)
@@ -155,10 +155,10 @@ export type DeviceConfig = HubConfig['devices'][number];
 
 /** Opening hours as minute ranges per ISO weekday; always open when the file sets none. */
 export function weeklyHours(config: HubConfig): WeeklyHours {
-  const hours: WeeklyHours = [[]];
-  WEEKDAYS.forEach((day) => {
-    const ranges = config.openingHours ? (config.openingHours[day] ?? []) : ['00:00-24:00'];
-    hours.push(ranges.map((text) => parseRange(text)!));
-  });
-  return hours;
+  return splitAtMidnight(
+    WEEKDAYS.map((day) => {
+      const ranges = config.openingHours ? (config.openingHours[day] ?? []) : ['00:00-24:00'];
+      return ranges.map((text) => parseRange(text)!);
+    }),
+  );
 }

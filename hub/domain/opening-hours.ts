@@ -16,7 +16,11 @@ export function isOpenAt(hours: WeeklyHours, timeZone: string, ms: number): bool
   return (hours[local.weekday] ?? []).some(([from, to]) => minute >= from && minute < to);
 }
 
-/** Parses "HH:MM-HH:MM" into a minute range; null when malformed or empty. "24:00" is allowed as an end. */
+/**
+ * Parses "HH:MM-HH:MM" into a minute range; null when malformed or empty.
+ * "24:00" is allowed as an end. A range whose end is before its start
+ * crosses midnight ("18:00-02:00" → [1080, 1560]): its end is on the next day.
+ */
 export function parseRange(text: string): MinuteRange | null {
   const match = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(text);
   if (!match) return null;
@@ -24,7 +28,24 @@ export function parseRange(text: string): MinuteRange | null {
   if (fromH > 23 || toH > 24 || fromM > 59 || toM > 59 || (toH === 24 && toM !== 0)) return null;
   const from = fromH * 60 + fromM;
   const to = toH * 60 + toM;
-  return from < to ? [from, to] : null;
+  if (from === to) return null;
+  return from < to ? [from, to] : [from, to + 24 * 60];
+}
+
+/** Ranges per ISO weekday (index 1-7) with those crossing midnight split: the part after it goes to the next day (Sunday's to Monday). */
+export function splitAtMidnight(days: MinuteRange[][]): WeeklyHours {
+  const hours: WeeklyHours = [[], [], [], [], [], [], [], []];
+  days.forEach((ranges, i) => {
+    const day = i + 1;
+    for (const [from, to] of ranges) {
+      if (to <= 24 * 60) hours[day].push([from, to]);
+      else {
+        hours[day].push([from, 24 * 60]);
+        hours[(day % 7) + 1].push([0, to - 24 * 60]);
+      }
+    }
+  });
+  return hours;
 }
 
 /**

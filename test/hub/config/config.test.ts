@@ -32,7 +32,7 @@ describe('configuration', () => {
     expect(problems({ site: 'My Shop' })).toContain("site: must be 1-23 characters of a-z, 0-9 and '-'");
     expect(problems({ timings: { rebuzzS: 0 } })).toContain('timings.rebuzzS: must be more than 0 seconds');
     expect(problems({ timings: { rebuzS: 10 } })).toMatch(/timings: Unrecognized key: "rebuzS"/);
-    expect(problems({ openingHours: { mon: ['18:00-08:00'] } })).toContain('openingHours.mon[0]: must be "HH:MM-HH:MM"');
+    expect(problems({ openingHours: { mon: ['18:00-18:00'] } })).toContain('openingHours.mon[0]: must be "HH:MM-HH:MM" (a range may cross midnight: "18:00-02:00")');
     expect(problems({ devices: [{ id: 'b', kind: 'toaster', label: 'x' }] })).toMatch(/devices\[0\]\.kind: Invalid option/);
     expect(problems({ devices: [{ id: 'b', kind: 'button', label: 'x'.repeat(40) }] })).toContain('devices[0].label: must be at most 32 characters');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { closesAt, isOpenAt, parseRange, type WeeklyHours } from '../../../hub/domain/opening-hours.js';
+import { closesAt, isOpenAt, parseRange, splitAtMidnight, type WeeklyHours } from '../../../hub/domain/opening-hours.js';
 
 describe('opening hours', () => {
   // Monday 08:00-18:00 only, Berlin time.
@@ -16,7 +16,7 @@ describe('opening hours', () => {
   it('parses ranges and rejects malformed ones', () => {
     expect(parseRange('08:00-18:30')).toEqual([480, 1110]);
     expect(parseRange('00:00-24:00')).toEqual([0, 1440]);
-    for (const bad of ['8:00-18:00', '18:00-08:00', '08:00-08:00', '25:00-26:00', '08:60-09:00', '08:00-24:30']) {
+    for (const bad of ['8:00-18:00', '08:00-08:00', '25:00-26:00', '08:60-09:00', '08:00-24:30']) {
       expect(parseRange(bad), bad).toBeNull();
     }
   });
@@ -43,3 +43,17 @@ describe('closesAt', () => {
     expect(closesAt(week([[0, 24 * 60]]), zone, at('2026-12-02T10:00'))).toBeNull();
   });
 });
+
+describe('ranges across midnight (#16)', () => {
+  it('parses a range that ends after midnight, and opens the next morning until its end', () => {
+    expect(parseRange('18:00-02:00')).toEqual([1080, 1560]);
+    const hours = splitAtMidnight([[[1080, 1560]], [], [], [], [], [], [[1200, 1500]]]); // Monday 18:00-02:00, Sunday 20:00-01:00
+    expect(hours[1]).toEqual([[1080, 1440], [0, 60]]); // Monday evening, and Sunday night's tail
+    expect(hours[2]).toEqual([[0, 120]]);
+    expect(hours[7]).toEqual([[1200, 1440]]);
+    expect(isOpenAt(hours, 'UTC', Date.UTC(2026, 10, 24, 1, 30))).toBe(true); // Tuesday 01:30
+    expect(isOpenAt(hours, 'UTC', Date.UTC(2026, 10, 24, 2, 0))).toBe(false);
+    expect(closesAt(hours, 'UTC', Date.UTC(2026, 10, 23, 23, 0))).toBe(Date.UTC(2026, 10, 24, 2, 0)); // Monday night: closes 02:00 Tuesday
+  });
+});
+
