@@ -211,7 +211,7 @@ export class Hub {
 
   /** Conditions the dashboard shows above everything else. */
   alarms(): string[] {
-    return this.storageAlarm.messages();
+    return [...this.storageAlarm.messages(), ...this.desk.alarms()];
   }
 
   /** Runs escalation and supervision for the current time. */
@@ -227,7 +227,7 @@ export class Hub {
           : this.desk.clearDeviceProblem(change.device, change.problem, change.detail),
       );
     }
-    this.effects.apply(this.desk.tick());
+    this.effects.apply(this.desk.tick(siteOpen));
     this.updates.tick();
   }
 

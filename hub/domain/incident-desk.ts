@@ -16,6 +16,8 @@ export interface DeskTimings {
   escalateMs: number;
   /** Page again when an acknowledged incident is still unresolved after this long. */
   retriggerMs: number;
+  /** A red press older than this when it arrives (the hub was down, the button offline) is not paged as fresh: the customer has left. */
+  latePressMs: number;
 }
 
 export interface DeskDirectory {
@@ -35,7 +37,9 @@ export type IncidentEventType =
   | 'acknowledged'
   | 'escalated'
   | 'retriggered'
-  | 'resolved';
+  | 'resolved'
+  /** A press that arrived too late to page anyone as fresh (detail: how late). */
+  | 'late';
 
 export interface IncidentEvent {
   incidentId: number;
@@ -88,6 +92,10 @@ interface OpenIncident {
   nextRebuzzAt: number;
   nextEscalateAt: number;
   retriggerAt: number;
+  /** Nobody in its tiers could be paged: every online pager was called instead (the failsafe). */
+  allCall: boolean;
+  /** Opened by a press that arrived too late: the managers were told once; no re-buzz or escalation. */
+  late: boolean;
 }
 
 export interface PressInput {
@@ -169,14 +177,21 @@ export class IncidentDesk {
   /** A stored-to-be press. Returns the incident it belongs to (null for green) and what to do. */
   press(input: PressInput): { incidentId: number | null; effects: Effect[] } {
     if (input.kind !== 'red') return { incidentId: null, effects: [] };
+    const lateByMs = this.clock.now() - input.pressedAt;
     const current = this.foldTarget(input.button, input.pressedAt);
-    if (!current) return this.openIncident('red', input.button, input.pressedAt, input.seq);
+    if (!current) {
+      if (lateByMs > this.timings.latePressMs) return this.openLate(input, lateByMs);
+      return this.openIncident('red', input.button, input.pressedAt, input.seq);
+    }
     // Counted already but offered again: the commit that carried it failed, so write the incident again.
     if (current.seqs.has(input.seq)) return { incidentId: current.record.id, effects: [this.save(current)] };
 
     current.seqs.add(input.seq);
     current.record.count += 1;
     current.record.lastPressAt = Math.max(current.record.lastPressAt, input.pressedAt);
+    // Presses may arrive out of order (an outbox drained after a reconnect): the incident began with the earliest.
+    current.record.openedAt = Math.min(current.record.openedAt, input.pressedAt);
+    if (current.late) return { incidentId: current.record.id, effects: [this.save(current)] };
     // Before an acknowledgement everybody paged sees the new count; after it, only whoever holds it.
     const holder = current.record.holder;
     const recipients = holder ? [holder] : [...current.paged.keys()];
@@ -273,15 +288,16 @@ export class IncidentDesk {
 
   // ---- time ---------------------------------------------------------------
 
-  /** Everything due by now: routing of unrouted incidents, escalation, re-buzz, re-trigger. */
-  tick(): Effect[] {
+  /** Everything due by now: routing of unrouted incidents, escalation, re-buzz, re-trigger (the last two only while the site is open). */
+  tick(siteOpen = true): Effect[] {
     const now = this.clock.now();
     const effects: Effect[] = [];
     for (const incident of this.open.values()) {
       if (incident.record.holder !== null) {
-        if (now >= incident.retriggerAt) effects.push(...this.retrigger(incident, now));
+        if (siteOpen && now >= incident.retriggerAt) effects.push(...this.retrigger(incident, now));
         continue;
       }
+      if (incident.late) continue;
       const nobodyReachable = ![...incident.paged.keys()].some(this.isAvailable);
       if (nobodyReachable || now >= incident.nextEscalateAt) {
         const added = this.engageNextTier(incident);
@@ -289,15 +305,36 @@ export class IncidentDesk {
           effects.push(...added);
           continue;
         }
+        if (incident.paged.size === 0) {
+          const called = this.allCall(incident);
+          if (called.length > 0) {
+            effects.push(...called);
+            continue;
+          }
+        }
       }
-      if (now >= incident.nextRebuzzAt) {
+      // Nobody is there to hear it while the site is closed (an incident left open is reminded of at opening).
+      if (siteOpen && now >= incident.nextRebuzzAt) {
         incident.nextRebuzzAt = now + this.timings.rebuzzMs;
         for (const pager of incident.paged.keys()) {
-          if (this.isAvailable(pager)) effects.push(this.pageEffect(incident, pager, 'rebuzz'));
+          if (this.isAvailable(pager) || (incident.allCall && this.online.has(pager))) effects.push(this.pageEffect(incident, pager, 'rebuzz'));
         }
       }
     }
     return effects;
+  }
+
+  /** What the dashboard shows above everything: incidents nobody on shift could be paged for, and presses that came too late. */
+  alarms(): string[] {
+    const alarms: string[] = [];
+    for (const incident of this.open.values()) {
+      const r = incident.record;
+      if (r.holder !== null) continue;
+      if (incident.late) alarms.push(`Late complaint at ${r.label} (incident ${r.id}): pressed while the hub could not hear it; the customer has probably left`);
+      else if (incident.paged.size === 0) alarms.push(`Nobody can be paged for ${r.label} (incident ${r.id}): no pager is online`);
+      else if (incident.allCall && ![...incident.paged.keys()].some(this.isAvailable)) alarms.push(`Nobody on shift for ${r.label} (incident ${r.id}): every online pager was called`);
+    }
+    return alarms;
   }
 
   // ---- restart ------------------------------------------------------------
@@ -319,6 +356,9 @@ export class IncidentDesk {
       nextRebuzzAt: now + this.timings.rebuzzMs,
       nextEscalateAt: now + this.timings.escalateMs,
       retriggerAt: record.holder === null ? Infinity : now + this.timings.retriggerMs,
+      // Whoever of them is online and on shift takes over; the failsafe and lateness are not kept across a restart.
+      allCall: false,
+      late: false,
     });
     this.ids.skipThrough(record.id);
   }
@@ -343,7 +383,7 @@ export class IncidentDesk {
 
   // ---- internals ----------------------------------------------------------
 
-  private openIncident(kind: AlertKind, source: string, at: number, seq: number | null, detail?: string): { incidentId: number; effects: Effect[] } {
+  private openIncident(kind: AlertKind, source: string, at: number, seq: number | null, detail?: string, late = false): { incidentId: number; effects: Effect[] } {
     const id = this.ids.next();
     const incident: OpenIncident = {
       record: {
@@ -363,7 +403,8 @@ export class IncidentDesk {
         outcome: null,
         retriggers: 0,
       },
-      tiers: isSupervision(kind) ? this.directory.supervisionRoute() : this.directory.routeOf(source),
+      // A late press goes to the managers (its age on their pager says how late), not to the counter's staff.
+      tiers: isSupervision(kind) || late ? this.directory.supervisionRoute() : this.directory.routeOf(source),
       tierIndex: -1,
       paged: new Map(),
       delivered: new Set(),
@@ -371,21 +412,64 @@ export class IncidentDesk {
       nextRebuzzAt: 0,
       nextEscalateAt: 0,
       retriggerAt: Infinity,
+      allCall: false,
+      late,
     };
     this.track(incident);
     const effects: Effect[] = [this.event(incident, 'opened', undefined, detail)];
     const paged = this.engageNextTier(incident);
-    if (paged.length === 0) {
-      effects.push(this.event(incident, 'unrouted', undefined, 'no pager online and on shift in any tier'));
-      effects.push(this.save(incident));
-    }
-    return { incidentId: id, effects: effects.concat(paged) };
+    if (paged.length > 0 || late) return { incidentId: id, effects: effects.concat(paged) };
+    const called = this.allCall(incident);
+    effects.push(this.event(incident, 'unrouted', undefined, called.length > 0 ? 'no pager on shift in any tier: every online pager called' : 'no pager online'));
+    if (called.length === 0) effects.push(this.save(incident));
+    return { incidentId: id, effects: effects.concat(called) };
   }
 
-  /** Pages the next staffed tier, if there is one; restarts the re-buzz and escalation timers. */
+  /** A press that arrives too late to help the customer: logged as an incident at its true time, the managers told once, nobody chased. */
+  private openLate(input: PressInput, lateByMs: number): { incidentId: number; effects: Effect[] } {
+    const opened = this.openIncident('red', input.button, input.pressedAt, input.seq, undefined, true);
+    const incident = this.open.get(opened.incidentId)!;
+    const minutes = Math.round(lateByMs / 60_000);
+    return { incidentId: opened.incidentId, effects: [...opened.effects, this.event(incident, 'late', undefined, `pressed ${minutes} min before it reached the hub`), this.save(incident)] };
+  }
+
+  /**
+   * The failsafe: nobody in the incident's tiers is online and on shift, so
+   * every online pager is called (on shift or not). Nothing when no pager is online.
+   */
+  private allCall(incident: OpenIncident): Effect[] {
+    const pagers = [...this.online];
+    if (pagers.length === 0) return [];
+    const now = this.clock.now();
+    incident.allCall = true;
+    incident.record.level = 1;
+    incident.nextRebuzzAt = now + this.timings.rebuzzMs;
+    incident.nextEscalateAt = now + this.timings.escalateMs;
+    const effects: Effect[] = [];
+    for (const pager of pagers) {
+      incident.paged.set(pager, 1);
+      effects.push(this.pageEffect(incident, pager, 'new'), this.event(incident, 'paged', pager, 'all-call', 1));
+    }
+    effects.push(this.save(incident));
+    return effects;
+  }
+
+  /** Whether the pager holds an open incident (its wearer is with a customer). */
+  private holdsIncident(pager: string): boolean {
+    for (const incident of this.open.values()) if (incident.record.holder === pager) return true;
+    return false;
+  }
+
+  /**
+   * Pages the next staffed tier, if there is one; restarts the re-buzz and
+   * escalation timers. Within the tier, a pager already holding an incident is
+   * passed over while another of the tier is free.
+   */
   private engageNextTier(incident: OpenIncident): Effect[] {
-    const choice = nextStaffedTier(incident.tiers, incident.tierIndex, this.isAvailable);
-    if (!choice) return [];
+    const staffed = nextStaffedTier(incident.tiers, incident.tierIndex, this.isAvailable);
+    if (!staffed) return [];
+    const free = staffed.pagers.filter((pager) => !this.holdsIncident(pager));
+    const choice = { index: staffed.index, pagers: free.length > 0 ? free : staffed.pagers };
     const now = this.clock.now();
     const level = choice.index + 1;
     incident.tierIndex = choice.index;

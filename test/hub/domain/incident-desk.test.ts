@@ -4,7 +4,7 @@ import { ManualClock } from '../../../hub/domain/clock.js';
 import { IncidentDesk, sequentialIds, type DeskDirectory, type Effect } from '../../../hub/domain/incident-desk.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
-const timings = { foldWindowMs: 60_000, rebuzzMs: 15_000, escalateMs: 30_000, retriggerMs: 180_000 };
+const timings = { foldWindowMs: 60_000, rebuzzMs: 15_000, escalateMs: 30_000, retriggerMs: 180_000, latePressMs: 600_000 };
 
 const directory: DeskDirectory = {
   labelOf: (id) => ({ 'btn-1': 'Counter 1', 'pgr-a': 'Anna', 'pgr-b': 'Ben', 'pgr-m': 'Manager' })[id] ?? id,
@@ -206,4 +206,81 @@ describe('IncidentDesk', () => {
     effectsOf(restored.recordOutcome('pgr-a', 7, 'fixed'));
     expect(restored.press({ button: 'btn-1', kind: 'red', seq: 4, pressedAt: T0 }).incidentId).toBe(8);
   });
+
+  // ---- a café's week (#16) -------------------------------------------------
+
+  it('passes over a pager already holding an incident while another of its tier is free', () => {
+    press(1);
+    effectsOf(desk.acknowledge('pgr-a', 1)); // Anna is with the first customer
+    const second = desk.press({ button: 'btn-2', kind: 'red', seq: 1, pressedAt: clock.now() });
+    expect(pages(second.effects).map((p) => p.pager)).toEqual(['pgr-b']);
+    effectsOf(desk.acknowledge('pgr-b', second.incidentId!)); // now both are busy: both are paged
+    const third = desk.press({ button: 'btn-3', kind: 'red', seq: 1, pressedAt: clock.now() });
+    expect(pages(third.effects).map((p) => p.pager)).toEqual(['pgr-a', 'pgr-b']);
+  });
+
+  it('calls every online pager when nobody in the tiers is on shift, re-buzzes them, and raises an alarm until someone takes it', () => {
+    for (const pager of ['pgr-a', 'pgr-b', 'pgr-m']) desk.setPagerOnShift(pager, false);
+    const { effects } = press(1);
+    expect(pages(effects).map((p) => [p.pager, p.reason])).toEqual([
+      ['pgr-a', 'new'],
+      ['pgr-b', 'new'],
+      ['pgr-m', 'new'],
+    ]);
+    expect(effects.find((e) => e.type === 'event' && e.event.type === 'unrouted')).toMatchObject({ event: { detail: 'no pager on shift in any tier: every online pager called' } });
+    expect(desk.alarms()).toEqual(['Nobody on shift for Counter 1 (incident 1): every online pager was called']);
+    clock.advance(15_000);
+    expect(pages(desk.tick()).map((p) => p.reason)).toEqual(['rebuzz', 'rebuzz', 'rebuzz']);
+    effectsOf(desk.acknowledge('pgr-b', 1)); // off shift, but called: may take it
+    expect(desk.alarms()).toEqual([]);
+  });
+
+  it('says when no pager at all is online, and calls the first one that comes', () => {
+    for (const pager of ['pgr-a', 'pgr-b', 'pgr-m']) desk.setPagerOnline(pager, false);
+    const { effects } = press(1);
+    expect(pages(effects)).toEqual([]);
+    expect(desk.alarms()).toEqual(['Nobody can be paged for Counter 1 (incident 1): no pager is online']);
+    desk.setPagerOnline('pgr-m', true);
+    desk.setPagerOnShift('pgr-m', false);
+    expect(pages(desk.tick()).map((p) => [p.pager, p.reason])).toEqual([['pgr-m', 'new']]);
+  });
+
+  it('sends device problems to every online pager when no manager is reachable', () => {
+    desk.setPagerOnline('pgr-m', false);
+    expect(pages(desk.raiseDeviceProblem('btn-1', 'missing')).map((p) => [p.pager, p.kind])).toEqual([
+      ['pgr-a', 'missing'],
+      ['pgr-b', 'missing'],
+    ]);
+  });
+
+  it('neither re-buzzes nor re-triggers while the site is closed', () => {
+    press(1);
+    clock.advance(15_000);
+    expect(desk.tick(false).filter((e) => e.type === 'page')).toEqual([]);
+    effectsOf(desk.acknowledge('pgr-a', 1));
+    clock.advance(200_000);
+    expect(events(desk.tick(false))).toEqual([]);
+    expect(events(desk.tick(true))).toContain('retriggered'); // at opening, a reminder
+  });
+
+  it('dates an incident from its earliest press, whatever order presses arrive in', () => {
+    press(2, T0 + 5000);
+    press(1, T0);
+    expect(desk.openIncidents()[0]).toMatchObject({ openedAt: T0, lastPressAt: T0 + 5000, count: 2 });
+  });
+
+  it('shows a press that arrives too late to the managers once, at its true time, and chases nobody', () => {
+    clock.advance(25 * 60_000); // the press was made 25 minutes ago, while the hub was down
+    const { incidentId, effects } = press(1, T0);
+    expect(pages(effects).map((p) => [p.pager, p.time])).toEqual([['pgr-m', T0]]);
+    expect(effects.find((e) => e.type === 'event' && e.event.type === 'late')).toMatchObject({ event: { detail: 'pressed 25 min before it reached the hub' } });
+    expect(desk.alarms()).toEqual([`Late complaint at Counter 1 (incident ${incidentId}): pressed while the hub could not hear it; the customer has probably left`]);
+    clock.advance(60_000);
+    expect(desk.tick()).toEqual([]); // no re-buzz, no escalation
+    const more = press(2, T0 + 1000);
+    expect([more.incidentId, pages(more.effects)]).toEqual([incidentId, []]);
+    effectsOf(desk.recordOutcome('pgr-m', incidentId!, 'left'));
+    expect(desk.alarms()).toEqual([]);
+  });
 });
+
