@@ -220,11 +220,16 @@ export class Hub {
     const siteOpen = isOpenAt(this.live.hours, this.live.config.timeZone, now);
     const closing = siteOpen ? closesAt(this.live.hours, this.live.config.timeZone, now) : null;
     for (const change of this.watch.check(now, siteOpen, closing)) {
-      this.log.warn({ device: change.device, problem: change.problem, change: change.change, detail: change.detail }, 'device problem');
+      let detail = change.detail;
+      if (change.change === 'raise' && change.problem === 'missing' && this.live.directory.kindOf(change.device) === 'pager') {
+        // Whatever the missing pager held goes back to routing now, and its alert says what it held.
+        const released = this.desk.pagerMissing(change.device);
+        this.effects.apply(released.effects);
+        if (released.held.length > 0) detail += `; it held ${released.held.join(', ')}`;
+      }
+      this.log.warn({ device: change.device, problem: change.problem, change: change.change, detail }, 'device problem');
       this.effects.apply(
-        change.change === 'raise'
-          ? this.desk.raiseDeviceProblem(change.device, change.problem, change.detail)
-          : this.desk.clearDeviceProblem(change.device, change.problem, change.detail),
+        change.change === 'raise' ? this.desk.raiseDeviceProblem(change.device, change.problem, detail) : this.desk.clearDeviceProblem(change.device, change.problem, detail),
       );
     }
     this.effects.apply(this.desk.tick(siteOpen));

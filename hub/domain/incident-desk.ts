@@ -4,6 +4,7 @@
 // comes from the injected clock.
 
 import type { Alert, AlertKind, AlertReason, Cancel, CancelReason, Feedback, Outcome, PressKind } from '../../shared/payloads.js';
+import { MAX_LABEL_CHARS } from '../../shared/limits.js';
 import type { Clock } from './clock.js';
 import { nextStaffedTier, type Tiers } from './routing.js';
 
@@ -135,6 +136,8 @@ export class IncidentDesk {
   private readonly openBySource = new Map<string, OpenIncident[]>();
   private readonly online = new Set<string>();
   private readonly offShift = new Set<string>();
+  /** Where each pager gone missing was needed (the label of the first incident it held), for its missing-device alert. */
+  private readonly heldWhenMissing = new Map<string, string>();
 
   constructor(
     private readonly clock: Clock,
@@ -170,6 +173,33 @@ export class IncidentDesk {
     }
     this.offShift.add(pager);
     return [];
+  }
+
+  /**
+   * A pager has gone missing (no heartbeat, offline past the grace): the
+   * incidents it held go back to routing at once — the others it was paged
+   * with get them again, or the next tier — instead of waiting for the
+   * re-trigger. Returns what it held, for the missing-device alert.
+   */
+  pagerMissing(pager: string): { effects: Effect[]; held: string[] } {
+    const effects: Effect[] = [];
+    const held: string[] = [];
+    const now = this.clock.now();
+    for (const incident of this.open.values()) {
+      if (incident.record.holder !== pager) continue;
+      if (held.length === 0) this.heldWhenMissing.set(pager, incident.record.label);
+      held.push(`${incident.record.label} (incident ${incident.record.id})`);
+      incident.record.holder = null;
+      incident.retriggerAt = Infinity;
+      incident.nextRebuzzAt = now + this.timings.rebuzzMs;
+      incident.nextEscalateAt = now + this.timings.escalateMs;
+      effects.push(this.event(incident, 'retriggered', pager, `${this.directory.labelOf(pager)}'s pager went missing`));
+      const others = this.othersThan(incident, pager).filter(this.isAvailable);
+      for (const other of others) effects.push(this.pageEffect(incident, other, 'retrigger'));
+      if (others.length === 0) effects.push(...this.engageNextTier(incident));
+      effects.push(this.save(incident));
+    }
+    return { effects, held };
   }
 
   // ---- presses ------------------------------------------------------------
@@ -217,7 +247,14 @@ export class IncidentDesk {
   /** `detail` (why: "18 %, about 45 min left") is kept with the incident's "opened" event. */
   raiseDeviceProblem(device: string, kind: SupervisionKind, detail?: string): Effect[] {
     if (this.findDeviceProblem(device, kind)) return [];
-    return this.openIncident(kind, device, this.clock.now(), null, detail).effects;
+    const opened = this.openIncident(kind, device, this.clock.now(), null, detail);
+    const heldAt = kind === 'missing' ? this.heldWhenMissing.get(device) : undefined;
+    if (heldAt === undefined) return opened.effects;
+    // The managers' pagers say where it was needed: "Anna had Counter 1".
+    this.heldWhenMissing.delete(device);
+    const incident = this.open.get(opened.incidentId)!;
+    incident.record.label = `${incident.record.label} had ${heldAt}`.slice(0, MAX_LABEL_CHARS);
+    return opened.effects.map((effect) => (effect.type === 'page' ? { ...effect, alert: { ...effect.alert, location: incident.record.label } } : effect.type === 'save' ? this.save(incident) : effect));
   }
 
   /** The device is back (or charged): close its incident without anyone having to. */

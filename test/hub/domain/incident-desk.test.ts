@@ -282,5 +282,18 @@ describe('IncidentDesk', () => {
     effectsOf(desk.recordOutcome('pgr-m', incidentId!, 'left'));
     expect(desk.alarms()).toEqual([]);
   });
+
+  it('gives the incidents a missing pager held back to routing at once, and says what it held', () => {
+    press(1);
+    effectsOf(desk.acknowledge('pgr-a', 1));
+    desk.setPagerOnline('pgr-a', false);
+    const { effects, held } = desk.pagerMissing('pgr-a');
+    expect(held).toEqual(['Counter 1 (incident 1)']);
+    expect(pages(effects).map((p) => [p.pager, p.reason])).toEqual([['pgr-b', 'retrigger']]);
+    expect(desk.openIncidents()[0].holder).toBeNull();
+    expect(pages(desk.raiseDeviceProblem('pgr-a', 'missing')).map((p) => [p.pager, p.kind, p.location])).toEqual([['pgr-m', 'missing', 'Anna had Counter 1']]);
+    effectsOf(desk.acknowledge('pgr-b', 1)); // Ben takes it over
+    expect(desk.pagerMissing('pgr-a')).toEqual({ effects: [], held: [] });
+  });
 });
 
