@@ -179,8 +179,11 @@ function startPager(ctx: DeviceContext) {
         const decoded = decodeAlert(payload);
         if (!decoded.ok) return;
         alerts.receive(decoded.value);
-        motor.play(BUZZ[decoded.value.reason] || BUZZ.new, false);
-        wakeDisplay(DISPLAY_AWAKE_MS);
+        // A quiet update changes the count on the list; it neither vibrates nor lights the display.
+        if (decoded.value.reason !== 'quiet') {
+          motor.play(BUZZ[decoded.value.reason] || BUZZ.new, false);
+          wakeDisplay(DISPLAY_AWAKE_MS);
+        }
       } else if (channel === DOWNLINK.cancel) {
         const decoded = decodeCancel(payload);
         if (!decoded.ok) return;

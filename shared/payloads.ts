@@ -13,7 +13,8 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 export type PressKind = 'red' | 'green';
 /** What an alert is about: a customer's press, a device that needs attention, or the hub's own disk failing. */
 export type AlertKind = 'red' | 'green' | 'missing' | 'battery' | 'storage';
-export type AlertReason = 'new' | 'update' | 'rebuzz' | 'escalated' | 'retrigger' | 'resend';
+/** "quiet": a count update that must not vibrate (a button hammered by one customer); added in 0.1.1, an older pager ignores it. */
+export type AlertReason = 'new' | 'update' | 'rebuzz' | 'escalated' | 'retrigger' | 'resend' | 'quiet';
 export type CancelReason = 'taken' | 'resolved' | 'withdrawn';
 export type Outcome = 'apologised' | 'compensated' | 'fixed' | 'left' | 'other';
 
@@ -92,6 +93,7 @@ const ALERT_REASON_CODES: { [code: string]: AlertReason } = {
   e: 'escalated',
   t: 'retrigger',
   s: 'resend',
+  q: 'quiet',
 };
 const CANCEL_REASON_CODES: { [code: string]: CancelReason } = { a: 'taken', r: 'resolved', x: 'withdrawn' };
 

@@ -92,6 +92,8 @@ export const configSchema = z
         retriggerS: seconds(180),
         /** A red press older than this when it reaches the hub is logged at its true time and shown to the managers, not paged as fresh. */
         latePressS: seconds(600),
+        /** A count update vibrates a pager at most once per this long; in between the count changes quietly. */
+        updateBuzzGapS: z.number().min(0).max(3600).default(20),
         offlineGraceS: seconds(20),
         /** A device given new firmware or settings over the air rolls back unless it reaches the hub within this many seconds. */
         updateTrialS: z.number().int().min(5).max(3600).default(90),

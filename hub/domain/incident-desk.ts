@@ -19,6 +19,8 @@ export interface DeskTimings {
   retriggerMs: number;
   /** A red press older than this when it arrives (the hub was down, the button offline) is not paged as fresh: the customer has left. */
   latePressMs: number;
+  /** A count update vibrates a pager at most once per this long (a hammered button); in between it is sent quiet. */
+  updateBuzzGapMs: number;
 }
 
 export interface DeskDirectory {
@@ -97,6 +99,8 @@ interface OpenIncident {
   allCall: boolean;
   /** Opened by a press that arrived too late: the managers were told once; no re-buzz or escalation. */
   late: boolean;
+  /** When each pager was last made to vibrate for it. */
+  buzzedAt: Map<string, number>;
 }
 
 export interface PressInput {
@@ -225,9 +229,10 @@ export class IncidentDesk {
     // Before an acknowledgement everybody paged sees the new count; after it, only whoever holds it.
     const holder = current.record.holder;
     const recipients = holder ? [holder] : [...current.paged.keys()];
+    const now = this.clock.now();
     const effects: Effect[] = recipients
       .filter(this.isAvailable)
-      .map((pager) => this.pageEffect(current, pager, 'update'));
+      .map((pager) => this.pageEffect(current, pager, now - (current.buzzedAt.get(pager) ?? -Infinity) < this.timings.updateBuzzGapMs ? 'quiet' : 'update'));
     effects.push(this.save(current));
     return { incidentId: current.record.id, effects };
   }
@@ -396,6 +401,7 @@ export class IncidentDesk {
       // Whoever of them is online and on shift takes over; the failsafe and lateness are not kept across a restart.
       allCall: false,
       late: false,
+      buzzedAt: new Map(),
     });
     this.ids.skipThrough(record.id);
   }
@@ -451,6 +457,7 @@ export class IncidentDesk {
       retriggerAt: Infinity,
       allCall: false,
       late,
+      buzzedAt: new Map(),
     };
     this.track(incident);
     const effects: Effect[] = [this.event(incident, 'opened', undefined, detail)];
@@ -572,6 +579,7 @@ export class IncidentDesk {
 
   private pageEffect(incident: OpenIncident, pager: string, reason: AlertReason): Effect {
     const r = incident.record;
+    if (reason !== 'quiet') incident.buzzedAt.set(pager, this.clock.now());
     return {
       type: 'page',
       pager,

@@ -4,7 +4,7 @@ import { ManualClock } from '../../../hub/domain/clock.js';
 import { IncidentDesk, sequentialIds, type DeskDirectory, type Effect } from '../../../hub/domain/incident-desk.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
-const timings = { foldWindowMs: 60_000, rebuzzMs: 15_000, escalateMs: 30_000, retriggerMs: 180_000, latePressMs: 600_000 };
+const timings = { foldWindowMs: 60_000, rebuzzMs: 15_000, escalateMs: 30_000, retriggerMs: 180_000, latePressMs: 600_000, updateBuzzGapMs: 0 };
 
 const directory: DeskDirectory = {
   labelOf: (id) => ({ 'btn-1': 'Counter 1', 'pgr-a': 'Anna', 'pgr-b': 'Ben', 'pgr-m': 'Manager' })[id] ?? id,
@@ -294,6 +294,19 @@ describe('IncidentDesk', () => {
     expect(pages(desk.raiseDeviceProblem('pgr-a', 'missing')).map((p) => [p.pager, p.kind, p.location])).toEqual([['pgr-m', 'missing', 'Anna had Counter 1']]);
     effectsOf(desk.acknowledge('pgr-b', 1)); // Ben takes it over
     expect(desk.pagerMissing('pgr-a')).toEqual({ effects: [], held: [] });
+  });
+
+  it('vibrates a pager for a count update at most once per gap; in between the count changes quietly', () => {
+    const quiet = new IncidentDesk(clock, { ...timings, updateBuzzGapMs: 20_000 }, directory, sequentialIds(1));
+    quiet.setPagerOnline('pgr-a', true);
+    const hammer = (seq: number) => pages(quiet.press({ button: 'btn-1', kind: 'red', seq, pressedAt: clock.now() }).effects).map((p) => [p.reason, p.count]);
+    expect(hammer(1)).toEqual([['new', 1]]);
+    clock.advance(1000);
+    expect(hammer(2)).toEqual([['quiet', 2]]);
+    clock.advance(19_000);
+    expect(hammer(3)).toEqual([['update', 3]]);
+    clock.advance(500);
+    expect(hammer(4)).toEqual([['quiet', 4]]);
   });
 });
 
