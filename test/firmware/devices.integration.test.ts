@@ -163,6 +163,21 @@ describe('button and pager firmware against the hub', () => {
     expect(last.seq).toBeGreaterThan(4);
   });
 
+  it('buzzes once for a button hammered by one customer, while the count on the display goes up (#16)', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const pager = start('pgr-anna', 'pager');
+    const button = start('btn-1', 'button');
+    await online('pgr-anna', 'btn-1');
+    const from = pager.uptimeMs();
+    for (let i = 0; i < 6; i++) {
+      await button.press(BUTTON_PINS.red, 60);
+      await sleep(60);
+    }
+    await eventually(() => pager.screen.includes('UNHAPPY x6'), 5000, 'count 6 on the display');
+    await sleep(1500); // the new alert's pattern ends
+    expect(onDurations(pager, PAGER_PINS.motor, from)).toEqual([400, 400, 400].map((d) => expect.closeTo(d, -2)));
+  });
+
   it('lights the pager’s display for an alert and a press only, then lets it sleep (#15)', async () => {
     shop = await TestShop.open({}, { realClock: true });
     const pager = start('pgr-anna', 'pager');
