@@ -1,8 +1,9 @@
 // The staff wrist pager: vibration motor, one button, an LED, and a small
 // SSD1306 display when one is fitted. It keeps the open alerts, vibrates a
 // pattern per kind of alert, and lets staff acknowledge (short press), record
-// an outcome (long presses walk the choices, a short press sends) and go on
-// or off shift (very long press).
+// an outcome (long presses walk the choices, a short press sends), say
+// "can't go" (a long press on an alert not yet acknowledged, then a short
+// one) and go on or off shift (very long press).
 //
 // On a battery every milliamp counts (docs/power.md, npm run power): the
 // display sleeps unless something just happened, the LED blinks briefly
@@ -47,6 +48,8 @@ function startPager(ctx: DeviceContext) {
   const alerts = new AlertList();
   let onShift = ctx.storage.read('lb.shift') !== '0';
   let chooser = -1;
+  /** "Can't go?" is on the screen: a short press sends it. */
+  let declining = false;
   let chooserTimer: unknown = null;
   let connected = false;
 
@@ -76,6 +79,7 @@ function startPager(ctx: DeviceContext) {
     g.clear();
     const lines = pagerScreen({
       chooser: chooser,
+      declining: declining,
       current: alerts.top(),
       alertCount: alerts.count(),
       onShift: onShift,
@@ -114,6 +118,7 @@ function startPager(ctx: DeviceContext) {
 
   const closeChooser = function () {
     chooser = -1;
+    declining = false;
     if (chooserTimer !== null) clearTimeout(chooserTimer);
     chooserTimer = null;
   };
@@ -122,7 +127,11 @@ function startPager(ctx: DeviceContext) {
     const current = alerts.top();
     if (!current) return;
     const incident = current.alert.incident;
-    if (chooser >= 0) {
+    if (declining) {
+      closeChooser();
+      send(UPLINK.decline, encodeAck({ incident: incident }), function () {});
+      alerts.forget(incident);
+    } else if (chooser >= 0) {
       const outcome = OUTCOMES[chooser];
       closeChooser();
       send(UPLINK.outcome, encodeOutcome({ incident: incident, outcome: outcome }), function () {});
@@ -135,12 +144,16 @@ function startPager(ctx: DeviceContext) {
   };
 
   const longPress = function () {
-    if (!alerts.top()) return;
-    chooser = (chooser + 1) % OUTCOMES.length;
+    const current = alerts.top();
+    if (!current) return;
+    // Not yet taken: the one choice is to say "can't go". Taken: the outcomes.
+    if (!current.acknowledged) declining = true;
+    else chooser = (chooser + 1) % OUTCOMES.length;
     if (chooserTimer !== null) clearTimeout(chooserTimer);
     chooserTimer = setTimeout(function () {
       chooserTimer = null;
       chooser = -1;
+      declining = false;
       render();
     }, CHOOSER_TIMEOUT_MS);
     motor.play(BUZZ_TICK, false);
@@ -165,7 +178,7 @@ function startPager(ctx: DeviceContext) {
       else if (held < VERY_LONG_PRESS_S) longPress();
       else veryLongPress();
       // The outcome chooser stays open CHOOSER_TIMEOUT_MS: lit while it is, as it is read.
-      wakeDisplay(chooser >= 0 ? CHOOSER_TIMEOUT_MS : DISPLAY_AFTER_PRESS_MS);
+      wakeDisplay(chooser >= 0 || declining ? CHOOSER_TIMEOUT_MS : DISPLAY_AFTER_PRESS_MS);
       render();
     },
     buttonPin,

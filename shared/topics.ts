@@ -13,6 +13,7 @@ export const TOPIC_ROOT = 'lb';
 export const UPLINK = {
   press: 'press', // button: a customer pressed RED or GREEN
   ack: 'ack', // pager: staff acknowledged an incident
+  decline: 'decline', // pager: staff cannot go ("can't go"): the next pager or tier at once
   outcome: 'outcome', // pager: staff recorded how it ended
   shift: 'shift', // pager: staff went on or off shift
   heartbeat: 'hb', // any device: health report
@@ -33,7 +34,7 @@ export type DeviceKind = 'button' | 'pager';
 
 const UPLINK_BY_KIND: { [kind: string]: string[] } = {
   button: [UPLINK.press, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
-  pager: [UPLINK.ack, UPLINK.outcome, UPLINK.shift, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
+  pager: [UPLINK.ack, UPLINK.decline, UPLINK.outcome, UPLINK.shift, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
 };
 
 const DOWNLINK_BY_KIND: { [kind: string]: string[] } = {

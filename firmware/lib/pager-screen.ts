@@ -15,6 +15,8 @@ export interface ScreenLine {
 export interface ScreenState {
   /** Index into OUTCOMES while the outcome chooser is open, else -1. */
   chooser: number;
+  /** "Can't go?" is asked (a short press sends it). */
+  declining: boolean;
   current: PagerAlert | null;
   alertCount: number;
   onShift: boolean;
@@ -39,7 +41,10 @@ export function ageText(time: number, hubNow: number | null): string {
 
 export function pagerScreen(state: ScreenState): ScreenLine[] {
   const lines: ScreenLine[] = [];
-  if (state.chooser >= 0) {
+  if (state.declining) {
+    lines.push({ text: "Can't go? (short=yes)", y: 0, size: 1 });
+    if (state.current) lines.push({ text: state.current.alert.location, y: 20, size: 2 });
+  } else if (state.chooser >= 0) {
     lines.push({ text: 'Outcome? (short=send)', y: 0, size: 1 });
     lines.push({ text: OUTCOMES[state.chooser], y: 20, size: 2 });
   } else if (state.current) {

@@ -46,6 +46,7 @@ export class UplinkIntake {
   private readonly handlers: Record<string, Handler> = {
     [UPLINK.press]: (client, deviceId, text, done) => this.press(client, deviceId, text, done),
     [UPLINK.ack]: (client, deviceId, text, done) => this.ack(client, deviceId, text, done),
+    [UPLINK.decline]: (client, deviceId, text, done) => this.decline(client, deviceId, text, done),
     [UPLINK.outcome]: (client, deviceId, text, done) => this.outcome(client, deviceId, text, done),
     [UPLINK.shift]: (client, deviceId, text, done) => this.shift(client, deviceId, text, done),
     [UPLINK.heartbeat]: (client, deviceId, text, done) => this.heartbeat(client, deviceId, text, done),
@@ -104,6 +105,13 @@ export class UplinkIntake {
     const decoded = decodeAck(text);
     if (!decoded.ok) return this.deps.refusals.publish(client, `bad ack: ${decoded.error}`, done);
     this.pagerAction(pagerId, decoded.value.incident, this.deps.desk.acknowledge(pagerId, decoded.value.incident), done);
+  }
+
+  /** "Can't go": the same payload as an acknowledgement (the incident). */
+  private decline(client: Client, pagerId: string, text: string, done: Callback): void {
+    const decoded = decodeAck(text);
+    if (!decoded.ok) return this.deps.refusals.publish(client, `bad decline: ${decoded.error}`, done);
+    this.pagerAction(pagerId, decoded.value.incident, this.deps.desk.decline(pagerId, decoded.value.incident), done);
   }
 
   private outcome(client: Client, pagerId: string, text: string, done: Callback): void {

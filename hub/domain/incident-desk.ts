@@ -42,7 +42,9 @@ export type IncidentEventType =
   | 'retriggered'
   | 'resolved'
   /** A press that arrived too late to page anyone as fresh (detail: how late). */
-  | 'late';
+  | 'late'
+  /** A paged pager said it cannot go. */
+  | 'declined';
 
 export interface IncidentEvent {
   incidentId: number;
@@ -101,6 +103,8 @@ interface OpenIncident {
   late: boolean;
   /** When each pager was last made to vibrate for it. */
   buzzedAt: Map<string, number>;
+  /** Pagers that said they cannot go: not re-buzzed, and counted as not reachable. */
+  declined: Set<string>;
 }
 
 export interface PressInput {
@@ -306,6 +310,38 @@ export class IncidentDesk {
     return effects;
   }
 
+  /**
+   * "Can't go": the pager drops out of this incident. While another paged
+   * pager can still take it nothing more happens; otherwise the pagers of its
+   * tier passed over as busy are paged, or the next tier at once (when
+   * everyone declines, escalation does not wait).
+   */
+  decline(pager: string, incidentId: number): Effect[] | Refusal {
+    const incident = this.open.get(incidentId);
+    if (!incident) return { refused: `incident ${incidentId} is not open` };
+    if (!incident.paged.has(pager)) return { refused: `pager ${pager} was not paged for incident ${incidentId}` };
+    if (incident.record.holder !== null) return incident.record.holder === pager ? { refused: `pager ${pager} holds incident ${incidentId}: it can only record an outcome` } : [];
+    if (incident.declined.has(pager)) return [];
+    incident.declined.add(pager);
+    const effects: Effect[] = [this.event(incident, 'declined', pager)];
+    if (this.takers(incident).length === 0) {
+      const level = incident.tierIndex + 1;
+      const passedOver = (incident.tiers[incident.tierIndex] ?? []).filter((p) => this.isAvailable(p) && !incident.paged.has(p));
+      for (const other of passedOver) {
+        incident.paged.set(other, level);
+        effects.push(this.pageEffect(incident, other, 'new'), this.event(incident, 'paged', other, undefined, level));
+      }
+      if (passedOver.length === 0) effects.push(...this.engageNextTier(incident));
+    }
+    effects.push(this.save(incident));
+    return effects;
+  }
+
+  /** Paged pagers that can still take the incident: online, on shift, and not declined. */
+  private takers(incident: OpenIncident): string[] {
+    return [...incident.paged.keys()].filter((pager) => this.isAvailable(pager) && !incident.declined.has(pager));
+  }
+
   recordOutcome(pager: string, incidentId: number, outcome: Outcome): Effect[] | Refusal {
     const incident = this.open.get(incidentId);
     if (!incident) return { refused: `incident ${incidentId} is not open` };
@@ -340,7 +376,7 @@ export class IncidentDesk {
         continue;
       }
       if (incident.late) continue;
-      const nobodyReachable = ![...incident.paged.keys()].some(this.isAvailable);
+      const nobodyReachable = this.takers(incident).length === 0;
       if (nobodyReachable || now >= incident.nextEscalateAt) {
         const added = this.engageNextTier(incident);
         if (added.length > 0) {
@@ -359,6 +395,7 @@ export class IncidentDesk {
       if (siteOpen && now >= incident.nextRebuzzAt) {
         incident.nextRebuzzAt = now + this.timings.rebuzzMs;
         for (const pager of incident.paged.keys()) {
+          if (incident.declined.has(pager)) continue;
           if (this.isAvailable(pager) || (incident.allCall && this.online.has(pager))) effects.push(this.pageEffect(incident, pager, 'rebuzz'));
         }
       }
@@ -402,6 +439,7 @@ export class IncidentDesk {
       allCall: false,
       late: false,
       buzzedAt: new Map(),
+      declined: new Set(),
     });
     this.ids.skipThrough(record.id);
   }
@@ -458,6 +496,7 @@ export class IncidentDesk {
       allCall: false,
       late,
       buzzedAt: new Map(),
+      declined: new Set(),
     };
     this.track(incident);
     const effects: Effect[] = [this.event(incident, 'opened', undefined, detail)];

@@ -178,6 +178,23 @@ describe('button and pager firmware against the hub', () => {
     expect(onDurations(pager, PAGER_PINS.motor, from)).toEqual([400, 400, 400].map((d) => expect.closeTo(d, -2)));
   });
 
+  it('says "can\u2019t go" with a long press then a short one, and the next tier is paged at once (#16)', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const anna = start('pgr-anna', 'pager');
+    const boss = start('pgr-boss', 'pager');
+    const button = start('btn-1', 'button');
+    await online('pgr-anna', 'pgr-boss', 'btn-1');
+    await button.press(BUTTON_PINS.red);
+    await eventually(() => anna.screen.includes('Counter 1'), 5000, 'alert on Anna’s pager');
+    await anna.press(PAGER_PINS.button, 900); // long: "Can't go?"
+    await eventually(() => anna.screen[0] === "Can't go? (short=yes)", 2000, 'asked');
+    await anna.press(PAGER_PINS.button, 100); // short: yes
+    await eventually(() => shop.query("SELECT 1 FROM incident_events WHERE type = 'declined' AND pager = 'pgr-anna'").length === 1, 5000, 'decline stored');
+    // Anna was the only one of tier 1: the manager is paged at once, not after the 30 s escalation.
+    await eventually(() => boss.screen.includes('Counter 1'), 5000, 'the manager paged at once');
+    expect(anna.screen).toContain('No alerts');
+  });
+
   it('lights the pager’s display for an alert and a press only, then lets it sleep (#15)', async () => {
     shop = await TestShop.open({}, { realClock: true });
     const pager = start('pgr-anna', 'pager');

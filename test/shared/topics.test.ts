@@ -17,7 +17,7 @@ describe('topics', () => {
 
   it('gives buttons and pagers their own channels', () => {
     expect(uplinkChannels('button')).toEqual(['press', 'hb', 'status', 'ups']);
-    expect(uplinkChannels('pager')).toEqual(['ack', 'outcome', 'shift', 'hb', 'status', 'ups']);
+    expect(uplinkChannels('pager')).toEqual(['ack', 'decline', 'outcome', 'shift', 'hb', 'status', 'ups']);
     expect(downlinkChannels('button')).toEqual(['fb', 'time', 'upd']);
     expect(downlinkChannels('pager')).toEqual(['alert', 'cancel', 'time', 'upd']);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ageText, pagerScreen, type ScreenState } from '../../../firmware/lib/pager-screen.js';
 
-const idle: ScreenState = { chooser: -1, current: null, alertCount: 0, onShift: true, connected: true, hubNow: 100_000, battery: null };
+const idle: ScreenState = { chooser: -1, declining: false, current: null, alertCount: 0, onShift: true, connected: true, hubNow: 100_000, battery: null };
 const texts = (state: ScreenState) => pagerScreen(state).map((line) => line.text);
 
 describe('pager screen', () => {

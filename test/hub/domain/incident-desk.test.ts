@@ -308,5 +308,25 @@ describe('IncidentDesk', () => {
     clock.advance(500);
     expect(hammer(4)).toEqual([['quiet', 4]]);
   });
+
+  it('lets a pager decline: the others go on; when nobody is left, the busy ones of the tier, or the next tier at once', () => {
+    press(1);
+    const first = effectsOf(desk.decline('pgr-a', 1));
+    expect([events(first), pages(first)]).toEqual([['declined'], []]); // Ben can still take it
+    clock.advance(15_000);
+    expect(pages(desk.tick()).map((p) => p.pager)).toEqual(['pgr-b']); // no re-buzz for Anna
+    const second = effectsOf(desk.decline('pgr-b', 1));
+    expect(pages(second).map((p) => [p.pager, p.reason, p.level])).toEqual([['pgr-m', 'escalated', 2]]); // escalation without waiting
+    expect(desk.decline('pgr-m', 99)).toEqual({ refused: 'incident 99 is not open' });
+  });
+
+  it('pages a tier’s busy pager when the free one declines', () => {
+    press(1);
+    effectsOf(desk.acknowledge('pgr-a', 1)); // Anna is busy
+    const second = desk.press({ button: 'btn-2', kind: 'red', seq: 1, pressedAt: clock.now() });
+    expect(pages(second.effects).map((p) => p.pager)).toEqual(['pgr-b']);
+    const declined = effectsOf(desk.decline('pgr-b', second.incidentId!));
+    expect(pages(declined).map((p) => [p.pager, p.reason, p.level])).toEqual([['pgr-a', 'new', 1]]);
+  });
 });
 
