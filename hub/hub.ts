@@ -28,6 +28,7 @@ import { Presence } from './device-out/presence.js';
 import { UpdateSender } from './device-out/updates.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { DeviceWatch } from './domain/device-watch.js';
+import { MoodWatch } from './domain/mood-watch.js';
 import { IncidentDesk } from './domain/incident-desk.js';
 import { closesAt, isOpenAt } from './domain/opening-hours.js';
 import { LiveConfig } from './live-config.js';
@@ -95,6 +96,7 @@ export class Hub {
   private readonly effects: EffectRunner;
   private readonly presence: Presence;
   private readonly updates: UpdateSender;
+  private readonly mood: MoodWatch;
   private readonly gatekeeper: Gatekeeper;
   private readonly storageAlarm: StorageAlarm;
   private stopMetrics: (() => void) | undefined;
@@ -121,6 +123,7 @@ export class Hub {
     this.journal = new Journal({ dataDir: options.dataDir, fsync: config.durability === 'fsync', faults: options.storageFaults });
     this.desk = new IncidentDesk(this.clock, this.live.deskTimings(), this.live.directory, new ReservedIncidentIds(this.storage.db));
     this.watch = new DeviceWatch(this.live.watchSettings(), this.clock.now());
+    this.mood = new MoodWatch(this.live.moodSettings());
     this.watch.watch(this.live.directory.ids());
 
     this.downlink = new Downlink(this.live, this.connections, (packet, callback) => this.broker.publish(packet, callback), this.log);
@@ -140,7 +143,8 @@ export class Hub {
       corruptChunk: options.corruptUpdateChunk,
     });
     const updates = this.updates;
-    const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, updates, refusals: this.refusalLog, metrics });
+    const mood = this.mood;
+    const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, updates, mood, refusals: this.refusalLog, metrics });
     this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog, clock, (error) => this.storageAlarm.failed(error));
     this.storageAlarm = new StorageAlarm(
       clock,
@@ -353,6 +357,7 @@ export class Hub {
     this.live.replace({ ...next, mqtt: current.mqtt, http: current.http, dataDir: current.dataDir }, this.simulation ? SIMULATED_IDS : []);
     this.desk.reconfigure(this.live.deskTimings(), this.live.directory);
     this.watch.reconfigure(this.live.watchSettings());
+    this.mood.reconfigure(this.live.moodSettings());
     this.watch.watch(this.live.directory.ids());
     this.connections.closeUnless(
       (deviceId) => this.live.directory.get(deviceId) !== undefined,

@@ -1,5 +1,6 @@
 // The configuration in force and what the hub derives from it. A reload
 // replaces it whole; every handler reads it afresh, so none keeps a stale copy.
+import type { MoodSettings } from './domain/mood-watch.js';
 import { HEARTBEAT_PERIOD_S } from '../shared/limits.js';
 import { UplinkAccess } from './broker/access.js';
 import { weeklyHours, type HubConfig } from './config/schema.js';
@@ -47,5 +48,16 @@ export class LiveConfig {
       batteryWarnMinutes: battery.warnMinutes,
       expectedBatteryDrainPerHour: battery.expectedDrainPerHour,
     };
+  }
+
+  /** The mood alert's settings, in ms and shares. */
+  moodSettings(): MoodSettings {
+    const m = this.config.moodAlert;
+    return { enabled: m.enabled, windowMs: m.windowMinutes * 60_000, minResponses: m.minResponses, redShare: m.redSharePercent / 100 };
+  }
+
+  /** Where a button stands, for mood alerts: its location, or else its label. */
+  placeOf(buttonId: string): string {
+    return this.directory.get(buttonId)?.location ?? this.directory.labelOf(buttonId);
   }
 }

@@ -101,6 +101,17 @@ export const configSchema = z
       .strict()
       .prefault({}),
     lowBatteryMv: z.number().int().min(0).max(10000).default(3400),
+    /** Mood alerts: the managers hear when a place's share of unhappy presses within the window reaches the threshold. */
+    moodAlert: z
+      .object({
+        enabled: z.boolean().default(true),
+        windowMinutes: z.number().positive('must be more than 0 minutes').max(24 * 60).default(15),
+        /** Presses within the window before a share means anything. */
+        minResponses: z.number().int().min(1).max(10_000).default(4),
+        redSharePercent: z.number().min(1).max(100).default(50),
+      })
+      .strict()
+      .prefault({}),
     /** When to tell managers and the dashboard to charge a device (docs/power.md). */
     battery: z
       .object({

@@ -9,6 +9,7 @@ import type { Client } from 'aedes';
 import { decodeAck, decodeHeartbeat, decodeOutcome, decodePress, decodeShift, decodeStatus } from '../../shared/payloads.js';
 import { UPLINK } from '../../shared/topics.js';
 import type { UpdateSender } from '../device-out/updates.js';
+import type { MoodWatch } from '../domain/mood-watch.js';
 import type { Clock } from '../domain/clock.js';
 import type { DeviceWatch } from '../domain/device-watch.js';
 import type { Effect, IncidentDesk, Refusal } from '../domain/incident-desk.js';
@@ -35,6 +36,7 @@ export interface IntakeDeps {
   refusals: Refusals;
   metrics: HubMetrics | undefined;
   updates: UpdateSender;
+  mood: MoodWatch;
 }
 
 type Handler = (client: Client, deviceId: string, text: string, done: Callback) => void;
@@ -85,6 +87,9 @@ export class UplinkIntake {
     const { incidentId, effects: pages } = desk.press({ button: deviceId, kind: press.kind, seq: press.seq, pressedAt });
     // Page first: the pager must not wait for the disk.
     effects.apply(pages, arrived);
+    const place = live.placeOf(deviceId);
+    const mood = this.deps.mood.press(place, `${deviceId}:${press.seq}`, press.kind === 'red', pressedAt);
+    if (mood) effects.apply(desk.raiseMood(place, `${place}: ${mood.red} of ${mood.total} unhappy`, `${mood.red} of the last ${mood.total} presses unhappy`));
 
     const row = { deviceId, seq: press.seq, kind: press.kind, pressedAt, receivedAt, ageMs: press.ageMs, incidentId };
     if (live.config.durability === 'none') {

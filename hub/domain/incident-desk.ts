@@ -118,7 +118,7 @@ export type Refusal = { refused: string };
 
 /** Problems paged to the managers rather than to a counter's staff. */
 export type SupervisionKind = 'missing' | 'battery' | 'storage';
-const isSupervision = (kind: AlertKind): boolean => kind === 'missing' || kind === 'battery' || kind === 'storage';
+const isSupervision = (kind: AlertKind): boolean => kind === 'missing' || kind === 'battery' || kind === 'storage' || kind === 'mood';
 
 /** Where incident ids come from: never one that a pager may already have seen (see store/incident-ids.ts). */
 export interface IncidentIdSource {
@@ -261,8 +261,22 @@ export class IncidentDesk {
     if (heldAt === undefined) return opened.effects;
     // The managers' pagers say where it was needed: "Anna had Counter 1".
     this.heldWhenMissing.delete(device);
+    return this.relabel(opened, `${this.directory.labelOf(device)} had ${heldAt}`);
+  }
+
+  /**
+   * A mood alert for a place ("Terrace: 3 of 5 unhappy"): to the managers, one
+   * open at a time per place; like any incident they acknowledge and close it.
+   */
+  raiseMood(place: string, label: string, detail: string): Effect[] {
+    if (this.findDeviceProblem(place, 'mood')) return [];
+    return this.relabel(this.openIncident('mood', place, this.clock.now(), null, detail), label);
+  }
+
+  /** A just-opened incident shown under another label: its record and the pages it sent say `label`. */
+  private relabel(opened: { incidentId: number; effects: Effect[] }, label: string): Effect[] {
     const incident = this.open.get(opened.incidentId)!;
-    incident.record.label = `${incident.record.label} had ${heldAt}`.slice(0, MAX_LABEL_CHARS);
+    incident.record.label = label.slice(0, MAX_LABEL_CHARS);
     return opened.effects.map((effect) => (effect.type === 'page' ? { ...effect, alert: { ...effect.alert, location: incident.record.label } } : effect.type === 'save' ? this.save(incident) : effect));
   }
 
@@ -383,7 +397,7 @@ export class IncidentDesk {
           effects.push(...added);
           continue;
         }
-        if (incident.paged.size === 0) {
+        if (incident.paged.size === 0 && incident.record.kind !== 'mood') {
           const called = this.allCall(incident);
           if (called.length > 0) {
             effects.push(...called);
@@ -502,7 +516,8 @@ export class IncidentDesk {
     const effects: Effect[] = [this.event(incident, 'opened', undefined, detail)];
     const paged = this.engageNextTier(incident);
     if (paged.length > 0 || late) return { incidentId: id, effects: effects.concat(paged) };
-    const called = this.allCall(incident);
+    // A mood alert is news for the managers, not an emergency: no all-call when none is reachable.
+    const called = kind === 'mood' ? [] : this.allCall(incident);
     effects.push(this.event(incident, 'unrouted', undefined, called.length > 0 ? 'no pager on shift in any tier: every online pager called' : 'no pager online'));
     if (called.length === 0) effects.push(this.save(incident));
     return { incidentId: id, effects: effects.concat(called) };

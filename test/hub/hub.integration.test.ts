@@ -116,8 +116,11 @@ describe('hub', () => {
     const [acked] = shop.query<{ acknowledged_at: number; acknowledged_by: string }>('SELECT * FROM incidents');
     expect(acked).toMatchObject({ acknowledged_at: START + 30_000, acknowledged_by: 'pgr-anna' });
 
-    // Acknowledged but not resolved for three minutes: everyone paged hears it again.
-    shop.advance(180_000);
+    // Acknowledged but not resolved for three minutes: everyone paged hears it again. (The pagers send their
+    // heartbeats meanwhile: a pager silent for two heartbeat periods is missing, and gives back what it holds.)
+    shop.advance(90_000);
+    for (const pager of [anna, boss]) await pager.publish(UPLINK.heartbeat, encodeHeartbeat({ batteryMv: 0, rssi: -60, freeMemory: 8000, outboxDepth: 0, firmware: '0.1.0' }));
+    shop.advance(90_000);
     expect(await anna.next(DOWNLINK.alert, (a) => a.w === 't')).toMatchObject({ i: incident });
     expect(await boss.next(DOWNLINK.alert, (a) => a.w === 't')).toMatchObject({ i: incident });
 
@@ -175,7 +178,8 @@ describe('hub', () => {
     expect(await back.next(DOWNLINK.alert)).toMatchObject({ i: incident, w: 's' });
     const button2 = await shop.connect('btn-1');
     await button2.publish(UPLINK.press, red(2));
-    expect(await back.next(DOWNLINK.alert, (a) => a.w === 'u')).toMatchObject({ i: incident, n: 2 });
+    // Resent to Anna a moment ago: the new count comes quietly (updateBuzzGapS).
+    expect(await back.next(DOWNLINK.alert, (a) => a.n === 2)).toMatchObject({ i: incident, w: 'q' });
     // Retransmission of a press stored before the restart is still recognised.
     await button2.publish(UPLINK.press, red(1));
     expect(shop.query('SELECT * FROM presses')).toHaveLength(2);
@@ -206,6 +210,21 @@ describe('hub', () => {
     expect(shop.hub.refusals.throttled).toBe(7);
     expect(anna.client.connected).toBe(true);
     expect(shop.query("SELECT rssi FROM device_state WHERE device_id = 'pgr-anna'")).toEqual([{ rssi: -62 }]); // the third one
+  });
+
+  it('tells the managers once when half of a place’s last presses are unhappy (#16)', async () => {
+    await shop.close();
+    shop = await TestShop.open({ moodAlert: { enabled: true } });
+    const boss = await shop.connect('pgr-boss');
+    await shop.connect('pgr-anna');
+    const button = await shop.connect('btn-1');
+    for (const press of [red(1), green(2), red(3)]) await button.publish(UPLINK.press, press);
+    expect(boss.messages(DOWNLINK.alert).filter((a) => a.k === 'o')).toEqual([]); // three presses: not enough to mean anything
+    await button.publish(UPLINK.press, green(4));
+    expect(await boss.next(DOWNLINK.alert, (a) => a.k === 'o')).toMatchObject({ l: 'Counter 1: 2 of 4 unhappy', w: 'n' });
+    await button.publish(UPLINK.press, red(5));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(boss.messages(DOWNLINK.alert).filter((a) => a.k === 'o')).toEqual([]); // the one taken above only: once per window
   });
 
   it('raises a low battery from a heartbeat', async () => {

@@ -36,6 +36,8 @@ export function shopConfig(overrides: Partial<ConfigFile> = {}): ConfigFile {
     ],
     routes: { 'btn-1': [['pgr-anna'], ['pgr-boss']], 'btn-2': [['pgr-ben'], ['pgr-boss']] },
     managers: ['pgr-boss'],
+    // Off unless a test is about it: a few presses would raise one and page the manager.
+    moodAlert: { enabled: false },
     ...overrides,
   };
 }
