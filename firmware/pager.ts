@@ -2,8 +2,8 @@
 // SSD1306 display when one is fitted. It keeps the open alerts, vibrates a
 // pattern per kind of alert, and lets staff acknowledge (short press), record
 // an outcome (long presses walk the choices, a short press sends), say
-// "can't go" (a long press on an alert not yet acknowledged, then a short
-// one) and go on or off shift (very long press).
+// "can't go" (on an alert not yet acknowledged, the first long press offers
+// it, a short one sends it) and go on or off shift (very long press).
 //
 // On a battery every milliamp counts (docs/power.md, npm run power): the
 // display sleeps unless something just happened, the LED blinks briefly
@@ -146,9 +146,12 @@ function startPager(ctx: DeviceContext) {
   const longPress = function () {
     const current = alerts.top();
     if (!current) return;
-    // Not yet taken: the one choice is to say "can't go". Taken: the outcomes.
-    if (!current.acknowledged) declining = true;
-    else chooser = (chooser + 1) % OUTCOMES.length;
+    // Not yet taken, the first choice is "can't go"; then the outcomes (recording one takes it).
+    if (!current.acknowledged && chooser < 0 && !declining) declining = true;
+    else {
+      declining = false;
+      chooser = (chooser + 1) % OUTCOMES.length;
+    }
     if (chooserTimer !== null) clearTimeout(chooserTimer);
     chooserTimer = setTimeout(function () {
       chooserTimer = null;

@@ -345,7 +345,11 @@ export class IncidentDesk {
         incident.paged.set(other, level);
         effects.push(this.pageEffect(incident, other, 'new'), this.event(incident, 'paged', other, undefined, level));
       }
-      if (passedOver.length === 0) effects.push(...this.engageNextTier(incident));
+      if (passedOver.length === 0) {
+        const next = this.engageNextTier(incident);
+        // Nobody further up: the failsafe calls whoever online has not declined; the dashboard shows an alarm if nobody is left.
+        effects.push(...(next.length > 0 ? next : this.allCall(incident)));
+      }
     }
     effects.push(this.save(incident));
     return effects;
@@ -425,6 +429,7 @@ export class IncidentDesk {
       if (r.holder !== null) continue;
       if (incident.late) alarms.push(`Late complaint at ${r.label} (incident ${r.id}): pressed while the hub could not hear it; the customer has probably left`);
       else if (incident.paged.size === 0) alarms.push(`Nobody can be paged for ${r.label} (incident ${r.id}): no pager is online`);
+      else if (incident.declined.size > 0 && this.takers(incident).length === 0) alarms.push(`Nobody can take ${r.label} (incident ${r.id}): every pager paged declined`);
       else if (incident.allCall && ![...incident.paged.keys()].some(this.isAvailable)) alarms.push(`Nobody on shift for ${r.label} (incident ${r.id}): every online pager was called`);
     }
     return alarms;
@@ -536,7 +541,7 @@ export class IncidentDesk {
    * every online pager is called (on shift or not). Nothing when no pager is online.
    */
   private allCall(incident: OpenIncident): Effect[] {
-    const pagers = [...this.online];
+    const pagers = [...this.online].filter((pager) => !incident.declined.has(pager) && !incident.paged.has(pager));
     if (pagers.length === 0) return [];
     const now = this.clock.now();
     incident.allCall = true;

@@ -109,6 +109,8 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
         defaultRoute: [[PAGER]],
         // Nobody to page about device problems: the battery warning is read from the log (a manager's pager is tested elsewhere).
         managers: [],
+        // Every press of this shift is red: a mood alert would be raised every 15 minutes. Off: the shift is about its alerts.
+        moodAlert: { enabled: false },
       },
       'power',
     ),
@@ -152,19 +154,56 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
       schedule(at, () => pager.hold(PAGER_PINS.button, true));
       schedule(at + 150, () => pager.hold(PAGER_PINS.button, false));
     };
-    // Staff: every incident that reaches the wrist is acknowledged, then given an outcome (a long press, then a short one).
+    // Staff: every incident that reaches the wrist is acknowledged, then given an outcome (a long press, then a
+    // short one). The pager acts on the oldest alert not yet acknowledged, so with two open (a battery warning
+    // beside a complaint) the presses land in the pager's order; before an outcome, staff first acknowledge
+    // whatever still waits, or the long press would offer "can't go".
+    // One pair of hands: an action starts when the one before it is over (a gap of 200 ms between them).
+    const booked: [number, number][] = [];
+    const book = (desired: number, durationMs: number): number => {
+      let start = desired;
+      for (;;) {
+        const clash = booked.find(([s, e]) => start < e + 200 && start + durationMs + 200 > s);
+        if (!clash) break;
+        start = clash[1] + 200;
+      }
+      booked.push([start, start + durationMs]);
+      return start;
+    };
     const handled = new Set<number>();
+    const waiting = new Set<number>();
     const staffReact = (incident: number, kind: string) => {
       if (handled.has(incident)) return;
       handled.add(incident);
+      waiting.add(incident);
       if (kind === 'r') alerts.reachedPager++;
       const buzzedAt = clock.now();
-      const outcomeAt = buzzedAt + options.outcomeAfterS * 1000;
-      shortPress(buzzedAt + options.ackAfterS * 1000);
-      schedule(outcomeAt, () => pager.hold(PAGER_PINS.button, true));
-      schedule(outcomeAt + 1000, () => pager.hold(PAGER_PINS.button, false));
-      shortPress(outcomeAt + 2000);
-      if (kind === 'r') schedule(outcomeAt + 2150, () => void alerts.outcomesSent++);
+      const ackAt = book(buzzedAt + options.ackAfterS * 1000, 150);
+      shortPress(ackAt);
+      schedule(ackAt + 150, () => void waiting.delete(incident));
+      const recordOutcome = (at: number) => {
+        schedule(at, () => {
+          if (waiting.size === 0) return;
+          waiting.clear();
+          pager.hold(PAGER_PINS.button, true);
+          schedule(at + 150, () => pager.hold(PAGER_PINS.button, false));
+        });
+        schedule(at + 500, () => pager.hold(PAGER_PINS.button, true));
+        schedule(at + 1500, () => pager.hold(PAGER_PINS.button, false));
+        // Staff read the screen: an alert that came in meanwhile makes the long press offer "can't go" for it;
+        // another long press goes on to the outcomes (recording one takes that alert).
+        schedule(at + 1600, () => {
+          const asked = pager.screen[0]?.startsWith("Can't go") === true;
+          if (asked) {
+            pager.hold(PAGER_PINS.button, true);
+            schedule(at + 2600, () => pager.hold(PAGER_PINS.button, false));
+          }
+          const sendAt = asked ? at + 3500 : at + 2500;
+          shortPress(sendAt);
+          if (kind === 'r') schedule(sendAt + 150, () => void alerts.outcomesSent++);
+        });
+      };
+      recordOutcome(book(buzzedAt + options.outcomeAfterS * 1000, 3650));
     };
     const pagerExchanges = new ExchangeWatch(pager, staffReact);
     const buttonExchanges = new ExchangeWatch(button);

@@ -80,7 +80,9 @@ describe('button and pager firmware against the hub', () => {
     await eventually(() => pager.screen.includes('Counter 1'), 5000, 'alert shown');
 
     // Presses are apart by more than the 30 ms debounce, as a hand's are: with no gap, Espruino sees one press.
-    await pager.press(PAGER_PINS.button, 900); // long: first choice (apologised)
+    await pager.press(PAGER_PINS.button, 900); // long, on an alert not yet taken: "Can't go?"
+    await eventually(() => pager.screen[0] === "Can't go? (short=yes)", 2000, 'decline offered first');
+    await pager.press(PAGER_PINS.button, 900); // long: first outcome (apologised)
     await sleep(100);
     await pager.press(PAGER_PINS.button, 900); // long: second choice (compensated)
     await sleep(100);

@@ -318,6 +318,9 @@ describe('IncidentDesk', () => {
     const second = effectsOf(desk.decline('pgr-b', 1));
     expect(pages(second).map((p) => [p.pager, p.reason, p.level])).toEqual([['pgr-m', 'escalated', 2]]); // escalation without waiting
     expect(desk.decline('pgr-m', 99)).toEqual({ refused: 'incident 99 is not open' });
+    // The manager declines too: nobody is left to call, and the dashboard says so.
+    expect(pages(effectsOf(desk.decline('pgr-m', 1)))).toEqual([]);
+    expect(desk.alarms()).toEqual(['Nobody can take Counter 1 (incident 1): every pager paged declined']);
   });
 
   it('pages a tier’s busy pager when the free one declines', () => {
