@@ -107,6 +107,8 @@ async function startHub(f: Fleet, durability: 'fsync' | 'none'): Promise<BenchHu
     http: { host: '127.0.0.1', port: 0 },
     openingHours: {}, // closed: no "device missing" pages while the bench's devices send no heartbeats
     timings: { rebuzzS: 3600, escalateS: 3600, retriggerS: 3600 },
+    // Every bench press is red: each of the 400 buttons would raise a mood alert within its first four presses.
+    moodAlert: { enabled: false },
     // The per-device limiter is a safety valve; the bench measures the hub's own capacity.
     pressRate: { perSecond: 1_000_000, burst: 1_000_000 },
     durability,
