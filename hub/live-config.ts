@@ -34,7 +34,7 @@ export class LiveConfig {
   /** The incident desk's timings, in ms. */
   deskTimings(): DeskTimings {
     const t = this.config.timings;
-    return { foldWindowMs: t.foldWindowS * 1000, rebuzzMs: t.rebuzzS * 1000, escalateMs: t.escalateS * 1000, retriggerMs: t.retriggerS * 1000, latePressMs: t.latePressS * 1000, updateBuzzGapMs: t.updateBuzzGapS * 1000 };
+    return { foldWindowMs: t.foldWindowS * 1000, rebuzzMs: t.rebuzzS * 1000, escalateMs: t.escalateS * 1000, retriggerMs: t.retriggerS * 1000, latePressMs: t.latePressS * 1000, updateBuzzGapMs: t.updateBuzzGapS * 1000, reopenWindowMs: t.reopenWindowS * 1000 };
   }
 
   /** The device watch's settings, in ms. */

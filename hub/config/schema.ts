@@ -94,6 +94,8 @@ export const configSchema = z
         latePressS: seconds(600),
         /** A count update vibrates a pager at most once per this long; in between the count changes quietly. */
         updateBuzzGapS: z.number().min(0).max(3600).default(20),
+        /** A red press this soon after its incident was resolved re-opens it (back to whoever resolved it) instead of paging anew. */
+        reopenWindowS: z.number().min(0).max(3600).default(10),
         offlineGraceS: seconds(20),
         /** A device given new firmware or settings over the air rolls back unless it reaches the hub within this many seconds. */
         updateTrialS: z.number().int().min(5).max(3600).default(90),

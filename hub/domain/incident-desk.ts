@@ -21,6 +21,8 @@ export interface DeskTimings {
   latePressMs: number;
   /** A count update vibrates a pager at most once per this long (a hammered button); in between it is sent quiet. */
   updateBuzzGapMs: number;
+  /** A red press this soon after its button's incident was resolved re-opens it, back to whoever resolved it, instead of paging anew. */
+  reopenWindowMs: number;
 }
 
 export interface DeskDirectory {
@@ -44,7 +46,9 @@ export type IncidentEventType =
   /** A press that arrived too late to page anyone as fresh (detail: how late). */
   | 'late'
   /** A paged pager said it cannot go. */
-  | 'declined';
+  | 'declined'
+  /** A press soon after the incident was resolved opened it again. */
+  | 'reopened';
 
 export interface IncidentEvent {
   incidentId: number;
@@ -144,6 +148,8 @@ export class IncidentDesk {
   private readonly openBySource = new Map<string, OpenIncident[]>();
   private readonly online = new Set<string>();
   private readonly offShift = new Set<string>();
+  /** Each button's red incident resolved last, for a press that follows within the re-open window. */
+  private readonly lastResolved = new Map<string, OpenIncident>();
   /** Where each pager gone missing was needed (the label of the first incident it held), for its missing-device alert. */
   private readonly heldWhenMissing = new Map<string, string>();
 
@@ -219,6 +225,8 @@ export class IncidentDesk {
     const current = this.foldTarget(input.button, input.pressedAt);
     if (!current) {
       if (lateByMs > this.timings.latePressMs) return this.openLate(input, lateByMs);
+      const reopened = this.reopen(input);
+      if (reopened) return reopened;
       return this.openIncident('red', input.button, input.pressedAt, input.seq);
     }
     // Counted already but offered again: the commit that carried it failed, so write the incident again.
@@ -528,6 +536,42 @@ export class IncidentDesk {
     return { incidentId: id, effects: effects.concat(called) };
   }
 
+  /**
+   * The same customer pressing again just after staff closed the incident
+   * (the cool-down): it is opened again and goes back to whoever resolved it,
+   * instead of paging the whole tier anew; if they are not reachable, it is
+   * routed as usual. Null when there is nothing to re-open.
+   */
+  private reopen(input: PressInput): { incidentId: number; effects: Effect[] } | null {
+    const incident = this.lastResolved.get(input.button);
+    const r = incident?.record;
+    if (!incident || !r || r.resolvedAt === null || input.pressedAt - r.resolvedAt >= this.timings.reopenWindowMs || input.pressedAt < r.openedAt) return null;
+    this.lastResolved.delete(input.button);
+    const now = this.clock.now();
+    const resolver = r.resolvedBy;
+    r.resolvedAt = null;
+    r.resolvedBy = null;
+    r.outcome = null;
+    r.count += 1;
+    r.lastPressAt = Math.max(r.lastPressAt, input.pressedAt);
+    incident.seqs.add(input.seq);
+    incident.declined.clear();
+    incident.nextRebuzzAt = now + this.timings.rebuzzMs;
+    incident.nextEscalateAt = now + this.timings.escalateMs;
+    this.track(incident);
+    const effects: Effect[] = [this.event(incident, 'reopened', resolver ?? undefined)];
+    if (resolver !== null && this.isAvailable(resolver)) {
+      r.holder = resolver;
+      incident.retriggerAt = now + this.timings.retriggerMs;
+      effects.push(this.pageEffect(incident, resolver, 'retrigger'));
+    } else {
+      incident.tierIndex = -1;
+      effects.push(...this.engageNextTier(incident));
+    }
+    effects.push(this.save(incident));
+    return { incidentId: r.id, effects };
+  }
+
   /** A press that arrives too late to help the customer: logged as an incident at its true time, the managers told once, nobody chased. */
   private openLate(input: PressInput, lateByMs: number): { incidentId: number; effects: Effect[] } {
     const opened = this.openIncident('red', input.button, input.pressedAt, input.seq, undefined, true);
@@ -611,6 +655,7 @@ export class IncidentDesk {
     incident.record.outcome = outcome;
     incident.record.holder = null;
     this.untrack(incident);
+    if (incident.record.kind === 'red') this.lastResolved.set(incident.record.source, incident);
     const effects: Effect[] = this.othersThan(incident, pager).map((other) => ({
       type: 'cancel' as const,
       pager: other,

@@ -4,7 +4,7 @@ import { ManualClock } from '../../../hub/domain/clock.js';
 import { IncidentDesk, sequentialIds, type DeskDirectory, type Effect } from '../../../hub/domain/incident-desk.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
-const timings = { foldWindowMs: 60_000, rebuzzMs: 15_000, escalateMs: 30_000, retriggerMs: 180_000, latePressMs: 600_000, updateBuzzGapMs: 0 };
+const timings = { foldWindowMs: 60_000, rebuzzMs: 15_000, escalateMs: 30_000, retriggerMs: 180_000, latePressMs: 600_000, updateBuzzGapMs: 0, reopenWindowMs: 0 };
 
 const directory: DeskDirectory = {
   labelOf: (id) => ({ 'btn-1': 'Counter 1', 'pgr-a': 'Anna', 'pgr-b': 'Ben', 'pgr-m': 'Manager' })[id] ?? id,
@@ -330,6 +330,24 @@ describe('IncidentDesk', () => {
     expect(pages(second.effects).map((p) => p.pager)).toEqual(['pgr-b']);
     const declined = effectsOf(desk.decline('pgr-b', second.incidentId!));
     expect(pages(declined).map((p) => [p.pager, p.reason, p.level])).toEqual([['pgr-a', 'new', 1]]);
+  });
+
+  it('re-opens an incident for a press just after it was resolved, back to whoever resolved it, instead of paging anew', () => {
+    const cool = new IncidentDesk(clock, { ...timings, reopenWindowMs: 60_000 }, directory, sequentialIds(1));
+    for (const pager of ['pgr-a', 'pgr-b', 'pgr-m']) cool.setPagerOnline(pager, true);
+    const red = (seq: number) => cool.press({ button: 'btn-1', kind: 'red', seq, pressedAt: clock.now() });
+    red(1);
+    effectsOf(cool.acknowledge('pgr-a', 1));
+    effectsOf(cool.recordOutcome('pgr-a', 1, 'apologised'));
+    clock.advance(20_000);
+    const again = red(2);
+    expect(again.incidentId).toBe(1);
+    expect(pages(again.effects).map((p) => [p.pager, p.reason, p.count])).toEqual([['pgr-a', 'retrigger', 2]]);
+    expect(events(again.effects)).toEqual(['reopened']);
+    expect(cool.openIncidents()[0]).toMatchObject({ id: 1, holder: 'pgr-a', resolvedAt: null, outcome: null, count: 2 });
+    effectsOf(cool.recordOutcome('pgr-a', 1, 'compensated'));
+    clock.advance(61_000);
+    expect(red(3).incidentId).toBe(2); // past the cool-down: a new customer, a new incident
   });
 });
 
