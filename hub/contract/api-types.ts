@@ -57,8 +57,11 @@ export interface TodayView {
   now: number;
   date: string;
   timeZone: string;
+  /** Presses today. */
   red: number;
   green: number;
+  /** Customers today: a burst of presses of one kind at one button counts once (docs/api.md). */
+  customers: { red: number; green: number };
   incidents: number;
   open: OpenIncidentView[];
   /** Conditions above everything else, e.g. the hub's disk failing. */

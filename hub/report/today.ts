@@ -20,6 +20,9 @@ function pagedFrom(events: RoutingEvent[], nameOf: (id: string) => string): Page
   return [...paged.values()];
 }
 
+/** Presses of one kind at one button closer together than this are one customer (repeat presses: HappyOrNot filters them too). */
+export const CUSTOMER_GAP_MS = 30_000;
+
 export function todayView(reports: ReportQueries, now: number, timeZone: string, nameOf: (id: string) => string, alarms: string[]): TodayView {
   const date = DateTime.fromMillis(now, { zone: timeZone }).toFormat('yyyy-MM-dd');
   const [start, end] = dayBounds(date, timeZone);
@@ -43,5 +46,6 @@ export function todayView(reports: ReportQueries, now: number, timeZone: string,
       unrouted: paged.length === 0,
     };
   });
-  return { now, date, timeZone, red: counts.red, green: counts.green, incidents: reports.redIncidentCount(start, end), open, alarms };
+  const customers = reports.customerCounts(start, end, CUSTOMER_GAP_MS);
+  return { now, date, timeZone, red: counts.red, green: counts.green, customers, incidents: reports.redIncidentCount(start, end), open, alarms };
 }

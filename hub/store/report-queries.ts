@@ -39,6 +39,13 @@ export class ReportQueries {
   constructor(db: Db) {
     this.statements = {
       pressCounts: db.prepare("SELECT SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM presses WHERE pressed_at >= ? AND pressed_at < ?"),
+      // A customer is a burst: presses of one kind at one button with no gap longer than the burst gap between them.
+      customerCounts: db.prepare(
+        `SELECT SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM (
+           SELECT kind, pressed_at - LAG(pressed_at) OVER (PARTITION BY device_id, kind ORDER BY pressed_at) AS gap
+           FROM presses WHERE pressed_at >= ? AND pressed_at < ?
+         ) WHERE gap IS NULL OR gap > ?`,
+      ),
       pressTimes: db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ?'),
       redIncidentCount: db.prepare("SELECT COUNT(*) FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?").pluck(),
       redIncidents: db.prepare("SELECT * FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?"),
@@ -54,6 +61,12 @@ export class ReportQueries {
       ),
       openDeviceProblems: db.prepare("SELECT source, kind FROM incidents WHERE resolved_at IS NULL AND kind IN ('missing', 'battery')"),
     };
+  }
+
+  /** Customers rather than presses: a burst of one kind at one button, each press within `gapMs` of the one before, counts once. */
+  customerCounts(from: number, to: number, gapMs: number): { red: number; green: number } {
+    const counts = this.statements.customerCounts.get(from, to, gapMs) as { red: number | null; green: number | null };
+    return { red: counts.red ?? 0, green: counts.green ?? 0 };
   }
 
   pressCounts(from: number, to: number): { red: number; green: number } {

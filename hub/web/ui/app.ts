@@ -48,8 +48,8 @@ function renderToday(view: TodayView, offset: number): void {
     h(
       'div',
       { class: 'tiles' },
-      h('div', { class: 'tile red' }, h('b', { id: 'red-count' }, view.red), ' red'),
-      h('div', { class: 'tile green' }, h('b', { id: 'green-count' }, view.green), ' green'),
+      h('div', { class: 'tile red' }, h('b', { id: 'red-count' }, view.red), ' red', h('small', {}, ` · ${view.customers.red} customers`)),
+      h('div', { class: 'tile green' }, h('b', { id: 'green-count' }, view.green), ' green', h('small', {}, ` · ${view.customers.green} customers`)),
       h('div', { class: 'tile' }, h('b', {}, view.open.length), ' open'),
     ),
     view.open.length === 0
