@@ -107,6 +107,8 @@ export class Hub {
   private web: WebServer | undefined;
   private simulation: SimulatedShop | undefined;
   private ticker: NodeJS.Timeout | undefined;
+  /** Whether the site was open at the last tick (undefined before the first). */
+  private wasOpen: boolean | undefined;
 
   private constructor(private readonly options: HubOptions) {
     const simulating = options.simulate === true && !hasRealDevices(options.config);
@@ -223,6 +225,9 @@ export class Hub {
     const now = this.clock.now();
     const siteOpen = isOpenAt(this.live.hours, this.live.config.timeZone, now);
     const closing = siteOpen ? closesAt(this.live.hours, this.live.config.timeZone, now) : null;
+    // The moment the site closes, the managers hear once what is still open.
+    if (this.wasOpen === true && !siteOpen) this.effects.apply(this.desk.closingSummary());
+    this.wasOpen = siteOpen;
     for (const change of this.watch.check(now, siteOpen, closing)) {
       let detail = change.detail;
       if (change.change === 'raise' && change.problem === 'missing' && this.live.directory.kindOf(change.device) === 'pager') {

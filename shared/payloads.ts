@@ -12,7 +12,7 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export type PressKind = 'red' | 'green';
 /** What an alert is about: a customer's press, a device that needs attention, or the hub's own disk failing. */
-export type AlertKind = 'red' | 'green' | 'missing' | 'battery' | 'storage' | 'mood';
+export type AlertKind = 'red' | 'green' | 'missing' | 'battery' | 'storage' | 'mood' | 'closing';
 /** "quiet": a count update that must not vibrate (a button hammered by one customer); added in 0.1.1, an older pager ignores it. */
 export type AlertReason = 'new' | 'update' | 'rebuzz' | 'escalated' | 'retrigger' | 'resend' | 'quiet';
 export type CancelReason = 'taken' | 'resolved' | 'withdrawn';
@@ -85,8 +85,8 @@ export interface Status {
 // ---- wire codes -----------------------------------------------------------
 
 const PRESS_KIND_CODES: { [code: string]: PressKind } = { r: 'red', g: 'green' };
-/** "o": a mood alert (many unhappy presses at one place), added with firmware 0.1.1: an older pager drops it. */
-const ALERT_KIND_CODES: { [code: string]: AlertKind } = { r: 'red', g: 'green', m: 'missing', b: 'battery', s: 'storage', o: 'mood' };
+/** "o": a mood alert (many unhappy presses at one place), "c": what is still open at closing; added with firmware 0.1.1: an older pager drops them. */
+const ALERT_KIND_CODES: { [code: string]: AlertKind } = { r: 'red', g: 'green', m: 'missing', b: 'battery', s: 'storage', o: 'mood', c: 'closing' };
 const ALERT_REASON_CODES: { [code: string]: AlertReason } = {
   n: 'new',
   u: 'update',

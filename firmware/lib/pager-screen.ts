@@ -30,7 +30,7 @@ export interface ScreenState {
 /** At or below this the pager asks to be charged (the hub's default low mark, config battery.lowPercent). */
 const LOW_BATTERY_PERCENT = 15;
 
-const KIND_TEXT: { [kind: string]: string } = { red: 'UNHAPPY', green: 'happy', missing: 'DEVICE MISSING', battery: 'BATTERY LOW', storage: 'HUB DISK FAILING', mood: 'MANY UNHAPPY' };
+const KIND_TEXT: { [kind: string]: string } = { red: 'UNHAPPY', green: 'happy', missing: 'DEVICE MISSING', battery: 'BATTERY LOW', storage: 'HUB DISK FAILING', mood: 'MANY UNHAPPY', closing: 'STILL OPEN' };
 
 /** "42s", "3m5s"; empty when the hub's time is not known yet. */
 export function ageText(time: number, hubNow: number | null): string {

@@ -122,7 +122,9 @@ export type Refusal = { refused: string };
 
 /** Problems paged to the managers rather than to a counter's staff. */
 export type SupervisionKind = 'missing' | 'battery' | 'storage';
-const isSupervision = (kind: AlertKind): boolean => kind === 'missing' || kind === 'battery' || kind === 'storage' || kind === 'mood';
+const isSupervision = (kind: AlertKind): boolean => kind === 'missing' || kind === 'battery' || kind === 'storage' || kind === 'mood' || kind === 'closing';
+/** News for the managers, not emergencies: never an all-call when no manager is reachable. */
+const isNews = (kind: AlertKind): boolean => kind === 'mood' || kind === 'closing';
 
 /** Where incident ids come from: never one that a pager may already have seen (see store/incident-ids.ts). */
 export interface IncidentIdSource {
@@ -281,6 +283,18 @@ export class IncidentDesk {
     return this.relabel(this.openIncident('mood', place, this.clock.now(), null, detail), label);
   }
 
+  /**
+   * At closing time: one alert to the managers naming the complaints still
+   * open ("2 still open: Counter 1, Terrace"), nothing when none is. Nobody is
+   * re-buzzed for them while the site is closed.
+   */
+  closingSummary(): Effect[] {
+    const open = [...this.open.values()].filter((incident) => incident.record.kind === 'red');
+    if (open.length === 0 || this.findDeviceProblem('hub', 'closing')) return [];
+    const places = [...new Set(open.map((incident) => incident.record.label))].join(', ');
+    return this.relabel(this.openIncident('closing', 'hub', this.clock.now(), null, `${open.length} complaints still open at closing: ${places}`), `${open.length} still open: ${places}`);
+  }
+
   /** A just-opened incident shown under another label: its record and the pages it sent say `label`. */
   private relabel(opened: { incidentId: number; effects: Effect[] }, label: string): Effect[] {
     const incident = this.open.get(opened.incidentId)!;
@@ -409,7 +423,7 @@ export class IncidentDesk {
           effects.push(...added);
           continue;
         }
-        if (incident.paged.size === 0 && incident.record.kind !== 'mood') {
+        if (incident.paged.size === 0 && !isNews(incident.record.kind)) {
           const called = this.allCall(incident);
           if (called.length > 0) {
             effects.push(...called);
@@ -530,7 +544,7 @@ export class IncidentDesk {
     const paged = this.engageNextTier(incident);
     if (paged.length > 0 || late) return { incidentId: id, effects: effects.concat(paged) };
     // A mood alert is news for the managers, not an emergency: no all-call when none is reachable.
-    const called = kind === 'mood' ? [] : this.allCall(incident);
+    const called = isNews(kind) ? [] : this.allCall(incident);
     effects.push(this.event(incident, 'unrouted', undefined, called.length > 0 ? 'no pager on shift in any tier: every online pager called' : 'no pager online'));
     if (called.length === 0) effects.push(this.save(incident));
     return { incidentId: id, effects: effects.concat(called) };

@@ -227,6 +227,23 @@ describe('hub', () => {
     expect(boss.messages(DOWNLINK.alert).filter((a) => a.k === 'o')).toEqual([]); // the one taken above only: once per window
   });
 
+  it('tells the managers at closing time what is still open, and re-buzzes nobody while closed (#16)', async () => {
+    await shop.close();
+    shop = await TestShop.open({ openingHours: { sun: ['08:00-13:30'] } }); // START is Sunday 13:00 in Berlin
+    const boss = await shop.connect('pgr-boss');
+    const anna = await shop.connect('pgr-anna');
+    const button = await shop.connect('btn-1');
+    await button.publish(UPLINK.press, red(1));
+    await anna.next(DOWNLINK.alert, (a) => a.w === 'n');
+    shop.advance(10_000);
+    shop.advance(31 * 60_000); // past 13:30: closed
+    expect(await boss.next(DOWNLINK.alert, (a) => a.k === 'c')).toMatchObject({ l: '1 still open: Counter 1' });
+    const buzzes = anna.messages(DOWNLINK.alert).length;
+    shop.advance(60_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(anna.messages(DOWNLINK.alert).length).toBe(buzzes);
+  });
+
   it('raises a low battery from a heartbeat', async () => {
     const boss = await shop.connect('pgr-boss');
     const anna = await shop.connect('pgr-anna');

@@ -349,5 +349,14 @@ describe('IncidentDesk', () => {
     clock.advance(61_000);
     expect(red(3).incidentId).toBe(2); // past the cool-down: a new customer, a new incident
   });
+
+  it('tells the managers once, at closing, which complaints are still open', () => {
+    expect(desk.closingSummary()).toEqual([]);
+    press(1);
+    desk.press({ button: 'btn-2', kind: 'red', seq: 1, pressedAt: clock.now() });
+    const summary = desk.closingSummary();
+    expect(pages(summary).map((p) => [p.pager, p.kind, p.location])).toEqual([['pgr-m', 'closing', '2 still open: Counter 1, btn-2']]);
+    expect(desk.closingSummary()).toEqual([]); // one at a time
+  });
 });
 
