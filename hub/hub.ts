@@ -22,6 +22,7 @@ import { RateLimiter } from './device-in/rate-limiter.js';
 import { Refusals, type RefusalCounts } from './device-in/refusals.js';
 import { StoredPresses } from './device-in/stored-presses.js';
 import { DeviceConnections } from './device-out/connections.js';
+import { Clockwork } from './device-out/clockwork.js';
 import { Downlink } from './device-out/downlink.js';
 import { EffectRunner } from './device-out/effects.js';
 import { Presence } from './device-out/presence.js';
@@ -30,7 +31,6 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { DeviceWatch } from './domain/device-watch.js';
 import { MoodWatch } from './domain/mood-watch.js';
 import { IncidentDesk } from './domain/incident-desk.js';
-import { closesAt, isOpenAt } from './domain/opening-hours.js';
 import { LiveConfig } from './live-config.js';
 import { createLogger, type Logger } from './log.js';
 import { HubMetrics } from './metrics.js';
@@ -107,8 +107,7 @@ export class Hub {
   private web: WebServer | undefined;
   private simulation: SimulatedShop | undefined;
   private ticker: NodeJS.Timeout | undefined;
-  /** Whether the site was open at the last tick (undefined before the first). */
-  private wasOpen: boolean | undefined;
+  private readonly clockwork: Clockwork;
 
   private constructor(private readonly options: HubOptions) {
     const simulating = options.simulate === true && !hasRealDevices(options.config);
@@ -146,6 +145,7 @@ export class Hub {
     });
     const updates = this.updates;
     const mood = this.mood;
+    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates });
     const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, updates, mood, refusals: this.refusalLog, metrics });
     this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog, clock, (error) => this.storageAlarm.failed(error));
     this.storageAlarm = new StorageAlarm(
@@ -222,27 +222,7 @@ export class Hub {
 
   /** Runs escalation and supervision for the current time. */
   tick(): void {
-    const now = this.clock.now();
-    const siteOpen = isOpenAt(this.live.hours, this.live.config.timeZone, now);
-    const closing = siteOpen ? closesAt(this.live.hours, this.live.config.timeZone, now) : null;
-    // The moment the site closes, the managers hear once what is still open.
-    if (this.wasOpen === true && !siteOpen) this.effects.apply(this.desk.closingSummary());
-    this.wasOpen = siteOpen;
-    for (const change of this.watch.check(now, siteOpen, closing)) {
-      let detail = change.detail;
-      if (change.change === 'raise' && change.problem === 'missing' && this.live.directory.kindOf(change.device) === 'pager') {
-        // Whatever the missing pager held goes back to routing now, and its alert says what it held.
-        const released = this.desk.pagerMissing(change.device);
-        this.effects.apply(released.effects);
-        if (released.held.length > 0) detail += `; it held ${released.held.join(', ')}`;
-      }
-      this.log.warn({ device: change.device, problem: change.problem, change: change.change, detail }, 'device problem');
-      this.effects.apply(
-        change.change === 'raise' ? this.desk.raiseDeviceProblem(change.device, change.problem, detail) : this.desk.clearDeviceProblem(change.device, change.problem, detail),
-      );
-    }
-    this.effects.apply(this.desk.tick(siteOpen));
-    this.updates.tick();
+    this.clockwork.tick();
   }
 
   /** Stops accepting, lets pending writes commit, closes the database. */
