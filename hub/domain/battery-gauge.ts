@@ -31,6 +31,8 @@ interface Reading {
 
 export class BatteryGauge {
   private readings: Reading[] = [];
+  /** The outlook only changes with a reading; supervision asks for it at every tick, for every device. */
+  private current: BatteryOutlook | null = null;
 
   /** expectedPerHour: points of charge a working pager uses in an hour. */
   constructor(private readonly expectedPerHour: number) {}
@@ -40,15 +42,21 @@ export class BatteryGauge {
     const level = batteryLevel(mv);
     if (level === null) {
       this.readings = [];
+      this.current = null;
       return;
     }
     const reference = this.recentLevel();
     if (reference !== null && level >= reference + CHARGED_RISE) this.readings = [];
     this.readings.push({ at, level });
     while (this.readings.length > 0 && at - this.readings[0].at > TREND_WINDOW_MS) this.readings.shift();
+    this.current = this.compute();
   }
 
   outlook(): BatteryOutlook | null {
+    return this.current;
+  }
+
+  private compute(): BatteryOutlook | null {
     const level = this.recentLevel();
     if (level === null) return null;
     const slope = this.trendPerHour();
