@@ -61,3 +61,32 @@ describe('SimulatedDevice power cycle', () => {
     expect(calledAt - edgeAt).toBeGreaterThanOrEqual(29); // …reported a debounce later
   });
 });
+
+describe('SimulatedDevice boot, as Espruino 2v29 does it (src/jsflash.c, src/jswrap_espruino.c)', () => {
+  it('runs .boot0-.boot3 in turn before .bootcde, reads .bootcde only after them, and carries on past an exception in one', () => {
+    device = new SimulatedDevice({ name: 'boot', storageDir: mkdtempSync(join(tmpdir(), 'lb-boot-')) });
+    device.storage.write('.bootcde', 'print("old code");');
+    device.storage.write('.boot0', 'print("boot0"); require("Storage").write(".bootcde", "print(\\"code written by boot0\\");");');
+    device.storage.write('.boot1', 'throw new Error("boot1 broke");');
+    device.storage.write('.boot3', 'print("boot3");');
+    device.boot();
+    expect(device.logs).toEqual(['boot0', expect.stringMatching(/^Uncaught [\s\S]*Error: boot1 broke/), 'boot3', 'code written by boot0']);
+    expect(device.errors.map((e) => e.message)).toEqual(['boot1 broke']);
+  });
+
+  it('E.reboot() ends the running code at once and boots again', async () => {
+    device = new SimulatedDevice({ name: 'reboot', storageDir: mkdtempSync(join(tmpdir(), 'lb-reboot-')) });
+    device.storage.write('.bootcde', 'var S = require("Storage"); var n = Number(S.read("n") || "0") + 1; S.write("n", String(n)); print("boot " + n); if (n < 2) { E.reboot(); print("after reboot"); }');
+    device.boot();
+    await sleep(20);
+    expect(device.logs.filter((line) => line.startsWith('boot') || line.startsWith('after'))).toEqual(['boot 1', 'boot 2']);
+    expect(device.running).toBe(true);
+  });
+
+  it('E.CRC32 is the standard CRC-32, and atob/btoa work on 8-bit text', () => {
+    device = new SimulatedDevice({ name: 'crc', storageDir: mkdtempSync(join(tmpdir(), 'lb-crc-')) });
+    device.storage.write('.bootcde', 'print(String(E.CRC32("123456789"))); print(atob(btoa("\\xff\\x00ab")) === "\\xff\\x00ab" ? "ok" : "bad");');
+    device.boot();
+    expect(device.logs).toEqual([String(0xcbf43926), 'ok']);
+  });
+});
