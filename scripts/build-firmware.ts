@@ -1,6 +1,6 @@
 // Builds firmware/dist/button.js and firmware/dist/pager.js: TypeScript to
-// ES5 (tsc with tsconfig.espruino.json), one self-contained minified file per
-// device (esbuild), then the Espruino gate. Exits non-zero when a bundle fails
+// ES5 (tsc with tsconfig.espruino.json), one self-contained file per device
+// (esbuild bundles, terser minifies), then the Espruino gate. Exits non-zero when a bundle fails
 // the gate or grows past the size limit.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { minify } from 'terser';
 import { repoRoot } from '../hub/paths.js';
 import { FIRMWARE_SIZE_LIMIT_BYTES } from '../hub/firmware/bundle-check.js';
 import { checkBundle } from '../hub/firmware/espruino-gate.js';
@@ -28,6 +29,24 @@ const BANNER = 'function espruinoModule(name){return require(name)}';
 const marker = (device: string) => `var LB_FIRMWARE="lb-firmware:${device}";`;
 /** The update guard, ".boot0" (firmware/guard.ts): small, and never replaced over the air. */
 export const GUARD_LIMIT_BYTES = 4 * 1024 - 32;
+
+/**
+ * A second, deeper minification (terser, ES5 out). It matters twice on the
+ * device: the bundle must fit 28 KB, and Espruino keeps every function's
+ * source text in JsVars while it runs, so fewer bytes is also less memory.
+ * Top-level names stay (the banner's globals); function declarations are not
+ * hoisted (Espruino does not hoist them either); no "unsafe" rewrites.
+ */
+async function squeeze(code: string): Promise<string> {
+  const result = await minify(code, {
+    ecma: 5,
+    compress: { passes: 3, hoist_funs: false, unsafe: false },
+    mangle: { toplevel: false },
+    format: { comments: false },
+  });
+  if (result.code === undefined) throw new Error('terser returned no code');
+  return result.code;
+}
 
 export async function buildFirmware(log: (line: string) => void = console.log): Promise<Record<string, number>> {
   const staging = mkdtempSync(join(tmpdir(), 'loyalty-firmware-'));
@@ -49,7 +68,7 @@ export async function buildFirmware(log: (line: string) => void = console.log): 
         banner: { js: device === 'guard' ? BANNER : BANNER + marker(device) },
         write: false,
       });
-      const code = result.outputFiles[0].text;
+      const code = await squeeze(result.outputFiles[0].text);
       const out = join(FIRMWARE_DIST, `${device}.js`);
       writeFileSync(out, code);
       sizes[device] = Buffer.byteLength(code);
