@@ -2,6 +2,7 @@
 import type { DeviceKind } from '../shared/topics.js';
 import type { DeviceConfig, HubConfig } from './config/schema.js';
 import type { DeskDirectory } from './domain/incident-desk.js';
+import type { Roster } from './domain/roster.js';
 import type { Tiers } from './domain/routing.js';
 
 export class DeviceDirectory implements DeskDirectory {
@@ -11,6 +12,7 @@ export class DeviceDirectory implements DeskDirectory {
   constructor(
     private readonly config: HubConfig,
     private readonly simulated: readonly string[] = [],
+    private readonly roster?: Roster,
   ) {
     this.byId = new Map(config.devices.map((device) => [device.id, device]));
   }
@@ -48,7 +50,14 @@ export class DeviceDirectory implements DeskDirectory {
     return this.config.routes[buttonId] ?? this.config.defaultRoute;
   }
 
+  /** Whoever wears the pager now, by name (the pager's label when nobody is configured). */
+  personOf(pager: string): string {
+    return this.roster ? this.roster.nameOf(pager) : this.labelOf(pager);
+  }
+
+  /** The managers' pagers: those listed in "managers" and those worn by a manager today; every pager when there are none. */
   supervisionRoute(): Tiers {
-    return [this.config.managers.length > 0 ? this.config.managers : this.pagers()];
+    const managers = [...new Set([...this.config.managers, ...(this.roster?.managerPagers(this.pagers()) ?? [])])];
+    return [managers.length > 0 ? managers : this.pagers()];
   }
 }

@@ -26,6 +26,7 @@ import { Clockwork } from './device-out/clockwork.js';
 import { Downlink } from './device-out/downlink.js';
 import { EffectRunner } from './device-out/effects.js';
 import { Presence } from './device-out/presence.js';
+import { Shifts } from './device-out/shifts.js';
 import { UpdateSender } from './device-out/updates.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { DeviceWatch } from './domain/device-watch.js';
@@ -95,6 +96,7 @@ export class Hub {
   private readonly downlink: Downlink;
   private readonly effects: EffectRunner;
   private readonly presence: Presence;
+  private readonly shifts: Shifts;
   private readonly updates: UpdateSender;
   private readonly mood: MoodWatch;
   private readonly gatekeeper: Gatekeeper;
@@ -130,7 +132,9 @@ export class Hub {
     this.downlink = new Downlink(this.live, this.connections, (packet, callback) => this.broker.publish(packet, callback), this.log);
     this.effects = new EffectRunner(this.downlink, this.journal, this.metrics);
     const { live, clock, log, desk, watch, journal, connections, downlink, effects, metrics } = this;
-    this.presence = new Presence({ live, clock, log, desk, watch, journal, connections, downlink, effects });
+    const shifts = new Shifts({ live, clock, log, desk, journal, downlink, effects });
+    this.shifts = shifts;
+    this.presence = new Presence({ live, clock, log, desk, watch, journal, connections, downlink, effects, shifts });
     const gate = new PressGate(new StoredPresses(this.storage.log), new RateLimiter(config.pressRate.perSecond, config.pressRate.burst));
     this.updates = new UpdateSender({
       store: this.storage.updates,
@@ -145,8 +149,8 @@ export class Hub {
     });
     const updates = this.updates;
     const mood = this.mood;
-    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates });
-    const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, updates, mood, refusals: this.refusalLog, metrics });
+    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates, shifts });
+    const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, updates, mood, shifts, refusals: this.refusalLog, metrics });
     this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog, clock, (error) => this.storageAlarm.failed(error));
     this.storageAlarm = new StorageAlarm(
       clock,
@@ -245,9 +249,7 @@ export class Hub {
   // ---- start-up -------------------------------------------------------------
 
   private restoreState(): void {
-    for (const state of this.storage.devices.deviceStates()) {
-      if (this.live.directory.kindOf(state.deviceId) === 'pager' && !state.onShift) this.desk.setPagerOnShift(state.deviceId, false);
-    }
+    this.shifts.restore(this.storage.devices.deviceStates());
     const open = this.storage.log.openIncidents();
     for (const incident of open) this.desk.restore(incident.record, incident.paged, incident.delivered, incident.seqs);
     if (open.length > 0) this.log.info({ incidents: open.map((i) => i.record.id) }, 'restored open incidents');
@@ -344,6 +346,8 @@ export class Hub {
     this.watch.reconfigure(this.live.watchSettings());
     this.mood.reconfigure(this.live.moodSettings());
     this.watch.watch(this.live.directory.ids());
+    // Names and causes may have changed: every connected pager hears its duty again.
+    for (const pager of this.live.directory.pagers()) if (this.connections.newest(pager)) this.shifts.tell(pager);
     this.connections.closeUnless(
       (deviceId) => this.live.directory.get(deviceId) !== undefined,
       (deviceId) => this.log.warn({ device: deviceId }, 'device removed from the configuration: disconnecting it'),

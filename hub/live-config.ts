@@ -8,12 +8,15 @@ import { DeviceDirectory } from './device-directory.js';
 import type { WatchSettings } from './domain/device-watch.js';
 import type { DeskTimings } from './domain/incident-desk.js';
 import type { WeeklyHours } from './domain/opening-hours.js';
+import { Roster } from './domain/roster.js';
 
 export class LiveConfig {
   config!: HubConfig;
   directory!: DeviceDirectory;
   uplinkAccess!: UplinkAccess;
   hours!: WeeklyHours;
+  /** Who wears which pager: kept across reloads (today's swaps stay). */
+  readonly roster = new Roster([], (id) => id);
 
   constructor(config: HubConfig, simulated: readonly string[] = []) {
     this.replace(config, simulated);
@@ -22,7 +25,9 @@ export class LiveConfig {
   /** `simulated`: ids of the devices the simulated shop added to `config`. */
   replace(config: HubConfig, simulated: readonly string[] = []): void {
     this.config = config;
-    this.directory = new DeviceDirectory(config, simulated);
+    this.directory = new DeviceDirectory(config, simulated, this.roster);
+    const directory = this.directory;
+    this.roster.reconfigure(config.people, (id) => directory.labelOf(id));
     this.uplinkAccess = new UplinkAccess(config.site);
     this.hours = weeklyHours(config);
   }

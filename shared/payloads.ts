@@ -57,7 +57,25 @@ export interface Ack {
 export interface OutcomeReport {
   incident: number;
   outcome: Outcome;
+  /** What went wrong: one of the causes the hub sent in Duty (added in 0.1.2; older pagers send none). */
+  cause?: string;
 }
+
+/**
+ * Hub → pager (added in 0.1.2): its shift state, who wears it, and the cause
+ * categories to offer with an outcome. Sent when the pager subscribes and
+ * whenever one of them changes; an older pager does not subscribe to it.
+ */
+export interface Duty {
+  onShift: boolean;
+  /** The wearer's name; absent when nobody is configured for it. */
+  wearer?: string;
+  causes: string[];
+}
+
+/** Longest cause category on the wire (the hub's configuration allows fewer). */
+export const MAX_CAUSE_WIRE_CHARS = 16;
+const MAX_CAUSES = 8;
 
 export interface Shift {
   onShift: boolean;
@@ -288,7 +306,9 @@ export function decodeAck(text: string): Decoded<Ack> {
 }
 
 export function encodeOutcome(report: OutcomeReport): string {
-  return JSON.stringify({ i: report.incident, o: report.outcome });
+  const wire: Fields = { i: report.incident, o: report.outcome };
+  if (report.cause !== undefined) wire.c = report.cause;
+  return JSON.stringify(wire);
 }
 
 export function decodeOutcome(text: string): Decoded<OutcomeReport> {
@@ -299,7 +319,32 @@ export function decodeOutcome(text: string): Decoded<OutcomeReport> {
   if (typeof f.o !== 'string' || OUTCOMES.indexOf(f.o as Outcome) < 0) {
     return fail('outcome (o) must be one of ' + OUTCOMES.join(', '));
   }
-  return ok({ incident: f.i as number, outcome: f.o as Outcome });
+  const causeError = f.c === undefined ? '' : checkText(f, 'c', 'cause', MAX_CAUSE_WIRE_CHARS);
+  if (causeError) return fail(causeError);
+  const report: OutcomeReport = { incident: f.i as number, outcome: f.o as Outcome };
+  if (f.c !== undefined) report.cause = f.c as string;
+  return ok(report);
+}
+
+export function encodeDuty(duty: Duty): string {
+  const wire: Fields = { on: duty.onShift ? 1 : 0, c: duty.causes };
+  if (duty.wearer !== undefined) wire.p = duty.wearer;
+  return JSON.stringify(wire);
+}
+
+export function decodeDuty(text: string): Decoded<Duty> {
+  const f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  const error = firstError([checkFlag(f, 'on', 'on shift'), f.p === undefined ? '' : checkText(f, 'p', 'wearer', MAX_LABEL_CHARS)]);
+  if (error) return fail(error);
+  const causes = f.c;
+  if (!(causes instanceof Array) || causes.length > MAX_CAUSES) return fail('causes (c) must be a list of at most ' + MAX_CAUSES);
+  for (let i = 0; i < causes.length; i++) {
+    if (typeof causes[i] !== 'string' || causes[i].length === 0 || causes[i].length > MAX_CAUSE_WIRE_CHARS) return fail('cause ' + i + ' must be text of 1-' + MAX_CAUSE_WIRE_CHARS + ' characters');
+  }
+  const duty: Duty = { onShift: f.on === 1, causes: causes as string[] };
+  if (f.p !== undefined) duty.wearer = f.p as string;
+  return ok(duty);
 }
 
 export function encodeShift(shift: Shift): string {

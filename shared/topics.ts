@@ -14,7 +14,8 @@ export const UPLINK = {
   press: 'press', // button: a customer pressed RED or GREEN
   ack: 'ack', // pager: staff acknowledged an incident
   decline: 'decline', // pager: staff cannot go ("can't go"): the next pager or tier at once
-  outcome: 'outcome', // pager: staff recorded how it ended
+  outcome: 'outcome', // pager: staff recorded how it ended (and, since 0.1.2, what went wrong)
+  mute: 'mute', // pager (0.1.2): mute the incident's button for a while (someone is hammering it)
   shift: 'shift', // pager: staff went on or off shift
   heartbeat: 'hb', // any device: health report
   status: 'status', // any device: retained online/offline (the offline one is the last will)
@@ -28,18 +29,19 @@ export const DOWNLINK = {
   cancel: 'cancel', // pager: incident taken by someone else, resolved or withdrawn
   time: 'time', // any device: the hub's wall clock, sent when the device subscribes
   update: 'upd', // any device: an update over the air (firmware or configuration), in chunks
+  duty: 'duty', // pager (0.1.2): on or off shift, who wears it, the causes to offer
 };
 
 export type DeviceKind = 'button' | 'pager';
 
 const UPLINK_BY_KIND: { [kind: string]: string[] } = {
   button: [UPLINK.press, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
-  pager: [UPLINK.ack, UPLINK.decline, UPLINK.outcome, UPLINK.shift, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
+  pager: [UPLINK.ack, UPLINK.decline, UPLINK.outcome, UPLINK.mute, UPLINK.shift, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
 };
 
 const DOWNLINK_BY_KIND: { [kind: string]: string[] } = {
   button: [DOWNLINK.feedback, DOWNLINK.time, DOWNLINK.update],
-  pager: [DOWNLINK.alert, DOWNLINK.cancel, DOWNLINK.time, DOWNLINK.update],
+  pager: [DOWNLINK.alert, DOWNLINK.cancel, DOWNLINK.time, DOWNLINK.update, DOWNLINK.duty],
 };
 
 export function deviceTopic(site: string, device: string, channel: string): string {

@@ -40,6 +40,25 @@ const device = z
   })
   .strict();
 
+/** A member of staff: who wears a pager, what they may be sent, when they are scheduled. */
+const person = z
+  .object({
+    id,
+    name: label,
+    /** Managers hear about device problems, late presses, mood alerts and what is open at closing. */
+    role: z.enum(['staff', 'manager']).default('staff'),
+    /** The pager this person usually wears: theirs at every opening (changeable for a day). */
+    pager: id.optional(),
+    /** Days this person works: their pager goes on shift at opening on these days. Left out: every day the site opens. */
+    days: z.array(z.enum(WEEKDAYS)).optional(),
+  })
+  .strict();
+
+/** What went wrong, chosen on the pager with the outcome: short, since the pager shows it large. */
+export const MAX_CAUSE_CHARS = 10;
+export const DEFAULT_CAUSES = ['Waiting', 'Food', 'Staff', 'Price', 'Not clean', 'Other'];
+const cause = z.string().min(1, 'must not be empty').max(MAX_CAUSE_CHARS, `must be at most ${MAX_CAUSE_CHARS} characters (the pager shows it large)`);
+
 const tiers = z.array(z.array(id).min(1, 'a tier needs at least one pager')).min(1, 'a route needs at least one tier');
 
 export const configSchema = z
@@ -97,6 +116,8 @@ export const configSchema = z
         /** A red press this soon after its incident was resolved re-opens it (back to whoever resolved it) instead of paging anew. */
         reopenWindowS: z.number().min(0).max(3600).default(10),
         offlineGraceS: seconds(20),
+        /** "Mute this button" from a pager silences a hammered button for this many minutes (its presses are still logged). */
+        muteMinutes: z.number().positive('must be more than 0 minutes').max(24 * 60).default(15),
         /** A device given new firmware or settings over the air rolls back unless it reaches the hub within this many seconds. */
         updateTrialS: z.number().int().min(5).max(3600).default(90),
       })
@@ -137,6 +158,17 @@ export const configSchema = z
      */
     durability: z.enum(['fsync', 'none']).default('fsync'),
     devices: z.array(device).default([]),
+    /** The staff. Without any, a pager's label stands for whoever wears it and every pager goes on shift at opening. */
+    people: z.array(person).default([]),
+    shifts: z
+      .object({
+        /** Every pager goes off shift when the site closes (nobody has to remember the toggle). */
+        endAtClosing: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** Cause categories chosen on the pager with an outcome ("what went wrong"), in the order the pager offers them. */
+    causes: z.array(cause).max(8, 'at most 8 (the pager walks through them one long press at a time)').default(DEFAULT_CAUSES),
     /** Tiers per button id; a button without one uses defaultRoute. */
     routes: z.record(z.string(), tiers).default({}),
     defaultRoute: z.array(z.array(id)).default([]),
@@ -162,6 +194,22 @@ export const configSchema = z
     }
     config.defaultRoute.forEach((tier, t) => tier.forEach((pager, p) => expectKind(pager, 'pager', ['defaultRoute', t, p])));
     config.managers.forEach((pager, p) => expectKind(pager, 'pager', ['managers', p]));
+    const personIds = new Set<string>();
+    const wearers = new Map<string, string>();
+    config.people.forEach((person, index) => {
+      if (personIds.has(person.id)) ctx.addIssue({ code: 'custom', path: ['people', index, 'id'], message: `"${person.id}" is used by two people` });
+      personIds.add(person.id);
+      if (person.pager === undefined) return;
+      expectKind(person.pager, 'pager', ['people', index, 'pager']);
+      const other = wearers.get(person.pager);
+      if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['people', index, 'pager'], message: `"${person.pager}" is already worn by "${other}"` });
+      wearers.set(person.pager, person.id);
+    });
+    const causes = new Set<string>();
+    config.causes.forEach((c, index) => {
+      if (causes.has(c)) ctx.addIssue({ code: 'custom', path: ['causes', index], message: `"${c}" is listed twice` });
+      causes.add(c);
+    });
   });
 
 /** The file as written (defaults optional). */
@@ -169,6 +217,7 @@ export type ConfigFile = z.input<typeof configSchema>;
 /** The file as validated, defaults filled in. */
 export type HubConfig = z.output<typeof configSchema>;
 export type DeviceConfig = HubConfig['devices'][number];
+export type PersonConfig = HubConfig['people'][number];
 
 /** Opening hours as minute ranges per ISO weekday; always open when the file sets none. */
 export function weeklyHours(config: HubConfig): WeeklyHours {

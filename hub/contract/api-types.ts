@@ -15,7 +15,10 @@ export interface DailyLogRow {
   escalations: number;
   retriggers: number;
   outcome: string;
+  /** What went wrong, as staff chose it (a configured cause), or empty. */
+  cause: string;
   resolvedAt: string;
+  resolvedBy: string;
 }
 
 export interface DailyLog {

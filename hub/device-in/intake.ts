@@ -15,6 +15,7 @@ import type { DeviceWatch } from '../domain/device-watch.js';
 import type { Effect, IncidentDesk, Refusal } from '../domain/incident-desk.js';
 import type { Downlink } from '../device-out/downlink.js';
 import type { EffectRunner } from '../device-out/effects.js';
+import type { Shifts } from '../device-out/shifts.js';
 import type { LiveConfig } from '../live-config.js';
 import type { Logger } from '../log.js';
 import type { HubMetrics } from '../metrics.js';
@@ -37,6 +38,7 @@ export interface IntakeDeps {
   metrics: HubMetrics | undefined;
   updates: UpdateSender;
   mood: MoodWatch;
+  shifts: Shifts;
 }
 
 type Handler = (client: Client, deviceId: string, text: string, done: Callback) => void;
@@ -50,6 +52,7 @@ export class UplinkIntake {
     [UPLINK.ack]: (client, deviceId, text, done) => this.ack(client, deviceId, text, done),
     [UPLINK.decline]: (client, deviceId, text, done) => this.decline(client, deviceId, text, done),
     [UPLINK.outcome]: (client, deviceId, text, done) => this.outcome(client, deviceId, text, done),
+    [UPLINK.mute]: (client, deviceId, text, done) => this.mute(client, deviceId, text, done),
     [UPLINK.shift]: (client, deviceId, text, done) => this.shift(client, deviceId, text, done),
     [UPLINK.heartbeat]: (client, deviceId, text, done) => this.heartbeat(client, deviceId, text, done),
     [UPLINK.status]: (client, _deviceId, text, done) => this.status(client, text, done),
@@ -122,8 +125,19 @@ export class UplinkIntake {
   private outcome(client: Client, pagerId: string, text: string, done: Callback): void {
     const decoded = decodeOutcome(text);
     if (!decoded.ok) return this.deps.refusals.publish(client, `bad outcome: ${decoded.error}`, done);
-    const { incident, outcome } = decoded.value;
-    this.pagerAction(pagerId, incident, this.deps.desk.recordOutcome(pagerId, incident, outcome), done);
+    const { incident, outcome, cause } = decoded.value;
+    // A cause the configuration does not list (an older list on the pager, a forged one) is refused; the outcome still counts.
+    const known = cause !== undefined && this.deps.live.config.causes.includes(cause);
+    if (cause !== undefined && !known) this.deps.refusals.note(pagerId, `unknown cause "${cause.slice(0, 16)}" with the outcome of incident ${incident}: outcome kept without it`);
+    this.pagerAction(pagerId, incident, this.deps.desk.recordOutcome(pagerId, incident, outcome, known ? cause : null), done);
+  }
+
+  /** "Mute this button": the same payload as an acknowledgement (the incident whose button it is). */
+  private mute(client: Client, pagerId: string, text: string, done: Callback): void {
+    const decoded = decodeAck(text);
+    if (!decoded.ok) return this.deps.refusals.publish(client, `bad mute: ${decoded.error}`, done);
+    const forMs = this.deps.live.config.timings.muteMinutes * 60_000;
+    this.pagerAction(pagerId, decoded.value.incident, this.deps.desk.mute(pagerId, decoded.value.incident, forMs), done);
   }
 
   /** A pager acting on an incident it no longer holds is told to drop it; that is not a protocol error. */
@@ -141,9 +155,7 @@ export class UplinkIntake {
     const decoded = decodeShift(text);
     if (!decoded.ok) return this.deps.refusals.publish(client, `bad shift: ${decoded.error}`, done);
     const onShift = decoded.value.onShift;
-    this.deps.log.info({ pager: pagerId, onShift }, 'shift change');
-    this.deps.journal.submit({ op: 'shift', deviceId: pagerId, onShift });
-    this.deps.effects.apply(this.deps.desk.setPagerOnShift(pagerId, onShift));
+    this.deps.shifts.fromPager(pagerId, onShift);
     this.afterCommit(done);
   }
 

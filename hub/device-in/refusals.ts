@@ -12,6 +12,8 @@ export interface RefusalCounts {
   protocol: number;
   /** Messages acknowledged but not acted on: more often than a device has reason to send them. */
   throttled: number;
+  /** Parts of an accepted message refused (an unknown cause with an outcome): the rest is kept. */
+  partial: number;
   /** Dashboard or WebSocket connections closed for too many from one address. */
   crowded: number;
 }
@@ -19,7 +21,7 @@ export interface RefusalCounts {
 export type Callback = (error?: Error | null) => void;
 
 export class Refusals {
-  readonly counts: RefusalCounts = { connect: 0, publish: 0, subscribe: 0, oversized: 0, protocol: 0, throttled: 0, crowded: 0 };
+  readonly counts: RefusalCounts = { connect: 0, publish: 0, subscribe: 0, oversized: 0, protocol: 0, throttled: 0, partial: 0, crowded: 0 };
 
   constructor(private readonly log: Logger) {}
 
@@ -49,6 +51,12 @@ export class Refusals {
     this.counts.throttled++;
     this.log.warn({ device: client.id, reason }, 'message dropped');
     done(null);
+  }
+
+  /** Part of a message refused, the rest accepted (logged with the reason, counted). */
+  note(deviceId: string, reason: string): void {
+    this.counts.partial++;
+    this.log.warn({ device: deviceId, reason }, 'part of a message refused');
   }
 
   /** A WebSocket upgrade from a page on another origin (logged where it was refused, broker/listeners.ts). */

@@ -9,6 +9,7 @@ import { closesAt, isOpenAt } from '../domain/opening-hours.js';
 import type { LiveConfig } from '../live-config.js';
 import type { Logger } from '../log.js';
 import type { EffectRunner } from './effects.js';
+import type { Shifts } from './shifts.js';
 import type { UpdateSender } from './updates.js';
 
 export interface ClockworkDeps {
@@ -19,6 +20,7 @@ export interface ClockworkDeps {
   watch: DeviceWatch;
   effects: EffectRunner;
   updates: UpdateSender;
+  shifts: Shifts;
 }
 
 export class Clockwork {
@@ -32,8 +34,12 @@ export class Clockwork {
     const now = clock.now();
     const siteOpen = isOpenAt(live.hours, live.config.timeZone, now);
     const closing = siteOpen ? closesAt(live.hours, live.config.timeZone, now) : null;
-    // The moment the site closes, the managers hear once what is still open.
-    if (this.wasOpen === true && !siteOpen) effects.apply(desk.closingSummary());
+    // The moment the site closes, the managers hear once what is still open, and everyone goes off shift.
+    if (this.wasOpen === true && !siteOpen) {
+      effects.apply(desk.closingSummary());
+      this.deps.shifts.closed();
+    }
+    if (this.wasOpen === false && siteOpen) this.deps.shifts.opened();
     this.wasOpen = siteOpen;
     this.superviseDevices(now, siteOpen, closing);
     effects.apply(desk.tick(siteOpen));

@@ -48,6 +48,11 @@ export class Downlink {
     this.send(deviceId, DOWNLINK.update, text, 0);
   }
 
+  /** A pager's duty (shift, wearer, causes), encoded: sent to its connection, or queued in its session. */
+  duty(pager: string, text: string): void {
+    this.send(pager, DOWNLINK.duty, text);
+  }
+
   /** QoS 0: a clock reading retransmitted late would be wrong; the next subscription brings a fresh one. */
   time(deviceId: string, now: number): void {
     this.send(deviceId, DOWNLINK.time, encodeTime({ time: now }), 0);

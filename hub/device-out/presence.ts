@@ -12,6 +12,7 @@ import type { Journal } from '../store/journal.js';
 import type { DeviceConnections } from './connections.js';
 import type { Downlink } from './downlink.js';
 import type { EffectRunner } from './effects.js';
+import type { Shifts } from './shifts.js';
 
 export interface PresenceDeps {
   live: LiveConfig;
@@ -23,6 +24,7 @@ export interface PresenceDeps {
   connections: DeviceConnections;
   downlink: Downlink;
   effects: EffectRunner;
+  shifts: Shifts;
 }
 
 export class Presence {
@@ -51,6 +53,7 @@ export class Presence {
       return subscriptions.some((s) => s.topic === topic && (s.qos as number) !== 128);
     };
     if (granted(DOWNLINK.time)) this.deps.downlink.time(device.id, this.deps.clock.now());
+    if (device.kind === 'pager' && granted(DOWNLINK.duty)) this.deps.shifts.tell(device.id);
     if (device.kind === 'pager' && this.readyClients.has(client) && granted(DOWNLINK.alert)) this.deps.effects.apply(this.deps.desk.setPagerOnline(device.id, true));
   }
 

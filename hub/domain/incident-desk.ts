@@ -32,6 +32,8 @@ export interface DeskDirectory {
   routeOf(buttonId: string): Tiers;
   /** Tiers for device problems (missing, low battery). */
   supervisionRoute(): Tiers;
+  /** Who wears the pager now, by name: what the log keeps, so history does not change with a label. */
+  personOf(pager: string): string;
 }
 
 export type IncidentEventType =
@@ -48,13 +50,17 @@ export type IncidentEventType =
   /** A paged pager said it cannot go. */
   | 'declined'
   /** A press soon after the incident was resolved opened it again. */
-  | 'reopened';
+  | 'reopened'
+  /** A pager muted the incident's button (detail: until when). */
+  | 'muted';
 
 export interface IncidentEvent {
   incidentId: number;
   at: number;
   type: IncidentEventType;
   pager?: string;
+  /** Who wore that pager at that moment. */
+  person?: string;
   /** The level a pager was paged at, or an escalation reached ("paged", "escalated"). */
   level?: number;
   detail?: string;
@@ -72,11 +78,16 @@ export interface IncidentRecord {
   level: number;
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
+  /** Who wore the acknowledging pager then (kept, so history does not change with a label or a swap). */
+  acknowledgedPerson: string | null;
   /** Who holds it now: set by an acknowledgement, cleared by a re-trigger. */
   holder: string | null;
   resolvedAt: number | null;
   resolvedBy: string | null;
+  resolvedPerson: string | null;
   outcome: Outcome | null;
+  /** What went wrong, as staff chose it with the outcome (a configured cause category). */
+  cause: string | null;
   retriggers: number;
 }
 
@@ -154,6 +165,8 @@ export class IncidentDesk {
   private readonly lastResolved = new Map<string, OpenIncident>();
   /** Where each pager gone missing was needed (the label of the first incident it held), for its missing-device alert. */
   private readonly heldWhenMissing = new Map<string, string>();
+  /** Buttons staff muted (someone hammering them), until when: their presses are logged, nobody is paged. */
+  private readonly mutedUntil = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -209,7 +222,7 @@ export class IncidentDesk {
       incident.retriggerAt = Infinity;
       incident.nextRebuzzAt = now + this.timings.rebuzzMs;
       incident.nextEscalateAt = now + this.timings.escalateMs;
-      effects.push(this.event(incident, 'retriggered', pager, `${this.directory.labelOf(pager)}'s pager went missing`));
+      effects.push(this.event(incident, 'retriggered', pager, `${this.directory.personOf(pager)}'s pager went missing`));
       const others = this.othersThan(incident, pager).filter(this.isAvailable);
       for (const other of others) effects.push(this.pageEffect(incident, other, 'retrigger'));
       if (others.length === 0) effects.push(...this.engageNextTier(incident));
@@ -225,6 +238,7 @@ export class IncidentDesk {
     if (input.kind !== 'red') return { incidentId: null, effects: [] };
     const lateByMs = this.clock.now() - input.pressedAt;
     const current = this.foldTarget(input.button, input.pressedAt);
+    if (this.isMuted(input.button)) return this.mutedPress(input, current);
     if (!current) {
       if (lateByMs > this.timings.latePressMs) return this.openLate(input, lateByMs);
       const reopened = this.reopen(input);
@@ -251,6 +265,45 @@ export class IncidentDesk {
     return { incidentId: current.record.id, effects };
   }
 
+  /** A press at a muted button: counted on its open incident if there is one, otherwise only logged; nobody vibrates. */
+  private mutedPress(input: PressInput, current: OpenIncident | undefined): { incidentId: number | null; effects: Effect[] } {
+    if (!current) return { incidentId: null, effects: [] };
+    if (!current.seqs.has(input.seq)) {
+      current.seqs.add(input.seq);
+      current.record.count += 1;
+      current.record.lastPressAt = Math.max(current.record.lastPressAt, input.pressedAt);
+      current.record.openedAt = Math.min(current.record.openedAt, input.pressedAt);
+    }
+    return { incidentId: current.record.id, effects: [this.save(current)] };
+  }
+
+  private isMuted(button: string): boolean {
+    const until = this.mutedUntil.get(button);
+    if (until === undefined) return false;
+    if (this.clock.now() < until) return true;
+    this.mutedUntil.delete(button);
+    return false;
+  }
+
+  /**
+   * "Mute this button" from a pager paged for one of its complaints (someone
+   * is hammering it): for `forMs` its presses are logged but page nobody.
+   * The incident itself stays open with whoever has it.
+   */
+  mute(pager: string, incidentId: number, forMs: number): Effect[] | Refusal {
+    const incident = this.open.get(incidentId);
+    if (!incident) return { refused: `incident ${incidentId} is not open` };
+    if (!incident.paged.has(pager)) return { refused: `pager ${pager} was not paged for incident ${incidentId}` };
+    if (incident.record.kind !== 'red') return { refused: `incident ${incidentId} is not a customer's complaint: there is no button to mute` };
+    this.mutedUntil.set(incident.record.source, this.clock.now() + forMs);
+    return [this.event(incident, 'muted', pager, `${incident.record.label} muted for ${Math.round(forMs / 60_000)} min`)];
+  }
+
+  /** Buttons muted now, and until when (the dashboard shows them). */
+  mutedButtons(): Array<{ button: string; until: number }> {
+    return [...this.mutedUntil.keys()].filter((button) => this.isMuted(button)).map((button) => ({ button, until: this.mutedUntil.get(button)! }));
+  }
+
   private foldTarget(button: string, pressedAt: number): OpenIncident | undefined {
     for (const incident of this.openBySource.get(button) ?? []) {
       if (incident.record.kind !== 'red') continue;
@@ -271,7 +324,7 @@ export class IncidentDesk {
     if (heldAt === undefined) return opened.effects;
     // The managers' pagers say where it was needed: "Anna had Counter 1".
     this.heldWhenMissing.delete(device);
-    return this.relabel(opened, `${this.directory.labelOf(device)} had ${heldAt}`);
+    return this.relabel(opened, `${this.directory.personOf(device)} had ${heldAt}`);
   }
 
   /**
@@ -333,6 +386,7 @@ export class IncidentDesk {
     if (incident.record.acknowledgedAt === null) {
       incident.record.acknowledgedAt = now;
       incident.record.acknowledgedBy = pager;
+      incident.record.acknowledgedPerson = this.directory.personOf(pager);
     }
     const effects: Effect[] = this.othersThan(incident, pager).map((other) => ({
       type: 'cancel' as const,
@@ -382,7 +436,8 @@ export class IncidentDesk {
     return [...incident.paged.keys()].filter((pager) => this.isAvailable(pager) && !incident.declined.has(pager));
   }
 
-  recordOutcome(pager: string, incidentId: number, outcome: Outcome): Effect[] | Refusal {
+  /** `cause`: what went wrong, when staff chose one (a configured category; the caller checks it). */
+  recordOutcome(pager: string, incidentId: number, outcome: Outcome, cause: string | null = null): Effect[] | Refusal {
     const incident = this.open.get(incidentId);
     if (!incident) return { refused: `incident ${incidentId} is not open` };
     if (!incident.paged.has(pager)) return { refused: `pager ${pager} was not paged for incident ${incidentId}` };
@@ -391,9 +446,11 @@ export class IncidentDesk {
       // Recording an outcome implies the pager took it.
       incident.record.acknowledgedAt = this.clock.now();
       incident.record.acknowledgedBy = pager;
+      incident.record.acknowledgedPerson = this.directory.personOf(pager);
       effects.push(this.event(incident, 'acknowledged', pager));
     }
-    return effects.concat(this.resolve(incident, pager, outcome, 'resolved', outcome));
+    incident.record.cause = cause;
+    return effects.concat(this.resolve(incident, pager, outcome, 'resolved', cause === null ? outcome : `${outcome}, cause: ${cause}`));
   }
 
   /** The pager's PUBACK for an alert: recorded once per pager and incident. */
@@ -519,10 +576,13 @@ export class IncidentDesk {
         level: 0,
         acknowledgedAt: null,
         acknowledgedBy: null,
+        acknowledgedPerson: null,
         holder: null,
         resolvedAt: null,
         resolvedBy: null,
+        resolvedPerson: null,
         outcome: null,
+        cause: null,
         retriggers: 0,
       },
       // A late press goes to the managers (its age on their pager says how late), not to the counter's staff.
@@ -565,7 +625,9 @@ export class IncidentDesk {
     const resolver = r.resolvedBy;
     r.resolvedAt = null;
     r.resolvedBy = null;
+    r.resolvedPerson = null;
     r.outcome = null;
+    r.cause = null;
     r.count += 1;
     r.lastPressAt = Math.max(r.lastPressAt, input.pressedAt);
     incident.seqs.add(input.seq);
@@ -666,6 +728,7 @@ export class IncidentDesk {
   private resolve(incident: OpenIncident, pager: string | null, outcome: Outcome, reason: CancelReason, detail: string): Effect[] {
     incident.record.resolvedAt = this.clock.now();
     incident.record.resolvedBy = pager;
+    incident.record.resolvedPerson = pager === null ? null : this.directory.personOf(pager);
     incident.record.outcome = outcome;
     incident.record.holder = null;
     this.untrack(incident);
@@ -714,12 +777,15 @@ export class IncidentDesk {
   }
 
   private cancelFor(incident: OpenIncident, reason: CancelReason, by: string | null): Cancel {
-    return by ? { incident: incident.record.id, reason, by: this.directory.labelOf(by) } : { incident: incident.record.id, reason };
+    return by ? { incident: incident.record.id, reason, by: this.directory.personOf(by).slice(0, MAX_LABEL_CHARS) } : { incident: incident.record.id, reason };
   }
 
   private event(incident: OpenIncident, type: IncidentEventType, pager?: string, detail?: string, level?: number): Effect {
     const event: IncidentEvent = { incidentId: incident.record.id, at: this.clock.now(), type };
-    if (pager !== undefined) event.pager = pager;
+    if (pager !== undefined) {
+      event.pager = pager;
+      event.person = this.directory.personOf(pager);
+    }
     if (level !== undefined) event.level = level;
     if (detail !== undefined) event.detail = detail;
     return { type: 'event', event };

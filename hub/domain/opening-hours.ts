@@ -65,3 +65,34 @@ export function closesAt(hours: WeeklyHours, timeZone: string, ms: number): numb
   }
   return null;
 }
+
+/**
+ * The last opening and the last closing at or before `ms`, within the past
+ * week (null: none in that week, e.g. open round the clock). A hub started in
+ * the morning finds here that the site closed overnight while it was off.
+ */
+export function lastOpeningAndClosing(hours: WeeklyHours, timeZone: string, ms: number): { opened: number | null; closed: number | null } {
+  const today = DateTime.fromMillis(ms, { zone: timeZone }).startOf('day');
+  const spans: Array<[number, number]> = [];
+  for (let back = 8; back >= 0; back--) {
+    const day = today.minus({ days: back });
+    for (const [from, to] of hours[day.weekday] ?? []) spans.push([day.plus({ minutes: from }).toMillis(), day.plus({ minutes: to }).toMillis()]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  // Ranges that touch (24:00 and 00:00 the next day) are one opening.
+  const merged: Array<[number, number]> = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([span[0], span[1]]);
+  }
+  const weekAgo = today.minus({ days: 7 }).toMillis();
+  let opened: number | null = null;
+  let closed: number | null = null;
+  // The first span's start may be the cut of the 8-day window, not an opening: it counts only within the week.
+  for (const [from, to] of merged) {
+    if (from <= ms && from > weekAgo) opened = from;
+    if (to <= ms && to > weekAgo) closed = to;
+  }
+  return { opened, closed };
+}

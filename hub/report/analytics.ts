@@ -34,7 +34,8 @@ export function analyticsView(reports: ReportQueries, now: number, days: number,
     if (incident.acknowledged_at !== null) {
       const seconds = (incident.acknowledged_at - incident.opened_at) / 1000;
       if (seconds <= targetS) within++;
-      const staff = incident.acknowledged_by ? nameOf(incident.acknowledged_by) : 'unknown';
+      // The person as the log kept them; a pager's label now only for rows from before people were recorded.
+      const staff = incident.acknowledged_person ?? (incident.acknowledged_by ? nameOf(incident.acknowledged_by) : 'unknown');
       byStaff.set(staff, [...(byStaff.get(staff) ?? []), seconds]);
       const hour = local(incident.opened_at).hour;
       byHour.set(hour, [...(byHour.get(hour) ?? []), seconds]);

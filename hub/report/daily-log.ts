@@ -22,7 +22,9 @@ export const DAILY_LOG_COLUMNS: (keyof DailyLogRow)[] = [
   'escalations',
   'retriggers',
   'outcome',
+  'cause',
   'resolvedAt',
+  'resolvedBy',
 ];
 
 /**
@@ -47,6 +49,10 @@ export function dayBounds(date: string, timeZone: string): [number, number] {
   return [start.toMillis(), start.plus({ days: 1 }).toMillis()];
 }
 
+/**
+ * `nameOf`: a pager's label now, only for rows logged before the hub kept
+ * who wore the pager; every later row names the person as they were then.
+ */
 export function dailyLog(reports: ReportQueries, date: string, timeZone: string, nameOf: (deviceId: string) => string): DailyLog {
   const [start, end] = dayBounds(date, timeZone);
   const time = (ms: number | null) => (ms === null ? '' : DateTime.fromMillis(ms, { zone: timeZone }).toFormat('HH:mm:ss'));
@@ -55,7 +61,7 @@ export function dailyLog(reports: ReportQueries, date: string, timeZone: string,
     const list = (type: string) =>
       events
         .filter((e) => e.type === type && e.pager)
-        .map((e) => `${nameOf(e.pager!)} ${time(e.at)}`)
+        .map((e) => `${e.person ?? nameOf(e.pager!)} ${time(e.at)}`)
         .join('; ');
     return {
       incident: incident.id,
@@ -66,12 +72,14 @@ export function dailyLog(reports: ReportQueries, date: string, timeZone: string,
       paged: list('paged'),
       delivered: list('delivered'),
       acknowledgedAt: time(incident.acknowledged_at),
-      acknowledgedBy: incident.acknowledged_by ? nameOf(incident.acknowledged_by) : '',
+      acknowledgedBy: incident.acknowledged_person ?? (incident.acknowledged_by ? nameOf(incident.acknowledged_by) : ''),
       secondsToAcknowledge: incident.acknowledged_at === null ? null : Math.round((incident.acknowledged_at - incident.opened_at) / 100) / 10,
       escalations: events.filter((e) => e.type === 'escalated').length,
       retriggers: incident.retriggers,
       outcome: incident.outcome ?? (incident.resolved_at === null ? 'open' : ''),
+      cause: incident.cause ?? '',
       resolvedAt: time(incident.resolved_at),
+      resolvedBy: incident.resolved_person ?? (incident.resolved_by ? nameOf(incident.resolved_by) : ''),
     };
   });
 

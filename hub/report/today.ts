@@ -10,7 +10,7 @@ function pagedFrom(events: RoutingEvent[], nameOf: (id: string) => string): Page
   const paged = new Map<string, PagedPager>();
   for (const e of events) {
     if (e.type === 'paged' && e.pager && !paged.has(e.pager)) {
-      paged.set(e.pager, { pager: e.pager, name: nameOf(e.pager), pagedAt: e.at, level: e.level ?? 1, deliveredAt: null });
+      paged.set(e.pager, { pager: e.pager, name: e.person ?? nameOf(e.pager), pagedAt: e.at, level: e.level ?? 1, deliveredAt: null });
     }
     if (e.type === 'delivered' && e.pager) {
       const p = paged.get(e.pager);
@@ -40,7 +40,7 @@ export function todayView(reports: ReportQueries, now: number, timeZone: string,
       level: incident.level,
       paged,
       acknowledgedAt: incident.acknowledged_at,
-      acknowledgedBy: incident.acknowledged_by ? nameOf(incident.acknowledged_by) : null,
+      acknowledgedBy: incident.acknowledged_person ?? (incident.acknowledged_by ? nameOf(incident.acknowledged_by) : null),
       holder: incident.holder ? nameOf(incident.holder) : null,
       retriggers: incident.retriggers,
       unrouted: paged.length === 0,

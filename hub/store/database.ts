@@ -128,6 +128,17 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX device_updates_unfinished ON device_updates (id) WHERE state IN ('queued', 'waiting', 'sending', 'switching');
   `,
+  // Staff as people: who wore the pager at each action, kept by name (history does not change with a label);
+  // what went wrong (cause); when a pager's shift last changed and who wears it today (a swap).
+  `
+  ALTER TABLE incidents ADD COLUMN acknowledged_person TEXT;
+  ALTER TABLE incidents ADD COLUMN resolved_person TEXT;
+  ALTER TABLE incidents ADD COLUMN cause TEXT;
+  ALTER TABLE incident_events ADD COLUMN person TEXT;
+  ALTER TABLE device_state ADD COLUMN shift_changed_at INTEGER;
+  ALTER TABLE device_state ADD COLUMN worn_by TEXT;
+  ALTER TABLE device_state ADD COLUMN swapped INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 const WAL_CHECKPOINT_PAGES = 128;

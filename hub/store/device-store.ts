@@ -14,6 +14,11 @@ export interface DeviceStateRow {
   outboxDepth: number | null;
   firmware: string | null;
   droppedPresses: number | null;
+  /** When its shift state last changed (null: never since this was recorded). */
+  shiftChangedAt: number | null;
+  /** Today's swap: someone other than its usual wearer wears it (`wornBy`; null: nobody). */
+  swapped: boolean;
+  wornBy: string | null;
 }
 
 export class DeviceStore {
@@ -31,7 +36,8 @@ export class DeviceStore {
       deleteCredentials: db.prepare('DELETE FROM credentials WHERE device_id = ?'),
       ensureDeviceState: db.prepare('INSERT OR IGNORE INTO device_state (device_id) VALUES (?)'),
       setOnline: db.prepare('UPDATE device_state SET online = ?, last_seen_at = ? WHERE device_id = ?'),
-      setOnShift: db.prepare('UPDATE device_state SET on_shift = ? WHERE device_id = ?'),
+      setOnShift: db.prepare('UPDATE device_state SET on_shift = ?, shift_changed_at = ? WHERE device_id = ?'),
+      setWornBy: db.prepare('UPDATE device_state SET swapped = ?, worn_by = ? WHERE device_id = ?'),
       setHeartbeat: db.prepare(
         `UPDATE device_state SET last_seen_at = @at, battery_mv = @batteryMv, rssi = @rssi, free_memory = @freeMemory,
            outbox_depth = @outboxDepth, firmware = @firmware, dropped_presses = @dropped WHERE device_id = @deviceId`,
@@ -79,9 +85,15 @@ export class DeviceStore {
     this.statements.setOnline.run(online ? 1 : 0, now, deviceId);
   }
 
-  setOnShift(deviceId: string, onShift: boolean): void {
+  setOnShift(deviceId: string, onShift: boolean, at: number): void {
     this.statements.ensureDeviceState.run(deviceId);
-    this.statements.setOnShift.run(onShift ? 1 : 0, deviceId);
+    this.statements.setOnShift.run(onShift ? 1 : 0, at, deviceId);
+  }
+
+  /** Today's swap for a pager (`swapped` false: back to its usual wearer). */
+  setWornBy(deviceId: string, swapped: boolean, personId: string | null): void {
+    this.statements.ensureDeviceState.run(deviceId);
+    this.statements.setWornBy.run(swapped ? 1 : 0, personId, deviceId);
   }
 
   setHeartbeat(deviceId: string, heartbeat: Heartbeat, now: number): void {
@@ -106,6 +118,9 @@ export class DeviceStore {
       outboxDepth: row.outbox_depth as number | null,
       firmware: row.firmware as string | null,
       droppedPresses: row.dropped_presses as number | null,
+      shiftChangedAt: row.shift_changed_at as number | null,
+      swapped: row.swapped === 1,
+      wornBy: row.worn_by as string | null,
     }));
   }
 }

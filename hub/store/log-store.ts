@@ -33,10 +33,13 @@ export interface IncidentRow {
   level: number;
   acknowledged_at: number | null;
   acknowledged_by: string | null;
+  acknowledged_person: string | null;
   holder: string | null;
   resolved_at: number | null;
   resolved_by: string | null;
+  resolved_person: string | null;
   outcome: IncidentRecord['outcome'];
+  cause: string | null;
   retriggers: number;
 }
 
@@ -52,10 +55,13 @@ function toRecord(row: IncidentRow): IncidentRecord {
     level: row.level,
     acknowledgedAt: row.acknowledged_at,
     acknowledgedBy: row.acknowledged_by,
+    acknowledgedPerson: row.acknowledged_person,
     holder: row.holder,
     resolvedAt: row.resolved_at,
     resolvedBy: row.resolved_by,
+    resolvedPerson: row.resolved_person,
     outcome: row.outcome,
+    cause: row.cause,
     retriggers: row.retriggers,
   };
 }
@@ -73,16 +79,17 @@ export class LogStore {
       highestSeqs: db.prepare('SELECT device_id AS deviceId, MAX(seq) AS seq FROM presses GROUP BY device_id'),
       saveIncident: db.prepare(
         `INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, acknowledged_at,
-           acknowledged_by, holder, resolved_at, resolved_by, outcome, retriggers)
+           acknowledged_by, acknowledged_person, holder, resolved_at, resolved_by, resolved_person, outcome, cause, retriggers)
          VALUES (@id, @kind, @source, @label, @openedAt, @lastPressAt, @count, @level, @acknowledgedAt,
-           @acknowledgedBy, @holder, @resolvedAt, @resolvedBy, @outcome, @retriggers)
-         ON CONFLICT (id) DO UPDATE SET last_press_at = excluded.last_press_at, count = excluded.count,
+           @acknowledgedBy, @acknowledgedPerson, @holder, @resolvedAt, @resolvedBy, @resolvedPerson, @outcome, @cause, @retriggers)
+         ON CONFLICT (id) DO UPDATE SET opened_at = excluded.opened_at, last_press_at = excluded.last_press_at, count = excluded.count,
            level = excluded.level, acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by,
-           holder = excluded.holder, resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by,
-           outcome = excluded.outcome, retriggers = excluded.retriggers`,
+           acknowledged_person = excluded.acknowledged_person, holder = excluded.holder, resolved_at = excluded.resolved_at,
+           resolved_by = excluded.resolved_by, resolved_person = excluded.resolved_person, outcome = excluded.outcome,
+           cause = excluded.cause, retriggers = excluded.retriggers`,
       ),
       insertEvent: db.prepare(
-        'INSERT INTO incident_events (incident_id, at, type, pager, level, detail) VALUES (@incidentId, @at, @type, @pager, @level, @detail)',
+        'INSERT INTO incident_events (incident_id, at, type, pager, person, level, detail) VALUES (@incidentId, @at, @type, @pager, @person, @level, @detail)',
       ),
       openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY id'),
       eventsOf: db.prepare("SELECT type, pager, level FROM incident_events WHERE incident_id = ? AND type IN ('paged', 'delivered') ORDER BY id"),
@@ -110,7 +117,7 @@ export class LogStore {
   }
 
   insertEvent(event: IncidentEvent): void {
-    this.statements.insertEvent.run({ pager: null, level: null, detail: null, ...event });
+    this.statements.insertEvent.run({ pager: null, person: null, level: null, detail: null, ...event });
   }
 
   /** Incidents left open by the last run, with who was paged and which presses they hold. */

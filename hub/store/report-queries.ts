@@ -12,6 +12,8 @@ export interface RoutingEvent {
   incident_id: number;
   type: 'paged' | 'delivered' | 'escalated';
   pager: string | null;
+  /** Who wore the pager then (null in logs from before people were recorded). */
+  person: string | null;
   at: number;
   level: number | null;
 }
@@ -51,12 +53,12 @@ export class ReportQueries {
       redIncidents: db.prepare("SELECT * FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?"),
       openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at'),
       openIncidentEvents: db.prepare(
-        `SELECT e.incident_id, e.type, e.pager, e.at, e.level FROM incident_events e JOIN incidents i ON i.id = e.incident_id
+        `SELECT e.incident_id, e.type, e.pager, e.person, e.at, e.level FROM incident_events e JOIN incidents i ON i.id = e.incident_id
          WHERE i.resolved_at IS NULL AND ${ROUTING} ORDER BY e.id`,
       ),
       incidentsOpenedIn: db.prepare('SELECT * FROM incidents WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id'),
       eventsOfIncidentsOpenedIn: db.prepare(
-        `SELECT e.incident_id, e.type, e.pager, e.at, e.level FROM incident_events e JOIN incidents i ON i.id = e.incident_id
+        `SELECT e.incident_id, e.type, e.pager, e.person, e.at, e.level FROM incident_events e JOIN incidents i ON i.id = e.incident_id
          WHERE i.opened_at >= ? AND i.opened_at < ? AND ${ROUTING} ORDER BY e.id`,
       ),
       openDeviceProblems: db.prepare("SELECT source, kind FROM incidents WHERE resolved_at IS NULL AND kind IN ('missing', 'battery')"),

@@ -9,7 +9,9 @@ export type WriteOp =
   | { op: 'incident'; record: IncidentRecord }
   | { op: 'event'; event: IncidentEvent }
   | { op: 'online'; deviceId: string; online: boolean; at: number }
-  | { op: 'shift'; deviceId: string; onShift: boolean }
+  | { op: 'shift'; deviceId: string; onShift: boolean; at: number }
+  /** Today's swap: `personId` wears the pager (null: nobody); `swapped` false puts its usual wearer back. */
+  | { op: 'wear'; deviceId: string; swapped: boolean; personId: string | null }
   | { op: 'heartbeat'; deviceId: string; heartbeat: Heartbeat; at: number }
   /** Writes nothing: its callback says that everything submitted before it is committed. */
   | { op: 'barrier' };
@@ -26,7 +28,9 @@ export function applyOp(storage: Storage, w: WriteOp): void {
     case 'online':
       return devices.setOnline(w.deviceId, w.online, w.at);
     case 'shift':
-      return devices.setOnShift(w.deviceId, w.onShift);
+      return devices.setOnShift(w.deviceId, w.onShift, w.at);
+    case 'wear':
+      return devices.setWornBy(w.deviceId, w.swapped, w.personId);
     case 'heartbeat':
       return devices.setHeartbeat(w.deviceId, w.heartbeat, w.at);
     case 'barrier':

@@ -65,7 +65,7 @@ export async function startWebServer(
 ): Promise<WebServer> {
   const accounts = new Accounts(deps.storage.accounts);
   const simulating = () => deps.simulation()?.running ?? false;
-  const today = () => todayView(deps.storage.reports, deps.clock.now(), deps.config().timeZone, (id) => deps.directory().labelOf(id), deps.alarms());
+  const today = () => todayView(deps.storage.reports, deps.clock.now(), deps.config().timeZone, (id) => deps.directory().personOf(id), deps.alarms());
   const live = new LiveFeed(
     (topic) => (topic === 'today' ? today() : shopState(deps.simulation())),
     (topic) => topic === 'today' || simulating(),

@@ -112,7 +112,7 @@ async function showLog(date?: string): Promise<void> {
     log.incidents.length === 0
       ? h('p', { class: 'quiet' }, 'No incidents on this day.')
       : table(
-          ['#', 'Time', 'Where', 'What', '×N', 'Paged', 'Delivered', 'Ack', 'By', 'To ack', 'Esc.', 'Outcome'],
+          ['#', 'Time', 'Where', 'What', '×N', 'Paged', 'Delivered', 'Ack', 'By', 'To ack', 'Esc.', 'Outcome', 'Cause'],
           log.incidents.map((r) => [
             r.incident,
             r.openedAt,
@@ -126,6 +126,7 @@ async function showLog(date?: string): Promise<void> {
             r.secondsToAcknowledge === null ? '' : `${r.secondsToAcknowledge} s`,
             r.escalations,
             r.outcome,
+            r.cause,
           ]),
           (i) => (log.incidents[i].outcome === 'left' || log.incidents[i].outcome === 'open' ? 'alert' : undefined),
         ),

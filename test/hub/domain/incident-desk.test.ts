@@ -10,6 +10,7 @@ const directory: DeskDirectory = {
   labelOf: (id) => ({ 'btn-1': 'Counter 1', 'pgr-a': 'Anna', 'pgr-b': 'Ben', 'pgr-m': 'Manager' })[id] ?? id,
   routeOf: () => [['pgr-a', 'pgr-b'], ['pgr-m']],
   supervisionRoute: () => [['pgr-m']],
+  personOf: (pager) => ({ 'pgr-a': 'Anna', 'pgr-b': 'Ben', 'pgr-m': 'Maria' })[pager] ?? pager,
 };
 
 const pages = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'page' ? [{ pager: e.pager, ...e.alert }] : []));
@@ -193,7 +194,7 @@ describe('IncidentDesk', () => {
     const restored = new IncidentDesk(clock, timings, directory, sequentialIds(1));
     restored.setPagerOnline('pgr-a', true);
     restored.restore(
-      { id: 7, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: T0, lastPressAt: T0, count: 2, level: 1, acknowledgedAt: null, acknowledgedBy: null, holder: null, resolvedAt: null, resolvedBy: null, outcome: null, retriggers: 0 },
+      { id: 7, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: T0, lastPressAt: T0, count: 2, level: 1, acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null, outcome: null, cause: null, retriggers: 0 },
       new Map([['pgr-a', 1]]),
       new Set(),
       [1, 2],
@@ -348,6 +349,39 @@ describe('IncidentDesk', () => {
     effectsOf(cool.recordOutcome('pgr-a', 1, 'compensated'));
     clock.advance(61_000);
     expect(red(3).incidentId).toBe(2); // past the cool-down: a new customer, a new incident
+  });
+
+  it('keeps who acted by the name of whoever wore the pager then, and what went wrong', () => {
+    let wearer = 'Anna';
+    const people = new IncidentDesk(clock, timings, { ...directory, personOf: (pager) => (pager === 'pgr-a' ? wearer : pager) }, sequentialIds(1));
+    for (const pager of ['pgr-a', 'pgr-b']) people.setPagerOnline(pager, true);
+    people.press({ button: 'btn-1', kind: 'red', seq: 1, pressedAt: clock.now() });
+    const acked = effectsOf(people.acknowledge('pgr-a', 1));
+    expect(acked.flatMap((e) => (e.type === 'event' ? [[e.event.type, e.event.pager, e.event.person]] : []))).toEqual([['acknowledged', 'pgr-a', 'Anna']]);
+    expect(cancels(acked)).toEqual([{ pager: 'pgr-b', incident: 1, reason: 'taken', by: 'Anna' }]);
+    wearer = 'Carla'; // Carla takes over Anna's pager
+    const resolved = effectsOf(people.recordOutcome('pgr-a', 1, 'compensated', 'Waiting'));
+    const saved = resolved.flatMap((e) => (e.type === 'save' ? [e.incident] : []))[0];
+    expect(saved).toMatchObject({ acknowledgedBy: 'pgr-a', acknowledgedPerson: 'Anna', resolvedBy: 'pgr-a', resolvedPerson: 'Carla', outcome: 'compensated', cause: 'Waiting' });
+  });
+
+  it('mutes a hammered button: its presses count on the open incident and are logged, nobody vibrates, until the time is up', () => {
+    press(1);
+    expect(desk.mute('pgr-m', 1, 600_000)).toEqual({ refused: 'pager pgr-m was not paged for incident 1' });
+    const muted = effectsOf(desk.mute('pgr-a', 1, 600_000));
+    expect(muted.flatMap((e) => (e.type === 'event' ? [[e.event.type, e.event.detail]] : []))).toEqual([['muted', 'Counter 1 muted for 10 min']]);
+    clock.advance(1000);
+    const during = press(2);
+    expect([during.incidentId, pages(during.effects)]).toEqual([1, []]);
+    expect(desk.openIncidents()[0].count).toBe(2);
+    effectsOf(desk.recordOutcome('pgr-a', 1, 'other'));
+    clock.advance(120_000);
+    const afterResolve = press(3);
+    expect([afterResolve.incidentId, afterResolve.effects]).toEqual([null, []]); // still muted: logged, no incident, no page
+    expect(desk.mutedButtons()).toEqual([{ button: 'btn-1', until: T0 + 600_000 }]);
+    clock.advance(480_000);
+    expect(pages(press(4).effects).map((p) => p.pager)).toEqual(['pgr-a', 'pgr-b']);
+    expect(desk.mutedButtons()).toEqual([]);
   });
 
   it('tells the managers once, at closing, which complaints are still open', () => {

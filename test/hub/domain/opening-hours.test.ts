@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { closesAt, isOpenAt, parseRange, splitAtMidnight, type WeeklyHours } from '../../../hub/domain/opening-hours.js';
+import { closesAt, isOpenAt, lastOpeningAndClosing, parseRange, splitAtMidnight, type WeeklyHours } from '../../../hub/domain/opening-hours.js';
 
 describe('opening hours', () => {
   // Monday 08:00-18:00 only, Berlin time.
@@ -57,3 +57,23 @@ describe('ranges across midnight (#16)', () => {
   });
 });
 
+
+describe('lastOpeningAndClosing', () => {
+  const zone = 'Europe/Berlin';
+  const at = (iso: string) => DateTime.fromISO(iso, { zone }).toMillis();
+
+  it('finds the opening and closing a hub switched off overnight missed', () => {
+    const weekdays: WeeklyHours = splitAtMidnight([[[480, 1080]], [[480, 1080]], [[480, 1080]], [[480, 1080]], [[480, 1080]], [], []]);
+    // Tuesday 24 Nov 2026, 09:00: opened at 08:00 today, closed at 18:00 yesterday.
+    expect(lastOpeningAndClosing(weekdays, zone, at('2026-11-24T09:00'))).toEqual({ opened: at('2026-11-24T08:00'), closed: at('2026-11-23T18:00') });
+    // Monday 07:00: the last closing was Friday's.
+    expect(lastOpeningAndClosing(weekdays, zone, at('2026-11-23T07:00'))).toEqual({ opened: at('2026-11-20T08:00'), closed: at('2026-11-20T18:00') });
+  });
+
+  it('takes a range across midnight as one opening, and finds none when the site never closes', () => {
+    const nights = splitAtMidnight(Array.from({ length: 7 }, () => [[1080, 1560] as [number, number]]));
+    expect(lastOpeningAndClosing(nights, zone, at('2026-11-24T01:00'))).toEqual({ opened: at('2026-11-23T18:00'), closed: at('2026-11-23T02:00') });
+    const always = splitAtMidnight(Array.from({ length: 7 }, () => [[0, 1440] as [number, number]]));
+    expect(lastOpeningAndClosing(always, zone, at('2026-11-24T01:00'))).toEqual({ opened: null, closed: null });
+  });
+});

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../hub/store/database.js';
 import { Journal } from '../../../hub/store/journal.js';
+import { LogStore } from '../../../hub/store/log-store.js';
 import { StorageFaults } from '../../../hub/store/storage-faults.js';
 import { withoutSupersededSaves, type WriteOp } from '../../../hub/store/write-ops.js';
 import type { IncidentRecord } from '../../../hub/domain/incident-desk.js';
 
 const incident = (id: number, count: number): IncidentRecord => ({
   id, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: 1, lastPressAt: count, count, level: 1,
-  acknowledgedAt: null, acknowledgedBy: null, holder: null, resolvedAt: null, resolvedBy: null, outcome: null, retriggers: 0,
+  acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null,
+  outcome: null, cause: null, retriggers: 0,
 });
 
 describe('database', () => {
@@ -18,14 +20,14 @@ describe('database', () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-db-')));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(db.pragma('user_version', { simple: true })).toBe(9);
     db.close();
   });
 
   it('moves the paged level of a version-4 log from the text "level N" into its column', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
     const old = openDatabase(dir);
-    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; ALTER TABLE credentials DROP COLUMN pending_hash; DROP TABLE device_updates; PRAGMA user_version = 4;`); // as a version-4 hub left it
+    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; ALTER TABLE credentials DROP COLUMN pending_hash; DROP TABLE device_updates; ALTER TABLE incidents DROP COLUMN acknowledged_person; ALTER TABLE incidents DROP COLUMN resolved_person; ALTER TABLE incidents DROP COLUMN cause; ALTER TABLE incident_events DROP COLUMN person; ALTER TABLE device_state DROP COLUMN shift_changed_at; ALTER TABLE device_state DROP COLUMN worn_by; ALTER TABLE device_state DROP COLUMN swapped; PRAGMA user_version = 4;`); // as a version-4 hub left it
     old.prepare('INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, retriggers) VALUES (1, ?, ?, ?, 1, 1, 1, 2, 0)').run('red', 'btn-1', 'Counter 1');
     const event = old.prepare('INSERT INTO incident_events (incident_id, at, type, pager, detail) VALUES (1, 1, ?, ?, ?)');
     event.run('paged', 'pgr-1', 'level 1');
@@ -38,6 +40,18 @@ describe('database', () => {
       { type: 'escalated', level: 2, detail: null },
       { type: 'resolved', level: null, detail: 'level 3 is a note, not a level' },
     ]);
+    db.close();
+  });
+
+  it("keeps an incident's open time at its earliest press when an earlier press arrives later, and who acted by name", () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-db-')));
+    const log = new LogStore(db);
+    log.saveIncident({ ...incident(3, 1), openedAt: 10_000, lastPressAt: 10_000 });
+    // A press made at 4 000 but delivered after the one made at 10 000 (an outbox drained after a reconnect).
+    log.saveIncident({ ...incident(3, 2), openedAt: 4_000, lastPressAt: 10_000, acknowledgedAt: 12_000, acknowledgedBy: 'pgr-1', acknowledgedPerson: 'Anna', resolvedAt: 13_000, resolvedBy: 'pgr-1', resolvedPerson: 'Anna', outcome: 'apologised', cause: 'Waiting' });
+    expect(db.prepare('SELECT opened_at, count, acknowledged_person, resolved_person, cause FROM incidents WHERE id = 3').get()).toEqual({
+      opened_at: 4_000, count: 2, acknowledged_person: 'Anna', resolved_person: 'Anna', cause: 'Waiting',
+    });
     db.close();
   });
 
