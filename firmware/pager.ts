@@ -1,9 +1,11 @@
 // The staff wrist pager: vibration motor, one button, an LED, and a small
 // SSD1306 display when one is fitted. It keeps the open alerts, vibrates a
 // pattern per kind of alert, and lets staff acknowledge (short press), record
-// an outcome (long presses walk the choices, a short press sends), say
-// "can't go" (on an alert not yet acknowledged, the first long press offers
-// it, a short one sends it) and go on or off shift (very long press).
+// an outcome and then what went wrong (long presses walk the choices, a short
+// press takes one), mute a hammered button (the last choice after the
+// outcomes), say "can't go" (on an alert not yet acknowledged, the first long
+// press offers it, a short one sends it) and go on or off shift (very long
+// press). The hub tells it its shift, its wearer and the causes ("duty").
 //
 // On a battery every milliamp counts (docs/power.md, npm run power): the
 // display sleeps unless something just happened, the LED blinks briefly
@@ -11,12 +13,12 @@
 // still notices.
 
 import { batteryPercent } from '../shared/battery.js';
-import { OUTCOMES, decodeAlert, decodeCancel, encodeAck, encodeOutcome, encodeShift } from '../shared/payloads.js';
+import { OUTCOMES, decodeAlert, decodeCancel, decodeDuty, encodeAck, encodeOutcome, encodeShift, type OutcomeReport } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK } from '../shared/topics.js';
 import { LED_UNREACHABLE, runDevice, type DeviceContext } from './device.js';
-import { AlertList } from './lib/alert-list.js';
+import { AlertList, type PagerAlert } from './lib/alert-list.js';
 import { PatternPlayer } from './lib/pattern.js';
-import { pagerScreen } from './lib/pager-screen.js';
+import { pagerScreen, type Menu } from './lib/pager-screen.js';
 import { Ssd1306 } from './lib/ssd1306.js';
 
 /** Vibration per reason: [on, off, on, …] ms. The motor draws more than the whole ESP32 while it runs. */
@@ -38,6 +40,8 @@ const DISPLAY_AFTER_PRESS_MS = 4000;
 const SHORT_PRESS_S = 0.6;
 const VERY_LONG_PRESS_S = 3;
 const CHOOSER_TIMEOUT_MS = 10000;
+/** The last choice after the outcomes, for a customer's complaint: mute its button for a while. */
+const MUTE = 'Mute button';
 const DEBOUNCE_MS = 30;
 
 function startPager(ctx: DeviceContext) {
@@ -47,9 +51,14 @@ function startPager(ctx: DeviceContext) {
   }, { setTimeout: setTimeout, clearTimeout: clearTimeout });
   const alerts = new AlertList();
   let onShift = ctx.storage.read('lb.shift') !== '0';
-  let chooser = -1;
-  /** "Can't go?" is on the screen: a short press sends it. */
-  let declining = false;
+  let wearer = '';
+  let causes: string[] = [];
+  /** The open menu ('' none, 'decline', 'outcome', 'cause'), the alert it is about, and the choice shown. */
+  let menu = '';
+  let menuAlert: PagerAlert | null = null;
+  let pick = 0;
+  /** The outcome taken, while the cause is chosen. */
+  let outcome = '';
   let chooserTimer: unknown = null;
   let connected = false;
 
@@ -72,17 +81,31 @@ function startPager(ctx: DeviceContext) {
     else ctx.led.stop();
   };
 
+  /** What a long press walks through in the open menu. */
+  const choices = function (): string[] {
+    if (menu === 'cause') return causes;
+    const list: string[] = OUTCOMES.slice();
+    if (menuAlert && menuAlert.alert.kind === 'red') list.push(MUTE);
+    return list;
+  };
+
+  const menuShown = function (): Menu | null {
+    if (!menuAlert) return null;
+    if (menu === 'decline') return { title: "Can't go? (short=yes)", choice: menuAlert.alert.location };
+    return { title: menu === 'cause' ? 'Why? (short=send)' : 'Outcome? (short=send)', choice: choices()[pick] };
+  };
+
   const render = function () {
     showLed(!connected ? 'unreachable' : alerts.waiting() ? 'waiting' : 'idle');
     if (!screen || !displayAwake) return;
     const g = screen.g;
     g.clear();
     const lines = pagerScreen({
-      chooser: chooser,
-      declining: declining,
+      menu: menuShown(),
       current: alerts.top(),
       alertCount: alerts.count(),
       onShift: onShift,
+      wearer: wearer,
       connected: connected,
       hubNow: ctx.clock.hubNow(),
       battery: batteryPercent(ctx.batteryMv()),
@@ -116,26 +139,57 @@ function startPager(ctx: DeviceContext) {
     );
   };
 
-  const closeChooser = function () {
-    chooser = -1;
-    declining = false;
+  const closeMenu = function () {
+    menu = '';
+    menuAlert = null;
     if (chooserTimer !== null) clearTimeout(chooserTimer);
     chooserTimer = null;
   };
 
+  /** Sends the outcome (with its cause, when one was chosen) and drops the alert. */
+  const sendOutcome = function (incident: number, cause: string) {
+    const report: OutcomeReport = { incident: incident, outcome: outcome as OutcomeReport['outcome'] };
+    if (cause) report.cause = cause;
+    send(UPLINK.outcome, encodeOutcome(report), function () {});
+    alerts.forget(incident);
+  };
+
+  /** The menu stays open CHOOSER_TIMEOUT_MS after the last press; a cause not chosen by then still leaves the outcome sent. */
+  const keepMenuOpen = function () {
+    if (chooserTimer !== null) clearTimeout(chooserTimer);
+    chooserTimer = setTimeout(function () {
+      chooserTimer = null;
+      if (menu === 'cause' && menuAlert) sendOutcome(menuAlert.alert.incident, '');
+      closeMenu();
+      render();
+    }, CHOOSER_TIMEOUT_MS);
+  };
+
   const shortPress = function () {
-    const current = alerts.top();
+    const current = menuAlert || alerts.top();
     if (!current) return;
     const incident = current.alert.incident;
-    if (declining) {
-      closeChooser();
+    const choice = choices()[pick];
+    if (menu === 'decline') {
+      closeMenu();
       send(UPLINK.decline, encodeAck({ incident: incident }), function () {});
       alerts.forget(incident);
-    } else if (chooser >= 0) {
-      const outcome = OUTCOMES[chooser];
-      closeChooser();
-      send(UPLINK.outcome, encodeOutcome({ incident: incident, outcome: outcome }), function () {});
-      alerts.forget(incident);
+    } else if (menu === 'outcome' && choice === MUTE) {
+      closeMenu();
+      send(UPLINK.mute, encodeAck({ incident: incident }), function () {});
+    } else if (menu === 'outcome' && causes.length > 0) {
+      outcome = choice;
+      menu = 'cause';
+      pick = 0;
+      keepMenuOpen();
+    } else if (menu === 'outcome') {
+      // No causes to ask for (an older hub sends none).
+      outcome = choice;
+      closeMenu();
+      sendOutcome(incident, '');
+    } else if (menu === 'cause') {
+      closeMenu();
+      sendOutcome(incident, choice);
     } else if (!current.acknowledged) {
       current.acknowledged = true;
       send(UPLINK.ack, encodeAck({ incident: incident }), function () {});
@@ -144,21 +198,17 @@ function startPager(ctx: DeviceContext) {
   };
 
   const longPress = function () {
-    const current = alerts.top();
-    if (!current) return;
+    if (!menuAlert) menuAlert = alerts.top();
+    if (!menuAlert) return;
     // Not yet taken, the first choice is "can't go"; then the outcomes (recording one takes it).
-    if (!current.acknowledged && chooser < 0 && !declining) declining = true;
-    else {
-      declining = false;
-      chooser = (chooser + 1) % OUTCOMES.length;
-    }
-    if (chooserTimer !== null) clearTimeout(chooserTimer);
-    chooserTimer = setTimeout(function () {
-      chooserTimer = null;
-      chooser = -1;
-      declining = false;
-      render();
-    }, CHOOSER_TIMEOUT_MS);
+    if (!menu) {
+      menu = menuAlert.acknowledged ? 'outcome' : 'decline';
+      pick = 0;
+    } else if (menu === 'decline') {
+      menu = 'outcome';
+      pick = 0;
+    } else pick = (pick + 1) % choices().length;
+    keepMenuOpen();
     motor.play(BUZZ_TICK, false);
   };
 
@@ -180,8 +230,8 @@ function startPager(ctx: DeviceContext) {
       if (held < SHORT_PRESS_S) shortPress();
       else if (held < VERY_LONG_PRESS_S) longPress();
       else veryLongPress();
-      // The outcome chooser stays open CHOOSER_TIMEOUT_MS: lit while it is, as it is read.
-      wakeDisplay(chooser >= 0 || declining ? CHOOSER_TIMEOUT_MS : DISPLAY_AFTER_PRESS_MS);
+      // A menu stays open CHOOSER_TIMEOUT_MS: lit while it is, as it is read.
+      wakeDisplay(menu ? CHOOSER_TIMEOUT_MS : DISPLAY_AFTER_PRESS_MS);
       render();
     },
     buttonPin,
@@ -204,7 +254,15 @@ function startPager(ctx: DeviceContext) {
         const decoded = decodeCancel(payload);
         if (!decoded.ok) return;
         alerts.forget(decoded.value.incident);
-        if (alerts.count() === 0) closeChooser();
+        if (menuAlert && menuAlert.alert.incident === decoded.value.incident) closeMenu();
+      } else if (channel === DOWNLINK.duty) {
+        const duty = decodeDuty(payload);
+        if (!duty.ok) return;
+        // Flash only when the shift really changes (twice a day): flash wears out.
+        if (duty.value.onShift !== onShift) ctx.storage.write('lb.shift', duty.value.onShift ? '1' : '0');
+        onShift = duty.value.onShift;
+        wearer = duty.value.wearer || '';
+        causes = duty.value.causes;
       }
       render();
     },

@@ -302,6 +302,7 @@ export class Hub {
         alarms: () => this.alarms(),
         batteryOutlook: (deviceId) => this.watch.batteryOutlook(deviceId),
         publicDir: publicDir(),
+        staff: { view: () => this.shifts.view((id) => this.connections.newest(id) !== undefined), wear: (pager, person) => this.shifts.wear(pager, person) },
       },
       config.http.host,
       config.http.port,

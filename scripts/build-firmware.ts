@@ -63,7 +63,8 @@ export async function buildFirmware(log: (line: string) => void = console.log): 
         format: 'iife',
         target: 'es5',
         platform: 'neutral',
-        minify: true,
+        // terser minifies (squeeze below): it does better on esbuild's plain output than on its minified one.
+        minify: false,
         legalComments: 'none',
         banner: { js: device === 'guard' ? BANNER : BANNER + marker(device) },
         write: false,

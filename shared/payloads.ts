@@ -338,10 +338,9 @@ export function decodeDuty(text: string): Decoded<Duty> {
   const error = firstError([checkFlag(f, 'on', 'on shift'), f.p === undefined ? '' : checkText(f, 'p', 'wearer', MAX_LABEL_CHARS)]);
   if (error) return fail(error);
   const causes = f.c;
-  if (!(causes instanceof Array) || causes.length > MAX_CAUSES) return fail('causes (c) must be a list of at most ' + MAX_CAUSES);
-  for (let i = 0; i < causes.length; i++) {
-    if (typeof causes[i] !== 'string' || causes[i].length === 0 || causes[i].length > MAX_CAUSE_WIRE_CHARS) return fail('cause ' + i + ' must be text of 1-' + MAX_CAUSE_WIRE_CHARS + ' characters');
-  }
+  let bad = !(causes instanceof Array) || causes.length > MAX_CAUSES;
+  for (let i = 0; !bad && i < (causes as unknown[]).length; i++) bad = checkText(causes as Fields, String(i), '', MAX_CAUSE_WIRE_CHARS) !== '' || !(causes as string[])[i];
+  if (bad) return fail('causes (c) must be up to ' + MAX_CAUSES + ' texts of 1-' + MAX_CAUSE_WIRE_CHARS + ' characters');
   const duty: Duty = { onShift: f.on === 1, causes: causes as string[] };
   if (f.p !== undefined) duty.wearer = f.p as string;
   return ok(duty);

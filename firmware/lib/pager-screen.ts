@@ -1,8 +1,8 @@
-// What the pager's 128×64 display shows, as lines to draw: the outcome
-// chooser, the alert to act on (kind, count, level, place, age), or the idle
-// screen; the hub link on the bottom line. Pure, so the layout is tested in Node.
+// What the pager's 128×64 display shows, as lines to draw: a menu (can't go,
+// outcome, cause, mute), the alert to act on (kind, count, level, place, age),
+// or the idle screen (who wears it, the shift); the hub link on the bottom
+// line. Pure, so the layout is tested in Node.
 
-import { OUTCOMES } from '../../shared/payloads.js';
 import type { PagerAlert } from './alert-list.js';
 
 export interface ScreenLine {
@@ -12,14 +12,19 @@ export interface ScreenLine {
   size: number;
 }
 
+/** A question on the screen: a long press shows the next choice, a short one sends this one. */
+export interface Menu {
+  title: string;
+  choice: string;
+}
+
 export interface ScreenState {
-  /** Index into OUTCOMES while the outcome chooser is open, else -1. */
-  chooser: number;
-  /** "Can't go?" is asked (a short press sends it). */
-  declining: boolean;
+  menu: Menu | null;
   current: PagerAlert | null;
   alertCount: number;
   onShift: boolean;
+  /** Who wears the pager, as the hub says; '' before it has. */
+  wearer: string;
   connected: boolean;
   /** The hub's time now, or null before the first sync. */
   hubNow: number | null;
@@ -41,12 +46,9 @@ export function ageText(time: number, hubNow: number | null): string {
 
 export function pagerScreen(state: ScreenState): ScreenLine[] {
   const lines: ScreenLine[] = [];
-  if (state.declining) {
-    lines.push({ text: "Can't go? (short=yes)", y: 0, size: 1 });
-    if (state.current) lines.push({ text: state.current.alert.location, y: 20, size: 2 });
-  } else if (state.chooser >= 0) {
-    lines.push({ text: 'Outcome? (short=send)', y: 0, size: 1 });
-    lines.push({ text: OUTCOMES[state.chooser], y: 20, size: 2 });
+  if (state.menu) {
+    lines.push({ text: state.menu.title, y: 0, size: 1 });
+    lines.push({ text: state.menu.choice, y: 20, size: 2 });
   } else if (state.current) {
     const a = state.current.alert;
     lines.push({ text: KIND_TEXT[a.kind] + (a.count > 1 ? ' x' + a.count : '') + (a.level > 1 ? ' L' + a.level : ''), y: 0, size: 1 });
@@ -54,7 +56,7 @@ export function pagerScreen(state: ScreenState): ScreenLine[] {
     lines.push({ text: ageText(a.time, state.hubNow) + (state.current.acknowledged ? ' - yours' : ''), y: 36, size: 1 });
     if (state.alertCount > 1) lines.push({ text: '+' + (state.alertCount - 1) + ' more', y: 46, size: 1 });
   } else {
-    lines.push({ text: state.onShift ? 'On shift' : 'OFF SHIFT', y: 0, size: 1 });
+    lines.push({ text: (state.wearer ? state.wearer + ': ' : '') + (state.onShift ? 'on shift' : 'OFF SHIFT'), y: 0, size: 1 });
     lines.push({ text: 'No alerts', y: 20, size: 1 });
   }
   const battery = state.battery === null ? '' : state.battery <= LOW_BATTERY_PERCENT ? '  CHARGE ' + state.battery + '%' : '  bat ' + state.battery + '%';

@@ -161,3 +161,9 @@ export interface ShopState {
 export interface ErrorBody {
   error: { code: string; message: string };
 }
+
+/** GET /api/staff: the people and the pagers, as they stand today. */
+export interface StaffView {
+  people: { id: string; name: string; role: 'staff' | 'manager'; usualPager: string | null; days: string[] | null }[];
+  pagers: { id: string; label: string; wearer: string | null; wearerName: string | null; swapped: boolean; onShift: boolean; online: boolean }[];
+}

@@ -8,6 +8,7 @@ import { encodeDuty } from '../../shared/payloads.js';
 import type { Clock } from '../domain/clock.js';
 import type { IncidentDesk } from '../domain/incident-desk.js';
 import { isOpenAt, lastOpeningAndClosing } from '../domain/opening-hours.js';
+import type { StaffView } from '../contract/api-types.js';
 import type { LiveConfig } from '../live-config.js';
 import type { Logger } from '../log.js';
 import type { DeviceStateRow } from '../store/device-store.js';
@@ -94,6 +95,19 @@ export class Shifts {
     this.deps.log.info({ pager, person: personId }, 'pager worn by someone else today');
     for (const changed of new Set([pager, ...before.map((swap) => swap.pager)])) this.tell(changed);
     return null;
+  }
+
+  /** Today's people and pagers, for the dashboard. */
+  view(online: (pager: string) => boolean): StaffView {
+    const { live } = this.deps;
+    const swapped = new Set(live.roster.swapList().map((swap) => swap.pager));
+    return {
+      people: live.config.people.map((p) => ({ id: p.id, name: p.name, role: p.role, usualPager: p.pager ?? null, days: p.days ?? null })),
+      pagers: live.directory.pagers().map((id) => {
+        const wearer = live.roster.wearerOf(id);
+        return { id, label: live.directory.labelOf(id), wearer: wearer?.id ?? null, wearerName: wearer?.name ?? null, swapped: swapped.has(id), onShift: this.isOnShift(id), online: online(id) };
+      }),
+    };
   }
 
   /** Sends the pager its duty: shift state, wearer, causes (when it subscribes, after a change, after a reload). */

@@ -22,6 +22,7 @@ import { LoginGuard } from './login-guard.js';
 import { LiveFeed, type LiveTopic } from './live-feed.js';
 import { SESSION_COOKIE, publicRoutes, withSession } from './plugins/authentication.js';
 import { reportRoutes } from './plugins/report-routes.js';
+import { staffRoutes, type StaffRouteOptions } from './plugins/staff-routes.js';
 import allowedHost from './plugins/allowed-host.js';
 import sameSiteJson from './plugins/same-site-json.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -42,6 +43,7 @@ export interface WebDeps {
   /** A device's charge and time to empty, as supervision estimates it now. */
   batteryOutlook(deviceId: string): BatteryOutlook | null;
   publicDir: string;
+  staff: Omit<StaffRouteOptions, 'changed'>;
 }
 
 export interface WebServer {
@@ -97,6 +99,7 @@ export async function startWebServer(
       secure.get('/assets/app.js', (_request, reply) => reply.sendFile('app.js'));
       await secure.register(reportRoutes, { storage: deps.storage, clock: deps.clock, config: deps.config, directory: deps.directory, batteryOutlook: deps.batteryOutlook, today, simulating });
       await secure.register(simulationRoutes, { simulation: deps.simulation });
+      await secure.register(staffRoutes, { ...deps.staff, changed: () => live.changed('today') });
       secure.get('/api/live', (request, reply) => {
         const token = request.cookies[SESSION_COOKIE] as string; // the session hook let it in
         reply.hijack();

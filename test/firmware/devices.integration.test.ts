@@ -5,6 +5,7 @@ import type { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import { BUTTON_PINS, PAGER_PINS, simulate } from '../support/devices.js';
 import { TestShop, eventually } from '../support/shop.js';
 import { pendingInOutbox } from '../../firmware/shim/outbox-view.js';
+import { DateTime } from 'luxon';
 
 interface PressRow {
   seq: number;
@@ -87,9 +88,56 @@ describe('button and pager firmware against the hub', () => {
     await pager.press(PAGER_PINS.button, 900); // long: second choice (compensated)
     await sleep(100);
     await eventually(() => pager.screen.includes('compensated'), 2000, 'choice shown');
+    await pager.press(PAGER_PINS.button, 100); // short: take it; now what went wrong (#16)
+    await eventually(() => pager.screen[0] === 'Why? (short=send)' && pager.screen[1] === 'Waiting', 2000, 'first cause offered');
+    await pager.press(PAGER_PINS.button, 900); // long: the next cause
+    await eventually(() => pager.screen[1] === 'Food', 2000, 'second cause shown');
     await pager.press(PAGER_PINS.button, 100); // short: send
-    await eventually(() => shop.query("SELECT 1 FROM incidents WHERE outcome = 'compensated' AND resolved_by = 'pgr-anna'").length === 1, 5000, 'outcome stored');
+    await eventually(() => shop.query("SELECT 1 FROM incidents WHERE outcome = 'compensated' AND cause = 'Food' AND resolved_by = 'pgr-anna'").length === 1, 5000, 'outcome and cause stored');
     await eventually(() => pager.screen.includes('No alerts'), 2000, 'alert gone');
+  });
+
+  it('shows who wears it and its shift as the hub says, and goes off shift at closing time (#16)', async () => {
+    // Open all day today (UTC), closed tomorrow.
+    const today = DateTime.utc();
+    const weekday = (d: DateTime) => ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'][d.weekday - 1];
+    const openingHours = { [weekday(today)]: ['00:00-24:00'], [weekday(today.plus({ days: 1 }))]: [] };
+    shop = await TestShop.open({ timeZone: 'UTC', openingHours, people: [{ id: 'anna', name: 'Anna K', pager: 'pgr-anna' }] }, { realClock: true });
+    const pager = start('pgr-anna', 'pager');
+    await online('pgr-anna');
+    shop.hub.tick(); // the hub sees the site open
+    await eventually(() => pager.screen[0] === 'Anna K: on shift', 5000, 'wearer and shift shown');
+    // The café closes: the hub's closing time turns every pager off shift; the pager shows it and keeps it in flash.
+    shop.jumpClock(today.startOf('day').plus({ days: 1, minutes: 1 }).toMillis() - Date.now());
+    await eventually(() => pager.screen[0] === 'Anna K: OFF SHIFT', 5000, 'off shift at closing');
+    expect(pager.storage.read('lb.shift')).toBe('0');
+  });
+
+  it('mutes a hammered button from the pager: its presses are logged and vibrate nobody (#16)', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const pager = start('pgr-anna', 'pager');
+    const button = start('btn-1', 'button');
+    await online('pgr-anna', 'btn-1');
+    await button.press(BUTTON_PINS.red);
+    await eventually(() => pager.screen.includes('Counter 1'), 5000, 'alert shown');
+    await pager.press(PAGER_PINS.button, 100); // take it
+    await sleep(100);
+    for (let i = 0; i < 6; i++) {
+      await pager.press(PAGER_PINS.button, 900); // walk past the five outcomes to "Mute button"
+      await sleep(100);
+    }
+    await eventually(() => pager.screen[1] === 'Mute button', 2000, 'mute offered after the outcomes');
+    await pager.press(PAGER_PINS.button, 100);
+    await eventually(() => shop.query("SELECT 1 FROM incident_events WHERE type = 'muted' AND pager = 'pgr-anna' AND person = 'Anna'").length === 1, 5000, 'mute stored');
+    const motorOnsBefore = pager.pinHistory.filter((c) => c.pin === PAGER_PINS.motor && c.value === 1).length;
+    for (let i = 0; i < 3; i++) {
+      await button.press(BUTTON_PINS.red);
+      await sleep(100);
+    }
+    await eventually(() => shop.query('SELECT 1 FROM presses').length === 4, 5000, 'muted presses logged');
+    await sleep(300);
+    expect(pager.pinHistory.filter((c) => c.pin === PAGER_PINS.motor && c.value === 1).length).toBe(motorOnsBefore);
+    expect(shop.query<{ count: number }>('SELECT count FROM incidents')[0].count).toBe(4);
   });
 
   it('goes off shift on a very long press, and is then not paged', async () => {

@@ -46,7 +46,7 @@ export interface ShopOptions {
   /** Simulated disk trouble. */
   storageFaults?: StorageFaults;
   corruptUpdateChunk?: number;
-  /** The hub uses the real clock (true press times), not the hand-moved one. */
+  /** The hub uses the real clock (true press times), not the hand-moved one; `jumpClock` moves it on. */
   realClock?: boolean;
   /** The hub's own timer for escalation and supervision; 0 (default) = only when the test calls advance(). */
   tickMs?: number;
@@ -122,6 +122,8 @@ export class TestDevice {
 
 export class TestShop {
   readonly clock = new ManualClock(START);
+  /** Added to the real clock (realClock): a test skips hours ahead, e.g. to closing time, with the firmware still on real time. */
+  private realClockJumpMs = 0;
   readonly devices: TestDevice[] = [];
   secrets: Record<string, string> = {};
   options: ShopOptions = {};
@@ -144,7 +146,7 @@ export class TestShop {
     this.hub = await Hub.start({
       config: parseConfig(this.config, 'test config'),
       dataDir: this.dir,
-      clock: this.options.realClock ? systemClock : this.clock,
+      clock: this.options.realClock ? { now: () => systemClock.now() + this.realClockJumpMs } : this.clock,
       logger: createLogger(process.env.LB_TEST_LOG ?? 'silent'), // LB_TEST_LOG=warn to see the hub's log in a test
       tickMs: this.options.tickMs ?? 0,
       storageFaults: this.options.storageFaults,
@@ -189,6 +191,12 @@ export class TestShop {
     } finally {
       db.close();
     }
+  }
+
+  /** With the real clock: moves the hub's clock on by `ms` and runs its timers once. */
+  jumpClock(ms: number): void {
+    this.realClockJumpMs += ms;
+    this.hub.tick();
   }
 
   /** Moves the hub's clock and runs its timers once. */

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ageText, pagerScreen, type ScreenState } from '../../../firmware/lib/pager-screen.js';
 
-const idle: ScreenState = { chooser: -1, declining: false, current: null, alertCount: 0, onShift: true, connected: true, hubNow: 100_000, battery: null };
+const idle: ScreenState = { menu: null, current: null, alertCount: 0, onShift: true, wearer: '', connected: true, hubNow: 100_000, battery: null };
 const texts = (state: ScreenState) => pagerScreen(state).map((line) => line.text);
 
 describe('pager screen', () => {
   it('shows the shift and the hub link when idle', () => {
-    expect(texts(idle)).toEqual(['On shift', 'No alerts', 'hub ok']);
+    expect(texts(idle)).toEqual(['on shift', 'No alerts', 'hub ok']);
     expect(texts({ ...idle, onShift: false, connected: false })).toEqual(['OFF SHIFT', 'No alerts', 'NO HUB']);
+    expect(texts({ ...idle, wearer: 'Anna' })[0]).toBe('Anna: on shift'); // who wears it, as the hub says (#16)
   });
 
   it('shows the alert to act on: kind, count, level, place in large type, age, whose, and how many more', () => {
@@ -17,8 +18,9 @@ describe('pager screen', () => {
     expect(lines[1].size).toBe(2);
   });
 
-  it('shows the outcome chooser over everything', () => {
-    expect(texts({ ...idle, chooser: 0 })[0]).toBe('Outcome? (short=send)');
+  it('shows a menu over everything: its question, and the choice a short press takes, large', () => {
+    const lines = pagerScreen({ ...idle, menu: { title: 'Why? (short=send)', choice: 'Waiting' } });
+    expect(lines.map((line) => [line.text, line.size])).toEqual([['Why? (short=send)', 1], ['Waiting', 2], ['hub ok', 1]]);
   });
 
   it('gives no age before the hub’s time is known', () => {
