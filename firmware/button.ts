@@ -1,9 +1,13 @@
 // The loyalty button: RED and GREEN inputs, an LED, a flash outbox.
 // A press is numbered, written to flash, then sent; it leaves flash only when
-// the hub's PUBACK says it is stored.
+// the hub's PUBACK says it is stored. Staff arriving at the counter hold RED
+// and GREEN together: "reached the customer" (a customer does not hold both).
+// The press that began the chord is sent as usual (it was recorded at its
+// edge, before anyone could know) and named in the reach, so the hub takes
+// it off the customers' count.
 
 import { OUTBOX_CAPACITY } from '../shared/limits.js';
-import { decodeFeedback, encodePress } from '../shared/payloads.js';
+import { decodeFeedback, encodePress, encodeReach } from '../shared/payloads.js';
 import { DOWNLINK, UPLINK } from '../shared/topics.js';
 import { LED_UNREACHABLE, runDevice, type DeviceContext } from './device.js';
 import { Outbox, type OutboxEntry } from './lib/outbox.js';
@@ -13,6 +17,10 @@ import type { PressKind } from '../shared/payloads.js';
 const LED_PRESSED = [80];
 const LED_RECEIVED = [1500];
 const LED_HELP_COMING = [400, 200, 400, 200, 400, 200, 1200];
+/** Staff are with the customer: two long glows. */
+const LED_REACHED = [1000, 300, 1000];
+/** Both buttons held this long: staff have reached the customer. */
+const REACH_HOLD_MS = 1500;
 const DEBOUNCE_MS = 30;
 
 function startButton(ctx: DeviceContext) {
@@ -22,6 +30,9 @@ function startButton(ctx: DeviceContext) {
   const pressTopic = ctx.topic(UPLINK.press);
   let dropped = 0;
   let connected = false;
+  /** The last press recorded: the chord that may follow names it. */
+  let lastSeq = 0;
+  let lastAt = 0;
 
   const idle = function () {
     if (connected) ctx.led.stop();
@@ -62,22 +73,51 @@ function startButton(ctx: DeviceContext) {
       if (result.dropped.packetId !== undefined) ctx.client.withdraw(result.dropped.packetId);
     }
     if (result.accepted) submit(entry);
+    lastSeq = seq;
+    lastAt = at;
   };
 
-  const watchInput = function (role: string, kind: PressKind) {
-    const pin = ctx.pin(role);
+  const pins = { red: ctx.pin('red'), green: ctx.pin('green') };
+  const bothHeld = function () {
+    return digitalRead(pins.red) === 0 && digitalRead(pins.green) === 0;
+  };
+
+  /**
+   * A button went down while the other was held: held on together for
+   * REACH_HOLD_MS it says "reached the customer"; let go sooner, it was an
+   * ordinary press after all, recorded at its true edge time.
+   */
+  const chord = function (kind: PressKind, at: number) {
+    const first = at - lastAt < REACH_HOLD_MS * 2 ? lastSeq : 0;
+    setTimeout(function () {
+      if (!bothHeld()) return press(kind, at);
+      ctx.led.play(LED_PRESSED, false, idle);
+      ctx.client.publish(
+        ctx.topic(UPLINK.reach),
+        function () {
+          return encodeReach({ seq: first, ageMs: ctx.clock.ageOf(ctx.clock.boot, at) });
+        },
+        false,
+        function () {},
+      );
+    }, REACH_HOLD_MS);
+  };
+
+  const watchInput = function (kind: PressKind, other: PressKind) {
+    const pin = pins[kind];
     pinMode(pin, 'input_pullup');
     // Pressed pulls the input low. The press happened at the edge, a debounce before this callback runs.
     setWatch(
       function (e) {
-        press(kind, e.time * 1000);
+        if (digitalRead(pins[other]) === 0) chord(kind, e.time * 1000);
+        else press(kind, e.time * 1000);
       },
       pin,
       { repeat: true, edge: 'falling', debounce: DEBOUNCE_MS },
     );
   };
-  watchInput('red', 'red');
-  watchInput('green', 'green');
+  watchInput('red', 'green');
+  watchInput('green', 'red');
 
   // What the last run could not deliver goes first, in order, but only once
   // this boot knows the hub's time: before that, an earlier boot's press has no true age.
@@ -97,7 +137,7 @@ function startButton(ctx: DeviceContext) {
       if (channel !== DOWNLINK.feedback) return;
       const feedback = decodeFeedback(payload);
       if (!feedback.ok) return;
-      if (feedback.value.state === 'acknowledged') ctx.led.play(LED_HELP_COMING, false, idle);
+      ctx.led.play(feedback.value.state === 'reached' ? LED_REACHED : LED_HELP_COMING, false, idle);
     },
     onConnection: function (isConnected: boolean) {
       connected = isConnected;

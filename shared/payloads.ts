@@ -29,7 +29,18 @@ export interface Press {
 
 /** Hub → button: drives the LED. */
 /** The press itself is confirmed by its PUBACK (sent after the commit); feedback carries what happens next. */
-export type Feedback = { state: 'acknowledged'; incident: number };
+/** "reached" (0.1.2): staff said at the button that they are with the customer; an older button ignores it. */
+export type Feedback = { state: 'acknowledged' | 'reached'; incident: number };
+
+/**
+ * Button → hub (0.1.2): staff at the counter held RED and GREEN together:
+ * they have reached the customer. `seq` is the press that began the chord
+ * (staff's, not a customer's; 0: none), `ageMs` how long ago they held them.
+ */
+export interface Reach {
+  seq: number;
+  ageMs: number;
+}
 
 /** Hub → pager. `level` 1 is the first responder; 2 and up were added by escalation. */
 export interface Alert {
@@ -219,17 +230,28 @@ export function decodePress(text: string): Decoded<Press> {
 // ---- feedback -------------------------------------------------------------
 
 export function encodeFeedback(feedback: Feedback): string {
-  return JSON.stringify({ s: 'a', i: feedback.incident });
+  return JSON.stringify({ s: feedback.state === 'reached' ? 'r' : 'a', i: feedback.incident });
 }
 
 export function decodeFeedback(text: string): Decoded<Feedback> {
   const f = parseObject(text);
   if (typeof f === 'string') return fail(f);
-  if (f.s === 'a') {
+  if (f.s === 'a' || f.s === 'r') {
     const incidentError = checkInt(f, 'i', 'incident', 1, MAX_INCIDENT);
-    return incidentError ? fail(incidentError) : ok({ state: 'acknowledged', incident: f.i as number });
+    return incidentError ? fail(incidentError) : ok({ state: f.s === 'r' ? 'reached' : 'acknowledged', incident: f.i as number });
   }
-  return fail('state (s) must be a');
+  return fail('state (s) must be a or r');
+}
+
+export function encodeReach(reach: Reach): string {
+  return JSON.stringify({ q: reach.seq, a: reach.ageMs });
+}
+
+export function decodeReach(text: string): Decoded<Reach> {
+  const f = parseObject(text);
+  if (typeof f === 'string') return fail(f);
+  const error = firstError([checkInt(f, 'q', 'sequence', 0, MAX_SEQ), checkInt(f, 'a', 'age', 0, MAX_PRESS_AGE_MS)]);
+  return error ? fail(error) : ok({ seq: f.q as number, ageMs: f.a as number });
 }
 
 // ---- alert ----------------------------------------------------------------

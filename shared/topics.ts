@@ -12,6 +12,7 @@ export const TOPIC_ROOT = 'lb';
 /** Device → hub. */
 export const UPLINK = {
   press: 'press', // button: a customer pressed RED or GREEN
+  reach: 'reach', // button (0.1.2): staff held RED and GREEN together: they are with the customer
   ack: 'ack', // pager: staff acknowledged an incident
   decline: 'decline', // pager: staff cannot go ("can't go"): the next pager or tier at once
   outcome: 'outcome', // pager: staff recorded how it ended (and, since 0.1.2, what went wrong)
@@ -35,7 +36,7 @@ export const DOWNLINK = {
 export type DeviceKind = 'button' | 'pager';
 
 const UPLINK_BY_KIND: { [kind: string]: string[] } = {
-  button: [UPLINK.press, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
+  button: [UPLINK.press, UPLINK.reach, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
   pager: [UPLINK.ack, UPLINK.decline, UPLINK.outcome, UPLINK.mute, UPLINK.shift, UPLINK.heartbeat, UPLINK.status, UPLINK.updateStatus],
 };
 

@@ -12,6 +12,9 @@ export interface DailyLogRow {
   acknowledgedAt: string;
   acknowledgedBy: string;
   secondsToAcknowledge: number | null;
+  /** When staff said at the button they were with the customer, and how long after the first press. */
+  reachedAt: string;
+  secondsToReach: number | null;
   escalations: number;
   retriggers: number;
   outcome: string;
@@ -52,6 +55,8 @@ export interface OpenIncidentView {
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
   holder: string | null;
+  /** When staff said at the button they were with the customer. */
+  reachedAt: number | null;
   retriggers: number;
   unrouted: boolean;
 }
@@ -88,6 +93,9 @@ export interface AnalyticsView {
   heatmap: { red: number[][]; green: number[][] };
   byStaff: ReactionStats[];
   byHour: ReactionStats[];
+  /** Time to acknowledge (on the pager) and time to reach the customer (at the button), over all red incidents that have one. */
+  toAcknowledge: ReactionStats;
+  toReach: ReactionStats;
   redIncidents: number;
   /** Share of red incidents acknowledged within the target (unacknowledged ones count as missed). */
   withinTarget: number | null;

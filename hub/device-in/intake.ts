@@ -6,7 +6,7 @@
 // A press is paged before it is committed: the pager must not wait for the
 // disk; the PUBACK waits for it, so a button keeps a press until it is safe.
 import type { Client } from 'aedes';
-import { decodeAck, decodeHeartbeat, decodeOutcome, decodePress, decodeShift, decodeStatus } from '../../shared/payloads.js';
+import { decodeAck, decodeHeartbeat, decodeOutcome, decodePress, decodeReach, decodeShift, decodeStatus } from '../../shared/payloads.js';
 import { UPLINK } from '../../shared/topics.js';
 import type { UpdateSender } from '../device-out/updates.js';
 import type { MoodWatch } from '../domain/mood-watch.js';
@@ -45,10 +45,13 @@ type Handler = (client: Client, deviceId: string, text: string, done: Callback) 
 
 /** Heartbeats a device may send: one a minute, a few more around reconnects. More are acknowledged and dropped. */
 const HEARTBEAT_RATE = { perSecond: 0.1, burst: 3 };
+/** "Reached the customer" takes 1.5 s of holding both buttons: a few a minute at most. */
+const REACH_RATE = { perSecond: 0.5, burst: 3 };
 
 export class UplinkIntake {
   private readonly handlers: Record<string, Handler> = {
     [UPLINK.press]: (client, deviceId, text, done) => this.press(client, deviceId, text, done),
+    [UPLINK.reach]: (client, deviceId, text, done) => this.reach(client, deviceId, text, done),
     [UPLINK.ack]: (client, deviceId, text, done) => this.ack(client, deviceId, text, done),
     [UPLINK.decline]: (client, deviceId, text, done) => this.decline(client, deviceId, text, done),
     [UPLINK.outcome]: (client, deviceId, text, done) => this.outcome(client, deviceId, text, done),
@@ -63,6 +66,7 @@ export class UplinkIntake {
   };
 
   private readonly heartbeatLimit = new RateLimiter(HEARTBEAT_RATE.perSecond, HEARTBEAT_RATE.burst);
+  private readonly reachLimit = new RateLimiter(REACH_RATE.perSecond, REACH_RATE.burst);
 
   constructor(private readonly deps: IntakeDeps) {}
 
@@ -107,6 +111,20 @@ export class UplinkIntake {
       else this.deps.metrics?.pressDurable(arrived);
       answer(error);
     });
+  }
+
+  /** Staff held RED and GREEN together at the button: they are with the customer. */
+  private reach(client: Client, buttonId: string, text: string, done: Callback): void {
+    const decoded = decodeReach(text);
+    if (!decoded.ok) return this.deps.refusals.publish(client, `bad reach: ${decoded.error}`, done);
+    const now = this.deps.clock.now();
+    if (!this.reachLimit.take(buttonId, now)) return this.deps.refusals.throttled(client, `more than ${REACH_RATE.burst} "reached" in ${REACH_RATE.burst / REACH_RATE.perSecond} s`, done);
+    const { seq, ageMs } = decoded.value;
+    const { effects, incidentId } = this.deps.desk.reach(buttonId, seq, now - ageMs);
+    if (seq > 0) this.deps.journal.submit({ op: 'staffPress', deviceId: buttonId, seq });
+    this.deps.log.info({ button: buttonId, incident: incidentId, staffPress: seq || null }, incidentId === null ? 'staff at the button, no complaint open there' : 'staff reached the customer');
+    this.deps.effects.apply(effects);
+    this.afterCommit(done);
   }
 
   private ack(client: Client, pagerId: string, text: string, done: Callback): void {

@@ -52,7 +52,9 @@ export type IncidentEventType =
   /** A press soon after the incident was resolved opened it again. */
   | 'reopened'
   /** A pager muted the incident's button (detail: until when). */
-  | 'muted';
+  | 'muted'
+  /** Staff said at the button that they are with the customer. */
+  | 'reached';
 
 export interface IncidentEvent {
   incidentId: number;
@@ -88,6 +90,8 @@ export interface IncidentRecord {
   outcome: Outcome | null;
   /** What went wrong, as staff chose it with the outcome (a configured cause category). */
   cause: string | null;
+  /** When staff said at the button that they were with the customer (the true reaction time). */
+  reachedAt: number | null;
   retriggers: number;
 }
 
@@ -120,6 +124,8 @@ interface OpenIncident {
   buzzedAt: Map<string, number>;
   /** Pagers that said they cannot go: not re-buzzed, and counted as not reachable. */
   declined: Set<string>;
+  /** Staff said at the button they are with the customer (until a re-open): nobody is chased. */
+  withCustomer: boolean;
 }
 
 export interface PressInput {
@@ -299,6 +305,40 @@ export class IncidentDesk {
     return [this.event(incident, 'muted', pager, `${incident.record.label} muted for ${Math.round(forMs / 60_000)} min`)];
   }
 
+  /**
+   * Staff held RED and GREEN together at the button: they are with the
+   * customer. The press that began their chord (`staffSeq`, 0: none) was
+   * theirs, not a customer's: it comes off the count (an incident it alone
+   * opened is withdrawn). The button's open complaint records the time
+   * (`at`); nobody is chased for it any more, whoever holds it keeps it.
+   */
+  reach(button: string, staffSeq: number, at: number): { effects: Effect[]; incidentId: number | null } {
+    const effects = staffSeq > 0 ? this.discountStaffPress(button, staffSeq) : [];
+    const open = (this.openBySource.get(button) ?? []).filter((incident) => incident.record.kind === 'red');
+    const incident = open[open.length - 1];
+    if (!incident) return { effects, incidentId: null };
+    const r = incident.record;
+    incident.withCustomer = true;
+    if (r.reachedAt === null) {
+      r.reachedAt = Math.max(at, r.openedAt);
+      const seconds = Math.round((r.reachedAt - r.openedAt) / 1000);
+      effects.push(this.event(incident, 'reached', r.holder ?? undefined, `${seconds} s after the first press`));
+      effects.push({ type: 'feedback', button, feedback: { state: 'reached', incident: r.id } });
+    }
+    effects.push(this.save(incident));
+    return { effects, incidentId: r.id };
+  }
+
+  /** A press that was staff's own (the start of their chord) leaves its incident's count; alone, it leaves no incident. */
+  private discountStaffPress(button: string, seq: number): Effect[] {
+    const incident = (this.openBySource.get(button) ?? []).find((open) => open.seqs.has(seq));
+    if (!incident) return [];
+    incident.seqs.delete(seq);
+    incident.record.count -= 1;
+    if (incident.record.count <= 0) return this.resolve(incident, null, null, 'withdrawn', 'opened by staff at the button, not by a customer');
+    return [this.save(incident)];
+  }
+
   /** Buttons muted now, and until when (the dashboard shows them). */
   mutedButtons(): Array<{ button: string; until: number }> {
     return [...this.mutedUntil.keys()].filter((button) => this.isMuted(button)).map((button) => ({ button, until: this.mutedUntil.get(button)! }));
@@ -472,7 +512,8 @@ export class IncidentDesk {
         if (siteOpen && now >= incident.retriggerAt) effects.push(...this.retrigger(incident, now));
         continue;
       }
-      if (incident.late) continue;
+      // Late, or someone is with the customer already: nobody is chased.
+      if (incident.late || incident.withCustomer) continue;
       const nobodyReachable = this.takers(incident).length === 0;
       if (nobodyReachable || now >= incident.nextEscalateAt) {
         const added = this.engageNextTier(incident);
@@ -538,6 +579,7 @@ export class IncidentDesk {
       late: false,
       buzzedAt: new Map(),
       declined: new Set(),
+      withCustomer: record.reachedAt !== null,
     });
     this.ids.skipThrough(record.id);
   }
@@ -583,6 +625,7 @@ export class IncidentDesk {
         resolvedPerson: null,
         outcome: null,
         cause: null,
+        reachedAt: null,
         retriggers: 0,
       },
       // A late press goes to the managers (its age on their pager says how late), not to the counter's staff.
@@ -598,6 +641,7 @@ export class IncidentDesk {
       late,
       buzzedAt: new Map(),
       declined: new Set(),
+      withCustomer: false,
     };
     this.track(incident);
     const effects: Effect[] = [this.event(incident, 'opened', undefined, detail)];
@@ -628,6 +672,7 @@ export class IncidentDesk {
     r.resolvedPerson = null;
     r.outcome = null;
     r.cause = null;
+    incident.withCustomer = false;
     r.count += 1;
     r.lastPressAt = Math.max(r.lastPressAt, input.pressedAt);
     incident.seqs.add(input.seq);
@@ -725,7 +770,7 @@ export class IncidentDesk {
     return effects;
   }
 
-  private resolve(incident: OpenIncident, pager: string | null, outcome: Outcome, reason: CancelReason, detail: string): Effect[] {
+  private resolve(incident: OpenIncident, pager: string | null, outcome: Outcome | null, reason: CancelReason, detail: string): Effect[] {
     incident.record.resolvedAt = this.clock.now();
     incident.record.resolvedBy = pager;
     incident.record.resolvedPerson = pager === null ? null : this.directory.personOf(pager);

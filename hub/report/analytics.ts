@@ -27,12 +27,15 @@ export function analyticsView(reports: ReportQueries, now: number, days: number,
   const incidents = reports.redIncidents(from, to);
   const byStaff = new Map<string, number[]>();
   const byHour = new Map<number, number[]>();
+  const toAcknowledge: number[] = [];
+  const toReach: number[] = [];
   let within = 0;
   let resolved = 0;
   let recovered = 0;
   for (const incident of incidents) {
     if (incident.acknowledged_at !== null) {
       const seconds = (incident.acknowledged_at - incident.opened_at) / 1000;
+      toAcknowledge.push(seconds);
       if (seconds <= targetS) within++;
       // The person as the log kept them; a pager's label now only for rows from before people were recorded.
       const staff = incident.acknowledged_person ?? (incident.acknowledged_by ? nameOf(incident.acknowledged_by) : 'unknown');
@@ -40,6 +43,7 @@ export function analyticsView(reports: ReportQueries, now: number, days: number,
       const hour = local(incident.opened_at).hour;
       byHour.set(hour, [...(byHour.get(hour) ?? []), seconds]);
     }
+    if (incident.reached_at !== null) toReach.push((incident.reached_at - incident.opened_at) / 1000);
     if (incident.resolved_at !== null && incident.outcome) {
       resolved++;
       if (incident.outcome !== 'left') recovered++;
@@ -54,6 +58,8 @@ export function analyticsView(reports: ReportQueries, now: number, days: number,
     heatmap,
     byStaff: [...byStaff].map(([key, seconds]) => stats(key, seconds)).sort((a, b) => a.key.localeCompare(b.key)),
     byHour: [...byHour].sort((a, b) => a[0] - b[0]).map(([hour, seconds]) => stats(String(hour).padStart(2, '0') + ':00', seconds)),
+    toAcknowledge: stats('acknowledged on the pager', toAcknowledge),
+    toReach: stats('at the customer', toReach),
     redIncidents: incidents.length,
     withinTarget: incidents.length === 0 ? null : within / incidents.length,
     recovered: resolved === 0 ? null : recovered / resolved,

@@ -42,6 +42,7 @@ export function todayView(reports: ReportQueries, now: number, timeZone: string,
       acknowledgedAt: incident.acknowledged_at,
       acknowledgedBy: incident.acknowledged_person ?? (incident.acknowledged_by ? nameOf(incident.acknowledged_by) : null),
       holder: incident.holder ? nameOf(incident.holder) : null,
+      reachedAt: incident.reached_at,
       retriggers: incident.retriggers,
       unrouted: paged.length === 0,
     };

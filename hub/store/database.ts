@@ -139,6 +139,11 @@ const MIGRATIONS: string[] = [
   ALTER TABLE device_state ADD COLUMN worn_by TEXT;
   ALTER TABLE device_state ADD COLUMN swapped INTEGER NOT NULL DEFAULT 0;
   `,
+  // Staff reaching the customer: when (the true reaction time), and the press that began their chord (not a customer's).
+  `
+  ALTER TABLE incidents ADD COLUMN reached_at INTEGER;
+  ALTER TABLE presses ADD COLUMN by_staff INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 const WAL_CHECKPOINT_PAGES = 128;

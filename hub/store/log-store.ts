@@ -40,6 +40,7 @@ export interface IncidentRow {
   resolved_person: string | null;
   outcome: IncidentRecord['outcome'];
   cause: string | null;
+  reached_at: number | null;
   retriggers: number;
 }
 
@@ -62,6 +63,7 @@ function toRecord(row: IncidentRow): IncidentRecord {
     resolvedPerson: row.resolved_person,
     outcome: row.outcome,
     cause: row.cause,
+    reachedAt: row.reached_at,
     retriggers: row.retriggers,
   };
 }
@@ -75,18 +77,19 @@ export class LogStore {
         `INSERT OR IGNORE INTO presses (device_id, seq, kind, pressed_at, received_at, age_ms, incident_id)
          VALUES (@deviceId, @seq, @kind, @pressedAt, @receivedAt, @ageMs, @incidentId)`,
       ),
+      markStaffPress: db.prepare('UPDATE presses SET by_staff = 1 WHERE device_id = ? AND seq = ?'),
       pressExists: db.prepare('SELECT 1 FROM presses WHERE device_id = ? AND seq = ?').pluck(),
       highestSeqs: db.prepare('SELECT device_id AS deviceId, MAX(seq) AS seq FROM presses GROUP BY device_id'),
       saveIncident: db.prepare(
         `INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, acknowledged_at,
-           acknowledged_by, acknowledged_person, holder, resolved_at, resolved_by, resolved_person, outcome, cause, retriggers)
+           acknowledged_by, acknowledged_person, holder, resolved_at, resolved_by, resolved_person, outcome, cause, reached_at, retriggers)
          VALUES (@id, @kind, @source, @label, @openedAt, @lastPressAt, @count, @level, @acknowledgedAt,
-           @acknowledgedBy, @acknowledgedPerson, @holder, @resolvedAt, @resolvedBy, @resolvedPerson, @outcome, @cause, @retriggers)
+           @acknowledgedBy, @acknowledgedPerson, @holder, @resolvedAt, @resolvedBy, @resolvedPerson, @outcome, @cause, @reachedAt, @retriggers)
          ON CONFLICT (id) DO UPDATE SET opened_at = excluded.opened_at, last_press_at = excluded.last_press_at, count = excluded.count,
            level = excluded.level, acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by,
            acknowledged_person = excluded.acknowledged_person, holder = excluded.holder, resolved_at = excluded.resolved_at,
            resolved_by = excluded.resolved_by, resolved_person = excluded.resolved_person, outcome = excluded.outcome,
-           cause = excluded.cause, retriggers = excluded.retriggers`,
+           cause = excluded.cause, reached_at = excluded.reached_at, retriggers = excluded.retriggers`,
       ),
       insertEvent: db.prepare(
         'INSERT INTO incident_events (incident_id, at, type, pager, person, level, detail) VALUES (@incidentId, @at, @type, @pager, @person, @level, @detail)',
@@ -101,6 +104,11 @@ export class LogStore {
 
   insertPress(row: PressRow): void {
     this.statements.insertPress.run(row);
+  }
+
+  /** The press began staff's "reached the customer" chord: kept, but not a customer's. */
+  markStaffPress(deviceId: string, seq: number): void {
+    this.statements.markStaffPress.run(deviceId, seq);
   }
 
   pressExists(deviceId: string, seq: number): boolean {

@@ -40,15 +40,16 @@ export class ReportQueries {
 
   constructor(db: Db) {
     this.statements = {
-      pressCounts: db.prepare("SELECT SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM presses WHERE pressed_at >= ? AND pressed_at < ?"),
+      // Customers' presses only: a press that began staff's "reached the customer" chord is kept but not counted.
+      pressCounts: db.prepare("SELECT SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0"),
       // A customer is a burst: presses of one kind at one button with no gap longer than the burst gap between them.
       customerCounts: db.prepare(
         `SELECT SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM (
            SELECT kind, pressed_at - LAG(pressed_at) OVER (PARTITION BY device_id, kind ORDER BY pressed_at) AS gap
-           FROM presses WHERE pressed_at >= ? AND pressed_at < ?
+           FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0
          ) WHERE gap IS NULL OR gap > ?`,
       ),
-      pressTimes: db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ?'),
+      pressTimes: db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0'),
       redIncidentCount: db.prepare("SELECT COUNT(*) FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?").pluck(),
       redIncidents: db.prepare("SELECT * FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?"),
       openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at'),

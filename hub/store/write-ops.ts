@@ -6,6 +6,8 @@ import type { Storage } from './storage.js';
 
 export type WriteOp =
   | { op: 'press'; row: PressRow }
+  /** The press began staff's "reached the customer" chord. */
+  | { op: 'staffPress'; deviceId: string; seq: number }
   | { op: 'incident'; record: IncidentRecord }
   | { op: 'event'; event: IncidentEvent }
   | { op: 'online'; deviceId: string; online: boolean; at: number }
@@ -21,6 +23,8 @@ export function applyOp(storage: Storage, w: WriteOp): void {
   switch (w.op) {
     case 'press':
       return log.insertPress(w.row);
+    case 'staffPress':
+      return log.markStaffPress(w.deviceId, w.seq);
     case 'incident':
       return log.saveIncident(w.record);
     case 'event':

@@ -140,6 +140,39 @@ describe('button and pager firmware against the hub', () => {
     expect(shop.query<{ count: number }>('SELECT count FROM incidents')[0].count).toBe(4);
   });
 
+  it('records staff reaching the customer when RED and GREEN are held together, and keeps a customer’s quick second press (#16)', async () => {
+    shop = await TestShop.open({}, { realClock: true });
+    const pager = start('pgr-anna', 'pager');
+    const button = start('btn-1', 'button');
+    await online('pgr-anna', 'btn-1');
+    await button.press(BUTTON_PINS.red);
+    await eventually(() => pager.screen.includes('Counter 1'), 5000, 'alert shown');
+    await pager.press(PAGER_PINS.button, 100); // Anna takes it and walks over
+    await eventually(() => shop.query('SELECT 1 FROM incidents WHERE acknowledged_at IS NOT NULL').length === 1, 5000, 'ack stored');
+
+    // At the counter Anna holds RED, then GREEN too, for two seconds.
+    const reachedFrom = button.uptimeMs();
+    button.hold(BUTTON_PINS.red, true);
+    await sleep(200);
+    button.hold(BUTTON_PINS.green, true);
+    await sleep(2000);
+    button.hold(BUTTON_PINS.green, false);
+    button.hold(BUTTON_PINS.red, false);
+    await eventually(() => shop.query('SELECT 1 FROM incidents WHERE reached_at IS NOT NULL').length === 1, 5000, 'reached stored');
+    const presses = shop.query<{ kind: string; by_staff: number }>('SELECT kind, by_staff FROM presses ORDER BY seq');
+    expect(presses).toEqual([{ kind: 'red', by_staff: 0 }, { kind: 'red', by_staff: 1 }]); // the chord's RED is kept, as staff's; GREEN made no press
+    expect(shop.query<{ count: number }>('SELECT count FROM incidents')[0].count).toBe(1);
+    await eventually(() => onDurations(button, BUTTON_PINS.led, reachedFrom).filter((d) => d > 800 && d < 1300).length >= 2, 5000, 'reached pattern on the button');
+
+    // A customer holding RED who taps GREEN: two presses, not a chord.
+    button.hold(BUTTON_PINS.red, true);
+    await sleep(200);
+    await button.press(BUTTON_PINS.green, 150);
+    button.hold(BUTTON_PINS.red, false);
+    await eventually(() => shop.query('SELECT 1 FROM presses').length === 4, 5000, 'both presses stored');
+    expect(shop.query<{ kind: string }>('SELECT kind FROM presses ORDER BY seq').map((p) => p.kind)).toEqual(['red', 'red', 'red', 'green']);
+  });
+
   it('goes off shift on a very long press, and is then not paged', async () => {
     shop = await TestShop.open({}, { realClock: true });
     const anna = start('pgr-anna', 'pager');

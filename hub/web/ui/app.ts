@@ -112,7 +112,7 @@ async function showLog(date?: string): Promise<void> {
     log.incidents.length === 0
       ? h('p', { class: 'quiet' }, 'No incidents on this day.')
       : table(
-          ['#', 'Time', 'Where', 'What', '×N', 'Paged', 'Delivered', 'Ack', 'By', 'To ack', 'Esc.', 'Outcome', 'Cause'],
+          ['#', 'Time', 'Where', 'What', '×N', 'Paged', 'Delivered', 'Ack', 'By', 'To ack', 'At customer', 'Esc.', 'Outcome', 'Cause'],
           log.incidents.map((r) => [
             r.incident,
             r.openedAt,
@@ -124,6 +124,7 @@ async function showLog(date?: string): Promise<void> {
             r.acknowledgedAt,
             r.acknowledgedBy,
             r.secondsToAcknowledge === null ? '' : `${r.secondsToAcknowledge} s`,
+            r.secondsToReach === null ? '' : `${r.secondsToReach} s`,
             r.escalations,
             r.outcome,
             r.cause,
@@ -196,6 +197,11 @@ async function showAnalytics(days = 7): Promise<void> {
       h('div', { class: 'tile' }, h('b', {}, view.redIncidents), ' red incidents'),
       h('div', { class: 'tile' }, h('b', { id: 'within-target' }, percent(view.withinTarget)), ` acknowledged within ${view.targetS} s`),
       h('div', { class: 'tile green' }, h('b', { id: 'recovered' }, percent(view.recovered)), ' recovered'),
+    ),
+    h('h2', {}, 'How fast staff react'),
+    table(
+      ['', 'Incidents', 'Median', 'p95'],
+      [view.toAcknowledge, view.toReach].map((s) => [s.key === 'at the customer' ? 'Press → at the customer (both buttons held)' : 'Press → acknowledged on the pager', s.incidents, seconds(s.medianS), seconds(s.p95S)]),
     ),
     heatmap('Red presses by weekday and hour', view.heatmap.red, 'red'),
     heatmap('Green presses by weekday and hour', view.heatmap.green, 'green'),

@@ -194,7 +194,7 @@ describe('IncidentDesk', () => {
     const restored = new IncidentDesk(clock, timings, directory, sequentialIds(1));
     restored.setPagerOnline('pgr-a', true);
     restored.restore(
-      { id: 7, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: T0, lastPressAt: T0, count: 2, level: 1, acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null, outcome: null, cause: null, retriggers: 0 },
+      { id: 7, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: T0, lastPressAt: T0, count: 2, level: 1, acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null, outcome: null, cause: null, reachedAt: null, retriggers: 0 },
       new Map([['pgr-a', 1]]),
       new Set(),
       [1, 2],
@@ -382,6 +382,31 @@ describe('IncidentDesk', () => {
     clock.advance(480_000);
     expect(pages(press(4).effects).map((p) => p.pager)).toEqual(['pgr-a', 'pgr-b']);
     expect(desk.mutedButtons()).toEqual([]);
+  });
+
+  it('records staff reaching the customer: the chord’s own press comes off the count, and nobody is chased any more', () => {
+    press(1);
+    clock.advance(20_000);
+    press(2); // staff's RED, the start of their chord
+    const reached = desk.reach('btn-1', 2, clock.now() - 1500);
+    expect(reached.incidentId).toBe(1);
+    expect(reached.effects.flatMap((e) => (e.type === 'event' ? [[e.event.type, e.event.detail]] : e.type === 'feedback' ? [[e.feedback.state, e.button]] : []))).toEqual([
+      ['reached', '19 s after the first press'],
+      ['reached', 'btn-1'],
+    ]);
+    expect(desk.openIncidents()[0]).toMatchObject({ count: 1, reachedAt: T0 + 18_500, holder: null });
+    clock.advance(60_000);
+    expect(pages(desk.tick())).toEqual([]); // no re-buzz, no escalation: someone is with the customer
+    // The chord again: the time of the first arrival is kept.
+    expect(desk.reach('btn-1', 0, clock.now()).effects.filter((e) => e.type === 'event')).toEqual([]);
+  });
+
+  it('withdraws an incident that staff’s own press alone opened, and tells the pagers', () => {
+    press(1); // staff start their chord with RED where no customer complained
+    const reached = desk.reach('btn-1', 1, clock.now());
+    expect(reached.incidentId).toBeNull();
+    expect(cancels(reached.effects).map((c) => [c.pager, c.reason])).toEqual([['pgr-a', 'withdrawn'], ['pgr-b', 'withdrawn']]);
+    expect(desk.openIncidents()).toEqual([]);
   });
 
   it('tells the managers once, at closing, which complaints are still open', () => {

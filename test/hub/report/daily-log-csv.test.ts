@@ -7,7 +7,7 @@ import { dailyLogCsv } from '../../../hub/report/daily-log.js';
 
 const row = (location: string, acknowledgedBy = 'Anna'): DailyLogRow => ({
   incident: 1, kind: 'red', location, openedAt: '10:00:00', presses: 1, paged: 'Anna 10:00:00', delivered: '', acknowledgedAt: '', acknowledgedBy,
-  secondsToAcknowledge: null, escalations: 0, retriggers: 0, outcome: 'open', cause: '', resolvedAt: '', resolvedBy: '',
+  secondsToAcknowledge: null, reachedAt: '', secondsToReach: null, escalations: 0, retriggers: 0, outcome: 'open', cause: '', resolvedAt: '', resolvedBy: '',
 });
 
 describe('daily log CSV', () => {

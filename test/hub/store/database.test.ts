@@ -12,7 +12,7 @@ import type { IncidentRecord } from '../../../hub/domain/incident-desk.js';
 const incident = (id: number, count: number): IncidentRecord => ({
   id, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: 1, lastPressAt: count, count, level: 1,
   acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null,
-  outcome: null, cause: null, retriggers: 0,
+  outcome: null, cause: null, reachedAt: null, retriggers: 0,
 });
 
 describe('database', () => {
@@ -20,14 +20,14 @@ describe('database', () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-db-')));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(db.pragma('user_version', { simple: true })).toBe(9);
+    expect(db.pragma('user_version', { simple: true })).toBe(10);
     db.close();
   });
 
   it('moves the paged level of a version-4 log from the text "level N" into its column', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
     const old = openDatabase(dir);
-    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; ALTER TABLE credentials DROP COLUMN pending_hash; DROP TABLE device_updates; ALTER TABLE incidents DROP COLUMN acknowledged_person; ALTER TABLE incidents DROP COLUMN resolved_person; ALTER TABLE incidents DROP COLUMN cause; ALTER TABLE incident_events DROP COLUMN person; ALTER TABLE device_state DROP COLUMN shift_changed_at; ALTER TABLE device_state DROP COLUMN worn_by; ALTER TABLE device_state DROP COLUMN swapped; PRAGMA user_version = 4;`); // as a version-4 hub left it
+    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; ALTER TABLE credentials DROP COLUMN pending_hash; DROP TABLE device_updates; ALTER TABLE incidents DROP COLUMN acknowledged_person; ALTER TABLE incidents DROP COLUMN resolved_person; ALTER TABLE incidents DROP COLUMN cause; ALTER TABLE incident_events DROP COLUMN person; ALTER TABLE device_state DROP COLUMN shift_changed_at; ALTER TABLE device_state DROP COLUMN worn_by; ALTER TABLE device_state DROP COLUMN swapped; ALTER TABLE incidents DROP COLUMN reached_at; ALTER TABLE presses DROP COLUMN by_staff; PRAGMA user_version = 4;`); // as a version-4 hub left it
     old.prepare('INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, retriggers) VALUES (1, ?, ?, ?, 1, 1, 1, 2, 0)').run('red', 'btn-1', 'Counter 1');
     const event = old.prepare('INSERT INTO incident_events (incident_id, at, type, pager, detail) VALUES (1, 1, ?, ?, ?)');
     event.run('paged', 'pgr-1', 'level 1');
