@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeUpdate,
   decodeUpdateStatus,
+  decodeDuty,
+  decodeReach,
+  encodeDuty,
+  encodeReach,
   encodeUpdate,
   encodeUpdateStatus,
   decodeAck,
@@ -35,8 +39,21 @@ describe('payload codecs', () => {
     expect(decodeAlert(encodeAlert(alert))).toEqual({ ok: true, value: alert });
     expect(encodeAlert(alert).length).toBeLessThan(90);
     // The press's own PUBACK says "stored"; there is no "received" feedback.
-    expect(decodeFeedback('{"s":"r","q":9}')).toEqual({ ok: false, error: 'state (s) must be a' });
+    expect(decodeFeedback('{"s":"x","i":9}')).toEqual({ ok: false, error: 'state (s) must be a or r' });
     expect(decodeFeedback(encodeFeedback({ state: 'acknowledged', incident: 4 }))).toEqual({ ok: true, value: { state: 'acknowledged', incident: 4 } });
+    expect(encodeFeedback({ state: 'reached', incident: 4 })).toBe('{"s":"r","i":4}');
+    expect(decodeFeedback('{"s":"r","i":4}')).toEqual({ ok: true, value: { state: 'reached', incident: 4 } });
+    expect(decodeReach(encodeReach({ seq: 41, ageMs: 1600 }))).toEqual({ ok: true, value: { seq: 41, ageMs: 1600 } });
+    expect(decodeReach('{"q":-1,"a":0}')).toEqual({ ok: false, error: 'sequence (q) must be between 0 and 2147483647' });
+    const duty = { onShift: true, wearer: 'Anna', causes: ['Waiting', 'Food'] };
+    expect(encodeDuty(duty)).toBe('{"on":1,"c":["Waiting","Food"],"p":"Anna"}');
+    expect(decodeDuty(encodeDuty(duty))).toEqual({ ok: true, value: duty });
+    expect(decodeDuty('{"on":0,"c":[]}')).toEqual({ ok: true, value: { onShift: false, causes: [] } });
+    for (const bad of ['{"on":1,"c":"Food"}', '{"on":1,"c":[""]}', '{"on":1,"c":[3]}', '{"on":1,"c":["12345678901234567"]}', '{"on":1,"c":["a","b","c","d","e","f","g","h","i"]}']) {
+      expect(decodeDuty(bad), bad).toEqual({ ok: false, error: 'causes (c) must be up to 8 texts of 1-16 characters' });
+    }
+    expect(decodeOutcome(encodeOutcome({ incident: 4, outcome: 'fixed', cause: 'Food' }))).toEqual({ ok: true, value: { incident: 4, outcome: 'fixed', cause: 'Food' } });
+    expect(decodeOutcome('{"i":4,"o":"fixed","c":7}')).toEqual({ ok: false, error: 'cause (c) must be a string' });
     expect(decodeCancel(encodeCancel({ incident: 4, reason: 'taken', by: 'Anna' }))).toEqual({ ok: true, value: { incident: 4, reason: 'taken', by: 'Anna' } });
     expect(decodeCancel(encodeCancel({ incident: 4, reason: 'withdrawn' }))).toEqual({ ok: true, value: { incident: 4, reason: 'withdrawn' } });
     expect(decodeAck(encodeAck({ incident: 4 }))).toEqual({ ok: true, value: { incident: 4 } });

@@ -16,9 +16,9 @@ describe('topics', () => {
   );
 
   it('gives buttons and pagers their own channels', () => {
-    expect(uplinkChannels('button')).toEqual(['press', 'hb', 'status', 'ups']);
-    expect(uplinkChannels('pager')).toEqual(['ack', 'decline', 'outcome', 'shift', 'hb', 'status', 'ups']);
+    expect(uplinkChannels('button')).toEqual(['press', 'reach', 'hb', 'status', 'ups']);
+    expect(uplinkChannels('pager')).toEqual(['ack', 'decline', 'outcome', 'mute', 'shift', 'hb', 'status', 'ups']);
     expect(downlinkChannels('button')).toEqual(['fb', 'time', 'upd']);
-    expect(downlinkChannels('pager')).toEqual(['alert', 'cancel', 'time', 'upd']);
+    expect(downlinkChannels('pager')).toEqual(['alert', 'cancel', 'time', 'upd', 'duty']);
   });
 });

@@ -90,7 +90,7 @@ describe('dashboard in Chromium', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'lb-download-')), 'download.csv');
     await download.saveAs(file);
     const csv = readFileSync(file, 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('incident,kind,location,openedAt,presses,paged,delivered,acknowledgedAt,acknowledgedBy,secondsToAcknowledge,escalations,retriggers,outcome,resolvedAt');
+    expect(csv[0]).toBe('incident,kind,location,openedAt,presses,paged,delivered,acknowledgedAt,acknowledgedBy,secondsToAcknowledge,reachedAt,secondsToReach,escalations,retriggers,outcome,cause,resolvedAt,resolvedBy');
     expect(csv[1]).toContain('Counter 1');
     expect(csv[1]).toContain('Anna');
   });
