@@ -310,7 +310,7 @@ function batteryText(d: DeviceView): string {
 
 const HOLDS: [string, string][] = [
   ['short', 'Short press: acknowledge / send'],
-  ['long', 'Long press: next outcome'],
+  ['long', "Long press: next choice (can't go, outcome, cause, mute)"],
   ['very-long', 'Very long press: shift on/off'],
 ];
 
