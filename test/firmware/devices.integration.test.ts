@@ -44,6 +44,17 @@ function onDurations(device: SimulatedDevice, pin: string, from: number): number
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A shop on the real clock with Anna's pager and Counter 1's button; a customer pressed RED and the pager shows it. */
+async function alertOnAnnasPager(): Promise<{ pager: SimulatedDevice; button: SimulatedDevice }> {
+  shop = await TestShop.open({}, { realClock: true });
+  const pager = start('pgr-anna', 'pager');
+  const button = start('btn-1', 'button');
+  await online('pgr-anna', 'btn-1');
+  await button.press(BUTTON_PINS.red);
+  await eventually(() => pager.screen.includes('Counter 1'), 5000, 'alert shown');
+  return { pager, button };
+}
+
 describe('button and pager firmware against the hub', () => {
   it('press → pager vibrates and shows it → ack on the pager → the button says help is coming', async () => {
     shop = await TestShop.open({}, { realClock: true });
@@ -73,12 +84,7 @@ describe('button and pager firmware against the hub', () => {
   });
 
   it('records the outcome chosen with long presses and sent with a short one', async () => {
-    shop = await TestShop.open({}, { realClock: true });
-    const pager = start('pgr-anna', 'pager');
-    const button = start('btn-1', 'button');
-    await online('pgr-anna', 'btn-1');
-    await button.press(BUTTON_PINS.red);
-    await eventually(() => pager.screen.includes('Counter 1'), 5000, 'alert shown');
+    const { pager } = await alertOnAnnasPager();
 
     // Presses are apart by more than the 30 ms debounce, as a hand's are: with no gap, Espruino sees one press.
     await pager.press(PAGER_PINS.button, 900); // long, on an alert not yet taken: "Can't go?"
@@ -114,12 +120,7 @@ describe('button and pager firmware against the hub', () => {
   });
 
   it('mutes a hammered button from the pager: its presses are logged and vibrate nobody (#16)', async () => {
-    shop = await TestShop.open({}, { realClock: true });
-    const pager = start('pgr-anna', 'pager');
-    const button = start('btn-1', 'button');
-    await online('pgr-anna', 'btn-1');
-    await button.press(BUTTON_PINS.red);
-    await eventually(() => pager.screen.includes('Counter 1'), 5000, 'alert shown');
+    const { pager, button } = await alertOnAnnasPager();
     await pager.press(PAGER_PINS.button, 100); // take it
     await sleep(100);
     for (let i = 0; i < 6; i++) {
@@ -141,12 +142,7 @@ describe('button and pager firmware against the hub', () => {
   });
 
   it('records staff reaching the customer when RED and GREEN are held together, and keeps a customer’s quick second press (#16)', async () => {
-    shop = await TestShop.open({}, { realClock: true });
-    const pager = start('pgr-anna', 'pager');
-    const button = start('btn-1', 'button');
-    await online('pgr-anna', 'btn-1');
-    await button.press(BUTTON_PINS.red);
-    await eventually(() => pager.screen.includes('Counter 1'), 5000, 'alert shown');
+    const { pager, button } = await alertOnAnnasPager();
     await pager.press(PAGER_PINS.button, 100); // Anna takes it and walks over
     await eventually(() => shop.query('SELECT 1 FROM incidents WHERE acknowledged_at IS NOT NULL').length === 1, 5000, 'ack stored');
 
