@@ -292,7 +292,11 @@ user
   .command('add')
   .description('add a dashboard account; without --password-stdin a strong password is generated and printed once')
   .argument('<name>', 'user name: 2-32 characters of a-z, 0-9, ".", "_", "-"')
-  .addOption(new Option('--role <role>', 'what they may do').choices(['owner', 'manager']).default('manager'))
+  .addOption(
+    new Option('--role <role>', 'what they may do: owner everything (accounts, devices, settings); manager incidents, shifts, mutes, reports; viewer only look (a wall display)')
+      .choices(['owner', 'manager', 'viewer'])
+      .default('manager'),
+  )
   .option('--password-stdin', 'read the password from standard input (at least 10 characters)')
   .action(async (name: string, options: { role: Role; passwordStdin?: boolean }) => {
     const password = await chosenPassword(options.passwordStdin);

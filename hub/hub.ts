@@ -22,6 +22,7 @@ import { RateLimiter } from './device-in/rate-limiter.js';
 import { Refusals, type RefusalCounts } from './device-in/refusals.js';
 import { StoredPresses } from './device-in/stored-presses.js';
 import { DeviceConnections } from './device-out/connections.js';
+import { DeskActions } from './desk-actions.js';
 import { Clockwork } from './device-out/clockwork.js';
 import { Downlink } from './device-out/downlink.js';
 import { EffectRunner } from './device-out/effects.js';
@@ -303,6 +304,7 @@ export class Hub {
         batteryOutlook: (deviceId) => this.watch.batteryOutlook(deviceId),
         publicDir: publicDir(),
         staff: { view: () => this.shifts.view((id) => this.connections.newest(id) !== undefined), wear: (pager, person) => this.shifts.wear(pager, person) },
+        incidents: new DeskActions({ desk: this.desk, effects: this.effects, live: this.live, reports: this.storage.reports, journal: this.journal, log: this.log }),
       },
       config.http.host,
       config.http.port,

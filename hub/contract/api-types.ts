@@ -143,11 +143,13 @@ export interface DeviceUpdateView {
 
 export interface Me {
   username: string;
-  role: 'owner' | 'manager';
+  role: 'owner' | 'manager' | 'viewer';
   site: string;
   timeZone: string;
   /** The simulated shop is running. */
   simulation: boolean;
+  /** Cause categories to choose from when resolving (the configuration's `causes`). */
+  causes: string[];
 }
 
 export interface SimulatedDeviceState {
@@ -174,4 +176,29 @@ export interface ErrorBody {
 export interface StaffView {
   people: { id: string; name: string; role: 'staff' | 'manager'; usualPager: string | null; days: string[] | null }[];
   pagers: { id: string; label: string; wearer: string | null; wearerName: string | null; swapped: boolean; onShift: boolean; online: boolean }[];
+}
+
+/** GET /api/incidents/:id: one incident and everything that happened to it. */
+export interface IncidentDetail {
+  id: number;
+  kind: string;
+  source: string;
+  location: string;
+  count: number;
+  openedAt: number;
+  lastPressAt: number;
+  level: number;
+  open: boolean;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  holder: string | null;
+  reachedAt: number | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  outcome: string | null;
+  cause: string | null;
+  note: string | null;
+  retriggers: number;
+  /** Every event in order, with who (the person as the log kept them; for a dashboard user "olga (dashboard)"). */
+  history: { at: number; type: string; pager: string | null; who: string | null; level: number | null; detail: string | null }[];
 }

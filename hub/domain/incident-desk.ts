@@ -51,8 +51,10 @@ export type IncidentEventType =
   | 'declined'
   /** A press soon after the incident was resolved opened it again. */
   | 'reopened'
-  /** A pager muted the incident's button (detail: until when). */
+  /** A pager or the dashboard muted (or unmuted) the incident's button. */
   | 'muted'
+  /** The dashboard gave the incident to one pager. */
+  | 'reassigned'
   /** Staff said at the button that they are with the customer. */
   | 'reached';
 
@@ -92,6 +94,8 @@ export interface IncidentRecord {
   cause: string | null;
   /** When staff said at the button that they were with the customer (the true reaction time). */
   reachedAt: number | null;
+  /** A note from the dashboard: with an outcome, or why it was closed without one. */
+  note: string | null;
   retriggers: number;
 }
 
@@ -160,6 +164,13 @@ export function sequentialIds(first: number): IncidentIdSource {
     },
   };
 }
+
+/** A dashboard user as an incident's holder or actor: "@olga". */
+export const asDashboardUser = (user: string): string => `@${user}`;
+export const isDashboardUser = (holder: string): boolean => holder.startsWith('@');
+/** A pager's wearer (through `personOf`) or a dashboard user ("olga (dashboard)"), by name. */
+export const actorName = (pagerOrUser: string, personOf: (pager: string) => string): string =>
+  isDashboardUser(pagerOrUser) ? `${pagerOrUser.slice(1)} (dashboard)` : personOf(pagerOrUser);
 
 export class IncidentDesk {
   private readonly open = new Map<number, OpenIncident>();
@@ -420,24 +431,102 @@ export class IncidentDesk {
       return holder === pager ? [] : [{ type: 'cancel', pager, cancel: this.cancelFor(incident, 'taken', holder) }];
     }
 
+    return this.take(incident, pager);
+  }
+
+  /** `taker` (a pager, or a dashboard user) has it now: the other pagers are told who, the button that help is coming. */
+  private take(incident: OpenIncident, taker: string): Effect[] {
     const now = this.clock.now();
-    incident.record.holder = pager;
+    incident.record.holder = taker;
     incident.retriggerAt = now + this.timings.retriggerMs;
     if (incident.record.acknowledgedAt === null) {
       incident.record.acknowledgedAt = now;
-      incident.record.acknowledgedBy = pager;
-      incident.record.acknowledgedPerson = this.directory.personOf(pager);
+      incident.record.acknowledgedBy = taker;
+      incident.record.acknowledgedPerson = this.who(taker);
     }
-    const effects: Effect[] = this.othersThan(incident, pager).map((other) => ({
+    const effects: Effect[] = this.othersThan(incident, taker).map((other) => ({
       type: 'cancel' as const,
       pager: other,
-      cancel: this.cancelFor(incident, 'taken', pager),
+      cancel: this.cancelFor(incident, 'taken', taker),
     }));
     if (incident.record.kind === 'red' || incident.record.kind === 'green') {
-      effects.push({ type: 'feedback', button: incident.record.source, feedback: { state: 'acknowledged', incident: incidentId } });
+      effects.push({ type: 'feedback', button: incident.record.source, feedback: { state: 'acknowledged', incident: incident.record.id } });
     }
-    effects.push(this.event(incident, 'acknowledged', pager), this.save(incident));
+    effects.push(this.event(incident, 'acknowledged', taker), this.save(incident));
     return effects;
+  }
+
+  // ---- dashboard actions --------------------------------------------------
+  // A dashboard user acts as a pager would: the pagers are told the same way,
+  // and the log names the user ("olga (dashboard)"). As a holder a user is
+  // written "@olga": never a pager id (ids start with a letter or digit).
+
+  /** "I'm on it" from the dashboard: the user takes it over, from a pager that held it too. */
+  acknowledgeBy(user: string, incidentId: number): Effect[] | Refusal {
+    const incident = this.open.get(incidentId);
+    if (!incident) return { refused: `incident ${incidentId} is not open` };
+    const taker = asDashboardUser(user);
+    if (incident.record.holder === taker) return [];
+    return this.take(incident, taker);
+  }
+
+  /** Resolved on the dashboard, with the outcome, what went wrong and a note. */
+  resolveBy(user: string, incidentId: number, outcome: Outcome, cause: string | null, note: string | null): Effect[] | Refusal {
+    const incident = this.open.get(incidentId);
+    if (!incident) return { refused: `incident ${incidentId} is not open` };
+    const taker = asDashboardUser(user);
+    const effects: Effect[] = [];
+    if (incident.record.acknowledgedAt === null) {
+      incident.record.acknowledgedAt = this.clock.now();
+      incident.record.acknowledgedBy = taker;
+      incident.record.acknowledgedPerson = this.who(taker);
+      effects.push(this.event(incident, 'acknowledged', taker));
+    }
+    incident.record.cause = cause;
+    incident.record.note = note;
+    const detail = [outcome, cause === null ? '' : `cause: ${cause}`, note === null ? '' : `note: ${note}`].filter(Boolean).join(', ');
+    return effects.concat(this.resolve(incident, taker, outcome, 'resolved', detail));
+  }
+
+  /** Closed without an outcome (a test press, a stale incident), with the reason. */
+  closeBy(user: string, incidentId: number, reason: string): Effect[] | Refusal {
+    const incident = this.open.get(incidentId);
+    if (!incident) return { refused: `incident ${incidentId} is not open` };
+    incident.record.note = reason;
+    return this.resolve(incident, asDashboardUser(user), null, 'withdrawn', `closed on the dashboard: ${reason}`);
+  }
+
+  /**
+   * "Ben, you take it": the incident goes to this pager alone. The others
+   * are told it was taken (by whom it went to); it must acknowledge like
+   * any paged pager, and escalation goes on from the tier it had reached.
+   */
+  reassign(user: string, incidentId: number, pager: string): Effect[] | Refusal {
+    const incident = this.open.get(incidentId);
+    if (!incident) return { refused: `incident ${incidentId} is not open` };
+    if (!this.isAvailable(pager)) return { refused: `${this.who(pager)}'s pager is ${this.online.has(pager) ? 'off shift' : 'not connected'}` };
+    const now = this.clock.now();
+    const level = Math.max(1, incident.record.level);
+    const effects: Effect[] = [];
+    for (const other of incident.paged.keys()) if (other !== pager) effects.push({ type: 'cancel', pager: other, cancel: this.cancelFor(incident, 'taken', pager) });
+    incident.paged = new Map([[pager, level]]);
+    incident.declined.delete(pager);
+    incident.record.holder = null;
+    incident.retriggerAt = Infinity;
+    incident.withCustomer = false;
+    incident.nextRebuzzAt = now + this.timings.rebuzzMs;
+    incident.nextEscalateAt = now + this.timings.escalateMs;
+    effects.push(this.pageEffect(incident, pager, 'new'), this.event(incident, 'reassigned', pager, `by ${this.who(asDashboardUser(user))}`, level), this.save(incident));
+    return effects;
+  }
+
+  /** Mute a button from the dashboard for `forMs` (0: unmute). Its open complaint, if any, records it. */
+  muteButton(user: string, button: string, forMs: number): Effect[] {
+    if (forMs > 0) this.mutedUntil.set(button, this.clock.now() + forMs);
+    else this.mutedUntil.delete(button);
+    const open = (this.openBySource.get(button) ?? []).filter((incident) => incident.record.kind === 'red');
+    const detail = forMs > 0 ? `muted for ${Math.round(forMs / 60_000)} min` : 'unmuted';
+    return open.map((incident) => this.event(incident, 'muted', asDashboardUser(user), detail));
   }
 
   /**
@@ -626,6 +715,7 @@ export class IncidentDesk {
         outcome: null,
         cause: null,
         reachedAt: null,
+        note: null,
         retriggers: 0,
       },
       // A late press goes to the managers (its age on their pager says how late), not to the counter's staff.
@@ -773,7 +863,7 @@ export class IncidentDesk {
   private resolve(incident: OpenIncident, pager: string | null, outcome: Outcome | null, reason: CancelReason, detail: string): Effect[] {
     incident.record.resolvedAt = this.clock.now();
     incident.record.resolvedBy = pager;
-    incident.record.resolvedPerson = pager === null ? null : this.directory.personOf(pager);
+    incident.record.resolvedPerson = pager === null ? null : this.who(pager);
     incident.record.outcome = outcome;
     incident.record.holder = null;
     this.untrack(incident);
@@ -822,18 +912,23 @@ export class IncidentDesk {
   }
 
   private cancelFor(incident: OpenIncident, reason: CancelReason, by: string | null): Cancel {
-    return by ? { incident: incident.record.id, reason, by: this.directory.personOf(by).slice(0, MAX_LABEL_CHARS) } : { incident: incident.record.id, reason };
+    return by ? { incident: incident.record.id, reason, by: this.who(by).slice(0, MAX_LABEL_CHARS) } : { incident: incident.record.id, reason };
   }
 
   private event(incident: OpenIncident, type: IncidentEventType, pager?: string, detail?: string, level?: number): Effect {
     const event: IncidentEvent = { incidentId: incident.record.id, at: this.clock.now(), type };
     if (pager !== undefined) {
       event.pager = pager;
-      event.person = this.directory.personOf(pager);
+      event.person = this.who(pager);
     }
     if (level !== undefined) event.level = level;
     if (detail !== undefined) event.detail = detail;
     return { type: 'event', event };
+  }
+
+  /** Who a pager's wearer or a dashboard user is, by name, for the log and the pagers. */
+  private who(pagerOrUser: string): string {
+    return actorName(pagerOrUser, (pager) => this.directory.personOf(pager));
   }
 
   private save(incident: OpenIncident): Effect {

@@ -2,7 +2,8 @@
 // lock-out, token handling) is web/accounts.ts; this is only the SQL.
 import type { Db } from './database.js';
 
-export type Role = 'owner' | 'manager';
+/** Owner: everything. Manager: incidents, shifts, mutes, reports. Viewer: reads only (a wall display). */
+export type Role = 'owner' | 'manager' | 'viewer';
 
 export interface UserRow {
   username: string;

@@ -144,6 +144,23 @@ const MIGRATIONS: string[] = [
   ALTER TABLE incidents ADD COLUMN reached_at INTEGER;
   ALTER TABLE presses ADD COLUMN by_staff INTEGER NOT NULL DEFAULT 0;
   `,
+  // Hands on incidents from the dashboard (a note with the outcome or the reason for closing),
+  // and a read-only "viewer" role (a wall display): SQLite cannot change a CHECK, so the table is rebuilt.
+  `
+  ALTER TABLE incidents ADD COLUMN note TEXT;
+  CREATE TABLE users_new (
+    username      TEXT PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN ('owner', 'manager', 'viewer')),
+    password_hash TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  INTEGER
+  );
+  INSERT INTO users_new (username, role, password_hash, created_at, failed_logins, locked_until)
+    SELECT username, role, password_hash, created_at, failed_logins, locked_until FROM users;
+  DROP TABLE users;
+  ALTER TABLE users_new RENAME TO users;
+  `,
 ];
 
 const WAL_CHECKPOINT_PAGES = 128;
@@ -235,12 +252,25 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
   }
 }
 
+/**
+ * Runs the steps not yet run, each in its own transaction. Foreign keys are
+ * off meanwhile (SQLite's procedure for rebuilding a table: dropping `users`
+ * must not cascade to the sessions that refer to it) and checked after.
+ */
 function migrate(db: Db): void {
   const version = db.pragma('user_version', { simple: true }) as number;
-  for (let step = version; step < MIGRATIONS.length; step++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[step]);
-      db.pragma(`user_version = ${step + 1}`);
-    })();
+  if (version >= MIGRATIONS.length) return;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (let step = version; step < MIGRATIONS.length; step++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[step]);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new DatabaseError(`schema step ${step + 1} would leave ${broken.length} rows pointing at nothing`);
+        db.pragma(`user_version = ${step + 1}`);
+      })();
+    }
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
 }

@@ -41,6 +41,7 @@ export interface IncidentRow {
   outcome: IncidentRecord['outcome'];
   cause: string | null;
   reached_at: number | null;
+  note: string | null;
   retriggers: number;
 }
 
@@ -64,6 +65,7 @@ function toRecord(row: IncidentRow): IncidentRecord {
     outcome: row.outcome,
     cause: row.cause,
     reachedAt: row.reached_at,
+    note: row.note,
     retriggers: row.retriggers,
   };
 }
@@ -82,14 +84,14 @@ export class LogStore {
       highestSeqs: db.prepare('SELECT device_id AS deviceId, MAX(seq) AS seq FROM presses GROUP BY device_id'),
       saveIncident: db.prepare(
         `INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, acknowledged_at,
-           acknowledged_by, acknowledged_person, holder, resolved_at, resolved_by, resolved_person, outcome, cause, reached_at, retriggers)
+           acknowledged_by, acknowledged_person, holder, resolved_at, resolved_by, resolved_person, outcome, cause, reached_at, note, retriggers)
          VALUES (@id, @kind, @source, @label, @openedAt, @lastPressAt, @count, @level, @acknowledgedAt,
-           @acknowledgedBy, @acknowledgedPerson, @holder, @resolvedAt, @resolvedBy, @resolvedPerson, @outcome, @cause, @reachedAt, @retriggers)
+           @acknowledgedBy, @acknowledgedPerson, @holder, @resolvedAt, @resolvedBy, @resolvedPerson, @outcome, @cause, @reachedAt, @note, @retriggers)
          ON CONFLICT (id) DO UPDATE SET opened_at = excluded.opened_at, last_press_at = excluded.last_press_at, count = excluded.count,
            level = excluded.level, acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by,
            acknowledged_person = excluded.acknowledged_person, holder = excluded.holder, resolved_at = excluded.resolved_at,
            resolved_by = excluded.resolved_by, resolved_person = excluded.resolved_person, outcome = excluded.outcome,
-           cause = excluded.cause, reached_at = excluded.reached_at, retriggers = excluded.retriggers`,
+           cause = excluded.cause, reached_at = excluded.reached_at, note = excluded.note, retriggers = excluded.retriggers`,
       ),
       insertEvent: db.prepare(
         'INSERT INTO incident_events (incident_id, at, type, pager, person, level, detail) VALUES (@incidentId, @at, @type, @pager, @person, @level, @detail)',

@@ -18,6 +18,15 @@ export interface RoutingEvent {
   level: number | null;
 }
 
+export interface HistoryEvent {
+  at: number;
+  type: string;
+  pager: string | null;
+  person: string | null;
+  level: number | null;
+  detail: string | null;
+}
+
 export interface PressTime {
   kind: PressKind;
   pressed_at: number;
@@ -63,6 +72,8 @@ export class ReportQueries {
          WHERE i.opened_at >= ? AND i.opened_at < ? AND ${ROUTING} ORDER BY e.id`,
       ),
       openDeviceProblems: db.prepare("SELECT source, kind FROM incidents WHERE resolved_at IS NULL AND kind IN ('missing', 'battery')"),
+      incident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
+      historyOf: db.prepare('SELECT at, type, pager, person, level, detail FROM incident_events WHERE incident_id = ? ORDER BY id'),
     };
   }
 
@@ -99,6 +110,12 @@ export class ReportQueries {
   incidentsOpenedIn(from: number, to: number): { incident: IncidentRow; events: RoutingEvent[] }[] {
     const events = byIncident(this.statements.eventsOfIncidentsOpenedIn.all(from, to) as RoutingEvent[]);
     return (this.statements.incidentsOpenedIn.all(from, to) as IncidentRow[]).map((incident) => ({ incident, events: events.get(incident.id) ?? [] }));
+  }
+
+  /** One incident and every event of it, in order; undefined when there is none. */
+  incident(id: number): { incident: IncidentRow; history: HistoryEvent[] } | undefined {
+    const incident = this.statements.incident.get(id) as IncidentRow | undefined;
+    return incident && { incident, history: this.statements.historyOf.all(id) as HistoryEvent[] };
   }
 
   openDeviceProblems(): { source: string; kind: string }[] {

@@ -11,6 +11,8 @@ export const ERRORS = {
   'wrong-credentials': { status: 401, message: 'wrong user name or password' },
   'cross-site': { status: 403, message: 'cross-site request refused' },
   'owner-only': { status: 403, message: 'only an owner may do this' },
+  'managers-only': { status: 403, message: 'only an owner or a manager may do this (a viewer account only looks)' },
+  conflict: { status: 409, message: 'this cannot be done to the incident as it is now' },
   'not-found': { status: 404, message: 'no such page or API route' },
   'wrong-host': { status: 421, message: 'this hub does not answer to that name: add it to http.allowedHosts' },
   'simulation-off': { status: 404, message: 'the simulated shop is not running (it runs while no real device is configured, unless started with --no-sim)' },

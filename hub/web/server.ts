@@ -12,6 +12,7 @@ import type { DeviceDirectory } from '../device-directory.js';
 import type { BatteryOutlook } from '../domain/battery-gauge.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
+import { actorName } from '../domain/incident-desk.js';
 import { todayView } from '../report/today.js';
 import type { SimulatedShop } from '../simulation/simulated-shop.js';
 import type { Storage } from '../store/storage.js';
@@ -23,6 +24,7 @@ import { LiveFeed, type LiveTopic } from './live-feed.js';
 import { SESSION_COOKIE, publicRoutes, withSession } from './plugins/authentication.js';
 import { reportRoutes } from './plugins/report-routes.js';
 import { staffRoutes, type StaffRouteOptions } from './plugins/staff-routes.js';
+import { incidentRoutes, type IncidentActions } from './plugins/incident-routes.js';
 import allowedHost from './plugins/allowed-host.js';
 import sameSiteJson from './plugins/same-site-json.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -44,6 +46,7 @@ export interface WebDeps {
   batteryOutlook(deviceId: string): BatteryOutlook | null;
   publicDir: string;
   staff: Omit<StaffRouteOptions, 'changed'>;
+  incidents: IncidentActions;
 }
 
 export interface WebServer {
@@ -67,7 +70,7 @@ export async function startWebServer(
 ): Promise<WebServer> {
   const accounts = new Accounts(deps.storage.accounts);
   const simulating = () => deps.simulation()?.running ?? false;
-  const today = () => todayView(deps.storage.reports, deps.clock.now(), deps.config().timeZone, (id) => deps.directory().personOf(id), deps.alarms());
+  const today = () => todayView(deps.storage.reports, deps.clock.now(), deps.config().timeZone, (id) => actorName(id, (pager) => deps.directory().personOf(pager)), deps.alarms());
   const live = new LiveFeed(
     (topic) => (topic === 'today' ? today() : shopState(deps.simulation())),
     (topic) => topic === 'today' || simulating(),
@@ -100,6 +103,7 @@ export async function startWebServer(
       await secure.register(reportRoutes, { storage: deps.storage, clock: deps.clock, config: deps.config, directory: deps.directory, batteryOutlook: deps.batteryOutlook, today, simulating });
       await secure.register(simulationRoutes, { simulation: deps.simulation });
       await secure.register(staffRoutes, { ...deps.staff, changed: () => live.changed('today') });
+      await secure.register(incidentRoutes, { actions: deps.incidents, changed: () => live.changed('today') });
       secure.get('/api/live', (request, reply) => {
         const token = request.cookies[SESSION_COOKIE] as string; // the session hook let it in
         reply.hijack();

@@ -174,7 +174,7 @@ export class TestShop {
   }
 
   /** A dashboard account, added through a connection of its own, as the CLI does. */
-  async addUser(username: string, role: 'owner' | 'manager', password: string): Promise<void> {
+  async addUser(username: string, role: 'owner' | 'manager' | 'viewer', password: string): Promise<void> {
     await withStorage(this.dir, (storage) => new Accounts(storage.accounts).add(username, role, password, Date.now()));
   }
 

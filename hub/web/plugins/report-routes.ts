@@ -9,6 +9,7 @@ import { dailyLog, dailyLogCsv } from '../../report/daily-log.js';
 import { devicesView } from '../../report/devices.js';
 import type { Storage } from '../../store/storage.js';
 import { UpdateRequestError, queueUpdates } from '../../update-request.js';
+import { requires } from '../permissions.js';
 import { ApiError } from '../errors.js';
 
 export interface ReportRouteOptions {
@@ -38,7 +39,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
     }
   };
 
-  app.get('/api/me', async (request) => ({ ...request.user, site: config().site, timeZone: config().timeZone, simulation: options.simulating() }));
+  app.get('/api/me', async (request) => ({ ...request.user, site: config().site, timeZone: config().timeZone, simulation: options.simulating(), causes: config().causes }));
   app.get('/api/today', async () => options.today());
   app.get<{ Querystring: { date: string } }>('/api/log', { schema: { querystring: dateQuery } }, async (request) => logOf(request.query.date));
   app.get<{ Querystring: { date: string } }>('/api/log.csv', { schema: { querystring: dateQuery } }, async (request, reply) => {
@@ -56,9 +57,8 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
   // An update over the air with the firmware built in this package (loyalty-hub device update does more).
   app.post<{ Params: { id: string } }>(
     '/api/devices/:id/update',
-    { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 32 } }, required: ['id'] } } },
+    { preHandler: requires('administer'), schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 32 } }, required: ['id'] } } },
     async (request, reply) => {
-      if (request.user?.role !== 'owner') throw new ApiError('owner-only');
       if (directory().isSimulated(request.params.id)) throw new ApiError('bad-request', 'a simulated device runs the firmware in dist/ already');
       try {
         const [queued] = queueUpdates(storage.updates, config(), { devices: [request.params.id], firmware: true }, clock.now());

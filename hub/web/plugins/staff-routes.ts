@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { StaffView } from '../../contract/api-types.js';
 import { ApiError } from '../errors.js';
+import { requires } from '../permissions.js';
 
 export interface StaffRouteOptions {
   view(): StaffView;
@@ -21,7 +22,7 @@ const wearBody = {
 
 export const staffRoutes: FastifyPluginAsync<StaffRouteOptions> = async (app, options) => {
   app.get('/api/staff', async () => options.view());
-  app.put<{ Params: { id: string }; Body: { person: string | null } }>('/api/pagers/:id/wearer', { schema: { params: pagerParams, body: wearBody } }, async (request) => {
+  app.put<{ Params: { id: string }; Body: { person: string | null } }>('/api/pagers/:id/wearer', { preHandler: requires('handle'), schema: { params: pagerParams, body: wearBody } }, async (request) => {
     const refused = options.wear(request.params.id, request.body.person);
     if (refused) throw new ApiError('bad-request', refused);
     options.changed();

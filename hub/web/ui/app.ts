@@ -1,6 +1,7 @@
 // The owner dashboard: Today (live), Daily log, Analytics, Devices.
 import type { AnalyticsView, DailyLog, DeviceView, ErrorBody, Me, OpenIncidentView, ShopState, SimulatedDeviceState, TodayView } from '../../contract/api-types.js';
 import { duration, h, percent, replace, table } from './dom.js';
+import { openIncident } from './incident-panel.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const KIND: Record<string, string> = { red: 'Unhappy', green: 'Happy', missing: 'Device missing', battery: 'Battery low', storage: 'Hub disk failing' };
@@ -29,6 +30,7 @@ function problem(error: unknown): HTMLElement {
 
 function stateOf(incident: OpenIncidentView, now: number): HTMLElement {
   if (incident.unrouted) return h('span', { class: 'badge bad' }, 'nobody reachable');
+  if (incident.reachedAt !== null) return h('span', { class: 'badge ok' }, `at the customer · ${duration(now - incident.reachedAt)}`);
   if (incident.holder) return h('span', { class: 'badge ok' }, `${incident.holder} on it · ${duration(now - (incident.acknowledgedAt ?? now))}`);
   const delivered = incident.paged.some((p) => p.deliveredAt !== null);
   return h(
@@ -58,7 +60,7 @@ function renderToday(view: TodayView, offset: number): void {
           ['Age', 'Where', 'What', '×N', 'Paged', 'State'],
           view.open.map((incident) => [
             h('span', { class: 'age', 'data-since': incident.openedAt }, duration(now - incident.openedAt)),
-            incident.location,
+            h('button', { type: 'button', class: 'link', 'data-incident': incident.id, onclick: () => void openIncident(incident.id, api, me) }, incident.location),
             KIND[incident.kind] ?? incident.kind,
             incident.count,
             incident.paged.map((p) => `${p.name}${p.deliveredAt ? ' ✓' : ''}`).join(', '),

@@ -194,7 +194,7 @@ describe('IncidentDesk', () => {
     const restored = new IncidentDesk(clock, timings, directory, sequentialIds(1));
     restored.setPagerOnline('pgr-a', true);
     restored.restore(
-      { id: 7, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: T0, lastPressAt: T0, count: 2, level: 1, acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null, outcome: null, cause: null, reachedAt: null, retriggers: 0 },
+      { id: 7, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: T0, lastPressAt: T0, count: 2, level: 1, acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null, outcome: null, cause: null, reachedAt: null, note: null, retriggers: 0 },
       new Map([['pgr-a', 1]]),
       new Set(),
       [1, 2],
@@ -407,6 +407,63 @@ describe('IncidentDesk', () => {
     expect(reached.incidentId).toBeNull();
     expect(cancels(reached.effects).map((c) => [c.pager, c.reason])).toEqual([['pgr-a', 'withdrawn'], ['pgr-b', 'withdrawn']]);
     expect(desk.openIncidents()).toEqual([]);
+  });
+
+  describe('from the dashboard', () => {
+    it('acknowledges as "olga (dashboard)": the pagers are told it is taken, the button that help is coming', () => {
+      press(1);
+      const taken = effectsOf(desk.acknowledgeBy('olga', 1));
+      expect(cancels(taken)).toEqual([
+        { pager: 'pgr-a', incident: 1, reason: 'taken', by: 'olga (dashboard)' },
+        { pager: 'pgr-b', incident: 1, reason: 'taken', by: 'olga (dashboard)' },
+      ]);
+      expect(taken.some((e) => e.type === 'feedback' && e.feedback.state === 'acknowledged')).toBe(true);
+      expect(desk.openIncidents()[0]).toMatchObject({ holder: '@olga', acknowledgedBy: '@olga', acknowledgedPerson: 'olga (dashboard)' });
+      clock.advance(60_000);
+      expect(pages(desk.tick())).toEqual([]); // held: no re-buzz, no escalation
+      clock.advance(180_000);
+      expect(pages(desk.tick()).map((p) => [p.pager, p.reason])).toEqual([['pgr-a', 'retrigger'], ['pgr-b', 'retrigger']]); // not resolved in time
+    });
+
+    it('resolves with outcome, cause and note, and closes a test incident with a reason', () => {
+      press(1);
+      effectsOf(desk.acknowledge('pgr-a', 1));
+      const resolved = effectsOf(desk.resolveBy('olga', 1, 'compensated', 'Food', 'free dessert'));
+      expect(cancels(resolved).map((c) => [c.pager, c.reason, c.by])).toEqual([['pgr-a', 'resolved', 'olga (dashboard)'], ['pgr-b', 'resolved', 'olga (dashboard)']]);
+      const saved = resolved.flatMap((e) => (e.type === 'save' ? [e.incident] : [])).pop();
+      expect(saved).toMatchObject({ acknowledgedPerson: 'Anna', resolvedBy: '@olga', resolvedPerson: 'olga (dashboard)', outcome: 'compensated', cause: 'Food', note: 'free dessert' });
+      expect(desk.resolveBy('olga', 1, 'fixed', null, null)).toEqual({ refused: 'incident 1 is not open' });
+
+      clock.advance(120_000);
+      press(2);
+      const closed = effectsOf(desk.closeBy('olga', 2, 'the technician testing'));
+      const record = closed.flatMap((e) => (e.type === 'save' ? [e.incident] : [])).pop();
+      expect(record).toMatchObject({ outcome: null, note: 'the technician testing', resolvedPerson: 'olga (dashboard)' });
+      expect(cancels(closed).map((c) => c.reason)).toEqual(['withdrawn', 'withdrawn']);
+    });
+
+    it('reassigns to one pager: the others are told, it must acknowledge, and an unreachable pager is refused', () => {
+      press(1);
+      effectsOf(desk.acknowledge('pgr-a', 1));
+      const moved = effectsOf(desk.reassign('olga', 1, 'pgr-m'));
+      expect(cancels(moved).map((c) => [c.pager, c.by])).toEqual([['pgr-a', 'Maria'], ['pgr-b', 'Maria']]);
+      expect(pages(moved).map((p) => [p.pager, p.reason])).toEqual([['pgr-m', 'new']]);
+      expect(desk.openIncidents()[0].holder).toBeNull();
+      clock.advance(15_000);
+      expect(pages(desk.tick()).map((p) => p.pager)).toEqual(['pgr-m']); // re-buzzed until Maria acknowledges
+      desk.setPagerOnline('pgr-b', false);
+      expect(desk.reassign('olga', 1, 'pgr-b')).toEqual({ refused: "Ben's pager is not connected" });
+    });
+
+    it('mutes and unmutes a button, recording it on its open complaint', () => {
+      press(1);
+      const muted = desk.muteButton('olga', 'btn-1', 600_000);
+      expect(muted.map((e) => (e.type === 'event' ? [e.event.type, e.event.person, e.event.detail] : null))).toEqual([['muted', 'olga (dashboard)', 'muted for 10 min']]);
+      expect(pages(press(2).effects)).toEqual([]);
+      desk.muteButton('olga', 'btn-1', 0);
+      expect(desk.mutedButtons()).toEqual([]);
+      expect(pages(press(3).effects).length).toBeGreaterThan(0);
+    });
   });
 
   it('tells the managers once, at closing, which complaints are still open', () => {

@@ -12,7 +12,7 @@ import type { IncidentRecord } from '../../../hub/domain/incident-desk.js';
 const incident = (id: number, count: number): IncidentRecord => ({
   id, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: 1, lastPressAt: count, count, level: 1,
   acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null,
-  outcome: null, cause: null, reachedAt: null, retriggers: 0,
+  outcome: null, cause: null, reachedAt: null, note: null, retriggers: 0,
 });
 
 describe('database', () => {
@@ -20,14 +20,14 @@ describe('database', () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-db-')));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(db.pragma('user_version', { simple: true })).toBe(10);
+    expect(db.pragma('user_version', { simple: true })).toBe(11);
     db.close();
   });
 
   it('moves the paged level of a version-4 log from the text "level N" into its column', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
     const old = openDatabase(dir);
-    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; ALTER TABLE credentials DROP COLUMN pending_hash; DROP TABLE device_updates; ALTER TABLE incidents DROP COLUMN acknowledged_person; ALTER TABLE incidents DROP COLUMN resolved_person; ALTER TABLE incidents DROP COLUMN cause; ALTER TABLE incident_events DROP COLUMN person; ALTER TABLE device_state DROP COLUMN shift_changed_at; ALTER TABLE device_state DROP COLUMN worn_by; ALTER TABLE device_state DROP COLUMN swapped; ALTER TABLE incidents DROP COLUMN reached_at; ALTER TABLE presses DROP COLUMN by_staff; PRAGMA user_version = 4;`); // as a version-4 hub left it
+    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; ALTER TABLE credentials DROP COLUMN pending_hash; DROP TABLE device_updates; ALTER TABLE incidents DROP COLUMN acknowledged_person; ALTER TABLE incidents DROP COLUMN resolved_person; ALTER TABLE incidents DROP COLUMN cause; ALTER TABLE incident_events DROP COLUMN person; ALTER TABLE device_state DROP COLUMN shift_changed_at; ALTER TABLE device_state DROP COLUMN worn_by; ALTER TABLE device_state DROP COLUMN swapped; ALTER TABLE incidents DROP COLUMN reached_at; ALTER TABLE presses DROP COLUMN by_staff; ALTER TABLE incidents DROP COLUMN note; PRAGMA user_version = 4;`); // as a version-4 hub left it
     old.prepare('INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, retriggers) VALUES (1, ?, ?, ?, 1, 1, 1, 2, 0)').run('red', 'btn-1', 'Counter 1');
     const event = old.prepare('INSERT INTO incident_events (incident_id, at, type, pager, detail) VALUES (1, 1, ?, ?, ?)');
     event.run('paged', 'pgr-1', 'level 1');
@@ -52,6 +52,28 @@ describe('database', () => {
     expect(db.prepare('SELECT opened_at, count, acknowledged_person, resolved_person, cause FROM incidents WHERE id = 3').get()).toEqual({
       opened_at: 4_000, count: 2, acknowledged_person: 'Anna', resolved_person: 'Anna', cause: 'Waiting',
     });
+    db.close();
+  });
+
+  it('rebuilds the accounts table for the viewer role without losing anyone signed in', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
+    const old = openDatabase(dir);
+    // As a version-10 hub left it: owner and manager only.
+    old.exec(`ALTER TABLE incidents DROP COLUMN note; DROP TABLE users; PRAGMA foreign_keys = OFF;
+      CREATE TABLE users (username TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('owner', 'manager')), password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER);
+      PRAGMA user_version = 10;`);
+    old.prepare("INSERT INTO users (username, role, password_hash, created_at, failed_logins) VALUES ('olga', 'owner', 'h', 1, 2)").run();
+    old.prepare("INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES ('t', 'olga', 1, 9)").run();
+    old.close();
+    const db = openDatabase(dir);
+    expect(db.prepare('SELECT username, role, failed_logins FROM users').all()).toEqual([{ username: 'olga', role: 'owner', failed_logins: 2 }]);
+    expect(db.prepare('SELECT token_hash, username FROM sessions').all()).toEqual([{ token_hash: 't', username: 'olga' }]);
+    db.prepare("INSERT INTO users (username, role, password_hash, created_at) VALUES ('wall', 'viewer', 'h', 1)").run();
+    expect(() => db.prepare("INSERT INTO users (username, role, password_hash, created_at) VALUES ('x', 'admin', 'h', 1)").run()).toThrow(/CHECK/);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.prepare("DELETE FROM users WHERE username = 'olga'").run(); // the sessions still follow their user
+    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 0 });
     db.close();
   });
 
