@@ -7,6 +7,7 @@ const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const KIND: Record<string, string> = { red: 'Unhappy', green: 'Happy', missing: 'Device missing', battery: 'Battery low', storage: 'Hub disk failing' };
 
 const main = document.getElementById('main')!;
+const TITLE = document.title;
 const who = document.getElementById('who')!;
 let me: Me;
 let stopPage: () => void = () => undefined;
@@ -43,6 +44,8 @@ function stateOf(incident: OpenIncidentView, now: number): HTMLElement {
 
 function renderToday(view: TodayView, offset: number): void {
   const now = Date.now() + offset;
+  // Seen from another tab: how many are open.
+  document.title = view.open.length > 0 ? `(${view.open.length}) ${TITLE}` : TITLE;
   replace(
     main,
     view.alarms.map((alarm) => h('p', { class: 'alarm', role: 'alert' }, alarm)),

@@ -123,6 +123,27 @@ describe('dashboard in Chromium', () => {
     await page.screenshot({ path: join(shots, 'today-phone.png') });
   });
 
+  it('resolves an incident from its panel, with outcome, cause and note; the pager is told (#17)', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.click('nav a[href="#today"]');
+    await page.waitForSelector('text=Anna on it');
+    expect(await page.title()).toMatch(/^\(1\) /); // the open count in the tab title
+    await page.click('button[data-incident]');
+    const panel = page.locator('dialog#incident-panel');
+    await panel.locator('form#resolve').waitFor();
+    await panel.locator('select[name=outcome]').selectOption('compensated');
+    await panel.locator('select[name=cause]').selectOption('Food');
+    await panel.locator('input[name=note]').fill('free dessert');
+    await page.screenshot({ path: join(shots, 'incident-panel.png') });
+    await panel.locator('form#resolve button[type=submit]').click();
+    await panel.locator('ol.history li', { hasText: 'resolved · olga (dashboard)' }).waitFor({ timeout: 3000 });
+    expect(await panel.textContent()).toContain('What went wrong: Food. Note: free dessert');
+    await eventually(() => pager.screen.includes('No alerts'), 5000, 'the pager dropped the alert');
+    await panel.locator('.panel-close button').click();
+    await page.waitForSelector('text=No open incidents.');
+    expect(await page.title()).not.toMatch(/^\(/);
+  });
+
   it('logs out', async () => {
     await page.click('#logout');
     await page.waitForURL('**/login');
