@@ -128,7 +128,7 @@ export class Hub {
     this.desk = new IncidentDesk(this.clock, this.live.deskTimings(), this.live.directory, new ReservedIncidentIds(this.storage.db));
     this.watch = new DeviceWatch(this.live.watchSettings(), this.clock.now());
     this.mood = new MoodWatch(this.live.moodSettings());
-    this.watch.watch(this.live.directory.ids());
+    this.watch.watch(this.live.directory.ids(), this.neverConnected());
 
     this.downlink = new Downlink(this.live, this.connections, (packet, callback) => this.broker.publish(packet, callback), this.log);
     this.effects = new EffectRunner(this.downlink, this.journal, this.metrics);
@@ -247,6 +247,12 @@ export class Hub {
     this.storage.close();
   }
 
+  /** Devices that have not connected once (registered before they were flashed): waiting, not missing. */
+  private neverConnected(): Set<string> {
+    const seen = new Set(this.storage.devices.deviceStates().filter((state) => state.lastSeenAt !== null).map((state) => state.deviceId));
+    return new Set(this.live.directory.ids().filter((id) => !seen.has(id)));
+  }
+
   // ---- start-up -------------------------------------------------------------
 
   private restoreState(): void {
@@ -344,11 +350,13 @@ export class Hub {
     }
     if (this.simulation) next = withSimulatedShop(next);
     const current = this.live.config;
+    const before = new Map(this.live.directory.ids().map((id) => [id, this.live.directory.labelOf(id)]));
     this.live.replace({ ...next, mqtt: current.mqtt, http: current.http, dataDir: current.dataDir }, this.simulation ? SIMULATED_IDS : []);
     this.desk.reconfigure(this.live.deskTimings(), this.live.directory);
+    for (const [id, label] of before) if (!this.live.directory.get(id)) this.effects.apply(this.desk.deviceRemoved(id, label));
     this.watch.reconfigure(this.live.watchSettings());
     this.mood.reconfigure(this.live.moodSettings());
-    this.watch.watch(this.live.directory.ids());
+    this.watch.watch(this.live.directory.ids(), this.neverConnected());
     // Names and causes may have changed: every connected pager hears its duty again.
     for (const pager of this.live.directory.pagers()) if (this.connections.newest(pager)) this.shifts.tell(pager);
     this.connections.closeUnless(

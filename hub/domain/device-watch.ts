@@ -52,6 +52,8 @@ interface DeviceState {
   online: boolean;
   /** Connected at least once since watching began. */
   seen: boolean;
+  /** Never connected at all (registered, not yet flashed or switched on): waiting, not missing. */
+  awaitingFirst: boolean;
   /** When the device went offline (or when watching began, for one not seen yet). */
   offlineSince: number;
   lastHeartbeatAt: number;
@@ -78,10 +80,15 @@ export class DeviceWatch {
   }
 
   /** The set of devices to watch; new ones start as "not seen since the hub started". */
-  watch(deviceIds: string[]): void {
+  /**
+   * `neverConnected`: devices that have not connected once, ever (a device
+   * registered before it is flashed): they wait for their first connection
+   * and are not missing until they have had one.
+   */
+  watch(deviceIds: string[], neverConnected: ReadonlySet<string> = new Set()): void {
     const wanted = new Set(deviceIds);
     for (const id of this.devices.keys()) if (!wanted.has(id)) this.devices.delete(id);
-    for (const id of deviceIds) if (!this.devices.has(id)) this.devices.set(id, this.fresh());
+    for (const id of deviceIds) if (!this.devices.has(id)) this.devices.set(id, { ...this.fresh(), awaitingFirst: neverConnected.has(id) });
   }
 
   connected(device: string, now: number): void {
@@ -89,6 +96,7 @@ export class DeviceWatch {
     if (!state) return;
     state.online = true;
     state.seen = true;
+    state.awaitingFirst = false;
     // A connection counts as a sign of life: the first heartbeat may take a period to come.
     state.lastHeartbeatAt = now;
   }
@@ -164,6 +172,7 @@ export class DeviceWatch {
   }
 
   private missingReason(state: DeviceState, now: number): string | null {
+    if (state.awaitingFirst) return null;
     const silentFor = now - state.lastHeartbeatAt;
     if (!state.online) {
       // After a hub restart devices need a moment to reconnect: allow them two heartbeat periods.
@@ -189,6 +198,7 @@ export class DeviceWatch {
     return {
       online: false,
       seen: false,
+      awaitingFirst: false,
       offlineSince: this.startedAt,
       lastHeartbeatAt: this.startedAt,
       batteryMv: null,

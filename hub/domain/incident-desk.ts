@@ -228,24 +228,57 @@ export class IncidentDesk {
    * re-trigger. Returns what it held, for the missing-device alert.
    */
   pagerMissing(pager: string): { effects: Effect[]; held: string[] } {
+    const { effects, held, firstPlace } = this.release(pager, 'went missing');
+    if (held.length > 0) this.heldWhenMissing.set(pager, firstPlace);
+    return { effects, held };
+  }
+
+  /** What `pager` held goes back to routing: the others it was paged with get it again, or the next tier. */
+  private release(pager: string, why: string): { effects: Effect[]; held: string[]; firstPlace: string } {
     const effects: Effect[] = [];
     const held: string[] = [];
+    let firstPlace = '';
     const now = this.clock.now();
     for (const incident of this.open.values()) {
       if (incident.record.holder !== pager) continue;
-      if (held.length === 0) this.heldWhenMissing.set(pager, incident.record.label);
+      if (held.length === 0) firstPlace = incident.record.label;
       held.push(`${incident.record.label} (incident ${incident.record.id})`);
       incident.record.holder = null;
       incident.retriggerAt = Infinity;
       incident.nextRebuzzAt = now + this.timings.rebuzzMs;
       incident.nextEscalateAt = now + this.timings.escalateMs;
-      effects.push(this.event(incident, 'retriggered', pager, `${this.directory.personOf(pager)}'s pager went missing`));
+      effects.push(this.event(incident, 'retriggered', pager, `${this.who(pager)}'s pager ${why}`));
       const others = this.othersThan(incident, pager).filter(this.isAvailable);
       for (const other of others) effects.push(this.pageEffect(incident, other, 'retrigger'));
       if (others.length === 0) effects.push(...this.engageNextTier(incident));
       effects.push(this.save(incident));
     }
-    return { effects, held };
+    return { effects, held, firstPlace };
+  }
+
+  /**
+   * A device was taken out of the configuration. Its own incidents (a
+   * button's complaints, its device problems) are withdrawn, the pagers told;
+   * a removed pager drops out of every incident it was paged for, and what it
+   * held goes back to routing at once. The history stays in the log.
+   */
+  deviceRemoved(device: string, label: string): Effect[] {
+    const effects: Effect[] = [];
+    for (const incident of [...(this.openBySource.get(device) ?? [])]) {
+      effects.push(...this.resolve(incident, null, null, 'withdrawn', `${label} was removed from the configuration`));
+    }
+    effects.push(...this.release(device, 'was removed').effects);
+    for (const incident of this.open.values()) {
+      if (!incident.paged.delete(device)) continue;
+      incident.delivered.delete(device);
+      if (this.takers(incident).length === 0 && incident.record.holder === null) effects.push(...this.engageNextTier(incident));
+      effects.push(this.save(incident));
+    }
+    this.online.delete(device);
+    this.offShift.delete(device);
+    this.heldWhenMissing.delete(device);
+    this.mutedUntil.delete(device);
+    return effects;
   }
 
   // ---- presses ------------------------------------------------------------

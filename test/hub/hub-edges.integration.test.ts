@@ -8,6 +8,7 @@ import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, writeConfigFile } from '../../hub/config/load.js';
 import { Hub } from '../../hub/hub.js';
+import { DATABASE_FILE } from '../../hub/store/database.js';
 import { createLogger } from '../../hub/log.js';
 import { issueSecret } from '../../hub/provisioning.js';
 import { encodePress } from '../../shared/payloads.js';
@@ -69,6 +70,49 @@ describe('hub edges', () => {
       const still = await connect();
       await still.endAsync(true);
     } finally {
+      await hub.stop();
+    }
+  });
+
+  it('withdraws a removed button’s open complaint, the pager told, and keeps its history (#17)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-remove-'));
+    const path = join(dir, 'loyalty-hub.json');
+    const file = shopConfig({ dataDir: '.' });
+    writeConfigFile(path, file);
+    const { lines, logger } = logCapture();
+    const secrets = { 'btn-1': await issueSecret(dir, 'btn-1'), 'pgr-anna': await issueSecret(dir, 'pgr-anna') };
+    const hub = await Hub.start({ config: parseConfig(file, path), dataDir: dir, configPath: path, logger, tickMs: 0 });
+    const clients: mqtt.MqttClient[] = [];
+    try {
+      const connect = async (id: 'btn-1' | 'pgr-anna') => {
+        const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${hub.mqttPort}`, { clientId: id, username: id, password: secrets[id], reconnectPeriod: 0, clean: false });
+        clients.push(client);
+        return client;
+      };
+      const anna = await connect('pgr-anna');
+      const received: { topic: string; payload: string }[] = [];
+      anna.on('message', (topic, payload) => received.push({ topic, payload: payload.toString() }));
+      await anna.subscribeAsync(deviceTopic(SITE, 'pgr-anna', 'alert'), { qos: 1 });
+      await anna.subscribeAsync(deviceTopic(SITE, 'pgr-anna', 'cancel'), { qos: 1 });
+      const button = await connect('btn-1');
+      await button.publishAsync(deviceTopic(SITE, 'btn-1', 'press'), encodePress({ kind: 'red', seq: 1, ageMs: 0 }), { qos: 1 });
+      await eventually(() => received.some((m) => m.topic.endsWith('/alert')), 5000, 'alert');
+      await button.endAsync(true);
+
+      const { 'btn-1': _removed, ...routes } = file.routes!;
+      writeConfigFile(path, { ...file, devices: file.devices!.filter((d) => d.id !== 'btn-1'), routes });
+      await eventually(() => lines.some((l) => l.msg === 'configuration reloaded'), 5000, 'reload');
+      await eventually(() => received.some((m) => m.topic.endsWith('/cancel')), 5000, 'cancel');
+      expect(JSON.parse(received.find((m) => m.topic.endsWith('/cancel'))!.payload)).toMatchObject({ w: 'x' });
+      const db = new (await import('better-sqlite3')).default(join(dir, DATABASE_FILE), { readonly: true });
+      try {
+        await eventually(() => db.prepare('SELECT 1 FROM incidents WHERE resolved_at IS NOT NULL').all().length === 1, 5000, 'withdrawn in the log');
+        expect(db.prepare('SELECT COUNT(*) AS n FROM presses').get()).toEqual({ n: 1 }); // the history stays
+      } finally {
+        db.close();
+      }
+    } finally {
+      for (const client of clients) await client.endAsync(true).catch(() => undefined);
       await hub.stop();
     }
   });

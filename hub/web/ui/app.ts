@@ -273,7 +273,7 @@ async function showDevices(): Promise<boolean> {
         h('span', { class: `dot ${d.online ? 'ok' : 'bad'}`, title: d.online ? 'online' : 'offline' }, d.online ? '●' : '○'),
         h('span', {}, d.label, h('br'), h('small', {}, d.id)),
         d.kind,
-        d.lastSeenAt ? `${duration(now - d.lastSeenAt)} ago` : 'never',
+        d.lastSeenAt ? `${duration(now - d.lastSeenAt)} ago` : d.online ? 'now' : 'waiting for its first connection',
         batteryText(d),
         d.rssi ?? '',
         d.firmware ?? '',

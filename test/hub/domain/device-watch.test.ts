@@ -35,6 +35,15 @@ describe('DeviceWatch', () => {
     expect(watch.check(T0 + 120_000, true)).toMatchObject([{ problem: 'missing', change: 'raise' }]);
   });
 
+  it('lets a registered device that never connected wait for its first connection: not missing until it has had one (#17)', () => {
+    const watch = new DeviceWatch(settings, T0);
+    watch.watch(['btn-new', 'btn-old'], new Set(['btn-new']));
+    expect(watch.check(T0 + 600_000, true).map((c) => c.device)).toEqual(['btn-old']);
+    watch.connected('btn-new', T0 + 700_000);
+    watch.disconnected('btn-new', T0 + 710_000);
+    expect(watch.check(T0 + 731_000, true)).toMatchObject([{ device: 'btn-new', problem: 'missing', change: 'raise' }]);
+  });
+
   it('raises a low battery once it stays low, and clears it only well above the low mark (hysteresis)', () => {
     const watch = new DeviceWatch(settings, T0);
     watch.watch(['btn-1']);

@@ -409,6 +409,20 @@ describe('IncidentDesk', () => {
     expect(desk.openIncidents()).toEqual([]);
   });
 
+  it('withdraws a removed button’s complaints and gives what a removed pager held back to routing (#17)', () => {
+    press(1);
+    effectsOf(desk.acknowledge('pgr-a', 1));
+    const second = desk.press({ button: 'btn-2', kind: 'red', seq: 1, pressedAt: clock.now() });
+    const pagerGone = desk.deviceRemoved('pgr-a', 'Anna');
+    // Anna held btn-1's complaint: Ben gets it again at once.
+    expect(pages(pagerGone).map((p) => [p.pager, p.incident, p.reason])).toEqual([['pgr-b', 1, 'retrigger']]);
+    const buttonGone = desk.deviceRemoved('btn-2', 'Counter 2');
+    expect(cancels(buttonGone).map((c) => [c.pager, c.incident, c.reason])).toEqual([['pgr-b', second.incidentId, 'withdrawn']]);
+    expect(desk.openIncidents().map((r) => [r.id, r.holder])).toEqual([[1, null]]);
+    clock.advance(15_000);
+    expect(pages(desk.tick()).map((p) => p.pager)).toEqual(['pgr-b']); // the removed pager is never re-buzzed
+  });
+
   describe('from the dashboard', () => {
     it('acknowledges as "olga (dashboard)": the pagers are told it is taken, the button that help is coming', () => {
       press(1);
