@@ -2,6 +2,7 @@
 // written (so defaults the owner left out stay left out) and return a new one.
 import { MAX_ID_CHARS } from '../../shared/limits.js';
 import type { DeviceKind } from '../../shared/topics.js';
+import slugify from '@sindresorhus/slugify';
 import type { ConfigFile } from './schema.js';
 
 /** An edit that cannot be made as asked (duplicate id, unknown device, wrong option for the kind). */
@@ -20,16 +21,25 @@ export interface NewDevice {
   manager?: boolean;
 }
 
-/** A readable id from the label: "Counter 1" → "btn-counter-1", unique among `taken`. */
+/** The slug cut to `room` characters, at a word where that keeps at least half. */
+function fit(slug: string, room: number): string {
+  if (slug.length <= room) return slug;
+  const cut = slug.slice(0, room + 1).lastIndexOf('-');
+  return cut >= room / 2 ? slug.slice(0, cut) : slug.slice(0, room).replace(/-+$/, '');
+}
+
+/**
+ * A readable id from the label, transliterated as a German or Russian reader
+ * would ("Schanigarten Süd" → "btn-schanigarten-sued", "Терраса" →
+ * "btn-terrasa"), cut at a word where it must be shortened, unique among
+ * `taken` ("-2", "-3"… when the label's id is taken).
+ */
 export function deviceIdFor(kind: DeviceKind, label: string, taken: Set<string>): string {
   const prefix = kind === 'button' ? 'btn-' : 'pgr-';
-  const slug = label
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  const base = (prefix + (slug || 'device')).slice(0, MAX_ID_CHARS - 3).replace(/-+$/, '');
-  if (!taken.has(base)) return base;
+  const slug = slugify(label);
+  const whole = prefix + (fit(slug, MAX_ID_CHARS - prefix.length) || 'device');
+  if (!taken.has(whole)) return whole;
+  const base = prefix + (fit(slug, MAX_ID_CHARS - prefix.length - 3) || 'device');
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 

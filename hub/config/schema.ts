@@ -179,9 +179,15 @@ export const configSchema = z
   .strict()
   .superRefine((config, ctx) => {
     const kinds = new Map<string, string>();
+    const labels = new Map<string, string>();
     config.devices.forEach((d, index) => {
       if (kinds.has(d.id)) ctx.addIssue({ code: 'custom', path: ['devices', index, 'id'], message: `"${d.id}" is used by two devices` });
       kinds.set(d.id, d.kind);
+      // Staff, pagers and reports tell devices apart by their labels.
+      const key = `${d.kind}:${d.label.trim().toLocaleLowerCase()}`;
+      const other = labels.get(key);
+      if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['devices', index, 'label'], message: `"${d.label}" is already the label of ${d.kind} "${other}": give each ${d.kind} its own` });
+      labels.set(key, d.id);
     });
     const expectKind = (value: string, kind: string, path: (string | number)[]) => {
       const actual = kinds.get(value);

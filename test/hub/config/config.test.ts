@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig, writeConfigFile } from '../../../hub/config/load.js';
 import { weeklyHours } from '../../../hub/config/schema.js';
+import { deviceIdFor } from '../../../hub/config/edit.js';
 import { shopConfig } from '../../support/shop.js';
 
 const problems = (raw: unknown) => {
@@ -43,6 +44,27 @@ describe('configuration', () => {
     expect(problems({ ...base, routes: { 'btn-1': [['btn-2']] } })).toContain('routes.btn-1[0][0]: "btn-2" is a button, expected a pager');
     expect(problems({ ...base, managers: ['btn-1'] })).toContain('managers[0]: "btn-1" is a button, expected a pager');
     expect(problems({ ...base, devices: [...base.devices!, { id: 'btn-1', kind: 'button', label: 'Again' }] })).toContain('devices[5].id: "btn-1" is used by two devices');
+  });
+
+  it('refuses two devices of a kind with the same label, and checks people and causes (#16, #17)', () => {
+    const base = shopConfig();
+    expect(problems({ ...base, devices: [...base.devices!, { id: 'btn-9', kind: 'button', label: 'counter 1 ' }] })).toContain(
+      'devices[5].label: "counter 1 " is already the label of button "btn-1": give each button its own',
+    );
+    expect(parseConfig({ ...base, devices: [...base.devices!, { id: 'pgr-9', kind: 'pager', label: 'Counter 1' }] }, 'x').devices).toHaveLength(6); // a pager may share a button's label
+    expect(problems({ ...base, people: [{ id: 'anna', name: 'Anna', pager: 'btn-1' }] })).toContain('people[0].pager: "btn-1" is a button, expected a pager');
+    expect(problems({ ...base, people: [{ id: 'a', name: 'A', pager: 'pgr-anna' }, { id: 'b', name: 'B', pager: 'pgr-anna' }] })).toContain('people[1].pager: "pgr-anna" is already worn by "a"');
+    expect(problems({ ...base, causes: ['Food', 'Food'] })).toContain('causes[1]: "Food" is listed twice');
+    expect(problems({ ...base, causes: ['Waiting time too long'] })).toContain('causes[0]: must be at most 10 characters');
+  });
+
+  it('makes readable ids from German and Russian labels (#17)', () => {
+    const taken = new Set(['btn-terrasa']);
+    expect(deviceIdFor('button', 'Schanigarten Süd', new Set())).toBe('btn-schanigarten-sued');
+    expect(deviceIdFor('button', 'Терраса', taken)).toBe('btn-terrasa-2');
+    expect(deviceIdFor('pager', 'Grüße an die Küche hinten', new Set())).toBe('pgr-gruesse-an-die'); // cut at a word
+    expect(deviceIdFor('button', 'Schanigarten Süd', new Set(['btn-schanigarten-sued']))).toBe('btn-schanigarten-2'); // room made for "-2"
+    expect(deviceIdFor('button', '???', new Set())).toBe('btn-device');
   });
 
   it('reports a file that is not JSON, and leaves a valid file unchanged when a write would be invalid', () => {
