@@ -40,6 +40,7 @@ import { publicDir } from './paths.js';
 import { issueSecrets } from './provisioning.js';
 import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } from './simulation/simulated-shop.js';
 import { StorageAlarm } from './storage-alarm.js';
+import { TrialData } from './simulation/trial-data.js';
 import { freeBytes } from './store/free-space.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
 import { Journal } from './store/journal.js';
@@ -98,6 +99,7 @@ export class Hub {
   private readonly effects: EffectRunner;
   private readonly presence: Presence;
   private readonly shifts: Shifts;
+  private readonly trial: TrialData;
   private readonly updates: UpdateSender;
   private readonly mood: MoodWatch;
   private readonly gatekeeper: Gatekeeper;
@@ -162,6 +164,8 @@ export class Hub {
       },
       () => freeBytes(options.dataDir),
     );
+    this.trial = new TrialData(this.storage, this.desk, this.journal, this.clock, this.log);
+    this.trial.setSimulating(simulating);
     this.restoreState();
   }
 
@@ -257,7 +261,7 @@ export class Hub {
 
   private restoreState(): void {
     this.shifts.restore(this.storage.devices.deviceStates());
-    const open = this.storage.log.openIncidents();
+    const open = this.trial.toRestore(this.storage.log.openIncidents());
     for (const incident of open) this.desk.restore(incident.record, incident.paged, incident.delivered, incident.seqs);
     if (open.length > 0) this.log.info({ incidents: open.map((i) => i.record.id) }, 'restored open incidents');
   }
@@ -310,6 +314,7 @@ export class Hub {
         batteryOutlook: (deviceId) => this.watch.batteryOutlook(deviceId),
         publicDir: publicDir(),
         staff: { view: () => this.shifts.view((id) => this.connections.newest(id) !== undefined), wear: (pager, person) => this.shifts.wear(pager, person) },
+        trial: this.trial,
         incidents: new DeskActions({ desk: this.desk, effects: this.effects, live: this.live, reports: this.storage.reports, journal: this.journal, log: this.log }),
       },
       config.http.host,
@@ -347,6 +352,7 @@ export class Hub {
       this.log.info('a real device is configured: the simulated shop stops');
       this.simulation.stop();
       this.simulation = undefined;
+      this.trial.setSimulating(false);
     }
     if (this.simulation) next = withSimulatedShop(next);
     const current = this.live.config;

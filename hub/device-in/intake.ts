@@ -98,7 +98,7 @@ export class UplinkIntake {
     const mood = this.deps.mood.press(place, `${deviceId}:${press.seq}`, press.kind === 'red', pressedAt);
     if (mood) effects.apply(desk.raiseMood(place, `${place}: ${mood.red} of ${mood.total} unhappy`, `${mood.red} of the last ${mood.total} presses unhappy`));
 
-    const row = { deviceId, seq: press.seq, kind: press.kind, pressedAt, receivedAt, ageMs: press.ageMs, incidentId };
+    const row = { deviceId, seq: press.seq, kind: press.kind, pressedAt, receivedAt, ageMs: press.ageMs, incidentId, trial: live.directory.isSimulated(deviceId) };
     if (live.config.durability === 'none') {
       // Measuring only: acknowledge before the write (a crash can lose what was acknowledged).
       gate.submittedUnconfirmed(deviceId, press.seq);

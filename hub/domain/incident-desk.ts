@@ -96,6 +96,8 @@ export interface IncidentRecord {
   reachedAt: number | null;
   /** A note from the dashboard: with an outcome, or why it was closed without one. */
   note: string | null;
+  /** Opened while the hub ran its simulated shop: trial data, apart from the real history. */
+  trial: boolean;
   retriggers: number;
 }
 
@@ -182,6 +184,8 @@ export class IncidentDesk {
   private readonly lastResolved = new Map<string, OpenIncident>();
   /** Where each pager gone missing was needed (the label of the first incident it held), for its missing-device alert. */
   private readonly heldWhenMissing = new Map<string, string>();
+  /** The hub runs its simulated shop: incidents opened now are trial data. */
+  trial = false;
   /** Buttons staff muted (someone hammering them), until when: their presses are logged, nobody is paged. */
   private readonly mutedUntil = new Map<string, number>();
 
@@ -750,6 +754,7 @@ export class IncidentDesk {
         reachedAt: null,
         note: null,
         retriggers: 0,
+        trial: this.trial,
       },
       // A late press goes to the managers (its age on their pager says how late), not to the counter's staff.
       tiers: isSupervision(kind) || late ? this.directory.supervisionRoute() : this.directory.routeOf(source),

@@ -161,6 +161,11 @@ const MIGRATIONS: string[] = [
   DROP TABLE users;
   ALTER TABLE users_new RENAME TO users;
   `,
+  // Trial data: what the simulated shop made, kept apart from the shop's real history until "go live" removes it.
+  `
+  ALTER TABLE presses ADD COLUMN trial INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE incidents ADD COLUMN trial INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 const WAL_CHECKPOINT_PAGES = 128;

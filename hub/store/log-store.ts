@@ -12,6 +12,8 @@ export interface PressRow {
   receivedAt: number;
   ageMs: number;
   incidentId: number | null;
+  /** Made by the simulated shop: kept apart from the real history. */
+  trial: boolean;
 }
 
 export interface OpenIncidentState {
@@ -43,6 +45,7 @@ export interface IncidentRow {
   reached_at: number | null;
   note: string | null;
   retriggers: number;
+  trial: number;
 }
 
 function toRecord(row: IncidentRow): IncidentRecord {
@@ -66,6 +69,7 @@ function toRecord(row: IncidentRow): IncidentRecord {
     cause: row.cause,
     reachedAt: row.reached_at,
     note: row.note,
+    trial: row.trial === 1,
     retriggers: row.retriggers,
   };
 }
@@ -76,17 +80,17 @@ export class LogStore {
   constructor(readonly db: Db) {
     this.statements = {
       insertPress: db.prepare(
-        `INSERT OR IGNORE INTO presses (device_id, seq, kind, pressed_at, received_at, age_ms, incident_id)
-         VALUES (@deviceId, @seq, @kind, @pressedAt, @receivedAt, @ageMs, @incidentId)`,
+        `INSERT OR IGNORE INTO presses (device_id, seq, kind, pressed_at, received_at, age_ms, incident_id, trial)
+         VALUES (@deviceId, @seq, @kind, @pressedAt, @receivedAt, @ageMs, @incidentId, @trial)`,
       ),
       markStaffPress: db.prepare('UPDATE presses SET by_staff = 1 WHERE device_id = ? AND seq = ?'),
       pressExists: db.prepare('SELECT 1 FROM presses WHERE device_id = ? AND seq = ?').pluck(),
       highestSeqs: db.prepare('SELECT device_id AS deviceId, MAX(seq) AS seq FROM presses GROUP BY device_id'),
       saveIncident: db.prepare(
         `INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, acknowledged_at,
-           acknowledged_by, acknowledged_person, holder, resolved_at, resolved_by, resolved_person, outcome, cause, reached_at, note, retriggers)
+           acknowledged_by, acknowledged_person, holder, resolved_at, resolved_by, resolved_person, outcome, cause, reached_at, note, retriggers, trial)
          VALUES (@id, @kind, @source, @label, @openedAt, @lastPressAt, @count, @level, @acknowledgedAt,
-           @acknowledgedBy, @acknowledgedPerson, @holder, @resolvedAt, @resolvedBy, @resolvedPerson, @outcome, @cause, @reachedAt, @note, @retriggers)
+           @acknowledgedBy, @acknowledgedPerson, @holder, @resolvedAt, @resolvedBy, @resolvedPerson, @outcome, @cause, @reachedAt, @note, @retriggers, @trial)
          ON CONFLICT (id) DO UPDATE SET opened_at = excluded.opened_at, last_press_at = excluded.last_press_at, count = excluded.count,
            level = excluded.level, acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by,
            acknowledged_person = excluded.acknowledged_person, holder = excluded.holder, resolved_at = excluded.resolved_at,
@@ -99,13 +103,17 @@ export class LogStore {
       openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY id'),
       eventsOf: db.prepare("SELECT type, pager, level FROM incident_events WHERE incident_id = ? AND type IN ('paged', 'delivered') ORDER BY id"),
       seqsOf: db.prepare('SELECT seq FROM presses WHERE incident_id = ?').pluck(),
+      trialCounts: db.prepare('SELECT (SELECT COUNT(*) FROM presses WHERE trial = 1) AS presses, (SELECT COUNT(*) FROM incidents WHERE trial = 1) AS incidents'),
+      deleteTrialEvents: db.prepare('DELETE FROM incident_events WHERE incident_id IN (SELECT id FROM incidents WHERE trial = 1)'),
+      deleteTrialIncidents: db.prepare('DELETE FROM incidents WHERE trial = 1'),
+      deleteTrialPresses: db.prepare('DELETE FROM presses WHERE trial = 1'),
     };
   }
 
   // ---- presses and incidents (run inside a journal commit) ----------------
 
   insertPress(row: PressRow): void {
-    this.statements.insertPress.run(row);
+    this.statements.insertPress.run({ ...row, trial: row.trial ? 1 : 0 });
   }
 
   /** The press began staff's "reached the customer" chord: kept, but not a customer's. */
@@ -123,11 +131,27 @@ export class LogStore {
   }
 
   saveIncident(record: IncidentRecord): void {
-    this.statements.saveIncident.run(record);
+    this.statements.saveIncident.run({ ...record, trial: record.trial ? 1 : 0 });
   }
 
   insertEvent(event: IncidentEvent): void {
     this.statements.insertEvent.run({ pager: null, person: null, level: null, detail: null, ...event });
+  }
+
+  /** How much trial data (the simulated shop's) the log holds. */
+  trialCounts(): { presses: number; incidents: number } {
+    return this.statements.trialCounts.get() as { presses: number; incidents: number };
+  }
+
+  /** Removes the trial data, in one transaction; returns what it removed. */
+  deleteTrial(): { presses: number; incidents: number } {
+    return this.db.transaction(() => {
+      const counts = this.trialCounts();
+      this.statements.deleteTrialEvents.run();
+      this.statements.deleteTrialIncidents.run();
+      this.statements.deleteTrialPresses.run();
+      return counts;
+    })();
   }
 
   /** Incidents left open by the last run, with who was paged and which presses they hold. */

@@ -46,30 +46,40 @@ const ROUTING = "e.type IN ('paged', 'delivered', 'escalated')";
 
 export class ReportQueries {
   private readonly statements;
+  /**
+   * Show the simulated shop's trial data too: while it runs, its presses and
+   * incidents are what there is to see; once real devices are configured,
+   * the views show the real history only.
+   */
+  showTrial = false;
+
+  private get trial(): number {
+    return this.showTrial ? 1 : 0;
+  }
 
   constructor(db: Db) {
     this.statements = {
       // Customers' presses only: a press that began staff's "reached the customer" chord is kept but not counted.
-      pressCounts: db.prepare("SELECT SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0"),
+      pressCounts: db.prepare("SELECT SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0 AND trial <= ?"),
       // A customer is a burst: presses of one kind at one button with no gap longer than the burst gap between them.
       customerCounts: db.prepare(
         `SELECT SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM (
            SELECT kind, pressed_at - LAG(pressed_at) OVER (PARTITION BY device_id, kind ORDER BY pressed_at) AS gap
-           FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0
+           FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0 AND trial <= ?
          ) WHERE gap IS NULL OR gap > ?`,
       ),
-      pressTimes: db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0'),
-      redIncidentCount: db.prepare("SELECT COUNT(*) FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?").pluck(),
-      redIncidents: db.prepare("SELECT * FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ?"),
-      openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at'),
+      pressTimes: db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0 AND trial <= ?'),
+      redIncidentCount: db.prepare("SELECT COUNT(*) FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ? AND trial <= ?").pluck(),
+      redIncidents: db.prepare("SELECT * FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ? AND trial <= ?"),
+      openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL AND trial <= ? ORDER BY opened_at'),
       openIncidentEvents: db.prepare(
         `SELECT e.incident_id, e.type, e.pager, e.person, e.at, e.level FROM incident_events e JOIN incidents i ON i.id = e.incident_id
-         WHERE i.resolved_at IS NULL AND ${ROUTING} ORDER BY e.id`,
+         WHERE i.resolved_at IS NULL AND i.trial <= ? AND ${ROUTING} ORDER BY e.id`,
       ),
-      incidentsOpenedIn: db.prepare('SELECT * FROM incidents WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id'),
+      incidentsOpenedIn: db.prepare('SELECT * FROM incidents WHERE opened_at >= ? AND opened_at < ? AND trial <= ? ORDER BY opened_at, id'),
       eventsOfIncidentsOpenedIn: db.prepare(
         `SELECT e.incident_id, e.type, e.pager, e.person, e.at, e.level FROM incident_events e JOIN incidents i ON i.id = e.incident_id
-         WHERE i.opened_at >= ? AND i.opened_at < ? AND ${ROUTING} ORDER BY e.id`,
+         WHERE i.opened_at >= ? AND i.opened_at < ? AND i.trial <= ? AND ${ROUTING} ORDER BY e.id`,
       ),
       openDeviceProblems: db.prepare("SELECT source, kind FROM incidents WHERE resolved_at IS NULL AND kind IN ('missing', 'battery')"),
       incident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
@@ -79,37 +89,37 @@ export class ReportQueries {
 
   /** Customers rather than presses: a burst of one kind at one button, each press within `gapMs` of the one before, counts once. */
   customerCounts(from: number, to: number, gapMs: number): { red: number; green: number } {
-    const counts = this.statements.customerCounts.get(from, to, gapMs) as { red: number | null; green: number | null };
+    const counts = this.statements.customerCounts.get(from, to, this.trial, gapMs) as { red: number | null; green: number | null };
     return { red: counts.red ?? 0, green: counts.green ?? 0 };
   }
 
   pressCounts(from: number, to: number): { red: number; green: number } {
-    const counts = this.statements.pressCounts.get(from, to) as { red: number | null; green: number | null };
+    const counts = this.statements.pressCounts.get(from, to, this.trial) as { red: number | null; green: number | null };
     return { red: counts.red ?? 0, green: counts.green ?? 0 };
   }
 
   pressTimes(from: number, to: number): PressTime[] {
-    return this.statements.pressTimes.all(from, to) as PressTime[];
+    return this.statements.pressTimes.all(from, to, this.trial) as PressTime[];
   }
 
   redIncidentCount(from: number, to: number): number {
-    return this.statements.redIncidentCount.get(from, to) as number;
+    return this.statements.redIncidentCount.get(from, to, this.trial) as number;
   }
 
   redIncidents(from: number, to: number): IncidentRow[] {
-    return this.statements.redIncidents.all(from, to) as IncidentRow[];
+    return this.statements.redIncidents.all(from, to, this.trial) as IncidentRow[];
   }
 
   /** Open incidents, oldest first, each with its routing events in order. */
   openIncidents(): { incident: IncidentRow; events: RoutingEvent[] }[] {
-    const events = byIncident(this.statements.openIncidentEvents.all() as RoutingEvent[]);
-    return (this.statements.openIncidents.all() as IncidentRow[]).map((incident) => ({ incident, events: events.get(incident.id) ?? [] }));
+    const events = byIncident(this.statements.openIncidentEvents.all(this.trial) as RoutingEvent[]);
+    return (this.statements.openIncidents.all(this.trial) as IncidentRow[]).map((incident) => ({ incident, events: events.get(incident.id) ?? [] }));
   }
 
   /** Incidents opened in [from, to), each with its routing events in order. */
   incidentsOpenedIn(from: number, to: number): { incident: IncidentRow; events: RoutingEvent[] }[] {
-    const events = byIncident(this.statements.eventsOfIncidentsOpenedIn.all(from, to) as RoutingEvent[]);
-    return (this.statements.incidentsOpenedIn.all(from, to) as IncidentRow[]).map((incident) => ({ incident, events: events.get(incident.id) ?? [] }));
+    const events = byIncident(this.statements.eventsOfIncidentsOpenedIn.all(from, to, this.trial) as RoutingEvent[]);
+    return (this.statements.incidentsOpenedIn.all(from, to, this.trial) as IncidentRow[]).map((incident) => ({ incident, events: events.get(incident.id) ?? [] }));
   }
 
   /** One incident and every event of it, in order; undefined when there is none. */

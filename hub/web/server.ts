@@ -29,6 +29,7 @@ import allowedHost from './plugins/allowed-host.js';
 import sameSiteJson from './plugins/same-site-json.js';
 import securityHeaders from './plugins/security-headers.js';
 import { shopState, simulationRoutes } from './plugins/simulation-routes.js';
+import type { TrialData } from '../simulation/trial-data.js';
 
 export { SESSION_COOKIE };
 export type { LiveTopic };
@@ -46,6 +47,7 @@ export interface WebDeps {
   batteryOutlook(deviceId: string): BatteryOutlook | null;
   publicDir: string;
   staff: Omit<StaffRouteOptions, 'changed'>;
+  trial: Pick<TrialData, 'counts' | 'goLive'>;
   incidents: IncidentActions;
 }
 
@@ -101,7 +103,7 @@ export async function startWebServer(
       secure.get('/', (_request, reply) => reply.sendFile('index.html'));
       secure.get('/assets/app.js', (_request, reply) => reply.sendFile('app.js'));
       await secure.register(reportRoutes, { storage: deps.storage, clock: deps.clock, config: deps.config, directory: deps.directory, batteryOutlook: deps.batteryOutlook, today, simulating });
-      await secure.register(simulationRoutes, { simulation: deps.simulation });
+      await secure.register(simulationRoutes, { simulation: deps.simulation, trial: deps.trial, changed: () => live.changed('today') });
       await secure.register(staffRoutes, { ...deps.staff, changed: () => live.changed('today') });
       await secure.register(incidentRoutes, { actions: deps.incidents, changed: () => live.changed('today') });
       secure.get('/api/live', (request, reply) => {

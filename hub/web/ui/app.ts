@@ -42,6 +42,28 @@ function stateOf(incident: OpenIncidentView, now: number): HTMLElement {
   );
 }
 
+/** What the simulated shop left behind, once real devices run the shop: the owner removes it with one click. */
+let trialBanner: HTMLElement | null = null;
+
+async function loadTrialBanner(): Promise<void> {
+  const trial = await api<{ presses: number; incidents: number }>('/api/trial');
+  if (me.simulation || (trial.presses === 0 && trial.incidents === 0)) {
+    trialBanner = null;
+    return;
+  }
+  const goLive = async () => {
+    if (!confirm(`Remove the virtual shop's ${trial.presses} presses and ${trial.incidents} incidents? The shop's real history stays.`)) return;
+    const { removed } = await api<{ removed: { presses: number; incidents: number } }>('/api/go-live', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    trialBanner = h('p', { class: 'banner', id: 'trial' }, `Live: removed ${removed.presses} trial presses and ${removed.incidents} trial incidents.`);
+  };
+  trialBanner = h(
+    'p',
+    { class: 'banner', id: 'trial' },
+    `The virtual shop left ${trial.presses} presses and ${trial.incidents} incidents of trial data; they are kept apart and counted nowhere. `,
+    me.role === 'owner' ? h('button', { type: 'button', id: 'go-live', onclick: () => void goLive() }, 'Go live: remove them') : null,
+  );
+}
+
 function renderToday(view: TodayView, offset: number): void {
   const now = Date.now() + offset;
   // Seen from another tab: how many are open.
@@ -49,6 +71,7 @@ function renderToday(view: TodayView, offset: number): void {
   replace(
     main,
     view.alarms.map((alarm) => h('p', { class: 'alarm', role: 'alert' }, alarm)),
+    trialBanner,
     h('h1', {}, 'Today'),
     h(
       'div',
@@ -77,6 +100,7 @@ function renderToday(view: TodayView, offset: number): void {
 
 function showToday(): () => void {
   let offset = 0;
+  void loadTrialBanner();
   const source = new EventSource('/api/live');
   source.addEventListener('today', (event) => {
     const view = JSON.parse((event as MessageEvent).data) as TodayView;

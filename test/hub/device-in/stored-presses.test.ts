@@ -8,7 +8,7 @@ import { StoredPresses } from '../../../hub/device-in/stored-presses.js';
 
 function storeWith(presses: [string, number][]): LogStore {
   const store = new LogStore(openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-presses-'))));
-  for (const [deviceId, seq] of presses) store.insertPress({ deviceId, seq, kind: 'red', pressedAt: seq, receivedAt: seq, ageMs: 0, incidentId: null });
+  for (const [deviceId, seq] of presses) store.insertPress({ deviceId, seq, kind: 'red', pressedAt: seq, receivedAt: seq, ageMs: 0, incidentId: null, trial: false });
   return store;
 }
 
@@ -40,7 +40,7 @@ describe('stored presses', () => {
     stored.submitted('btn-1', 1);
     stored.submitted('btn-1', 2);
     // Only press 1 reaches the disk (the commit of 2 failed).
-    store.insertPress({ deviceId: 'btn-1', seq: 1, kind: 'red', pressedAt: 1, receivedAt: 1, ageMs: 0, incidentId: null });
+    store.insertPress({ deviceId: 'btn-1', seq: 1, kind: 'red', pressedAt: 1, receivedAt: 1, ageMs: 0, incidentId: null, trial: false });
     expect(stored.has('btn-1', 1)).toBe(true);
     expect(stored.has('btn-1', 2)).toBe(false); // its retransmission is stored as new
   });

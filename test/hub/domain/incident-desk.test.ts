@@ -194,7 +194,7 @@ describe('IncidentDesk', () => {
     const restored = new IncidentDesk(clock, timings, directory, sequentialIds(1));
     restored.setPagerOnline('pgr-a', true);
     restored.restore(
-      { id: 7, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: T0, lastPressAt: T0, count: 2, level: 1, acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null, outcome: null, cause: null, reachedAt: null, note: null, retriggers: 0 },
+      { id: 7, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: T0, lastPressAt: T0, count: 2, level: 1, acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null, outcome: null, cause: null, reachedAt: null, note: null, retriggers: 0, trial: false },
       new Map([['pgr-a', 1]]),
       new Set(),
       [1, 2],

@@ -13,7 +13,7 @@ describe('Today (#16)', () => {
     const storage = Storage.open(mkdtempSync(join(tmpdir(), 'lb-today-')));
     let seq = 0;
     const press = (deviceId: string, kind: 'red' | 'green', at: number) =>
-      storage.log.insertPress({ deviceId, seq: ++seq, kind, pressedAt: at, receivedAt: at, ageMs: 0, incidentId: null });
+      storage.log.insertPress({ deviceId, seq: ++seq, kind, pressedAt: at, receivedAt: at, ageMs: 0, incidentId: null, trial: false });
     // One customer hammering red six times in 10 s, another red 2 minutes later; at another button one red.
     for (let i = 0; i < 6; i++) press('btn-1', 'red', T0 + i * 2000);
     press('btn-1', 'red', T0 + 130_000);

@@ -12,7 +12,7 @@ import type { IncidentRecord } from '../../../hub/domain/incident-desk.js';
 const incident = (id: number, count: number): IncidentRecord => ({
   id, kind: 'red', source: 'btn-1', label: 'Counter 1', openedAt: 1, lastPressAt: count, count, level: 1,
   acknowledgedAt: null, acknowledgedBy: null, acknowledgedPerson: null, holder: null, resolvedAt: null, resolvedBy: null, resolvedPerson: null,
-  outcome: null, cause: null, reachedAt: null, note: null, retriggers: 0,
+  outcome: null, cause: null, reachedAt: null, note: null, retriggers: 0, trial: false,
 });
 
 describe('database', () => {
@@ -20,14 +20,14 @@ describe('database', () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-db-')));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(db.pragma('user_version', { simple: true })).toBe(11);
+    expect(db.pragma('user_version', { simple: true })).toBe(12);
     db.close();
   });
 
   it('moves the paged level of a version-4 log from the text "level N" into its column', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
     const old = openDatabase(dir);
-    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; ALTER TABLE credentials DROP COLUMN pending_hash; DROP TABLE device_updates; ALTER TABLE incidents DROP COLUMN acknowledged_person; ALTER TABLE incidents DROP COLUMN resolved_person; ALTER TABLE incidents DROP COLUMN cause; ALTER TABLE incident_events DROP COLUMN person; ALTER TABLE device_state DROP COLUMN shift_changed_at; ALTER TABLE device_state DROP COLUMN worn_by; ALTER TABLE device_state DROP COLUMN swapped; ALTER TABLE incidents DROP COLUMN reached_at; ALTER TABLE presses DROP COLUMN by_staff; ALTER TABLE incidents DROP COLUMN note; PRAGMA user_version = 4;`); // as a version-4 hub left it
+    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; ALTER TABLE credentials DROP COLUMN pending_hash; DROP TABLE device_updates; ALTER TABLE incidents DROP COLUMN acknowledged_person; ALTER TABLE incidents DROP COLUMN resolved_person; ALTER TABLE incidents DROP COLUMN cause; ALTER TABLE incident_events DROP COLUMN person; ALTER TABLE device_state DROP COLUMN shift_changed_at; ALTER TABLE device_state DROP COLUMN worn_by; ALTER TABLE device_state DROP COLUMN swapped; ALTER TABLE incidents DROP COLUMN reached_at; ALTER TABLE presses DROP COLUMN by_staff; ALTER TABLE incidents DROP COLUMN note; ALTER TABLE presses DROP COLUMN trial; ALTER TABLE incidents DROP COLUMN trial; PRAGMA user_version = 4;`); // as a version-4 hub left it
     old.prepare('INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, retriggers) VALUES (1, ?, ?, ?, 1, 1, 1, 2, 0)').run('red', 'btn-1', 'Counter 1');
     const event = old.prepare('INSERT INTO incident_events (incident_id, at, type, pager, detail) VALUES (1, 1, ?, ?, ?)');
     event.run('paged', 'pgr-1', 'level 1');
@@ -59,7 +59,7 @@ describe('database', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
     const old = openDatabase(dir);
     // As a version-10 hub left it: owner and manager only.
-    old.exec(`ALTER TABLE incidents DROP COLUMN note; DROP TABLE users; PRAGMA foreign_keys = OFF;
+    old.exec(`ALTER TABLE incidents DROP COLUMN note; ALTER TABLE presses DROP COLUMN trial; ALTER TABLE incidents DROP COLUMN trial; DROP TABLE users; PRAGMA foreign_keys = OFF;
       CREATE TABLE users (username TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('owner', 'manager')), password_hash TEXT NOT NULL,
         created_at INTEGER NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER);
       PRAGMA user_version = 10;`);
@@ -81,7 +81,7 @@ describe('database', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
     openDatabase(dir).close();
     const journal = new Journal({ dataDir: dir, fsync: true });
-    const row = (seq: number) => ({ deviceId: 'btn-1', seq, kind: 'red' as const, pressedAt: seq, receivedAt: seq, ageMs: 0, incidentId: null });
+    const row = (seq: number) => ({ deviceId: 'btn-1', seq, kind: 'red' as const, pressedAt: seq, receivedAt: seq, ageMs: 0, incidentId: null, trial: false });
     let commits = 0;
     journal.onCommit(() => commits++);
     const done = Array.from({ length: 50 }, (_, i) => new Promise<Error | null>((resolve) => journal.submit({ op: 'press', row: row(i + 1) }, resolve)));
@@ -94,7 +94,7 @@ describe('database', () => {
   });
 
   it('saves each incident once per batch, its latest snapshot, and calls every writer back', async () => {
-    const press = (seq: number): WriteOp => ({ op: 'press', row: { deviceId: 'btn-1', seq, kind: 'red', pressedAt: seq, receivedAt: seq, ageMs: 0, incidentId: 7 } });
+    const press = (seq: number): WriteOp => ({ op: 'press', row: { deviceId: 'btn-1', seq, kind: 'red', pressedAt: seq, receivedAt: seq, ageMs: 0, incidentId: 7, trial: false } });
     const ops: WriteOp[] = [{ op: 'incident', record: incident(7, 1) }, press(1), { op: 'incident', record: incident(8, 1) }, { op: 'incident', record: incident(7, 2) }, press(2)];
     expect(withoutSupersededSaves(ops)).toEqual([press(1), ops[2], ops[3], press(2)]);
 
@@ -114,7 +114,7 @@ describe('database', () => {
     openDatabase(dir).close();
     const faults = new StorageFaults({ failing: true });
     const journal = new Journal({ dataDir: dir, fsync: true, faults });
-    const row = { deviceId: 'btn-1', seq: 1, kind: 'red' as const, pressedAt: 1, receivedAt: 1, ageMs: 0, incidentId: null };
+    const row = { deviceId: 'btn-1', seq: 1, kind: 'red' as const, pressedAt: 1, receivedAt: 1, ageMs: 0, incidentId: null, trial: false };
     const [a, b] = await Promise.all([
       new Promise<Error | null>((resolve) => journal.submit({ op: 'press', row }, resolve)),
       new Promise<Error | null>((resolve) => journal.submit({ op: 'barrier' }, resolve)),

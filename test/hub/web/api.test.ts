@@ -178,7 +178,8 @@ describe('dashboard API', () => {
     expect(heat.red[6][13]).toBeGreaterThanOrEqual(1); // Sunday 13:00 in Berlin
   });
 
-  it('lists every device with its health; missing ones are marked', async () => {
+  it('lists every device with its health; missing ones are marked, one never connected waits for its first connection', async () => {
+    await (await shop.connect('btn-1')).close(); // btn-1 was here once; btn-2 never came
     const boss = await shop.connect('pgr-boss');
     const { cookie } = await login();
     shop.clock.advance(110_000);
@@ -193,6 +194,7 @@ describe('dashboard API', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const again = (await (await get('/api/devices', cookie)).json()) as { id: string; problems: string[] }[];
     expect(again.find((d) => d.id === 'btn-1')?.problems).toEqual(['missing']);
+    expect(again.find((d) => d.id === 'btn-2')).toMatchObject({ problems: [], lastSeenAt: null }); // waiting, not missing (#17)
   });
 
   it('lets an owner ask for a firmware update from the Devices page, and shows its progress; a manager may not (#15)', async () => {
