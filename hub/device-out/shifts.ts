@@ -82,6 +82,13 @@ export class Shifts {
     this.set(pager, onShift, 'toggled on the pager');
   }
 
+  /** An owner or a manager put the pager on or off shift from the dashboard. Returns why not, or null. */
+  fromDashboard(pager: string, onShift: boolean, user: string): string | null {
+    if (this.deps.live.directory.kindOf(pager) !== 'pager') return `"${pager}" is not a pager`;
+    this.set(pager, onShift, `set on the dashboard by ${user}`);
+    return null;
+  }
+
   /** For the rest of the day `personId` wears `pager` (null: nobody). Returns why not, or null. */
   wear(pager: string, personId: string | null): string | null {
     const { live, journal } = this.deps;

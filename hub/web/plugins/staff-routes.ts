@@ -9,6 +9,7 @@ export interface StaffRouteOptions {
   view(): StaffView;
   /** Returns why not, or null when done. */
   wear(pager: string, person: string | null): string | null;
+  shift(pager: string, onShift: boolean, user: string): string | null;
   changed(): void;
 }
 
@@ -28,4 +29,14 @@ export const staffRoutes: FastifyPluginAsync<StaffRouteOptions> = async (app, op
     options.changed();
     return options.view();
   });
+  app.put<{ Params: { id: string }; Body: { onShift: boolean } }>(
+    '/api/pagers/:id/shift',
+    { preHandler: requires('handle'), schema: { params: pagerParams, body: { type: 'object', properties: { onShift: { type: 'boolean' } }, required: ['onShift'], additionalProperties: false } } },
+    async (request) => {
+      const refused = options.shift(request.params.id, request.body.onShift, request.user!.username);
+      if (refused) throw new ApiError('bad-request', refused);
+      options.changed();
+      return options.view();
+    },
+  );
 };

@@ -2,6 +2,7 @@
 import type { AnalyticsView, DailyLog, DeviceView, ErrorBody, Me, OpenIncidentView, ShopState, SimulatedDeviceState, TodayView } from '../../contract/api-types.js';
 import { duration, h, percent, replace, table } from './dom.js';
 import { openIncident } from './incident-panel.js';
+import { showStaff } from './staff-page.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const KIND: Record<string, string> = { red: 'Unhappy', green: 'Happy', missing: 'Device missing', battery: 'Battery low', storage: 'Hub disk failing' };
@@ -402,6 +403,7 @@ const PAGES: Record<string, () => (() => void) | void> = {
   today: showToday,
   log: () => void showLog(),
   analytics: () => void showAnalytics(),
+  staff: () => void showStaff(main, api, me),
   devices: () => {
     void refreshDevices();
     return () => clearTimeout(devicesTimer);

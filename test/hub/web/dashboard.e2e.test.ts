@@ -111,7 +111,7 @@ describe('dashboard in Chromium', () => {
 
   it('fits a 375-pixel phone: no page wider than the screen (tables scroll inside their box)', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
-    for (const hash of ['#today', '#log', '#analytics', '#devices']) {
+    for (const hash of ['#today', '#log', '#analytics', '#staff', '#devices']) {
       await page.click(`nav a[href="${hash}"]`);
       await page.waitForSelector('main h1');
       await page.waitForTimeout(150);
@@ -142,6 +142,20 @@ describe('dashboard in Chromium', () => {
     await panel.locator('.panel-close button').click();
     await page.waitForSelector('text=No open incidents.');
     expect(await page.title()).not.toMatch(/^\(/);
+  });
+
+  it('puts a pager off shift from the Staff page; the pager shows it (#17)', async () => {
+    await page.click('nav a[href="#staff"]');
+    const toggle = page.locator('button[data-shift="pgr-anna"]');
+    await toggle.waitFor();
+    expect(await toggle.textContent()).toBe('On shift');
+    await toggle.click();
+    await page.locator('button[data-shift="pgr-anna"]:has-text("Off shift")').waitFor();
+    await eventually(() => shop.query("SELECT 1 FROM device_state WHERE device_id = 'pgr-anna' AND on_shift = 0").length === 1, 5000, 'off shift stored');
+    await eventually(() => pager.screen[0] === 'OFF SHIFT', 5000, 'the pager shows it');
+    await page.screenshot({ path: join(shots, 'staff.png') });
+    await page.locator('button[data-shift="pgr-anna"]').click();
+    await eventually(() => pager.screen[0] === 'on shift', 5000, 'back on shift');
   });
 
   it('logs out', async () => {
