@@ -68,6 +68,8 @@ export interface HubOptions {
   simulate?: boolean;
   /** Record latency metrics and write them to this file on SIGUSR2 (npm run bench). */
   metricsFile?: string;
+  /** How often an idle dashboard live stream hears from the hub (tests shorten it; default 5 s). */
+  liveKeepAliveMs?: number;
 }
 
 const SIMULATED_IDS = SIMULATED_DEVICES.map((device) => device.id);
@@ -319,7 +321,7 @@ export class Hub {
       },
       config.http.host,
       config.http.port,
-      { ...limits, onRefused: () => this.refusalLog.crowded(), hosts, https: tls },
+      { ...limits, onRefused: () => this.refusalLog.crowded(), hosts, https: tls, liveKeepAliveMs: this.options.liveKeepAliveMs },
     );
     this.journal.onCommit(() => {
       this.storageAlarm.committed();

@@ -1,12 +1,17 @@
 // Server-sent events for the dashboard: a view is sent when a client
 // connects and again after each change, coalesced to one send per
-// LIVE_COALESCE_MS per view, with a keep-alive comment in between.
+// LIVE_COALESCE_MS per view, with a "ping" event in between. The ping is an
+// event, not a comment, so the page sees it: a page that hears nothing for a
+// few pings says its data is getting old (the hub is gone, the Wi-Fi is).
+// EventSource reconnects by itself, and the first message on a new stream is
+// the current view: the page catches up.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type LiveTopic = 'today' | 'shop';
 
 const LIVE_COALESCE_MS = 100;
-const KEEP_ALIVE_MS = 15_000;
+/** How often an idle stream hears from the hub. */
+export const KEEP_ALIVE_MS = 5_000;
 
 interface LiveClient {
   res: ServerResponse<IncomingMessage>;
@@ -24,19 +29,22 @@ export class LiveFeed {
   constructor(
     private readonly snapshot: (topic: LiveTopic) => unknown,
     private readonly active: (topic: LiveTopic) => boolean,
+    private readonly keepAliveMs = KEEP_ALIVE_MS,
   ) {
-    // The session is checked again at every keep-alive: a stream ends when its session expires (and at logout, see endSession).
+    // The session is checked again at every ping: a stream ends when its session expires (and at logout, see endSession).
     this.keepAlive = setInterval(() => {
+      const ping = this.ping();
       for (const client of this.clients) {
-        if (client.valid()) client.res.write(': keep-alive\n\n');
+        if (client.valid()) client.res.write(ping);
         else this.end(client);
       }
-    }, KEEP_ALIVE_MS);
+    }, keepAliveMs);
   }
 
   /** Takes over a response for a session: the stream starts with every active view. */
   attach(request: IncomingMessage, res: ServerResponse<IncomingMessage>, session: string, valid: () => boolean): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.write(this.ping());
     for (const topic of ['today', 'shop'] as const) if (this.active(topic)) res.write(this.message(topic));
     const client = { res, session, valid };
     this.clients.add(client);
@@ -71,6 +79,11 @@ export class LiveFeed {
   private end(client: LiveClient): void {
     this.clients.delete(client);
     client.res.end();
+  }
+
+  /** The hub's time, and how often to expect a ping. */
+  private ping(): string {
+    return `event: ping\ndata: ${JSON.stringify({ now: Date.now(), everyMs: this.keepAliveMs })}\n\n`;
   }
 
   private message(topic: LiveTopic): string {

@@ -68,6 +68,8 @@ export async function startWebServer(
     hosts: Set<string>;
     /** A certificate and key: the dashboard is served over HTTPS. */
     https?: { key: Buffer; cert: Buffer };
+    /** How often an idle live stream hears from the hub (tests shorten it). */
+    liveKeepAliveMs?: number;
   },
 ): Promise<WebServer> {
   const accounts = new Accounts(deps.storage.accounts);
@@ -76,6 +78,7 @@ export async function startWebServer(
   const live = new LiveFeed(
     (topic) => (topic === 'today' ? today() : shopState(deps.simulation())),
     (topic) => topic === 'today' || simulating(),
+    limits.liveKeepAliveMs,
   );
 
   // connectionTimeout: a socket that sends nothing for this long is closed (an open live stream writes a keep-alive every 15 s).

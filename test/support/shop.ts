@@ -54,6 +54,8 @@ export interface ShopOptions {
   simulate?: boolean;
   /** The data directory (default: a fresh one under the system's temp folder). */
   dir?: string;
+  /** How often an idle dashboard live stream hears from the hub. */
+  liveKeepAliveMs?: number;
 }
 
 export interface Message {
@@ -152,6 +154,7 @@ export class TestShop {
       storageFaults: this.options.storageFaults,
       corruptUpdateChunk: this.options.corruptUpdateChunk,
       simulate: this.options.simulate,
+      liveKeepAliveMs: this.options.liveKeepAliveMs,
     });
   }
 

@@ -99,23 +99,53 @@ function renderToday(view: TodayView, offset: number): void {
   );
 }
 
+/**
+ * Today, live. The hub pings every few seconds; when nothing has come for
+ * 2.5 pings the page says so, with the age of what it shows, and keeps
+ * trying: EventSource reconnects by itself (a new one is made if it gave
+ * up), and the first message of a new stream is the current view.
+ */
 function showToday(): () => void {
   let offset = 0;
+  let lastHeard = Date.now();
+  let dataFrom: number | null = null;
+  let expectEveryMs = 5000;
+  let source: EventSource;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   void loadTrialBanner();
-  const source = new EventSource('/api/live');
-  source.addEventListener('today', (event) => {
-    const view = JSON.parse((event as MessageEvent).data) as TodayView;
-    offset = view.now - Date.now();
-    renderToday(view, offset);
-  });
-  source.onerror = () => {
-    if (source.readyState === EventSource.CLOSED) replace(main, problem(new Error('Lost the live connection: reload the page.')));
+  const heard = () => {
+    lastHeard = Date.now();
+    document.getElementById('stale')?.remove();
   };
+  const connect = () => {
+    source = new EventSource('/api/live');
+    source.addEventListener('ping', (event) => {
+      expectEveryMs = (JSON.parse((event as MessageEvent).data) as { everyMs: number }).everyMs;
+      heard();
+    });
+    source.addEventListener('today', (event) => {
+      const view = JSON.parse((event as MessageEvent).data) as TodayView;
+      offset = view.now - Date.now();
+      dataFrom = Date.now();
+      renderToday(view, offset);
+      heard();
+    });
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) retry = setTimeout(connect, 3000);
+    };
+  };
+  connect();
   const ticker = setInterval(() => {
     for (const age of document.querySelectorAll<HTMLElement>('.age')) age.textContent = duration(Date.now() + offset - Number(age.dataset.since));
+    if (Date.now() - lastHeard < expectEveryMs * 2.5) return;
+    const text = `No word from the hub for ${duration(Date.now() - lastHeard)}: what you see is ${dataFrom === null ? 'not loaded' : `${duration(Date.now() - dataFrom)} old`}. Reconnecting…`;
+    const banner = document.getElementById('stale');
+    if (banner) banner.textContent = text;
+    else main.prepend(h('p', { class: 'alarm', id: 'stale', role: 'alert' }, text));
   }, 1000);
   return () => {
     source.close();
+    clearTimeout(retry);
     clearInterval(ticker);
   };
 }
