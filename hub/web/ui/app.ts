@@ -3,6 +3,8 @@ import type { AnalyticsView, DailyLog, DeviceView, ErrorBody, Me, OpenIncidentVi
 import { duration, h, percent, replace, table } from './dom.js';
 import { openIncident } from './incident-panel.js';
 import { showStaff } from './staff-page.js';
+import { attentionSwitch, noticeChanges } from './attention.js';
+import { renderWall } from './wall.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const KIND: Record<string, string> = { red: 'Unhappy', green: 'Happy', missing: 'Device missing', battery: 'Battery low', storage: 'Hub disk failing' };
@@ -31,7 +33,7 @@ function problem(error: unknown): HTMLElement {
 // ---- Today --------------------------------------------------------------------
 
 function stateOf(incident: OpenIncidentView, now: number): HTMLElement {
-  if (incident.unrouted) return h('span', { class: 'badge bad' }, 'nobody reachable');
+  if (incident.unrouted) return h('span', { class: 'badge loud' }, 'NOBODY REACHABLE');
   if (incident.reachedAt !== null) return h('span', { class: 'badge ok' }, `at the customer · ${duration(now - incident.reachedAt)}`);
   if (incident.holder) return h('span', { class: 'badge ok' }, `${incident.holder} on it · ${duration(now - (incident.acknowledgedAt ?? now))}`);
   const delivered = incident.paged.some((p) => p.deliveredAt !== null);
@@ -95,7 +97,7 @@ function renderToday(view: TodayView, offset: number): void {
           ]),
           (i) => (view.open[i].holder ? undefined : 'alert'),
         ),
-    h('p', { class: 'quiet' }, `Live · ${view.date} · ${view.timeZone}`),
+    h('p', { class: 'quiet' }, `Live · ${view.date} · ${view.timeZone} · `, attentionSwitch(), ' ', h('a', { href: '#wall' }, 'Wall display')),
   );
 }
 
@@ -106,6 +108,11 @@ function renderToday(view: TodayView, offset: number): void {
  * up), and the first message of a new stream is the current view.
  */
 function showToday(): () => void {
+  return showLive((view, offset) => renderToday(view, offset));
+}
+
+/** Today as the live stream brings it, drawn by `render` (the Today page or the wall display). */
+function showLive(render: (view: TodayView, offset: number) => void): () => void {
   let offset = 0;
   let lastHeard = Date.now();
   let dataFrom: number | null = null;
@@ -127,7 +134,8 @@ function showToday(): () => void {
       const view = JSON.parse((event as MessageEvent).data) as TodayView;
       offset = view.now - Date.now();
       dataFrom = Date.now();
-      renderToday(view, offset);
+      noticeChanges(view);
+      render(view, offset);
       heard();
     });
     source.onerror = () => {
@@ -434,6 +442,13 @@ const PAGES: Record<string, () => (() => void) | void> = {
   log: () => void showLog(),
   analytics: () => void showAnalytics(),
   staff: () => void showStaff(main, api, me),
+  wall: () => {
+    const stop = showLive((view, offset) => renderWall(main, view, offset));
+    return () => {
+      stop();
+      document.body.classList.remove('wall');
+    };
+  },
   devices: () => {
     void refreshDevices();
     return () => clearTimeout(devicesTimer);
