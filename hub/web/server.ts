@@ -25,6 +25,7 @@ import { SESSION_COOKIE, publicRoutes, withSession } from './plugins/authenticat
 import { reportRoutes } from './plugins/report-routes.js';
 import { staffRoutes, type StaffRouteOptions } from './plugins/staff-routes.js';
 import { incidentRoutes, type IncidentActions } from './plugins/incident-routes.js';
+import { accountRoutes } from './plugins/account-routes.js';
 import allowedHost from './plugins/allowed-host.js';
 import sameSiteJson from './plugins/same-site-json.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -109,6 +110,7 @@ export async function startWebServer(
       await secure.register(simulationRoutes, { simulation: deps.simulation, trial: deps.trial, changed: () => live.changed('today') });
       await secure.register(staffRoutes, { ...deps.staff, changed: () => live.changed('today') });
       await secure.register(incidentRoutes, { actions: deps.incidents, changed: () => live.changed('today') });
+      await secure.register(accountRoutes, { accounts, now: () => deps.clock.now() });
       secure.get('/api/live', (request, reply) => {
         const token = request.cookies[SESSION_COOKIE] as string; // the session hook let it in
         reply.hijack();

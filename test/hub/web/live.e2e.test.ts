@@ -29,18 +29,14 @@ describe('the live Today page', () => {
     const context = await browser.newContext();
     await context.grantPermissions(['notifications']);
     // Record notifications instead of showing them (headless Chromium has no notification centre).
-    await context.addInitScript(() => {
-      const shown: string[] = [];
-      (window as unknown as { shown: string[] }).shown = shown;
-      class Recorded {
+    await context.addInitScript(`
+      window.shown = [];
+      window.Notification = class {
         static permission = 'granted';
         static requestPermission = async () => 'granted';
-        constructor(title: string, options: { body: string }) {
-          shown.push(`${title} | ${options.body}`);
-        }
-      }
-      (window as unknown as { Notification: unknown }).Notification = Recorded;
-    });
+        constructor(title, options) { window.shown.push(title + ' | ' + options.body); }
+      };
+    `);
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${shop.hub.httpPort}/login`);
     await page.fill('input[name=username]', 'olga');
@@ -55,10 +51,11 @@ describe('the live Today page', () => {
     await page.waitForSelector('tr.alert:has-text("Counter 2")');
     // Polled from the test (the page's Content-Security-Policy forbids the eval that page.waitForFunction needs).
     const deadline = Date.now() + 5000;
-    while ((await page.evaluate(() => document.body.dataset.attention)) !== '1' && Date.now() < deadline) await page.waitForTimeout(50);
-    expect(await page.evaluate(() => document.body.dataset.attention)).toBe('1');
+    const attention = () => page.evaluate('document.body.dataset.attention');
+    while ((await attention()) !== '1' && Date.now() < deadline) await page.waitForTimeout(50);
+    expect(await attention()).toBe('1');
     // No pager is connected here: the one notification also says nobody could be paged, and the alarm with it.
-    const shown = await page.evaluate(() => (window as unknown as { shown: string[] }).shown);
+    const shown = (await page.evaluate('window.shown')) as string[];
     expect(shown).toHaveLength(1);
     expect(shown[0]).toMatch(/^Unhappy customer: Counter 2 \| Nobody could be paged for Counter 2\nNobody can be paged for Counter 2/);
 
