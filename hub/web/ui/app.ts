@@ -3,6 +3,7 @@ import type { AnalyticsView, DailyLog, DeviceView, ErrorBody, Me, OpenIncidentVi
 import { duration, h, percent, replace, table } from './dom.js';
 import { openIncident } from './incident-panel.js';
 import { showStaff } from './staff-page.js';
+import { showAccounts } from './accounts-page.js';
 import { attentionSwitch, noticeChanges } from './attention.js';
 import { renderWall } from './wall.js';
 
@@ -442,6 +443,7 @@ const PAGES: Record<string, () => (() => void) | void> = {
   log: () => void showLog(),
   analytics: () => void showAnalytics(),
   staff: () => void showStaff(main, api, me),
+  accounts: () => void showAccounts(main, api, me),
   wall: () => {
     const stop = showLive((view, offset) => renderWall(main, view, offset));
     return () => {
@@ -473,6 +475,7 @@ api<Me>('/api/me').then((user) => {
   me = user;
   who.textContent = `${me.username} (${me.role}) · ${me.site}`;
   if (me.simulation) document.querySelector('nav')!.append(h('a', { href: '#shop' }, 'Virtual shop'));
+  if (me.role === 'owner') document.querySelector('nav')!.append(h('a', { href: '#accounts' }, 'Accounts'));
   window.addEventListener('hashchange', route);
   route();
 });
