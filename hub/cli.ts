@@ -10,6 +10,7 @@ import { DeviceEditError, addDevice, removeDevice } from './config/edit.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, dataDirOf, loadConfig, readConfigFile, writeConfigFile } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { DeviceDirectory } from './device-directory.js';
+import { startBanner } from './banner.js';
 import { Hub } from './hub.js';
 import { issueSecret, revokeSecret } from './provisioning.js';
 import { missingNodeFlags } from './runtime-flags.js';
@@ -97,24 +98,6 @@ async function ensureOwner(dataDir: string): Promise<void> {
   }
 }
 
-function banner(hub: Hub, config: HubConfig, dataDir: string): string {
-  const host = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
-  const lines = [
-    `loyalty-hub is running (site "${config.site}").`,
-    `  Dashboard   http://${host}:${hub.httpPort}/`,
-    `  MQTT        port ${hub.mqttPort} (WebSocket ${hub.wsPort}), on ${config.mqtt.host}`,
-    `  Data        ${dataDir}`,
-  ];
-  if (hub.simulatedShop) {
-    lines.push(
-      '  Simulated shop: 2 buttons and 2 pagers running the real firmware. Press them on the',
-      '  dashboard’s "Virtual shop" page. It stops once a real device is added (--no-sim: off).',
-    );
-  }
-  lines.push('Stop with Ctrl-C.', '');
-  return lines.join('\n');
-}
-
 program
   .command('start')
   .description('start the hub: MQTT on TCP and WebSocket, the press log, paging and escalation, the dashboard')
@@ -140,7 +123,17 @@ program
     const warning =
       (missing.length > 0 ? `loyalty-hub: node was started without ${missing.join(' ')} (npm start and npx loyalty-hub pass it): expect occasional garbage-collection pauses of 10-20 ms\n` : '') +
       (descriptorWarning(openFileLimit()) ?? '');
-    process.stderr.write(warning + banner(hub, config, dataDir));
+    const shown = await startBanner({
+      config,
+      dataDir,
+      httpPort: hub.httpPort,
+      mqttPort: hub.mqttPort,
+      wsPort: hub.wsPort,
+      https: config.tls !== undefined,
+      zoneFromSystem: readConfigFile(configPath()).timeZone === undefined,
+      simulating: hub.simulatedShop !== undefined,
+    });
+    process.stderr.write(warning + shown);
     const stop = (signal: string) => {
       process.stderr.write(`loyalty-hub: ${signal}: stopping, finishing writes…\n`);
       hub.stop().then(

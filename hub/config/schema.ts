@@ -11,6 +11,11 @@ const label = z.string().min(1, 'must not be empty').max(MAX_LABEL_CHARS, `must 
 
 const port = z.number().int().min(0).max(65535);
 
+/** The operating system's time zone ("Europe/Berlin"), or UTC when it names none. */
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
 const seconds = (fallback: number) => z.number().positive('must be more than 0 seconds').default(fallback);
 
 const timeZone = z.string().refine(
@@ -64,7 +69,8 @@ const tiers = z.array(z.array(id).min(1, 'a tier needs at least one pager')).min
 export const configSchema = z
   .object({
     site: id.default('shop'),
-    timeZone: timeZone.default('UTC'),
+    /** Without it, this computer's own zone (a hub in the shop runs on the shop's clock). */
+    timeZone: timeZone.default(systemTimeZone),
     /** Days left out are closed. Without this key the site counts as always open. */
     openingHours: openingHours.optional(),
     dataDir: z.string().min(1).default('data'),

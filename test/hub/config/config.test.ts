@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig, writeConfigFile } from '../../../hub/config/load.js';
-import { weeklyHours } from '../../../hub/config/schema.js';
+import { systemTimeZone, weeklyHours } from '../../../hub/config/schema.js';
 import { deviceIdFor } from '../../../hub/config/edit.js';
 import { shopConfig } from '../../support/shop.js';
 
@@ -20,7 +20,7 @@ const problems = (raw: unknown) => {
 describe('configuration', () => {
   it('fills in defaults for an empty file (zero-config start)', () => {
     const config = parseConfig({}, 'x');
-    expect(config).toMatchObject({ site: 'shop', timeZone: 'UTC', mqtt: { port: 1883, wsPort: 8083 }, timings: { foldWindowS: 60, rebuzzS: 15, escalateS: 30, retriggerS: 180 } });
+    expect(config).toMatchObject({ site: 'shop', timeZone: systemTimeZone(), mqtt: { port: 1883, wsPort: 8083 }, timings: { foldWindowS: 60, rebuzzS: 15, escalateS: 30, retriggerS: 180 } });
     expect(weeklyHours(config).slice(1).every((day) => day.length === 1 && day[0][0] === 0 && day[0][1] === 1440)).toBe(true);
   });
 

@@ -1,0 +1,57 @@
+// What `loyalty-hub start` prints once it listens: where the dashboard is —
+// with the addresses a phone on the shop's Wi-Fi can use, and a QR code of
+// the first to scan — where devices connect, which time zone counts, and
+// where the data lives.
+import { hostname, networkInterfaces } from 'node:os';
+import QRCode from 'qrcode';
+import type { HubConfig } from './config/schema.js';
+
+export interface BannerFacts {
+  config: HubConfig;
+  dataDir: string;
+  httpPort: number;
+  mqttPort: number;
+  wsPort: number;
+  https: boolean;
+  /** The time zone came from this computer (the file sets none). */
+  zoneFromSystem: boolean;
+  simulating: boolean;
+}
+
+/** This machine's IPv4 addresses on its networks (not loopback), the ones a phone in the shop can reach. */
+export function lanAddresses(interfaces = networkInterfaces()): string[] {
+  const found: string[] = [];
+  for (const list of Object.values(interfaces)) for (const address of list ?? []) if (address.family === 'IPv4' && !address.internal) found.push(address.address);
+  return found;
+}
+
+/** The dashboard's addresses: the configured host, or, when it listens on every interface, this machine's name and LAN addresses. */
+export function dashboardUrls(config: HubConfig, port: number, https: boolean, lan = lanAddresses(), name = hostname()): string[] {
+  const scheme = https ? 'https' : 'http';
+  if (config.http.host !== '0.0.0.0') return [`${scheme}://${config.http.host}:${port}/`];
+  return [...lan.map((ip) => `${scheme}://${ip}:${port}/`), `${scheme}://${name}.local:${port}/`, `${scheme}://localhost:${port}/`];
+}
+
+export async function startBanner(facts: BannerFacts): Promise<string> {
+  const { config } = facts;
+  const urls = dashboardUrls(config, facts.httpPort, facts.https);
+  const lines = [
+    `loyalty-hub is running (site "${config.site}").`,
+    `  Dashboard   ${urls[0]}`,
+    ...urls.slice(1).map((url) => `              ${url}`),
+    `  MQTT        port ${facts.mqttPort} (WebSocket ${facts.wsPort}), on ${config.mqtt.host}`,
+    `  Time zone   ${config.timeZone}${facts.zoneFromSystem ? ' (this computer’s; set "timeZone" in the configuration to change it)' : ''}`,
+    `  Data        ${facts.dataDir}`,
+  ];
+  if (facts.simulating) {
+    lines.push(
+      '  Simulated shop: 2 buttons and 2 pagers running the real firmware. Press them on the',
+      '  dashboard’s "Virtual shop" page. It stops once a real device is added (--no-sim: off).',
+    );
+  }
+  if (urls.length > 1 || !urls[0].includes('localhost')) {
+    lines.push(`Scan to open the dashboard on a phone on this network (${urls[0]}):`, await QRCode.toString(urls[0], { type: 'terminal', small: true }));
+  }
+  lines.push('Stop with Ctrl-C.', '');
+  return lines.join('\n');
+}
