@@ -2,6 +2,7 @@
 // loyalty-hub: start the hub, manage devices, print the day's log.
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -16,6 +17,7 @@ import { issueSecret, revokeSecret } from './provisioning.js';
 import { missingNodeFlags } from './runtime-flags.js';
 import { dailyLog, dailyLogCsv, type DailyLog } from './report/daily-log.js';
 import { descriptorWarning, openFileLimit } from './descriptor-limit.js';
+import { BackupError, backup, restore } from './store/backup.js';
 import { DatabaseError } from './store/database.js';
 import { Storage, withStorage } from './store/storage.js';
 import { followUpdates, updateRequestFrom, type DeviceUpdateOptions } from './update-cli.js';
@@ -362,8 +364,37 @@ program
     if (log.incidents.length > 0) console.table(log.incidents);
   });
 
+program
+  .command('backup')
+  .description('copy the log to FILE: safe while the hub runs (SQLite online backup); never overwrites a file')
+  .argument('<file>', 'where the copy goes, e.g. /media/usb/loyalty-2026-12-02.db')
+  .action(async (file: string) => {
+    const { dataDir } = load();
+    let shown = -1;
+    const { bytes } = await backup(dataDir, resolve(file), (share) => {
+      const percent = Math.floor(share * 10) * 10;
+      if (percent > shown && process.stderr.isTTY) process.stderr.write(`\rbacking up… ${percent} %`);
+      shown = percent;
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    process.stdout.write(`Backed up to ${resolve(file)} (${(bytes / 1024 / 1024).toFixed(1)} MB).\n`);
+  });
+
+program
+  .command('restore')
+  .description('put a backup in place of the log (the hub must be stopped; the log it replaces is kept beside it)')
+  .argument('<file>', 'a file made by loyalty-hub backup')
+  .action((file: string) => {
+    const { dataDir } = load();
+    const restored = restore(writableDataDir(dataDir), resolve(file), Date.now());
+    process.stdout.write(
+      `Restored ${restored.presses} presses and ${restored.incidents} incidents from ${resolve(file)}.\n` +
+        (restored.keptAs ? `The log it replaced is kept as ${restored.keptAs} in ${dataDir}.\n` : ''),
+    );
+  });
+
 program.parseAsync(process.argv).catch((error: Error) => {
-  if (error instanceof UserError || error instanceof ConfigError || error instanceof DeviceEditError || error instanceof AccountError) {
+  if (error instanceof UserError || error instanceof ConfigError || error instanceof DeviceEditError || error instanceof AccountError || error instanceof BackupError) {
     process.stderr.write(`loyalty-hub: ${error.message}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   }

@@ -8,6 +8,7 @@
 // only then the PUBACK). See docs/architecture.md.
 
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Server } from 'node:net';
 import { Aedes, type PublishPacket } from 'aedes';
 import { MAX_PACKET_BYTES } from '../shared/limits.js';
@@ -41,6 +42,8 @@ import { issueSecrets } from './provisioning.js';
 import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } from './simulation/simulated-shop.js';
 import { StorageAlarm } from './storage-alarm.js';
 import { TrialData } from './simulation/trial-data.js';
+import { DailyBackup } from './store/daily-backup.js';
+import { markRunning, markStopped } from './store/hub-lock.js';
 import { freeBytes } from './store/free-space.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
 import { Journal } from './store/journal.js';
@@ -73,6 +76,11 @@ export interface HubOptions {
 }
 
 const SIMULATED_IDS = SIMULATED_DEVICES.map((device) => device.id);
+
+/** The daily backup's settings in force, or null when none is configured. */
+function dailyBackupSettings(config: HubConfig, dataDir: string) {
+  return config.backup ? { dir: resolve(dataDir, config.backup.dir), at: config.backup.at, keep: config.backup.keep, timeZone: config.timeZone } : null;
+}
 
 /** The certificate and key named in the configuration; a file that cannot be read is a configuration error. */
 function readTlsFiles(tls: NonNullable<HubConfig['tls']>): { key: Buffer; cert: Buffer } {
@@ -154,7 +162,8 @@ export class Hub {
     });
     const updates = this.updates;
     const mood = this.mood;
-    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates, shifts });
+    const backups = new DailyBackup(options.dataDir, () => dailyBackupSettings(this.live.config, options.dataDir), log);
+    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates, shifts, backups });
     const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, updates, mood, shifts, refusals: this.refusalLog, metrics });
     this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog, clock, (error) => this.storageAlarm.failed(error));
     this.storageAlarm = new StorageAlarm(
@@ -178,6 +187,7 @@ export class Hub {
       await hub.listen();
       // Only now that the ports are ours: a second start that fails on them must not touch the running hub's state.
       hub.storage.devices.markOfflineExcept(hub.connections.ids());
+      markRunning(options.dataDir);
       if (options.simulate && !hasRealDevices(options.config)) await hub.startSimulation();
     } catch (error) {
       await hub.stop();
@@ -251,6 +261,7 @@ export class Hub {
     ]);
     await this.journal.close();
     this.storage.close();
+    markStopped(this.options.dataDir);
   }
 
   /** Devices that have not connected once (registered before they were flashed): waiting, not missing. */

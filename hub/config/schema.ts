@@ -153,6 +153,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** A daily backup made by the running hub (loyalty-hub backup FILE makes one by hand). */
+    backup: z
+      .object({
+        /** Where the daily files go, best on another disk or a USB stick; relative to the data directory. */
+        dir: z.string().min(1),
+        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM"').default('03:30'),
+        keep: z.number().int().min(1).max(3650).default(14),
+      })
+      .strict()
+      .optional(),
     /** Presses per device per second, and the burst above that (a button draining its outbox sends up to 32 at once). */
     pressRate: z
       .object({ perSecond: z.number().positive().default(PRESS_RATE_PER_SECOND), burst: z.number().int().min(OUTBOX_CAPACITY).default(PRESS_BURST) })

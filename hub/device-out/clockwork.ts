@@ -9,6 +9,7 @@ import { closesAt, isOpenAt } from '../domain/opening-hours.js';
 import type { LiveConfig } from '../live-config.js';
 import type { Logger } from '../log.js';
 import type { EffectRunner } from './effects.js';
+import type { DailyBackup } from '../store/daily-backup.js';
 import type { Shifts } from './shifts.js';
 import type { UpdateSender } from './updates.js';
 
@@ -21,6 +22,7 @@ export interface ClockworkDeps {
   effects: EffectRunner;
   updates: UpdateSender;
   shifts: Shifts;
+  backups: DailyBackup;
 }
 
 export class Clockwork {
@@ -44,6 +46,7 @@ export class Clockwork {
     this.superviseDevices(now, siteOpen, closing);
     effects.apply(desk.tick(siteOpen));
     this.deps.updates.tick();
+    void this.deps.backups.tick(now);
   }
 
   private superviseDevices(now: number, siteOpen: boolean, closing: number | null): void {

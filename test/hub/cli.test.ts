@@ -43,6 +43,20 @@ describe('loyalty-hub CLI', () => {
   });
 
 
+  it('backs up and restores the log, in one line when refused (#17)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
+    await run(['device', 'add', '--kind', 'button', '--label', 'Terrasse'], dir);
+    const made = await run(['backup', 'copy.db'], dir);
+    expect([made.code, made.stdout]).toEqual([0, expect.stringMatching(/^Backed up to .*copy\.db \(\d+\.\d MB\)\.\n$/)]);
+    const again = await run(['backup', 'copy.db'], dir);
+    expect([again.code, again.stderr]).toEqual([1, expect.stringMatching(/^loyalty-hub: .*copy\.db exists already: choose another name \(a backup never overwrites one\)\n$/)]);
+    const missing = await run(['restore', 'nothing.db'], dir);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^loyalty-hub: .*nothing\.db does not exist\n$/)]);
+    const restored = await run(['restore', 'copy.db'], dir);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toMatch(/^Restored 0 presses and 0 incidents from .*copy\.db\.\nThe log it replaced is kept as loyalty-hub\.db\.before-restore-/);
+  });
+
   it('adds devices whose printed secret opens a connection, lists and removes them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
     const pager = await run(['device', 'add', '--kind', 'pager', '--label', 'Anna', '--tier', '1', '--manager'], dir);
