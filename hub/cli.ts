@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from './cli-errors.js';
@@ -18,6 +19,7 @@ import { missingNodeFlags } from './runtime-flags.js';
 import { dailyLog, dailyLogCsv, type DailyLog } from './report/daily-log.js';
 import { descriptorWarning, openFileLimit } from './descriptor-limit.js';
 import { BackupError, backup, restore } from './store/backup.js';
+import { SERVICE_NAME, ServiceError, installService, serviceStatus } from './service.js';
 import { DatabaseError } from './store/database.js';
 import { Storage, withStorage } from './store/storage.js';
 import { followUpdates, updateRequestFrom, type DeviceUpdateOptions } from './update-cli.js';
@@ -362,6 +364,45 @@ program
     }
     process.stdout.write(`${log.date} (${log.timeZone}): ${log.redPresses} red and ${log.greenPresses} green presses, ${log.incidents.length} incidents\n`);
     if (log.incidents.length > 0) console.table(log.incidents);
+  });
+
+const service = program.command('service').description('run the hub as a service that starts at boot (systemd)');
+
+service
+  .command('install')
+  .description('install and start the systemd service: runs as its own user, restarts on failure (needs root)')
+  .option('--user <name>', 'the system user it runs as (created when missing)', SERVICE_NAME)
+  .option('--service-config <file>', 'the configuration file the service reads (created when missing)', '/etc/loyalty-hub/loyalty-hub.json')
+  .option('--data <dir>', 'its data directory', '/var/lib/loyalty-hub')
+  .option('--root <dir>', 'write the files under this directory instead of / (packaging; nothing is started)', '/')
+  .action((options: { user: string; serviceConfig: string; data: string; root: string }) => {
+    try {
+      const done = installService({ user: options.user, root: options.root, config: resolve(options.serviceConfig), data: resolve(options.data), node: process.execPath, cli: fileURLToPath(import.meta.url) });
+      process.stdout.write(done.map((line) => `${line}\n`).join(''));
+    } catch (error) {
+      if (error instanceof ServiceError) throw new UserError(error.message);
+      throw new UserError(`service install failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+  });
+
+service
+  .command('status')
+  .description("how the service is doing: systemd's state, restarts, and whether the dashboard answers")
+  .action(async () => {
+    let line: string;
+    try {
+      line = serviceStatus();
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    }
+    const { config } = load();
+    const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+    const url = `${config.tls ? 'https' : 'http'}://${host}:${config.http.port}/api/health`;
+    const health = await fetch(url, { signal: AbortSignal.timeout(3000) }).then(
+      (response) => (response.ok ? 'the dashboard answers' : `the dashboard answers ${response.status}`),
+      (error: Error) => `the dashboard does not answer at ${url} (${error.message})`,
+    );
+    process.stdout.write(`${line}; ${health}\n`);
   });
 
 program
