@@ -14,7 +14,7 @@ import { Aedes, type PublishPacket } from 'aedes';
 import { MAX_PACKET_BYTES } from '../shared/limits.js';
 import { skipRoutingOfHubOnlyUplinks } from './broker/aedes-patches.js';
 import { listenTcp, listenTls, listenWebSocket, portOf } from './broker/listeners.js';
-import { ConfigError, loadConfig } from './config/load.js';
+import { ConfigError, configProblems, loadConfig, readConfigFile, writeConfigFile } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { Gatekeeper } from './device-in/gatekeeper.js';
 import { UplinkIntake } from './device-in/intake.js';
@@ -51,6 +51,7 @@ import type { StorageFaults } from './store/storage-faults.js';
 import { Storage } from './store/storage.js';
 import { allowedHostnames, originHostname } from './web/allowed-hosts.js';
 import { startWebServer, type WebServer } from './web/server.js';
+import type { SettingsAccess } from './web/plugins/settings-routes.js';
 
 export type { RefusalCounts };
 
@@ -270,6 +271,22 @@ export class Hub {
     return new Set(this.live.directory.ids().filter((id) => !seen.has(id)));
   }
 
+  /** The configuration file for the settings page: read as written, written only when valid, applied at once. */
+  private settingsAccess(): SettingsAccess {
+    const path = this.options.configPath;
+    return {
+      read: () => (path ? readConfigFile(path) : null),
+      write: (file) => {
+        const problems = configProblems(file);
+        if (problems.length > 0 || !path) return problems;
+        writeConfigFile(path, file);
+        this.reloadConfig(path);
+        this.log.info('configuration changed on the dashboard');
+        return [];
+      },
+    };
+  }
+
   // ---- start-up -------------------------------------------------------------
 
   private restoreState(): void {
@@ -328,6 +345,7 @@ export class Hub {
         publicDir: publicDir(),
         staff: { view: () => this.shifts.view((id) => this.connections.newest(id) !== undefined), wear: (pager, person) => this.shifts.wear(pager, person), shift: (pager, on, user) => this.shifts.fromDashboard(pager, on, user) },
         trial: this.trial,
+        settings: this.settingsAccess(),
         incidents: new DeskActions({ desk: this.desk, effects: this.effects, live: this.live, reports: this.storage.reports, journal: this.journal, log: this.log }),
       },
       config.http.host,

@@ -18,10 +18,20 @@ export function parseConfig(raw: unknown, source: string): HubConfig {
   throw new ConfigError(`${source} is invalid:\n${describeIssues(result.error.issues)}`);
 }
 
+/** Every problem of a file, field by field ("timings.rebuzzS", "must be more than 0 seconds"); empty when it is valid. */
+export function configProblems(raw: unknown): { field: string; message: string }[] {
+  const result = configSchema.safeParse(raw);
+  return result.success ? [] : result.error.issues.map((issue) => ({ field: fieldOf(issue.path), message: issue.message }));
+}
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('');
+}
+
 function describeIssues(issues: z.core.$ZodIssue[]): string {
   return issues
     .map((issue) => {
-      const path = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('');
+      const path = fieldOf(issue.path);
       return `  - ${path || '(top level)'}: ${issue.message}`;
     })
     .join('\n');

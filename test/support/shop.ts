@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt, { type MqttClient } from 'mqtt';
-import { parseConfig } from '../../hub/config/load.js';
+import { parseConfig, writeConfigFile } from '../../hub/config/load.js';
 import type { ConfigFile } from '../../hub/config/schema.js';
 import { ManualClock, systemClock } from '../../hub/domain/clock.js';
 import { Hub } from '../../hub/hub.js';
@@ -56,6 +56,8 @@ export interface ShopOptions {
   dir?: string;
   /** How often an idle dashboard live stream hears from the hub. */
   liveKeepAliveMs?: number;
+  /** Run from a configuration file in the data directory (the settings page writes it), as `loyalty-hub start` does. */
+  configFile?: boolean;
 }
 
 export interface Message {
@@ -144,8 +146,15 @@ export class TestShop {
     return shop;
   }
 
+  /** The configuration file, when the shop runs from one (options.configFile). */
+  get configPath(): string {
+    return join(this.dir, 'loyalty-hub.json');
+  }
+
   async startHub(): Promise<void> {
+    if (this.options.configFile) writeConfigFile(this.configPath, { ...this.config, dataDir: '.' });
     this.hub = await Hub.start({
+      configPath: this.options.configFile ? this.configPath : undefined,
       config: parseConfig(this.config, 'test config'),
       dataDir: this.dir,
       clock: this.options.realClock ? { now: () => systemClock.now() + this.realClockJumpMs } : this.clock,

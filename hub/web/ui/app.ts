@@ -4,6 +4,7 @@ import { duration, h, percent, replace, table } from './dom.js';
 import { openIncident } from './incident-panel.js';
 import { showStaff } from './staff-page.js';
 import { showAccounts } from './accounts-page.js';
+import { showSettings } from './settings-page.js';
 import { attentionSwitch, noticeChanges } from './attention.js';
 import { renderWall } from './wall.js';
 
@@ -444,6 +445,7 @@ const PAGES: Record<string, () => (() => void) | void> = {
   analytics: () => void showAnalytics(),
   staff: () => void showStaff(main, api, me),
   accounts: () => void showAccounts(main, api, me),
+  settings: () => void showSettings(main, api, me),
   wall: () => {
     const stop = showLive((view, offset) => renderWall(main, view, offset));
     return () => {
@@ -475,7 +477,7 @@ api<Me>('/api/me').then((user) => {
   me = user;
   who.textContent = `${me.username} (${me.role}) · ${me.site}`;
   if (me.simulation) document.querySelector('nav')!.append(h('a', { href: '#shop' }, 'Virtual shop'));
-  if (me.role === 'owner') document.querySelector('nav')!.append(h('a', { href: '#accounts' }, 'Accounts'));
+  if (me.role === 'owner') document.querySelector('nav')!.append(h('a', { href: '#settings' }, 'Settings'), h('a', { href: '#accounts' }, 'Accounts'));
   window.addEventListener('hashchange', route);
   route();
 });
