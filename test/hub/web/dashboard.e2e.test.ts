@@ -111,7 +111,7 @@ describe('dashboard in Chromium', () => {
 
   it('fits a 375-pixel phone: no page wider than the screen (tables scroll inside their box)', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
-    for (const hash of ['#today', '#log', '#analytics', '#staff', '#devices']) {
+    for (const hash of ['#today', '#log', '#analytics', '#staff', '#devices', '#settings', '#accounts']) {
       await page.click(`nav a[href="${hash}"]`);
       await page.waitForSelector('main h1');
       await page.waitForTimeout(150);
@@ -156,6 +156,24 @@ describe('dashboard in Chromium', () => {
     await page.screenshot({ path: join(shots, 'staff.png') });
     await page.locator('button[data-shift="pgr-anna"]').click();
     await eventually(() => pager.screen[0] === 'on shift', 5000, 'back on shift');
+  });
+
+  it('shows a viewer everything and no control: no settings, no accounts, an incident’s history without actions (#17)', async () => {
+    await shop.addUser('wall', 'viewer', PASSWORD);
+    const viewer = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await viewer.goto(base() + '/login');
+    await viewer.fill('input[name=username]', 'wall');
+    await viewer.fill('input[name=password]', PASSWORD);
+    await viewer.click('button[type=submit]');
+    await viewer.waitForSelector('h1:has-text("Today")');
+    expect(await viewer.locator('nav a[href="#settings"], nav a[href="#accounts"]').count()).toBe(0);
+    await button.press(BUTTON_PINS.red, 40);
+    await viewer.click('button[data-incident]');
+    const panel = viewer.locator('dialog#incident-panel');
+    await panel.locator('ol.history li').first().waitFor();
+    expect(await panel.locator('form, button#ack').count()).toBe(0);
+    await viewer.screenshot({ path: join(shots, 'incident-viewer-phone.png') });
+    await viewer.close();
   });
 
   it('logs out', async () => {
