@@ -7,14 +7,13 @@
 // device-out/ (pages and feedback at once) and store/ (the journal commits;
 // only then the PUBACK). See docs/architecture.md.
 
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { resolve } from 'node:path';
+import { unwatchFile, watchFile } from 'node:fs';
 import type { Server } from 'node:net';
 import { Aedes, type PublishPacket } from 'aedes';
 import { MAX_PACKET_BYTES } from '../shared/limits.js';
 import { skipRoutingOfHubOnlyUplinks } from './broker/aedes-patches.js';
 import { listenTcp, listenTls, listenWebSocket, portOf } from './broker/listeners.js';
-import { ConfigError, configProblems, loadConfig, readConfigFile, writeConfigFile } from './config/load.js';
+import { loadConfig, readTlsFiles, settingsAccess } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { Gatekeeper } from './device-in/gatekeeper.js';
 import { UplinkIntake } from './device-in/intake.js';
@@ -42,7 +41,7 @@ import { issueSecrets } from './provisioning.js';
 import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } from './simulation/simulated-shop.js';
 import { StorageAlarm } from './storage-alarm.js';
 import { TrialData } from './simulation/trial-data.js';
-import { DailyBackup } from './store/daily-backup.js';
+import { DailyBackup, dailyBackupSettings } from './store/daily-backup.js';
 import { markRunning, markStopped } from './store/hub-lock.js';
 import { freeBytes } from './store/free-space.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
@@ -51,7 +50,6 @@ import type { StorageFaults } from './store/storage-faults.js';
 import { Storage } from './store/storage.js';
 import { allowedHostnames, originHostname } from './web/allowed-hosts.js';
 import { startWebServer, type WebServer } from './web/server.js';
-import type { SettingsAccess } from './web/plugins/settings-routes.js';
 
 export type { RefusalCounts };
 
@@ -78,22 +76,6 @@ export interface HubOptions {
 
 const SIMULATED_IDS = SIMULATED_DEVICES.map((device) => device.id);
 
-/** The daily backup's settings in force, or null when none is configured. */
-function dailyBackupSettings(config: HubConfig, dataDir: string) {
-  return config.backup ? { dir: resolve(dataDir, config.backup.dir), at: config.backup.at, keep: config.backup.keep, timeZone: config.timeZone } : null;
-}
-
-/** The certificate and key named in the configuration; a file that cannot be read is a configuration error. */
-function readTlsFiles(tls: NonNullable<HubConfig['tls']>): { key: Buffer; cert: Buffer } {
-  const read = (file: string, what: string) => {
-    try {
-      return readFileSync(file);
-    } catch (error) {
-      throw new ConfigError(`tls.${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-  };
-  return { cert: read(tls.certFile, 'certFile'), key: read(tls.keyFile, 'keyFile') };
-}
 
 export class Hub {
   private readonly live: LiveConfig;
@@ -271,22 +253,6 @@ export class Hub {
     return new Set(this.live.directory.ids().filter((id) => !seen.has(id)));
   }
 
-  /** The configuration file for the settings page: read as written, written only when valid, applied at once. */
-  private settingsAccess(): SettingsAccess {
-    const path = this.options.configPath;
-    return {
-      read: () => (path ? readConfigFile(path) : null),
-      write: (file) => {
-        const problems = configProblems(file);
-        if (problems.length > 0 || !path) return problems;
-        writeConfigFile(path, file);
-        this.reloadConfig(path);
-        this.log.info('configuration changed on the dashboard');
-        return [];
-      },
-    };
-  }
-
   // ---- start-up -------------------------------------------------------------
 
   private restoreState(): void {
@@ -345,7 +311,7 @@ export class Hub {
         publicDir: publicDir(),
         staff: { view: () => this.shifts.view((id) => this.connections.newest(id) !== undefined), wear: (pager, person) => this.shifts.wear(pager, person), shift: (pager, on, user) => this.shifts.fromDashboard(pager, on, user) },
         trial: this.trial,
-        settings: this.settingsAccess(),
+        settings: settingsAccess(this.options.configPath, (path) => this.reloadConfig(path), this.log),
         incidents: new DeskActions({ desk: this.desk, effects: this.effects, live: this.live, reports: this.storage.reports, journal: this.journal, log: this.log }),
       },
       config.http.host,

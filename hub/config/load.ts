@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
+import type { Logger } from '../log.js';
 import { configSchema, type ConfigFile, type HubConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -70,4 +71,40 @@ export function writeConfigFile(path: string, file: ConfigFile): HubConfig {
 /** The data directory: relative paths are taken from the config file's folder. */
 export function dataDirOf(config: HubConfig, configPath: string): string {
   return resolve(dirname(resolve(configPath)), config.dataDir);
+}
+
+/** The certificate and key named in the configuration; a file that cannot be read is a configuration error. */
+export function readTlsFiles(tls: NonNullable<HubConfig['tls']>): { key: Buffer; cert: Buffer } {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new ConfigError(`tls.${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  };
+  return { cert: read(tls.certFile, 'certFile'), key: read(tls.keyFile, 'keyFile') };
+}
+
+
+/** The configuration file as the settings page sees it. */
+export interface SettingsAccess {
+  /** The file as written, or null when the hub was started without one. */
+  read(): ConfigFile | null;
+  /** Checks and writes `file`; the problems when it is invalid (nothing written), else none. */
+  write(file: ConfigFile): { field: string; message: string }[];
+}
+
+/** The configuration file for the settings page: read as written, written only when valid, then `apply`'d at once. */
+export function settingsAccess(path: string | undefined, apply: (path: string) => void, log: Logger): SettingsAccess {
+  return {
+    read: () => (path ? readConfigFile(path) : null),
+    write: (file) => {
+      const problems = configProblems(file);
+      if (problems.length > 0 || !path) return problems;
+      writeConfigFile(path, file);
+      apply(path);
+      log.info('configuration changed on the dashboard');
+      return [];
+    },
+  };
 }

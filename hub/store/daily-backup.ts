@@ -3,8 +3,9 @@
 // the hub was off then), into `loyalty-hub-YYYY-MM-DD.db`, keeping the newest
 // `backup.keep`. Failures are logged and tried again the next day.
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
+import type { HubConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { backup, dailyBackupName, pruneDailyBackups } from './backup.js';
 
@@ -14,6 +15,11 @@ export interface DailyBackupSettings {
   at: string;
   keep: number;
   timeZone: string;
+}
+
+/** The daily backup's settings in force, or null when none is configured. */
+export function dailyBackupSettings(config: HubConfig, dataDir: string): DailyBackupSettings | null {
+  return config.backup ? { dir: resolve(dataDir, config.backup.dir), at: config.backup.at, keep: config.backup.keep, timeZone: config.timeZone } : null;
 }
 
 export class DailyBackup {

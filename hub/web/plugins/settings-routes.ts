@@ -4,16 +4,12 @@
 // once. Listeners, TLS and the data directory are not the page's to change:
 // they are kept as they are in the file.
 import type { FastifyPluginAsync } from 'fastify';
+import type { SettingsAccess } from '../../config/load.js';
 import type { ConfigFile } from '../../config/schema.js';
 import { ApiError } from '../errors.js';
 import { requires } from '../permissions.js';
 
-export interface SettingsAccess {
-  /** The file as written, or null when the hub was started without one. */
-  read(): ConfigFile | null;
-  /** Checks and writes `file`; the problems when it is invalid (nothing written), else none. */
-  write(file: ConfigFile): { field: string; message: string }[];
-}
+export type { SettingsAccess };
 
 /** Kept from the file whatever the page sends: changing them needs a restart and a technician. */
 const KEPT = ['mqtt', 'http', 'tls', 'dataDir', 'durability', 'site', 'logLevel'] as const;
