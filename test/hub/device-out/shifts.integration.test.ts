@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeAck, encodeOutcome, encodePress } from '../../../shared/payloads.js';
 import { DOWNLINK, UPLINK } from '../../../shared/topics.js';
+import { PASSWORD, login } from '../../support/dashboard.js';
 import { TestShop, eventually } from '../../support/shop.js';
 
 const ZONE = 'Europe/Berlin';
@@ -17,7 +18,6 @@ const people = [
   { id: 'carla', name: 'Carla' },
 ];
 const config = { people, openingHours: { mon: every, tue: every, wed: every, thu: every, fri: every, sat: every, sun: every } };
-const PASSWORD = 'correct horse battery';
 let shop: TestShop;
 
 afterEach(async () => {
@@ -52,8 +52,7 @@ describe('people and shifts', () => {
     shop = await TestShop.open(config);
     await shop.addUser('olga', 'owner', PASSWORD);
     const base = `http://127.0.0.1:${shop.hub.httpPort}`;
-    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'olga', password: PASSWORD }) });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const cookie = await login(base, 'olga');
     const wear = (pager: string, person: unknown) => fetch(`${base}/api/pagers/${pager}/wearer`, { method: 'PUT', headers: { cookie, 'Content-Type': 'application/json' }, body: JSON.stringify({ person }) });
 
     const button = await shop.connect('btn-1');

@@ -2,27 +2,17 @@
 // out of every view once real devices run the shop, its open incidents do not
 // come back, and one "go live" removes it, saying what it removed.
 import { afterEach, describe, expect, it } from 'vitest';
+import { PASSWORD, as } from '../../support/dashboard.js';
 import { TestShop, eventually, shopConfig } from '../../support/shop.js';
 
-const PASSWORD = 'correct horse battery';
 let shop: TestShop;
 
 afterEach(async () => {
   await shop.close();
 });
 
-type Call = (method: string, path: string) => Promise<{ status: number; body: Record<string, unknown> }>;
-
 /** Logs in as the owner on the running hub. */
-async function asOwner(): Promise<Call> {
-  const base = `http://127.0.0.1:${shop.hub.httpPort}`;
-  const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'olga', password: PASSWORD }) });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  return async (method, path) => {
-    const response = await fetch(`${base}${path}`, { method, headers: { cookie, 'Content-Type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
-}
+const asOwner = () => as(`http://127.0.0.1:${shop.hub.httpPort}`, 'olga');
 
 describe('trial data', () => {
   it('is kept apart from the real history and removed by going live', async () => {

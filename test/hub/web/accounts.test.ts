@@ -1,9 +1,9 @@
 // Accounts from the dashboard (#17), over real HTTP: only an owner manages
 // them, the rules match the CLI's, and the shop can never lose its last owner.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PASSWORD, caller, login } from '../../support/dashboard.js';
 import { TestShop } from '../../support/shop.js';
 
-const PASSWORD = 'correct horse battery';
 let shop: TestShop;
 let base: string;
 
@@ -18,25 +18,15 @@ afterEach(async () => {
   await shop.close();
 });
 
-async function session(username: string, password = PASSWORD): Promise<string> {
-  const response = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  expect(response.status, `login ${username}`).toBe(200);
-  return (response.headers.get('set-cookie') ?? '').split(';')[0];
-}
-
-async function call(cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  // State changes are JSON, even a DELETE (same-site-json.ts): it sends {}.
-  const payload = body === undefined && method !== 'GET' ? {} : body;
-  const response = await fetch(`${base}${path}`, { method, headers: { cookie, 'Content-Type': 'application/json' }, body: payload === undefined ? undefined : JSON.stringify(payload) });
-  return { status: response.status, body: await response.json() };
-}
+const session = (username: string, password = PASSWORD) => login(base, username, password);
+const call = (cookie: string, method: string, path: string, body?: unknown) => caller(base, cookie)(method, path, body);
 
 describe('accounts from the dashboard', () => {
   it('lets an owner add, re-password, unlock and remove accounts', async () => {
     const olga = await session('olga');
     const added = await call(olga, 'POST', '/api/accounts', { username: 'wall', role: 'viewer', password: PASSWORD });
     expect(added.status).toBe(201);
-    expect((added.body as { username: string; role: string }[]).map((a) => [a.username, a.role])).toEqual([
+    expect((added.body as unknown as { username: string; role: string }[]).map((a) => [a.username, a.role])).toEqual([
       ['mia', 'manager'],
       ['olga', 'owner'],
       ['wall', 'viewer'],
@@ -52,13 +42,13 @@ describe('accounts from the dashboard', () => {
 
     // Locked by wrong passwords, unlocked by the owner.
     for (let i = 0; i < 5; i++) await fetch(`${base}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'wall', password: 'wrong one!' }) });
-    const locked = (await call(olga, 'GET', '/api/accounts')).body as { username: string; lockedUntil: number | null }[];
+    const locked = (await call(olga, 'GET', '/api/accounts')).body as unknown as { username: string; lockedUntil: number | null }[];
     expect(locked.find((a) => a.username === 'wall')!.lockedUntil).not.toBeNull();
     await call(olga, 'POST', '/api/accounts/wall/unlock', {});
-    expect(((await call(olga, 'GET', '/api/accounts')).body as { username: string; lockedUntil: number | null }[]).find((a) => a.username === 'wall')!.lockedUntil).toBeNull();
+    expect(((await call(olga, 'GET', '/api/accounts')).body as unknown as { username: string; lockedUntil: number | null }[]).find((a) => a.username === 'wall')!.lockedUntil).toBeNull();
 
     expect((await call(olga, 'DELETE', '/api/accounts/wall')).status).toBe(200);
-    expect(((await call(olga, 'GET', '/api/accounts')).body as { username: string }[]).map((a) => a.username)).toEqual(['mia', 'olga']);
+    expect(((await call(olga, 'GET', '/api/accounts')).body as unknown as { username: string }[]).map((a) => a.username)).toEqual(['mia', 'olga']);
   });
 
   it('never lets an owner remove themselves (so one owner always remains), and lets nobody but an owner in', async () => {

@@ -68,7 +68,9 @@ describe('dashboard API', () => {
     const { cookie } = await login();
     const live = await fetch(`${base}/api/live`, { headers: { cookie } });
     const reader = live.body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^event: today/);
+    let first = '';
+    while (!first.includes('event: today')) first += new TextDecoder().decode((await reader.read()).value);
+    expect(first).toMatch(/^event: ping\ndata: \{"now":\d+,"everyMs":5000\}\n\nevent: today/); // a ping, then the view
     await fetch(`${base}/api/logout`, { method: 'POST', headers: { cookie, 'Content-Type': 'application/json' }, body: '{}' });
     const ended = await Promise.race([
       (async () => {

@@ -4,9 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodePress } from '../../../shared/payloads.js';
 import { DOWNLINK, UPLINK } from '../../../shared/topics.js';
+import { PASSWORD, caller, login } from '../../support/dashboard.js';
 import { TestShop, eventually, type TestDevice } from '../../support/shop.js';
 
-const PASSWORD = 'correct horse battery';
 let shop: TestShop;
 let base: string;
 let anna: TestDevice;
@@ -27,16 +27,8 @@ afterEach(async () => {
   await shop.close();
 });
 
-async function session(username: string): Promise<string> {
-  const response = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  expect(response.status).toBe(200);
-  return (response.headers.get('set-cookie') ?? '').split(';')[0];
-}
-
-async function call(cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${base}${path}`, { method, headers: { cookie, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const session = (username: string) => login(base, username);
+const call = (cookie: string, method: string, path: string, body?: unknown) => caller(base, cookie)(method, path, body);
 
 async function complaint(seq: number): Promise<number> {
   await button.publish(UPLINK.press, encodePress({ kind: 'red', seq, ageMs: 0 }));

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../scripts/lib/chromium.js';
+import { PASSWORD, login } from '../../support/dashboard.js';
 import { TestShop, eventually } from '../../support/shop.js';
 
-const PASSWORD = 'correct horse battery';
 let shop: TestShop;
 let base: string;
 let browser: Browser;
@@ -30,10 +30,7 @@ afterEach(async () => {
   await shop.close();
 });
 
-async function session(username: string): Promise<string> {
-  const response = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  return (response.headers.get('set-cookie') ?? '').split(';')[0];
-}
+const session = (username: string) => login(base, username);
 
 const fileNow = () => JSON.parse(readFileSync(shop.configPath, 'utf8')) as Record<string, unknown>;
 
