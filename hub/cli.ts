@@ -16,7 +16,9 @@ import { startBanner } from './banner.js';
 import { Hub } from './hub.js';
 import { issueSecret, revokeSecret } from './provisioning.js';
 import { missingNodeFlags } from './runtime-flags.js';
-import { dailyLog, dailyLogCsv, type DailyLog } from './report/daily-log.js';
+import { dailyLog, logTable, namedDate, type DailyLog } from './report/daily-log.js';
+import { csvOptionsFor, logCsv, type CsvPart, type CsvSeparator } from './report/csv-export.js';
+import { historyView, totalsTable, type Period } from './report/history.js';
 import { descriptorWarning, openFileLimit } from './descriptor-limit.js';
 import { BackupError, backup, restore } from './store/backup.js';
 import { SERVICE_NAME, ServiceError, installService, serviceStatus } from './service.js';
@@ -343,27 +345,54 @@ user
 
 program
   .command('report')
-  .description("print one day's complaint log, in the site's time zone")
-  .requiredOption('--date <YYYY-MM-DD>', 'the local date')
-  .option('--csv', 'CSV with a header row, one incident per row')
-  .action((options: { date: string; csv?: boolean }) => {
+  .description("print one day's complaint log (--date), or totals over a range (--from, --to), in the site's time zone")
+  .option('--date <day>', 'one local date: YYYY-MM-DD, today or yesterday')
+  .option('--from <day>', 'with --to: the first day of a range (YYYY-MM-DD, today, yesterday)')
+  .option('--to <day>', 'with --from: the last day of the range')
+  .addOption(new Option('--per <period>', 'with a range: totals per day, week or month').choices(['day', 'week', 'month']).default('day'))
+  .option('--csv', 'CSV for a spreadsheet (UTF-8 with BOM, headers in words, local times with their UTC offset)')
+  .addOption(new Option('--part <part>', 'with --csv: the customers\' complaints or the device problems').choices(['complaints', 'devices']).default('complaints'))
+  .addOption(new Option('--separator <sep>', 'with --csv: the cell separator (default: ";" where this computer\'s locale writes decimals with a comma)').choices([',', ';']))
+  .action((options: { date?: string; from?: string; to?: string; per: Period; csv?: boolean; part: CsvPart; separator?: CsvSeparator }) => {
     const { config, dataDir } = load();
     const directory = new DeviceDirectory(config);
+    if ((options.from === undefined) !== (options.to === undefined)) throw new UserError('give --from and --to together');
+    if (options.from !== undefined && options.date !== undefined) throw new UserError('give either --date or --from and --to');
+    if (options.from === undefined && options.date === undefined) throw new UserError('say which day (--date) or which days (--from, --to)');
+    if (options.from !== undefined) {
+      if (options.csv) throw new UserError('--csv is one day at a time: use --date');
+      const storage = Storage.open(writableDataDir(dataDir));
+      try {
+        const now = Date.now();
+        const range = historyView(
+          storage.reports,
+          { from: namedDate(options.from, config.timeZone, now), to: namedDate(options.to!, config.timeZone, now), per: options.per, page: 1 },
+          config.timeZone,
+          (id) => directory.labelOf(id),
+        );
+        process.stdout.write(`${range.from} to ${range.to} (${range.timeZone}): ${range.total} incidents\n${totalsTable(range)}`);
+      } catch (error) {
+        throw new UserError((error as Error).message);
+      } finally {
+        storage.close();
+      }
+      return;
+    }
     const storage = Storage.open(writableDataDir(dataDir));
     let log: DailyLog;
     try {
-      log = dailyLog(storage.reports, options.date, config.timeZone, (id) => directory.labelOf(id));
+      log = dailyLog(storage.reports, namedDate(options.date!, config.timeZone, Date.now()), config.timeZone, (id) => directory.labelOf(id));
     } catch (error) {
       throw new UserError((error as Error).message);
     } finally {
       storage.close();
     }
     if (options.csv) {
-      process.stdout.write(dailyLogCsv(log.incidents));
+      process.stdout.write(logCsv(log, options.part, csvOptionsFor(Intl.DateTimeFormat().resolvedOptions().locale, options.separator)));
       return;
     }
     process.stdout.write(`${log.date} (${log.timeZone}): ${log.redPresses} red and ${log.greenPresses} green presses, ${log.incidents.length} incidents\n`);
-    if (log.incidents.length > 0) console.table(log.incidents);
+    if (log.incidents.length > 0) process.stdout.write(logTable(log));
   });
 
 const service = program.command('service').description('run the hub as a service that starts at boot (systemd)');

@@ -5,7 +5,9 @@ export interface DailyLogRow {
   incident: number;
   kind: string;
   location: string;
+  /** Local time "HH:mm:ss"; `openedIso` is the same instant with its UTC offset (two incidents at 02:30 on the autumn night differ there). */
   openedAt: string;
+  openedIso: string;
   presses: number;
   paged: string;
   delivered: string;
@@ -201,4 +203,32 @@ export interface IncidentDetail {
   retriggers: number;
   /** Every event in order, with who (the person as the log kept them; for a dashboard user "olga (dashboard)"). */
   history: { at: number; type: string; pager: string | null; who: string | null; level: number | null; detail: string | null }[];
+}
+
+/** GET /api/history: incidents over a date range, filtered, with totals per period. */
+export interface HistoryView {
+  from: string;
+  to: string;
+  timeZone: string;
+  per: 'day' | 'week' | 'month';
+  /** Incidents matching, over the whole range; `incidents` is one page of them. */
+  total: number;
+  page: number;
+  pages: number;
+  totals: { period: string; incidents: number; resolved: number; recovered: number; medianAcknowledgeS: number | null; medianReachS: number | null }[];
+  incidents: {
+    id: number;
+    kind: string;
+    source: string;
+    location: string;
+    /** ISO 8601 with the local UTC offset. */
+    opened: string;
+    presses: number;
+    acknowledgedBy: string | null;
+    secondsToAcknowledge: number | null;
+    secondsToReach: number | null;
+    outcome: string | null;
+    cause: string | null;
+    resolvedBy: string | null;
+  }[];
 }

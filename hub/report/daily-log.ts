@@ -1,53 +1,44 @@
 // The day's complaint log: every incident opened on a local calendar day of
 // the site, with who was paged, when it was delivered, acknowledged and
 // resolved, plus the day's press counts.
-import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import type { DailyLog, DailyLogRow } from '../contract/api-types.js';
 import type { ReportQueries } from '../store/report-queries.js';
 
 export type { DailyLog, DailyLogRow };
 
-export const DAILY_LOG_COLUMNS: (keyof DailyLogRow)[] = [
-  'incident',
-  'kind',
-  'location',
-  'openedAt',
-  'presses',
-  'paged',
-  'delivered',
-  'acknowledgedAt',
-  'acknowledgedBy',
-  'secondsToAcknowledge',
-  'reachedAt',
-  'secondsToReach',
-  'escalations',
-  'retriggers',
-  'outcome',
-  'cause',
-  'resolvedAt',
-  'resolvedBy',
-];
-
-/**
- * A text cell a spreadsheet would take for a formula (=, +, -, @, or a tab
- * or carriage return before one) gets a leading apostrophe, as OWASP's
- * advice on CSV injection has it: shown as text, never run.
- */
-function neutralised(value: unknown): unknown {
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+/** "today" and "yesterday" in the site's time zone; anything else as given. */
+export function namedDate(date: string, timeZone: string, now: number): string {
+  const today = DateTime.fromMillis(now, { zone: timeZone }).startOf('day');
+  if (date === 'today') return today.toFormat('yyyy-MM-dd');
+  if (date === 'yesterday') return today.minus({ days: 1 }).toFormat('yyyy-MM-dd');
+  return date;
 }
 
-/** The daily log's rows as CSV with a header, safe to open in a spreadsheet. */
-export function dailyLogCsv(rows: DailyLogRow[]): string {
-  const safe = rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, neutralised(value)])));
-  return stringify(safe, { header: true, columns: DAILY_LOG_COLUMNS });
+/** The day's incidents as a table for a terminal: the columns an owner reads, aligned, within about 110 characters. */
+export function logTable(log: DailyLog): string {
+  const header = ['#', 'Time', 'Place', 'What', 'Presses', 'Taken by', 'To ack', 'Outcome', 'Why'];
+  const rows = log.incidents.map((r) => [
+    String(r.incident),
+    r.openedAt,
+    r.location,
+    r.kind,
+    String(r.presses),
+    r.acknowledgedBy,
+    r.secondsToAcknowledge === null ? '' : `${r.secondsToAcknowledge} s`,
+    r.outcome,
+    r.cause,
+  ]);
+  const widths = header.map((h, i) => Math.min(24, Math.max(h.length, ...rows.map((row) => row[i].length))));
+  const line = (cells: string[]) => cells.map((cell, i) => (cell.length > widths[i] ? cell.slice(0, widths[i] - 1) + '…' : cell.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 
 /** [start, end) of a local calendar day in ms; throws on a malformed date. */
 export function dayBounds(date: string, timeZone: string): [number, number] {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`"${date}" is not a date of the form YYYY-MM-DD (or today, yesterday)`);
   const start = DateTime.fromFormat(date, 'yyyy-MM-dd', { zone: timeZone });
-  if (!start.isValid) throw new Error(`"${date}" is not a date of the form YYYY-MM-DD`);
+  if (!start.isValid) throw new Error(`"${date}" is not a day of the calendar: months run 01-12, days as far as the month has`);
   return [start.toMillis(), start.plus({ days: 1 }).toMillis()];
 }
 
@@ -70,6 +61,7 @@ export function dailyLog(reports: ReportQueries, date: string, timeZone: string,
       kind: incident.kind,
       location: incident.label,
       openedAt: time(incident.opened_at),
+      openedIso: DateTime.fromMillis(incident.opened_at, { zone: timeZone }).toISO({ suppressMilliseconds: true })!,
       presses: incident.count,
       paged: list('paged'),
       delivered: list('delivered'),

@@ -27,6 +27,15 @@ export interface HistoryEvent {
   detail: string | null;
 }
 
+export interface IncidentFilter {
+  sources?: string[];
+  kind?: string;
+  /** An outcome, or "open" for unresolved ones. */
+  outcome?: string;
+  cause?: string;
+  person?: string;
+}
+
 export interface PressTime {
   kind: PressKind;
   pressed_at: number;
@@ -57,7 +66,10 @@ export class ReportQueries {
     return this.showTrial ? 1 : 0;
   }
 
-  constructor(db: Db) {
+  /** The filtered history's statements, one per combination of filters used (at most 2⁵), prepared once. */
+  private readonly matching = new Map<string, ReturnType<Db['prepare']>>();
+
+  constructor(private readonly db: Db) {
     this.statements = {
       // Customers' presses only: a press that began staff's "reached the customer" chord is kept but not counted.
       pressCounts: db.prepare("SELECT SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0 AND trial <= ?"),
@@ -126,6 +138,44 @@ export class ReportQueries {
   incident(id: number): { incident: IncidentRow; history: HistoryEvent[] } | undefined {
     const incident = this.statements.incident.get(id) as IncidentRow | undefined;
     return incident && { incident, history: this.statements.historyOf.all(id) as HistoryEvent[] };
+  }
+
+  /**
+   * Incidents opened in [from, to) that match every filter given (sources:
+   * any of these buttons; person: acknowledged or resolved by them), oldest
+   * first. Built from fixed clauses, values always bound: no filter text
+   * reaches the SQL.
+   */
+  incidentsMatching(from: number, to: number, filter: IncidentFilter): IncidentRow[] {
+    const clauses = ['opened_at >= @from', 'opened_at < @to', 'trial <= @trial'];
+    const values: Record<string, unknown> = { from, to, trial: this.trial };
+    if (filter.sources) {
+      clauses.push('source IN (SELECT value FROM json_each(@sources))');
+      values.sources = JSON.stringify(filter.sources);
+    }
+    if (filter.kind) {
+      clauses.push('kind = @kind');
+      values.kind = filter.kind;
+    }
+    if (filter.outcome) {
+      clauses.push(filter.outcome === 'open' ? 'resolved_at IS NULL' : 'outcome = @outcome');
+      values.outcome = filter.outcome;
+    }
+    if (filter.cause) {
+      clauses.push('cause = @cause');
+      values.cause = filter.cause;
+    }
+    if (filter.person) {
+      clauses.push('(acknowledged_person = @person OR resolved_person = @person)');
+      values.person = filter.person;
+    }
+    const sql = `SELECT * FROM incidents WHERE ${clauses.join(' AND ')} ORDER BY opened_at, id`;
+    let statement = this.matching.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.matching.set(sql, statement);
+    }
+    return statement.all(values) as IncidentRow[];
   }
 
   openDeviceProblems(): { source: string; kind: string }[] {

@@ -247,25 +247,37 @@ describe('loyalty-hub CLI', () => {
       expect(text.code).toBe(0);
       expect(text.stdout).toContain('2026-11-22 (Europe/Berlin): 1 red and 2 green presses, 1 incidents');
 
-      const csv = await run(['report', '--date', '2026-11-22', '--csv'], shop.dir);
-      const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+      expect(text.stdout).toMatch(/^#\s+Time\s+Place\s+What\s+Presses\s+Taken by\s+To ack\s+Outcome\s+Why$/m); // a table a terminal shows, not console.table
+      expect(text.stdout.split('\n').every((line) => line.length <= 120)).toBe(true);
+
+      const csv = await run(['report', '--date', '2026-11-22', '--csv', '--separator', ','], shop.dir);
+      const rows = parse(csv.stdout.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
       expect(rows).toEqual([
         expect.objectContaining({
-          incident: String(incident),
-          kind: 'red',
-          location: 'Counter 1',
-          openedAt: '13:00:00', // 12:00 UTC in Berlin (CET)
-          presses: '1',
-          paged: 'Anna 13:00:00',
-          acknowledgedAt: '13:00:42',
-          acknowledgedBy: 'Anna',
-          secondsToAcknowledge: '42',
-          escalations: '0',
-          outcome: 'apologised',
+          Incident: String(incident),
+          Date: '2026-11-22',
+          What: 'red',
+          Place: 'Counter 1',
+          'Opened (local time)': '13:00:00', // 12:00 UTC in Berlin (CET)
+          'UTC offset': 'UTC+01:00',
+          Presses: '1',
+          Paged: 'Anna 13:00:00',
+          'Acknowledged at': '13:00:42',
+          'Acknowledged by': 'Anna',
+          'Seconds to acknowledge': '42',
+          Escalations: '0',
+          Outcome: 'apologised',
         }),
       ]);
-      const nextDay = await run(['report', '--date', '2026-11-23', '--csv'], shop.dir);
-      expect(parse(nextDay.stdout, { columns: true })).toHaveLength(1);
+      const nextDay = await run(['report', '--date', '2026-11-23', '--csv', '--separator', ';'], shop.dir);
+      expect(parse(nextDay.stdout.replace(/^\uFEFF/, ''), { columns: true, delimiter: ';' })).toHaveLength(1);
+
+      // A range, with totals per day; names and mistakes in one line (#18).
+      const range = await run(['report', '--from', '2026-11-22', '--to', '2026-11-23'], shop.dir);
+      expect(range.stdout).toMatch(/^2026-11-22 to 2026-11-23 \(Europe\/Berlin\): 2 incidents\nDay\s+Incidents\s+Resolved\s+Recovered\s+Median to ack\s+Median to reach\n2026-11-22\s+1\s+1\s+1\s+42 s\s*\n2026-11-23\s+1\s+0\s+0\s*\n$/);
+      expect(await run(['report', '--date', '2026-13-45'], shop.dir)).toMatchObject({ code: 1, stderr: 'loyalty-hub: "2026-13-45" is not a day of the calendar: months run 01-12, days as far as the month has\n' });
+      expect(await run(['report', '--from', '2026-11-22'], shop.dir)).toMatchObject({ code: 1, stderr: 'loyalty-hub: give --from and --to together\n' });
+      expect((await run(['report', '--date', 'today'], shop.dir)).code).toBe(0);
     } finally {
       await shop.close().catch(() => undefined);
     }

@@ -5,7 +5,9 @@ import type { DeviceDirectory } from '../../device-directory.js';
 import type { BatteryOutlook } from '../../domain/battery-gauge.js';
 import type { Clock } from '../../domain/clock.js';
 import { analyticsView } from '../../report/analytics.js';
-import { dailyLog, dailyLogCsv } from '../../report/daily-log.js';
+import { dailyLog } from '../../report/daily-log.js';
+import { historyView, type Period } from '../../report/history.js';
+import { csvFileName, csvOptionsFor, localeOf, logCsv, type CsvPart, type CsvSeparator } from '../../report/csv-export.js';
 import { devicesView } from '../../report/devices.js';
 import type { Storage } from '../../store/storage.js';
 import { UpdateRequestError, queueUpdates } from '../../update-request.js';
@@ -22,6 +24,49 @@ export interface ReportRouteOptions {
   today(): unknown;
   /** Whether the simulated shop runs (the dashboard shows its panel). */
   simulating(): boolean;
+}
+
+/** The CSV's part (complaints or device problems), separator (else the locale's), and locale (else the browser's). */
+const csvQuery = {
+  type: 'object',
+  properties: {
+    date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    part: { enum: ['complaints', 'devices'] },
+    sep: { enum: [',', ';'] },
+    lang: { type: 'string', pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
+  },
+  required: ['date'],
+  additionalProperties: false,
+} as const;
+interface HistoryQuerystring {
+  from: string;
+  to: string;
+  per?: Period;
+  page?: string;
+  button?: string;
+  place?: string;
+  person?: string;
+  outcome?: string;
+  cause?: string;
+  kind?: string;
+}
+
+const text = { type: 'string', minLength: 1, maxLength: 80 } as const;
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const historyQuery = {
+  type: 'object',
+  properties: { from: day, to: day, per: { enum: ['day', 'week', 'month'] }, page: { type: 'string', pattern: '^[0-9]{1,6}$' }, button: text, place: text, person: text, outcome: text, cause: text, kind: text },
+  required: ['from', 'to'],
+  additionalProperties: false,
+} as const;
+
+/** The buttons a history is about: one button, the buttons at one place (their location, else label), both, or all (undefined). */
+function sourcesFor(directory: DeviceDirectory, button?: string, place?: string): string[] | undefined {
+  if (button === undefined && place === undefined) return undefined;
+  return directory
+    .all()
+    .filter((d) => d.kind === 'button' && (button === undefined || d.id === button) && (place === undefined || (d.location ?? d.label) === place))
+    .map((d) => d.id);
 }
 
 const dateQuery = { type: 'object', properties: { date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } }, required: ['date'], additionalProperties: false } as const;
@@ -42,11 +87,26 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
   app.get('/api/me', async (request) => ({ ...request.user, site: config().site, timeZone: config().timeZone, simulation: options.simulating(), causes: config().causes }));
   app.get('/api/today', async () => options.today());
   app.get<{ Querystring: { date: string } }>('/api/log', { schema: { querystring: dateQuery } }, async (request) => logOf(request.query.date));
-  app.get<{ Querystring: { date: string } }>('/api/log.csv', { schema: { querystring: dateQuery } }, async (request, reply) => {
-    const log = logOf(request.query.date);
+  app.get<{ Querystring: { date: string; part?: CsvPart; sep?: CsvSeparator; lang?: string } }>('/api/log.csv', { schema: { querystring: csvQuery } }, async (request, reply) => {
+    const { date, part = 'complaints', sep, lang } = request.query;
+    const log = logOf(date);
     reply.header('Content-Type', 'text/csv; charset=utf-8');
-    reply.header('Content-Disposition', `attachment; filename="complaints-${log.date}.csv"`);
-    return dailyLogCsv(log.incidents);
+    reply.header('Content-Disposition', `attachment; filename="${csvFileName(part, log.date)}"`);
+    return logCsv(log, part, csvOptionsFor(lang ?? localeOf(request.headers['accept-language']), sep));
+  });
+  app.get<{ Querystring: HistoryQuerystring }>('/api/history', { schema: { querystring: historyQuery } }, async (request) => {
+    const q = request.query;
+    const sources = sourcesFor(directory(), q.button, q.place);
+    try {
+      return historyView(
+        storage.reports,
+        { from: q.from, to: q.to, per: q.per ?? 'day', page: Number(q.page ?? '1'), sources, kind: q.kind, outcome: q.outcome, cause: q.cause, person: q.person },
+        config().timeZone,
+        nameOf,
+      );
+    } catch (error) {
+      throw new ApiError('bad-request', (error as Error).message);
+    }
   });
   app.get<{ Querystring: { days: string } }>('/api/analytics', { schema: { querystring: daysQuery } }, async (request) => {
     const days = Number(request.query.days);

@@ -177,7 +177,15 @@ async function showLog(date?: string): Promise<void> {
   replace(
     main,
     h('h1', {}, 'Daily log'),
-    h('p', {}, picker, ' ', h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}`, download: `complaints-${day}.csv`, id: 'csv', class: 'button' }, 'Download CSV')),
+    h(
+      'p',
+      {},
+      picker,
+      ' ',
+      h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}`, download: `complaints-${day}.csv`, id: 'csv', class: 'button' }, 'Complaints (CSV)'),
+      ' ',
+      h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}&part=devices`, download: `device-problems-${day}.csv`, id: 'csv-devices', class: 'button' }, 'Device problems (CSV)'),
+    ),
     h('p', {}, `${log.redPresses} red and ${log.greenPresses} green presses, ${log.incidents.length} incidents (${log.timeZone}).`),
     log.incidents.length === 0
       ? h('p', { class: 'quiet' }, 'No incidents on this day.')

@@ -89,8 +89,10 @@ describe('dashboard in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
     const file = join(mkdtempSync(join(tmpdir(), 'lb-download-')), 'download.csv');
     await download.saveAs(file);
-    const csv = readFileSync(file, 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('incident,kind,location,openedAt,presses,paged,delivered,acknowledgedAt,acknowledgedBy,secondsToAcknowledge,reachedAt,secondsToReach,escalations,retriggers,outcome,cause,resolvedAt,resolvedBy');
+    const csv = readFileSync(file, 'utf8').trim().split('\r\n');
+    expect(csv[0]).toBe(
+      '\uFEFFIncident,Date,Opened (local time),UTC offset,Opened (ISO 8601),What,Place,Presses,Paged,Pager received it,Acknowledged at,Acknowledged by,Seconds to acknowledge,At the customer at,Seconds to reach the customer,Escalations,Re-triggers,Outcome,What went wrong,Resolved at,Resolved by',
+    );
     expect(csv[1]).toContain('Counter 1');
     expect(csv[1]).toContain('Anna');
   });
