@@ -25,7 +25,7 @@ export interface CsvOptions {
 
 /** The locale's decimal mark decides: a comma means ";" between cells. An explicit separator wins. */
 export function csvOptionsFor(locale: string | undefined, separator?: string): CsvOptions {
-  let decimalComma = false;
+  let decimalComma: boolean;
   try {
     decimalComma = new Intl.NumberFormat(locale || 'en').formatToParts(1.5).find((part) => part.type === 'decimal')?.value === ',';
   } catch {
