@@ -5,6 +5,7 @@ import { openIncident } from './incident-panel.js';
 import { showStaff } from './staff-page.js';
 import { showAccounts } from './accounts-page.js';
 import { showSettings } from './settings-page.js';
+import { showHistory } from './history-page.js';
 import { attentionSwitch, noticeChanges } from './attention.js';
 import { renderWall } from './wall.js';
 
@@ -451,6 +452,7 @@ const PAGES: Record<string, () => (() => void) | void> = {
   today: showToday,
   log: () => void showLog(),
   analytics: () => void showAnalytics(),
+  history: () => void api<TodayView>('/api/today').then((view) => showHistory(main, api, view.date)),
   staff: () => void showStaff(main, api, me),
   accounts: () => void showAccounts(main, api, me),
   settings: () => void showSettings(main, api, me),

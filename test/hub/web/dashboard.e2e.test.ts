@@ -89,9 +89,11 @@ describe('dashboard in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
     const file = join(mkdtempSync(join(tmpdir(), 'lb-download-')), 'download.csv');
     await download.saveAs(file);
-    const csv = readFileSync(file, 'utf8').trim().split('\r\n');
+    const raw = readFileSync(file);
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the byte-order mark: Excel then reads UTF-8
+    const csv = raw.subarray(3).toString('utf8').trim().split('\r\n');
     expect(csv[0]).toBe(
-      '\uFEFFIncident,Date,Opened (local time),UTC offset,Opened (ISO 8601),What,Place,Presses,Paged,Pager received it,Acknowledged at,Acknowledged by,Seconds to acknowledge,At the customer at,Seconds to reach the customer,Escalations,Re-triggers,Outcome,What went wrong,Resolved at,Resolved by',
+      'Incident,Date,Opened (local time),UTC offset,Opened (ISO 8601),What,Place,Presses,Paged,Pager received it,Acknowledged at,Acknowledged by,Seconds to acknowledge,At the customer at,Seconds to reach the customer,Escalations,Re-triggers,Outcome,What went wrong,Resolved at,Resolved by',
     );
     expect(csv[1]).toContain('Counter 1');
     expect(csv[1]).toContain('Anna');
@@ -113,7 +115,7 @@ describe('dashboard in Chromium', () => {
 
   it('fits a 375-pixel phone: no page wider than the screen (tables scroll inside their box)', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
-    for (const hash of ['#today', '#log', '#analytics', '#staff', '#devices', '#settings', '#accounts']) {
+    for (const hash of ['#today', '#log', '#analytics', '#history', '#staff', '#devices', '#settings', '#accounts']) {
       await page.click(`nav a[href="${hash}"]`);
       await page.waitForSelector('main h1');
       await page.waitForTimeout(150);
@@ -176,6 +178,20 @@ describe('dashboard in Chromium', () => {
     expect(await panel.locator('form, button#ack').count()).toBe(0);
     await viewer.screenshot({ path: join(shots, 'incident-viewer-phone.png') });
     await viewer.close();
+  });
+
+  it('shows the history of a range with totals and the incidents (#18)', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.click('nav a[href="#history"]');
+    await page.locator('form#history-form').waitFor();
+    await page.click('form#history-form button[type=submit]');
+    const row = page.locator('tbody tr', { hasText: 'Counter 1' }).first();
+    await row.waitFor();
+    expect(await page.textContent('main')).toMatch(/\d+ incidents from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
+    await page.locator('select[name=per]').selectOption('month');
+    await page.click('form#history-form button[type=submit]');
+    await page.locator('th', { hasText: 'Month of' }).waitFor();
+    await page.screenshot({ path: join(shots, 'history.png') });
   });
 
   it('logs out', async () => {
