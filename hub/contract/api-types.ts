@@ -99,10 +99,23 @@ export interface AnalyticsView {
   toAcknowledge: ReactionStats;
   toReach: ReactionStats;
   redIncidents: number;
+  /** Unhappy share of presses in these days and in as many days before, overall and per place. */
+  change: { now: PressShare; before: PressShare; byPlace: { place: string; now: PressShare; before: PressShare }[] };
+  /** What went wrong, most often first (red incidents with a cause). */
+  causes: { cause: string; incidents: number }[];
+  /** The change in one sentence an owner reads ("Unhappy presses fell from 14 % to 9 %…"). */
+  summary: string;
   /** Share of red incidents acknowledged within the target (unacknowledged ones count as missed). */
   withinTarget: number | null;
   /** Share of resolved red incidents whose outcome is not "customer left". */
   recovered: number | null;
+}
+
+export interface PressShare {
+  red: number;
+  green: number;
+  /** red / (red + green), null without presses. */
+  redShare: number | null;
 }
 
 export interface DeviceView {

@@ -2,7 +2,7 @@
 // staff react, how often within the target, how often the customer is won back.
 import { DateTime } from 'luxon';
 import { percentile } from './stats.js';
-import type { AnalyticsView, ReactionStats } from '../contract/api-types.js';
+import type { AnalyticsView, PressShare, ReactionStats } from '../contract/api-types.js';
 import type { ReportQueries } from '../store/report-queries.js';
 
 function stats(key: string, seconds: number[]): ReactionStats {
@@ -10,7 +10,38 @@ function stats(key: string, seconds: number[]): ReactionStats {
   return { key, incidents: seconds.length, medianS: round(percentile(seconds, 50)), p95S: round(percentile(seconds, 95)) };
 }
 
-export function analyticsView(reports: ReportQueries, now: number, days: number, timeZone: string, targetS: number, nameOf: (id: string) => string): AnalyticsView {
+function share(red: number, green: number): PressShare {
+  return { red, green, redShare: red + green === 0 ? null : red / (red + green) };
+}
+
+const percentText = (value: number) => `${Math.round(value * 100)} %`;
+
+/** The change in words: the unhappy share now against before, the most common cause and the place with most unhappy presses. */
+export function summarize(days: number, now: PressShare, before: PressShare, topCause: string | null, topPlace: string | null): string {
+  const span = days === 1 ? 'today' : `in the last ${days} days`;
+  if (now.redShare === null) return `No presses ${span} yet: each customer's RED or GREEN press will show here.`;
+  let sentence: string;
+  if (before.redShare === null) sentence = `Unhappy presses were ${percentText(now.redShare)} ${span} (nothing to compare with before).`;
+  else {
+    const [a, b] = [Math.round(before.redShare * 100), Math.round(now.redShare * 100)];
+    const verb = b < a ? `fell from ${a} % to ${b} %` : b > a ? `rose from ${a} % to ${b} %` : `stayed at ${b} %`;
+    sentence = `Unhappy presses ${verb} ${span}, against the ${days === 1 ? 'day' : `${days} days`} before.`;
+  }
+  if (topCause && topPlace) return `${sentence} Most complaints were about ${topCause}; most unhappy presses were at ${topPlace}.`;
+  if (topCause) return `${sentence} Most complaints were about ${topCause}.`;
+  if (topPlace && now.red > 0) return `${sentence} Most unhappy presses were at ${topPlace}.`;
+  return sentence;
+}
+
+export function analyticsView(
+  reports: ReportQueries,
+  now: number,
+  days: number,
+  timeZone: string,
+  targetS: number,
+  nameOf: (id: string) => string,
+  placeOf: (deviceId: string) => string = (id) => id,
+): AnalyticsView {
   const end = DateTime.fromMillis(now, { zone: timeZone }).startOf('day').plus({ days: 1 });
   const start = end.minus({ days });
   const [from, to] = [start.toMillis(), end.toMillis()];
@@ -49,7 +80,28 @@ export function analyticsView(reports: ReportQueries, now: number, days: number,
       if (incident.outcome !== 'left') recovered++;
     }
   }
+  // The change: these days against as many before them, overall and per place.
+  const byPlace = new Map<string, { now: [number, number]; before: [number, number] }>();
+  const add = (rows: { deviceId: string; red: number; green: number }[], which: 'now' | 'before') => {
+    for (const row of rows) {
+      const place = placeOf(row.deviceId);
+      const entry = byPlace.get(place) ?? { now: [0, 0], before: [0, 0] };
+      entry[which] = [entry[which][0] + row.red, entry[which][1] + row.green];
+      byPlace.set(place, entry);
+    }
+  };
+  add(reports.pressesByDevice(from, to), 'now');
+  add(reports.pressesByDevice(start.minus({ days }).toMillis(), from), 'before');
+  const totalOf = (which: 'now' | 'before') => [...byPlace.values()].reduce(([r, g], e) => [r + e[which][0], g + e[which][1]], [0, 0]);
+  const [nowTotal, beforeTotal] = [share(...(totalOf('now') as [number, number])), share(...(totalOf('before') as [number, number]))];
+  const places = [...byPlace].map(([place, e]) => ({ place, now: share(...e.now), before: share(...e.before) })).sort((a, b) => b.now.red - a.now.red || a.place.localeCompare(b.place));
+  const causeCounts = new Map<string, number>();
+  for (const incident of incidents) if (incident.cause) causeCounts.set(incident.cause, (causeCounts.get(incident.cause) ?? 0) + 1);
+  const causes = [...causeCounts].map(([cause, n]) => ({ cause, incidents: n })).sort((a, b) => b.incidents - a.incidents || a.cause.localeCompare(b.cause));
   return {
+    change: { now: nowTotal, before: beforeTotal, byPlace: places },
+    causes,
+    summary: summarize(days, nowTotal, beforeTotal, causes[0]?.cause ?? null, places[0] && places[0].now.red > 0 ? places[0].place : null),
     days,
     from: start.toFormat('yyyy-MM-dd'),
     to: end.minus({ days: 1 }).toFormat('yyyy-MM-dd'),

@@ -95,6 +95,9 @@ export class ReportQueries {
       ),
       openDeviceProblems: db.prepare("SELECT source, kind FROM incidents WHERE resolved_at IS NULL AND kind IN ('missing', 'battery')"),
       incident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
+      pressesByDevice: db.prepare(
+        "SELECT device_id AS deviceId, SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0 AND trial <= ? GROUP BY device_id",
+      ),
       historyOf: db.prepare('SELECT at, type, pager, person, level, detail FROM incident_events WHERE incident_id = ? ORDER BY id'),
     };
   }
@@ -103,6 +106,11 @@ export class ReportQueries {
   customerCounts(from: number, to: number, gapMs: number): { red: number; green: number } {
     const counts = this.statements.customerCounts.get(from, to, this.trial, gapMs) as { red: number | null; green: number | null };
     return { red: counts.red ?? 0, green: counts.green ?? 0 };
+  }
+
+  /** Customers' presses per button in [from, to). */
+  pressesByDevice(from: number, to: number): { deviceId: string; red: number; green: number }[] {
+    return this.statements.pressesByDevice.all(from, to, this.trial) as { deviceId: string; red: number; green: number }[];
   }
 
   pressCounts(from: number, to: number): { red: number; green: number } {

@@ -277,6 +277,23 @@ async function showAnalytics(days = 7): Promise<void> {
       h('div', { class: 'tile' }, h('b', { id: 'within-target' }, percent(view.withinTarget)), ` acknowledged within ${view.targetS} s`),
       h('div', { class: 'tile green' }, h('b', { id: 'recovered' }, percent(view.recovered)), ' recovered'),
     ),
+    h('p', { class: 'summary', id: 'summary' }, view.summary),
+    view.change.byPlace.length === 0
+      ? null
+      : table(
+          ['Place', 'Unhappy now', 'Before', 'Presses now'],
+          view.change.byPlace.map((p) => [p.place, percent(p.now.redShare), percent(p.before.redShare), p.now.red + p.now.green]),
+        ),
+    h('h2', {}, 'What goes wrong most'),
+    view.causes.length === 0
+      ? h('p', { class: 'quiet' }, 'No causes recorded yet: staff choose one on the pager after the outcome ("Why?"), or on the dashboard when they resolve.')
+      : h(
+          'div',
+          { class: 'ranked' },
+          view.causes.map((c) =>
+            h('p', {}, h('span', { class: 'ranked-label' }, c.cause), h('span', { class: 'hbar', style: `width:${Math.round((c.incidents / view.causes[0].incidents) * 12)}rem` }), ` ${c.incidents}`),
+          ),
+        ),
     h('h2', {}, 'How fast staff react'),
     table(
       ['', 'Incidents', 'Median', 'p95'],

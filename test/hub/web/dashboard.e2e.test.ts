@@ -102,6 +102,7 @@ describe('dashboard in Chromium', () => {
   it('shows analytics and devices; a hostile label is shown as text, never run', async () => {
     await page.click('nav a[href="#analytics"]');
     await page.waitForSelector('#within-target');
+    expect(await page.textContent('#summary')).toMatch(/^Unhappy presses (were|rose|fell|stayed)/); // the change in words (#18)
     await page.screenshot({ path: join(shots, 'analytics.png'), fullPage: true });
 
     await page.click('nav a[href="#devices"]');
