@@ -43,7 +43,7 @@ function stateOf(incident: OpenIncidentView, now: number): HTMLElement {
   return h(
     'span',
     { class: 'badge warn' },
-    incident.level > 1 ? `escalated L${incident.level}` : delivered ? 'delivered, waiting' : 'paging',
+    incident.level > 1 ? `passed on to group ${incident.level}` : delivered ? 'on the pager, waiting' : 'paging',
     incident.retriggers > 0 ? ` · re-triggered ×${incident.retriggers}` : '',
   );
 }
@@ -82,8 +82,8 @@ function renderToday(view: TodayView, offset: number): void {
     h(
       'div',
       { class: 'tiles' },
-      h('div', { class: 'tile red' }, h('b', { id: 'red-count' }, view.red), ' red', h('small', {}, ` · ${view.customers.red} customers`)),
-      h('div', { class: 'tile green' }, h('b', { id: 'green-count' }, view.green), ' green', h('small', {}, ` · ${view.customers.green} customers`)),
+      h('div', { class: 'tile red' }, h('b', { id: 'red-count' }, view.red), ' red', h('small', {}, ` · ${view.customers.red} customer${view.customers.red === 1 ? '' : 's'}`)),
+      h('div', { class: 'tile green' }, h('b', { id: 'green-count' }, view.green), ' green', h('small', {}, ` · ${view.customers.green} customer${view.customers.green === 1 ? '' : 's'}`)),
       h('div', { class: 'tile' }, h('b', {}, view.open.length), ' open'),
     ),
     view.open.length === 0
@@ -95,10 +95,11 @@ function renderToday(view: TodayView, offset: number): void {
             h('button', { type: 'button', class: 'link', 'data-incident': incident.id, onclick: () => void openIncident(incident.id, api, me) }, incident.location),
             KIND[incident.kind] ?? incident.kind,
             incident.count,
-            incident.paged.map((p) => `${p.name}${p.deliveredAt ? ' ✓' : ''}`).join(', '),
+            incident.paged.map((p) => `${p.name}${p.deliveredAt ? ' (got it)' : ''}`).join(', '),
             stateOf(incident, now),
           ]),
           (i) => (view.open[i].holder ? undefined : 'alert'),
+          true,
         ),
     h('p', { class: 'quiet' }, `Live · ${view.date} · ${view.timeZone} · `, attentionSwitch(), ' ', h('a', { href: '#wall' }, 'Wall display')),
   );
@@ -165,7 +166,12 @@ function showLive(render: (view: TodayView, offset: number) => void): () => void
 
 async function showLog(date?: string): Promise<void> {
   const day = date ?? (await api<TodayView>('/api/today')).date;
-  const picker = h('input', { type: 'date', id: 'log-date', value: day, onchange: (e: Event) => void showLog((e.target as HTMLInputElement).value) });
+  const picker = h(
+    'label',
+    { class: 'inline' },
+    'Day ',
+    h('input', { type: 'date', id: 'log-date', value: day, onchange: (e: Event) => void showLog((e.target as HTMLInputElement).value) }),
+  );
   replace(main, h('h1', {}, 'Daily log'), h('p', {}, picker), h('p', { class: 'quiet' }, 'Loading…'));
   let log: DailyLog;
   try {
@@ -296,15 +302,15 @@ async function showAnalytics(days = 7): Promise<void> {
         ),
     h('h2', {}, 'How fast staff react'),
     table(
-      ['', 'Incidents', 'Median', 'p95'],
+      ['', 'Incidents', 'Typical (median)', '95 % within'],
       [view.toAcknowledge, view.toReach].map((s) => [s.key === 'at the customer' ? 'Press → at the customer (both buttons held)' : 'Press → acknowledged on the pager', s.incidents, seconds(s.medianS), seconds(s.p95S)]),
     ),
     heatmap('Red presses by weekday and hour', view.heatmap.red, 'red'),
     heatmap('Green presses by weekday and hour', view.heatmap.green, 'green'),
     h('h2', {}, 'Time to acknowledge, per staff member'),
-    table(['Staff', 'Incidents', 'Median', 'p95'], view.byStaff.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
+    table(['Staff', 'Incidents', 'Typical (median)', '95 % within'], view.byStaff.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
     h('h2', {}, 'Time to acknowledge, per hour of day'),
-    table(['Hour', 'Incidents', 'Median', 'p95'], view.byHour.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
+    table(['Hour', 'Incidents', 'Typical (median)', '95 % within'], view.byHour.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
   );
 }
 
@@ -359,14 +365,15 @@ async function showDevices(): Promise<boolean> {
     h('h1', {}, 'Devices'),
     h('p', {}, `${devices.filter(needsAttention).length} of ${devices.length} need attention.`),
     table(
-      ['', 'Device', 'Kind', 'Last seen', 'Battery', 'RSSI', 'Firmware', 'Outbox', 'Update', 'Notes'],
+      ['', 'Device', 'Kind', 'Last seen', 'Battery', 'Wi-Fi signal', 'Firmware', 'Waiting to send', 'Update', 'Notes'],
       devices.map((d) => [
         h('span', { class: `dot ${d.online ? 'ok' : 'bad'}`, title: d.online ? 'online' : 'offline' }, d.online ? '●' : '○'),
         h('span', {}, d.label, h('br'), h('small', {}, d.id)),
         d.kind,
         d.lastSeenAt ? `${duration(now - d.lastSeenAt)} ago` : d.online ? 'now' : 'waiting for its first connection',
         batteryText(d),
-        d.rssi ?? '',
+        // In words, the figure a tap (or hover) away for the technician.
+        d.rssi === null ? '' : h('span', { title: `${d.rssi} dBm` }, d.rssi >= -60 ? 'good' : d.rssi >= -72 ? 'fair' : 'weak'),
         d.firmware ?? '',
         d.outboxDepth ?? '',
         updateCell(d),

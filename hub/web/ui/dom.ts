@@ -25,10 +25,14 @@ export function replace(container: Element, ...children: (Child | Child[])[]): v
   container.replaceChildren(...children.flat().filter((c): c is Node | string => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
 }
 
-export function table(headers: string[], rows: Child[][], rowClass?: (index: number) => string | undefined): HTMLElement {
+/**
+ * A table in a box that scrolls sideways on a narrow screen. `cards`: on a
+ * phone each row becomes a card, each cell labelled with its column's header.
+ */
+export function table(headers: string[], rows: Child[][], rowClass?: (index: number) => string | undefined, cards = false): HTMLElement {
   return h(
     'div',
-    { class: 'scroll' },
+    { class: cards ? 'scroll cards-on-phone' : 'scroll' },
     h(
       'table',
       {},
@@ -36,7 +40,7 @@ export function table(headers: string[], rows: Child[][], rowClass?: (index: num
       h(
         'tbody',
         {},
-        rows.map((cells, i) => h('tr', { class: rowClass?.(i) }, cells.map((cell) => h('td', {}, cell)))),
+        rows.map((cells, i) => h('tr', { class: rowClass?.(i) }, cells.map((cell, c) => h('td', { 'data-label': headers[c] || undefined }, cell)))),
       ),
     ),
   );

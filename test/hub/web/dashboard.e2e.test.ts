@@ -126,6 +126,29 @@ describe('dashboard in Chromium', () => {
     await page.click('nav a[href="#today"]');
     await page.waitForSelector('text=Anna on it');
     await page.screenshot({ path: join(shots, 'today-phone.png') });
+    // The phone first (#18): Today's incidents are cards, the header does not stick, every tap target is 44 px, badges are readable (WCAG AA).
+    const phone = (await page.evaluate(`(() => {
+      const luminance = (rgb) => {
+        const [r, g, b] = rgb.match(/\\d+/g).slice(0, 3).map((v) => { const c = Number(v) / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const contrast = (el) => {
+        const s = getComputedStyle(el);
+        const [a, b] = [luminance(s.color), luminance(s.backgroundColor)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+      };
+      const targets = [...document.querySelectorAll('nav a, main button, header button')].filter((el) => el.offsetParent !== null);
+      return {
+        cell: getComputedStyle(document.querySelector('.cards-on-phone td')).display,
+        header: getComputedStyle(document.querySelector('header')).position,
+        smallestTarget: Math.min(...targets.map((el) => el.getBoundingClientRect().height)),
+        badgeContrast: Math.min(...[...document.querySelectorAll('.badge')].map(contrast)),
+      };
+    })()`)) as { cell: string; header: string; smallestTarget: number; badgeContrast: number };
+    expect(phone.cell).toBe('flex');
+    expect(phone.header).toBe('static');
+    expect(phone.smallestTarget).toBeGreaterThanOrEqual(44);
+    expect(phone.badgeContrast).toBeGreaterThanOrEqual(4.5);
   });
 
   it('resolves an incident from its panel, with outcome, cause and note; the pager is told (#17)', async () => {
