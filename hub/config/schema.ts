@@ -109,6 +109,8 @@ export const configSchema = z
       .optional(),
     /** Reaction target for the dashboard: a red incident acknowledged within this many seconds counts as on time. */
     reactionTargetS: z.number().positive('must be more than 0 seconds').default(60),
+    /** Whether a complaint answered with an apology alone counts as a customer won back (Analytics' "recovered"). */
+    apologyRecovers: z.boolean().default(true),
     timings: z
       .object({
         foldWindowS: seconds(60),

@@ -107,8 +107,10 @@ export interface AnalyticsView {
   summary: string;
   /** Share of red incidents acknowledged within the target (unacknowledged ones count as missed). */
   withinTarget: number | null;
-  /** Share of resolved red incidents whose outcome is not "customer left". */
+  /** Share of resolved red incidents won back (see `recoveredMeans`; config `apologyRecovers`). */
   recovered: number | null;
+  /** What "recovered" counts, in words for the page. */
+  recoveredMeans: string;
 }
 
 export interface PressShare {

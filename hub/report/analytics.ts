@@ -41,7 +41,10 @@ export function analyticsView(
   targetS: number,
   nameOf: (id: string) => string,
   placeOf: (deviceId: string) => string = (id) => id,
+  apologyRecovers = true,
 ): AnalyticsView {
+  // Won back: anything but "the customer left"; an apology alone only when the owner counts it (apologyRecovers).
+  const recovers = (outcome: string) => outcome !== 'left' && (apologyRecovers || outcome !== 'apologised');
   const end = DateTime.fromMillis(now, { zone: timeZone }).startOf('day').plus({ days: 1 });
   const start = end.minus({ days });
   const [from, to] = [start.toMillis(), end.toMillis()];
@@ -77,7 +80,7 @@ export function analyticsView(
     if (incident.reached_at !== null) toReach.push((incident.reached_at - incident.opened_at) / 1000);
     if (incident.resolved_at !== null && incident.outcome) {
       resolved++;
-      if (incident.outcome !== 'left') recovered++;
+      if (recovers(incident.outcome)) recovered++;
     }
   }
   // The change: these days against as many before them, overall and per place.
@@ -115,5 +118,8 @@ export function analyticsView(
     redIncidents: incidents.length,
     withinTarget: incidents.length === 0 ? null : within / incidents.length,
     recovered: resolved === 0 ? null : recovered / resolved,
+    recoveredMeans: apologyRecovers
+      ? 'resolved complaints whose outcome was not "customer left" (an apology counts)'
+      : 'resolved complaints that were compensated, fixed or otherwise settled ("customer left" and an apology alone do not count)',
   };
 }

@@ -112,7 +112,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
     const days = Number(request.query.days);
     if (days < 1 || days > 90) throw new ApiError('bad-request', 'days must be a whole number from 1 to 90');
     const placeOf = (id: string) => directory().get(id)?.location ?? directory().labelOf(id);
-    return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf, placeOf);
+    return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf, placeOf, config().apologyRecovers);
   });
   app.get('/api/devices', async () => devicesView(storage.reports, storage.devices, directory(), options.batteryOutlook, storage.updates.latestByDevice()));
   // An update over the air with the firmware built in this package (loyalty-hub device update does more).

@@ -192,6 +192,8 @@ async function showLog(date?: string): Promise<void> {
       h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}`, download: `complaints-${day}.csv`, id: 'csv', class: 'button' }, 'Complaints (CSV)'),
       ' ',
       h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}&part=devices`, download: `device-problems-${day}.csv`, id: 'csv-devices', class: 'button' }, 'Device problems (CSV)'),
+      ' ',
+      h('button', { type: 'button', id: 'print', onclick: () => window.print() }, 'Print'),
     ),
     h('p', {}, `${log.redPresses} red and ${log.greenPresses} green presses, ${log.incidents.length} incidents (${log.timeZone}).`),
     log.incidents.length === 0
@@ -281,7 +283,7 @@ async function showAnalytics(days = 7): Promise<void> {
       { class: 'tiles' },
       h('div', { class: 'tile' }, h('b', {}, view.redIncidents), ' red incidents'),
       h('div', { class: 'tile' }, h('b', { id: 'within-target' }, percent(view.withinTarget)), ` acknowledged within ${view.targetS} s`),
-      h('div', { class: 'tile green' }, h('b', { id: 'recovered' }, percent(view.recovered)), ' recovered'),
+      h('div', { class: 'tile green' }, h('b', { id: 'recovered' }, percent(view.recovered)), ' recovered', h('small', { id: 'recovered-means' }, `: ${view.recoveredMeans}`)),
     ),
     h('p', { class: 'summary', id: 'summary' }, view.summary),
     view.change.byPlace.length === 0

@@ -59,7 +59,7 @@ export async function showHistory(main: HTMLElement, api: Api, today: string, ch
     main,
     h('h1', {}, 'History'),
     form,
-    h('p', {}, `${view.total} incidents from ${view.from} to ${view.to} (${view.timeZone}).`),
+    h('p', {}, `${view.total} incidents from ${view.from} to ${view.to} (${view.timeZone}). `, h('button', { type: 'button', id: 'print', onclick: () => window.print() }, 'Print')),
     view.total === 0
       ? h('p', { class: 'quiet' }, 'Nothing in this range. Complaints appear here as customers press RED; try a longer range or fewer filters.')
       : table(

@@ -36,6 +36,9 @@ describe('analytics that show change', () => {
       ['Counter', 1, 9, 0],
     ]);
     expect(view.causes).toEqual([{ cause: 'Waiting', incidents: 2 }, { cause: 'Food', incidents: 1 }]);
+    // Every incident here ended in an apology: recovered, unless the owner says an apology alone does not count.
+    expect([view.recovered, view.recoveredMeans]).toEqual([1, 'resolved complaints whose outcome was not "customer left" (an apology counts)']);
+    expect(analyticsView(storage.reports, NOW, 7, 'Europe/Berlin', 60, (x) => x, (d) => places[d], false).recovered).toBe(0);
     expect(view.summary).toBe('Unhappy presses stayed at 20 % in the last 7 days, against the 7 days before. Most complaints were about Waiting; most unhappy presses were at Terrace.');
     storage.close();
   });

@@ -85,6 +85,13 @@ describe('dashboard in Chromium', () => {
     expect(await row.locator('td').nth(7).textContent()).toMatch(/^\d\d:\d\d:\d\d$/); // acknowledged at
     expect(await row.locator('td').nth(9).textContent()).toMatch(/^\d+(\.\d)? s$/); // time to acknowledge
     await page.screenshot({ path: join(shots, 'daily-log.png') });
+    // Printed: one page, without the navigation and the controls (#18).
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(1);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header').isVisible()).toBe(false);
+    expect(await page.locator('#csv').isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
     const file = join(mkdtempSync(join(tmpdir(), 'lb-download-')), 'download.csv');
