@@ -93,6 +93,8 @@ export interface AnalyticsView {
   targetS: number;
   /** [weekday 0 = Monday … 6][hour 0-23] press counts. */
   heatmap: { red: number[][]; green: number[][] };
+  /** The hours of the day the site is open on some day (and any hour with presses): the heatmaps' columns. */
+  openHours: number[];
   byStaff: ReactionStats[];
   byHour: ReactionStats[];
   /** Time to acknowledge (on the pager) and time to reach the customer (at the button), over all red incidents that have one. */

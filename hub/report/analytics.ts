@@ -42,6 +42,8 @@ export function analyticsView(
   nameOf: (id: string) => string,
   placeOf: (deviceId: string) => string = (id) => id,
   apologyRecovers = true,
+  /** Whether the site is open in this local hour (0-23) on any day; all hours when unknown. */
+  openInHour: (hour: number) => boolean = () => true,
 ): AnalyticsView {
   // Won back: anything but "the customer left"; an apology alone only when the owner counts it (apologyRecovers).
   const recovers = (outcome: string) => outcome !== 'left' && (apologyRecovers || outcome !== 'apologised');
@@ -102,6 +104,7 @@ export function analyticsView(
   for (const incident of incidents) if (incident.cause) causeCounts.set(incident.cause, (causeCounts.get(incident.cause) ?? 0) + 1);
   const causes = [...causeCounts].map(([cause, n]) => ({ cause, incidents: n })).sort((a, b) => b.incidents - a.incidents || a.cause.localeCompare(b.cause));
   return {
+    openHours: Array.from({ length: 24 }, (_, hour) => hour).filter((hour) => openInHour(hour) || heatmap.red.some((day) => day[hour] > 0) || heatmap.green.some((day) => day[hour] > 0)),
     change: { now: nowTotal, before: beforeTotal, byPlace: places },
     causes,
     summary: summarize(days, nowTotal, beforeTotal, causes[0]?.cause ?? null, places[0] && places[0].now.red > 0 ? places[0].place : null),

@@ -7,6 +7,7 @@ import type { Clock } from '../../domain/clock.js';
 import { analyticsView } from '../../report/analytics.js';
 import { dailyLog } from '../../report/daily-log.js';
 import { historyView, type Period } from '../../report/history.js';
+import { weeklyHours } from '../../config/schema.js';
 import { csvFileName, csvOptionsFor, localeOf, logCsv, type CsvPart, type CsvSeparator } from '../../report/csv-export.js';
 import { devicesView } from '../../report/devices.js';
 import type { Storage } from '../../store/storage.js';
@@ -112,7 +113,10 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
     const days = Number(request.query.days);
     if (days < 1 || days > 90) throw new ApiError('bad-request', 'days must be a whole number from 1 to 90');
     const placeOf = (id: string) => directory().get(id)?.location ?? directory().labelOf(id);
-    return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf, placeOf, config().apologyRecovers);
+    const hours = weeklyHours(config());
+    // Open in an hour on some day: a range [from, to) in minutes overlaps it.
+    const openInHour = (hour: number) => hours.some((day) => day.some(([from, to]) => from < (hour + 1) * 60 && to > hour * 60));
+    return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf, placeOf, config().apologyRecovers, openInHour);
   });
   app.get('/api/devices', async () => devicesView(storage.reports, storage.devices, directory(), options.batteryOutlook, storage.updates.latestByDevice()));
   // An update over the air with the firmware built in this package (loyalty-hub device update does more).

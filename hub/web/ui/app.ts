@@ -229,7 +229,8 @@ async function showLog(date?: string): Promise<void> {
 
 // ---- Analytics --------------------------------------------------------------------
 
-function heatmap(title: string, grid: number[][], tone: string): HTMLElement {
+/** Presses by weekday and hour, across the hours the site is open (`hours`), so a phone shows the day that matters. */
+function heatmap(title: string, grid: number[][], tone: string, hours: number[]): HTMLElement {
   const most = Math.max(1, ...grid.flat());
   return h(
     'section',
@@ -241,16 +242,16 @@ function heatmap(title: string, grid: number[][], tone: string): HTMLElement {
       h(
         'table',
         { class: `heat ${tone}` },
-        h('thead', {}, h('tr', {}, h('th', {}, ''), Array.from({ length: 24 }, (_, hour) => h('th', {}, hour)))),
+        h('thead', {}, h('tr', {}, h('th', {}, ''), hours.map((hour) => h('th', {}, hour)))),
         h(
           'tbody',
           {},
-          grid.map((hours, day) =>
+          grid.map((_, day) =>
             h(
               'tr',
               {},
               h('th', {}, WEEKDAYS[day]),
-              hours.map((n) => h('td', { style: `--v:${(n / most).toFixed(2)}`, title: String(n) }, n || '')),
+              hours.map((hour) => h('td', { style: `--v:${(grid[day][hour] / most).toFixed(2)}`, title: String(grid[day][hour]) }, grid[day][hour] || '')),
             ),
           ),
         ),
@@ -307,8 +308,8 @@ async function showAnalytics(days = 7): Promise<void> {
       ['', 'Incidents', 'Typical (median)', '95 % within'],
       [view.toAcknowledge, view.toReach].map((s) => [s.key === 'at the customer' ? 'Press → at the customer (both buttons held)' : 'Press → acknowledged on the pager', s.incidents, seconds(s.medianS), seconds(s.p95S)]),
     ),
-    heatmap('Red presses by weekday and hour', view.heatmap.red, 'red'),
-    heatmap('Green presses by weekday and hour', view.heatmap.green, 'green'),
+    heatmap('Red presses by weekday and hour', view.heatmap.red, 'red', view.openHours),
+    heatmap('Green presses by weekday and hour', view.heatmap.green, 'green', view.openHours),
     h('h2', {}, 'Time to acknowledge, per staff member'),
     table(['Staff', 'Incidents', 'Typical (median)', '95 % within'], view.byStaff.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
     h('h2', {}, 'Time to acknowledge, per hour of day'),

@@ -39,6 +39,10 @@ describe('analytics that show change', () => {
     // Every incident here ended in an apology: recovered, unless the owner says an apology alone does not count.
     expect([view.recovered, view.recoveredMeans]).toEqual([1, 'resolved complaints whose outcome was not "customer left" (an apology counts)']);
     expect(analyticsView(storage.reports, NOW, 7, 'Europe/Berlin', 60, (x) => x, (d) => places[d], false).recovered).toBe(0);
+    // The heatmaps cover the opening hours, and any hour with presses outside them.
+    const openFrom8To18 = (hour: number) => hour >= 8 && hour < 18;
+    expect(analyticsView(storage.reports, NOW, 7, 'Europe/Berlin', 60, (x) => x, (d) => places[d], true, openFrom8To18).openHours).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    expect(analyticsView(storage.reports, NOW, 7, 'Europe/Berlin', 60, (x) => x, (d) => places[d], true, () => false).openHours).toEqual([16]);
     expect(view.summary).toBe('Unhappy presses stayed at 20 % in the last 7 days, against the 7 days before. Most complaints were about Waiting; most unhappy presses were at Terrace.');
     storage.close();
   });
