@@ -32,7 +32,7 @@ import { UpdateSender } from './device-out/updates.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { DeviceWatch } from './domain/device-watch.js';
 import { MoodWatch } from './domain/mood-watch.js';
-import { IncidentDesk } from './domain/incident-desk.js';
+import { IncidentDesk, actorName } from './domain/incident-desk.js';
 import { LiveConfig } from './live-config.js';
 import { createLogger, type Logger } from './log.js';
 import { HubMetrics } from './metrics.js';
@@ -42,6 +42,7 @@ import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } f
 import { StorageAlarm } from './storage-alarm.js';
 import { TrialData } from './simulation/trial-data.js';
 import { DailyBackup, dailyBackupSettings } from './store/daily-backup.js';
+import { EmailDigest } from './news/email-digest.js';
 import { markRunning, markStopped } from './store/hub-lock.js';
 import { freeBytes } from './store/free-space.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
@@ -93,6 +94,7 @@ export class Hub {
   private readonly presence: Presence;
   private readonly shifts: Shifts;
   private readonly trial: TrialData;
+  private readonly digest: EmailDigest;
   private readonly updates: UpdateSender;
   private readonly mood: MoodWatch;
   private readonly gatekeeper: Gatekeeper;
@@ -146,7 +148,16 @@ export class Hub {
     const updates = this.updates;
     const mood = this.mood;
     const backups = new DailyBackup(options.dataDir, () => dailyBackupSettings(this.live.config, options.dataDir), log);
-    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates, shifts, backups });
+    this.digest = new EmailDigest({
+      reports: this.storage.reports,
+      log,
+      config: () => this.live.config,
+      nameOf: (id) => actorName(id, (pager) => this.live.directory.personOf(pager)),
+      placeOf: (id) => this.live.placeOf(id),
+      deviceProblems: () => this.storage.reports.openDeviceProblems().map((p) => `${this.live.directory.labelOf(p.source)}: ${p.kind}`),
+    });
+    const digest = this.digest;
+    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates, shifts, backups, digest });
     const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, updates, mood, shifts, refusals: this.refusalLog, metrics });
     this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog, clock, (error) => this.storageAlarm.failed(error));
     this.storageAlarm = new StorageAlarm(
@@ -221,7 +232,7 @@ export class Hub {
 
   /** Conditions the dashboard shows above everything else. */
   alarms(): string[] {
-    return [...this.storageAlarm.messages(), ...this.desk.alarms()];
+    return [...this.storageAlarm.messages(), ...this.desk.alarms(), ...this.digest.messages()];
   }
 
   /** Runs escalation and supervision for the current time. */

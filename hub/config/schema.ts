@@ -155,6 +155,22 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The daily e-mail digest to owners off-site, over an SMTP server (off unless configured). */
+    email: z
+      .object({
+        host: z.string().min(1),
+        /** 587 with STARTTLS (secure false), or 465 with TLS from the start (secure true). */
+        port: port.default(587),
+        secure: z.boolean().default(false),
+        user: z.string().min(1).optional(),
+        password: z.string().optional(),
+        from: z.email('must be an e-mail address'),
+        to: z.array(z.email('must be an e-mail address')).min(1, 'at least one address'),
+        /** Local time the day's digest goes out. */
+        dailyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM"').default('22:30'),
+      })
+      .strict()
+      .optional(),
     /** A daily backup made by the running hub (loyalty-hub backup FILE makes one by hand). */
     backup: z
       .object({

@@ -10,6 +10,7 @@ import type { LiveConfig } from '../live-config.js';
 import type { Logger } from '../log.js';
 import type { EffectRunner } from './effects.js';
 import type { DailyBackup } from '../store/daily-backup.js';
+import type { EmailDigest } from '../news/email-digest.js';
 import type { Shifts } from './shifts.js';
 import type { UpdateSender } from './updates.js';
 
@@ -23,6 +24,7 @@ export interface ClockworkDeps {
   updates: UpdateSender;
   shifts: Shifts;
   backups: DailyBackup;
+  digest: EmailDigest;
 }
 
 export class Clockwork {
@@ -47,6 +49,7 @@ export class Clockwork {
     effects.apply(desk.tick(siteOpen));
     this.deps.updates.tick();
     void this.deps.backups.tick(now);
+    void this.deps.digest.tick(now);
   }
 
   private superviseDevices(now: number, siteOpen: boolean, closing: number | null): void {
