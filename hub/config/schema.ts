@@ -168,6 +168,8 @@ export const configSchema = z
         to: z.array(z.email('must be an e-mail address')).min(1, 'at least one address'),
         /** Local time the day's digest goes out. */
         dailyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM"').default('22:30'),
+        /** On this day the digest also covers the week that ends with it (totals per day, the week's change). Left out: no weekly part. */
+        weeklyOn: z.enum(WEEKDAYS).optional(),
       })
       .strict()
       .optional(),

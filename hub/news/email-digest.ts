@@ -11,6 +11,8 @@ import type { Logger } from '../log.js';
 import { analyticsView } from '../report/analytics.js';
 import { csvFileName, csvOptionsFor, logCsv } from '../report/csv-export.js';
 import { dailyLog } from '../report/daily-log.js';
+import { historyView } from '../report/history.js';
+import { WEEKDAYS } from '../domain/opening-hours.js';
 import type { ReportQueries } from '../store/report-queries.js';
 
 export type EmailSettings = NonNullable<HubConfig['email']>;
@@ -39,6 +41,13 @@ export function digestMail(deps: DigestDeps, date: string, now: number): { subje
   const wonBack = complaints.filter((row) => row.outcome !== 'open' && row.outcome !== 'left' && row.outcome !== '').length;
   const week = analyticsView(deps.reports, now, 7, config.timeZone, config.reactionTargetS, deps.nameOf, deps.placeOf, config.apologyRecovers);
   const problems = deps.deviceProblems();
+  const weekly = config.email?.weeklyOn !== undefined && WEEKDAYS[DateTime.fromISO(date, { zone: config.timeZone }).weekday - 1] === config.email.weeklyOn;
+  const weekLines: string[] = [];
+  if (weekly) {
+    const from = DateTime.fromISO(date, { zone: config.timeZone }).minus({ days: 6 }).toFormat('yyyy-MM-dd');
+    const days = historyView(deps.reports, { from, to: date, per: 'day', page: 1 }, config.timeZone, deps.nameOf);
+    weekLines.push('', `The week ${from} to ${date}: ${days.total} incidents.`, ...days.totals.map((t) => `  ${t.period}  ${t.incidents} incidents, ${t.recovered} of ${t.resolved} won back${t.medianAcknowledgeS === null ? '' : `, acknowledged in ${t.medianAcknowledgeS} s`}`));
+  }
   const lines = [
     `${config.site}, ${date} (${config.timeZone})`,
     '',
@@ -51,11 +60,12 @@ export function digestMail(deps: DigestDeps, date: string, now: number): { subje
     '',
     problems.length === 0 ? 'Every device is fine.' : 'Devices needing attention:',
     ...problems.map((problem) => `  - ${problem}`),
+    ...weekLines,
     '',
     'The complaints of the day are attached as a spreadsheet (CSV).',
   ];
   return {
-    subject: `${config.site}: ${complaints.length} complaint${complaints.length === 1 ? '' : 's'} on ${date}${open.length > 0 ? `, ${open.length} still open` : ''}`,
+    subject: `${config.site}: ${complaints.length} complaint${complaints.length === 1 ? '' : 's'} on ${date}${open.length > 0 ? `, ${open.length} still open` : ''}${weekly ? ' (with the week)' : ''}`,
     text: lines.join('\n'),
     attachments: [{ filename: csvFileName('complaints', date), content: logCsv(log, 'complaints', csvOptionsFor(undefined)) }],
   };

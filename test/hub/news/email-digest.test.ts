@@ -68,6 +68,20 @@ describe('e-mail digest', () => {
     storage.close();
   });
 
+  it('adds the week on the configured day (totals per day)', async () => {
+    const received: ParsedMail[] = [];
+    const port = await smtp(received);
+    const { storage } = shopWith(port);
+    // 2 Dec 2026 is a Wednesday.
+    const config = parseConfig({ site: 'cafe-central', timeZone: 'Europe/Berlin', email: { host: '127.0.0.1', port, from: 'hub@cafe.example', to: ['owner@cafe.example'], weeklyOn: 'wed' } }, 'x');
+    const digest = new EmailDigest({ reports: storage.reports, log: createLogger('silent'), config: () => config, nameOf: (id) => id, placeOf: (id) => id, deviceProblems: () => [] });
+    await digest.tick(NOW);
+    expect(received[0].subject).toBe('cafe-central: 1 complaint on 2026-12-02, 1 still open (with the week)');
+    expect(received[0].text).toContain('The week 2026-11-26 to 2026-12-02: 1 incidents.\n  2026-11-26  0 incidents, 0 of 0 won back');
+    expect(received[0].text).toContain('  2026-12-02  1 incidents, 0 of 0 won back, acknowledged in 40 s');
+    storage.close();
+  });
+
   it('says on the dashboard that a digest waits while the mail server cannot be reached, and sends it on a later try', async () => {
     const received: ParsedMail[] = [];
     const port = await smtp(received);
