@@ -232,7 +232,17 @@ export interface HistoryView {
   total: number;
   page: number;
   pages: number;
-  totals: { period: string; incidents: number; resolved: number; recovered: number; medianAcknowledgeS: number | null; medianReachS: number | null }[];
+  totals: {
+    period: string;
+    presses: { red: number; green: number };
+    /** The same counted as customers: presses of one kind at one button less than 30 s apart are one customer's. */
+    customers: { red: number; green: number };
+    incidents: number;
+    resolved: number;
+    recovered: number;
+    medianAcknowledgeS: number | null;
+    medianReachS: number | null;
+  }[];
   incidents: {
     id: number;
     kind: string;

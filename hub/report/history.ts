@@ -7,6 +7,7 @@ import type { HistoryView } from '../contract/api-types.js';
 import type { IncidentFilter, IncidentRow, ReportQueries } from '../store/report-queries.js';
 import { dayBounds } from './daily-log.js';
 import { percentile } from './stats.js';
+import { CUSTOMER_GAP_MS } from './today.js';
 
 export type Period = 'day' | 'week' | 'month';
 
@@ -50,11 +51,15 @@ export function historyView(reports: ReportQueries, query: HistoryQuery, timeZon
   const round = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10);
   const totals = starts.map((start, i) => {
     const group = groups[i];
+    const [periodFrom, periodTo] = [Math.max(start, from), Math.min(starts[i + 1] ?? to, to)];
     const acknowledged = group.filter((r) => r.acknowledged_at !== null).map((r) => (r.acknowledged_at! - r.opened_at) / 1000);
     const reached = group.filter((r) => r.reached_at !== null).map((r) => (r.reached_at! - r.opened_at) / 1000);
     const resolved = group.filter((r) => r.resolved_at !== null && r.outcome !== null);
     return {
-      period: DateTime.fromMillis(Math.max(start, from), { zone: timeZone }).toFormat('yyyy-MM-dd'),
+      period: DateTime.fromMillis(periodFrom, { zone: timeZone }).toFormat('yyyy-MM-dd'),
+      // Presses, and the customers behind them (a burst at one button is one customer's).
+      presses: reports.pressCounts(periodFrom, periodTo),
+      customers: reports.customerCounts(periodFrom, periodTo, CUSTOMER_GAP_MS),
       incidents: group.length,
       resolved: resolved.length,
       recovered: resolved.filter((r) => r.outcome !== 'left').length,

@@ -63,8 +63,17 @@ export async function showHistory(main: HTMLElement, api: Api, today: string, ch
     view.total === 0
       ? h('p', { class: 'quiet' }, 'Nothing in this range. Complaints appear here as customers press RED; try a longer range or fewer filters.')
       : table(
-          [view.per === 'day' ? 'Day' : view.per === 'week' ? 'Week of' : 'Month of', 'Incidents', '', 'Recovered', 'Median to acknowledge', 'Median to reach'],
-          view.totals.map((t) => [t.period, t.incidents, h('span', { class: 'hbar', style: `width:${Math.round((t.incidents / most) * 8)}rem` }), `${t.recovered} of ${t.resolved}`, seconds(t.medianAcknowledgeS), seconds(t.medianReachS)]),
+          [view.per === 'day' ? 'Day' : view.per === 'week' ? 'Week of' : 'Month of', 'Unhappy customers (presses)', 'Happy customers', 'Incidents', '', 'Recovered', 'Median to acknowledge', 'Median to reach'],
+          view.totals.map((t) => [
+            t.period,
+            `${t.customers.red} (${t.presses.red})`,
+            t.customers.green,
+            t.incidents,
+            h('span', { class: 'hbar', style: `width:${Math.round((t.incidents / most) * 8)}rem` }),
+            `${t.recovered} of ${t.resolved}`,
+            seconds(t.medianAcknowledgeS),
+            seconds(t.medianReachS),
+          ]),
         ),
     view.total === 0
       ? null

@@ -70,6 +70,18 @@ describe('history', () => {
     expect(totalsTable(query({ per: 'month' })).split('\n')[0]).toBe('Month of    Incidents  Resolved  Recovered  Median to ack  Median to reach');
   });
 
+  it('counts customers beside presses: a burst at one button is one customer', () => {
+    let seq = 0;
+    const press = (kind: 'red' | 'green', iso: string) => storage.log.insertPress({ deviceId: 'btn-1', seq: ++seq, kind, pressedAt: at(iso), receivedAt: at(iso), ageMs: 0, incidentId: null, trial: false });
+    press('red', '2026-11-10T12:00:00');
+    press('red', '2026-11-10T12:00:05');
+    press('red', '2026-11-10T12:00:09'); // one customer hammering
+    press('red', '2026-11-10T15:00:00');
+    press('green', '2026-11-10T16:00:00');
+    const day = query({ from: '2026-11-10', to: '2026-11-10' }).totals[0];
+    expect([day.presses, day.customers]).toEqual([{ red: 4, green: 1 }, { red: 2, green: 1 }]);
+  });
+
   it('pages the incidents, the totals counting them all', () => {
     for (let i = 0; i < HISTORY_PAGE + 5; i++) storage.log.saveIncident(incident(`2026-11-20T10:${String(i % 60).padStart(2, '0')}`));
     const first = query();
