@@ -2,8 +2,8 @@
 // a new password (its sessions end), unlock one locked by wrong passwords,
 // remove one. The same rules as `loyalty-hub user …`.
 import type { Me } from '../../contract/api-types.js';
-import { h, replace, table } from './dom.js';
-import type { Api } from './incident-panel.js';
+import { field, h, replace, table } from './dom.js';
+import { jsonRequest, type Api } from './api.js';
 
 interface Account {
   username: string;
@@ -16,8 +16,6 @@ const ROLES: [string, string][] = [
   ['viewer', 'viewer: looks only (wall display)'],
   ['owner', 'owner: everything'],
 ];
-
-const send = (method: string, body?: unknown): RequestInit => ({ method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
 export async function showAccounts(main: HTMLElement, api: Api, me: Me, message?: { text: string; error: boolean }): Promise<void> {
   let accounts: Account[];
@@ -35,7 +33,6 @@ export async function showAccounts(main: HTMLElement, api: Api, me: Me, message?
       await showAccounts(main, api, me, { text: (failure as Error).message, error: true });
     }
   };
-  const field = (label: string, control: HTMLElement) => h('label', { class: 'field' }, h('span', {}, label), control);
   const newName = h('input', { name: 'username', required: true, maxlength: 32, autocomplete: 'off' }) as HTMLInputElement;
   const newRole = h('select', { name: 'role' }, ROLES.map(([value, text]) => h('option', { value }, text))) as HTMLSelectElement;
   const newPassword = h('input', { name: 'password', type: 'password', required: true, minlength: 10, autocomplete: 'new-password' }) as HTMLInputElement;
@@ -51,7 +48,7 @@ export async function showAccounts(main: HTMLElement, api: Api, me: Me, message?
       accounts.map((a) => [
         a.username + (a.username === me.username ? ' (you)' : ''),
         a.role,
-        a.lockedUntil && a.lockedUntil > now ? h('button', { type: 'button', 'data-unlock': a.username, onclick: () => void act(() => api(`/api/accounts/${encodeURIComponent(a.username)}/unlock`, send('POST', {})), `${a.username} may log in again`) }, 'Unlock') : '',
+        a.lockedUntil && a.lockedUntil > now ? h('button', { type: 'button', 'data-unlock': a.username, onclick: () => void act(() => api(`/api/accounts/${encodeURIComponent(a.username)}/unlock`, jsonRequest('POST', {})), `${a.username} may log in again`) }, 'Unlock') : '',
         a.username === me.username
           ? ''
           : h(
@@ -60,7 +57,7 @@ export async function showAccounts(main: HTMLElement, api: Api, me: Me, message?
                 type: 'button',
                 'data-remove': a.username,
                 onclick: () => {
-                  if (confirm(`Remove ${a.username}? Their sessions end at once.`)) void act(() => api(`/api/accounts/${encodeURIComponent(a.username)}`, send('DELETE', {})), `${a.username} removed`);
+                  if (confirm(`Remove ${a.username}? Their sessions end at once.`)) void act(() => api(`/api/accounts/${encodeURIComponent(a.username)}`, jsonRequest('DELETE', {})), `${a.username} removed`);
                 },
               },
               'Remove',
@@ -74,7 +71,7 @@ export async function showAccounts(main: HTMLElement, api: Api, me: Me, message?
         id: 'add-account',
         onsubmit: (event: Event) => {
           event.preventDefault();
-          void act(() => api('/api/accounts', send('POST', { username: newName.value.trim(), role: newRole.value, password: newPassword.value })), `${newName.value.trim()} added`);
+          void act(() => api('/api/accounts', jsonRequest('POST', { username: newName.value.trim(), role: newRole.value, password: newPassword.value })), `${newName.value.trim()} added`);
         },
       },
       h('h2', {}, 'Add an account'),
@@ -90,7 +87,7 @@ export async function showAccounts(main: HTMLElement, api: Api, me: Me, message?
         id: 'set-password',
         onsubmit: (event: Event) => {
           event.preventDefault();
-          void act(() => api(`/api/accounts/${encodeURIComponent(who.value)}/password`, send('PUT', { password: password.value })), `new password set for ${who.value}; their sessions ended`);
+          void act(() => api(`/api/accounts/${encodeURIComponent(who.value)}/password`, jsonRequest('PUT', { password: password.value })), `new password set for ${who.value}; their sessions ended`);
         },
       },
       h('h2', {}, 'Set a new password'),

@@ -1,5 +1,6 @@
 // The owner dashboard: Today (live), Daily log, Analytics, Devices.
-import type { AnalyticsView, DailyLog, DeviceView, ErrorBody, Me, OpenIncidentView, ShopState, SimulatedDeviceState, TodayView } from '../../contract/api-types.js';
+import type { AnalyticsView, DailyLog, DeviceView, Me, OpenIncidentView, ShopState, SimulatedDeviceState, TodayView } from '../../contract/api-types.js';
+import { api, jsonRequest } from './api.js';
 import { duration, h, percent, replace, table } from './dom.js';
 import { openIncident } from './incident-panel.js';
 import { showStaff } from './staff-page.js';
@@ -17,17 +18,6 @@ const TITLE = document.title;
 const who = document.getElementById('who')!;
 let me: Me;
 let stopPage: () => void = () => undefined;
-
-async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, { credentials: 'same-origin', ...init });
-  if (response.status === 401) {
-    location.href = '/login';
-    throw new Error('not logged in');
-  }
-  const body = await response.json();
-  if (!response.ok) throw new Error((body as ErrorBody).error?.message ?? response.statusText);
-  return body as T;
-}
 
 function problem(error: unknown): HTMLElement {
   return h('p', { class: 'error', role: 'alert' }, (error as Error).message);
@@ -59,7 +49,7 @@ async function loadTrialBanner(): Promise<void> {
   }
   const goLive = async () => {
     if (!confirm(`Remove the virtual shop's ${trial.presses} presses and ${trial.incidents} incidents? The shop's real history stays.`)) return;
-    const { removed } = await api<{ removed: { presses: number; incidents: number } }>('/api/go-live', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const { removed } = await api<{ removed: { presses: number; incidents: number } }>('/api/go-live', jsonRequest('POST'));
     trialBanner = h('p', { class: 'banner', id: 'trial' }, `Live: removed ${removed.presses} trial presses and ${removed.incidents} trial incidents.`);
   };
   trialBanner = h(
@@ -421,7 +411,7 @@ const HOLDS: [string, string][] = [
 ];
 
 async function post(path: string, body: unknown): Promise<void> {
-  await api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  await api(path, jsonRequest('POST', body));
 }
 
 function deviceCard(device: SimulatedDeviceState): HTMLElement {
@@ -506,7 +496,7 @@ function route(): void {
 }
 
 document.getElementById('logout')!.addEventListener('click', async () => {
-  await api('/api/logout', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  await api('/api/logout', jsonRequest('POST'));
   location.href = '/login';
 });
 

@@ -21,6 +21,11 @@ export function h(tag: string, props: Props = {}, ...children: (Child | Child[])
   return element;
 }
 
+/** A labelled control: the label's text above it. */
+export function field(label: string, control: HTMLElement): HTMLElement {
+  return h('label', { class: 'field' }, h('span', {}, label), control);
+}
+
 export function replace(container: Element, ...children: (Child | Child[])[]): void {
   container.replaceChildren(...children.flat().filter((c): c is Node | string => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
 }

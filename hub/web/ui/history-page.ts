@@ -2,8 +2,8 @@
 // month as bars with the numbers beside them, and the incidents a page at a
 // time, filtered by place, outcome, cause or person.
 import type { HistoryView } from '../../contract/api-types.js';
-import { h, replace, table } from './dom.js';
-import type { Api } from './incident-panel.js';
+import { field, h, replace, table } from './dom.js';
+import type { Api } from './api.js';
 
 export interface HistoryChoice {
   from: string;
@@ -13,10 +13,6 @@ export interface HistoryChoice {
   outcome: string;
   person: string;
   page: number;
-}
-
-function field(label: string, control: HTMLElement): HTMLElement {
-  return h('label', { class: 'field' }, h('span', {}, label), control);
 }
 
 export async function showHistory(main: HTMLElement, api: Api, today: string, choice?: HistoryChoice): Promise<void> {

@@ -4,9 +4,8 @@
 // give it to another pager, mute its button. Outside <main>, so the live
 // Today view redrawing does not wipe a half-filled form.
 import type { IncidentDetail, Me, StaffView } from '../../contract/api-types.js';
-import { duration, h, replace } from './dom.js';
-
-export type Api = <T>(path: string, init?: RequestInit) => Promise<T>;
+import { jsonRequest, type Api } from './api.js';
+import { duration, field, h, replace } from './dom.js';
 
 const OUTCOMES: [string, string][] = [
   ['apologised', 'Apologised'],
@@ -33,14 +32,8 @@ const EVENT_TEXT: Record<string, string> = {
   reached: 'at the customer',
 };
 
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-
 function clock(ms: number | null): string {
   return ms === null ? '–' : new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
-
-function field(label: string, control: HTMLElement): HTMLElement {
-  return h('label', { class: 'field' }, h('span', {}, label), control);
 }
 
 function select(name: string, options: [string, string][]): HTMLSelectElement {
@@ -105,7 +98,7 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
   function actions(d: IncidentDetail, people: StaffView): HTMLElement[] {
     const forms: HTMLElement[] = [];
     if (!d.holder?.endsWith('(dashboard)')) {
-      forms.push(h('p', {}, h('button', { type: 'button', id: 'ack', class: 'primary', onclick: () => void act(`/api/incidents/${d.id}/acknowledge`, json('POST', {})) }, "I'm on it")));
+      forms.push(h('p', {}, h('button', { type: 'button', id: 'ack', class: 'primary', onclick: () => void act(`/api/incidents/${d.id}/acknowledge`, jsonRequest('POST', {})) }, "I'm on it")));
     }
     const outcome = select('outcome', OUTCOMES);
     const cause = select('cause', [['', '—'], ...me.causes.map((c): [string, string] => [c, c])]);
@@ -121,7 +114,7 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
             const payload: Record<string, string> = { outcome: outcome.value };
             if (cause.value) payload.cause = cause.value;
             if (note.value.trim()) payload.note = note.value.trim();
-            void act(`/api/incidents/${d.id}/resolve`, json('POST', payload));
+            void act(`/api/incidents/${d.id}/resolve`, jsonRequest('POST', payload));
           },
         },
         h('h3', {}, 'Resolve'),
@@ -142,7 +135,7 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
             id: 'reassign',
             onsubmit: (event: Event) => {
               event.preventDefault();
-              void act(`/api/incidents/${d.id}/reassign`, json('POST', { pager: pager.value }));
+              void act(`/api/incidents/${d.id}/reassign`, jsonRequest('POST', { pager: pager.value }));
             },
           },
           h('h3', {}, 'Give it to'),
@@ -162,7 +155,7 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
             onsubmit: async (event: Event) => {
               event.preventDefault();
               try {
-                await api(`/api/buttons/${d.source}/mute`, json('PUT', { minutes: Number(minutes.value) }));
+                await api(`/api/buttons/${d.source}/mute`, jsonRequest('PUT', { minutes: Number(minutes.value) }));
                 show(await api<IncidentDetail>(`/api/incidents/${d.id}`), people);
               } catch (failure) {
                 show(d, people, (failure as Error).message);
@@ -184,7 +177,7 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
           id: 'close',
           onsubmit: (event: Event) => {
             event.preventDefault();
-            void act(`/api/incidents/${d.id}/close`, json('POST', { reason: reason.value.trim() }));
+            void act(`/api/incidents/${d.id}/close`, jsonRequest('POST', { reason: reason.value.trim() }));
           },
         },
         h('h3', {}, 'Close without an outcome'),

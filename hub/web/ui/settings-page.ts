@@ -4,8 +4,8 @@
 // and sends it back whole; the hub checks it with the same schema as at
 // start and answers field-named problems, shown beside the form.
 import type { Me } from '../../contract/api-types.js';
-import { h, replace } from './dom.js';
-import type { Api } from './incident-panel.js';
+import { field, h, replace } from './dom.js';
+import type { Api } from './api.js';
 
 type Json = Record<string, unknown>;
 interface Device {
@@ -51,10 +51,6 @@ const listOf = (text: string) => text.split(',').map((item) => item.trim()).filt
 
 function input(name: string, value: string | number | undefined, props: Record<string, string | number | boolean> = {}): HTMLInputElement {
   return h('input', { name, value: value === undefined ? '' : String(value), ...props }) as HTMLInputElement;
-}
-
-function field(label: string, control: HTMLElement): HTMLElement {
-  return h('label', { class: 'field' }, h('span', {}, label), control);
 }
 
 export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?: HTMLElement): Promise<void> {

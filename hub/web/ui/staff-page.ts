@@ -3,9 +3,7 @@
 // sees the same without the controls.
 import type { Me, StaffView } from '../../contract/api-types.js';
 import { h, replace, table } from './dom.js';
-import type { Api } from './incident-panel.js';
-
-const json = (body: unknown): RequestInit => ({ method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+import { jsonRequest, type Api } from './api.js';
 
 export async function showStaff(main: HTMLElement, api: Api, me: Me, error?: string): Promise<void> {
   let view: StaffView;
@@ -18,7 +16,7 @@ export async function showStaff(main: HTMLElement, api: Api, me: Me, error?: str
   const canChange = me.role !== 'viewer';
   const change = async (path: string, body: unknown) => {
     try {
-      await api(path, json(body));
+      await api(path, jsonRequest('PUT', body));
       await showStaff(main, api, me);
     } catch (failure) {
       await showStaff(main, api, me, (failure as Error).message);
