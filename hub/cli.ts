@@ -369,6 +369,7 @@ program
           { from: namedDate(options.from, config.timeZone, now), to: namedDate(options.to!, config.timeZone, now), per: options.per, page: 1 },
           config.timeZone,
           (id) => directory.labelOf(id),
+          config.apologyRecovers,
         );
         process.stdout.write(`${range.from} to ${range.to} (${range.timeZone}): ${range.total} incidents\n${totalsTable(range)}`);
       } catch (error) {

@@ -46,6 +46,11 @@ export class DeviceDirectory implements DeskDirectory {
     return this.byId.get(id)?.label ?? id;
   }
 
+  /** Where a button stands (mood alerts, analytics, history): its location, or else its label. */
+  placeOf(id: string): string {
+    return this.byId.get(id)?.location ?? this.labelOf(id);
+  }
+
   routeOf(buttonId: string): Tiers {
     return this.config.routes[buttonId] ?? this.config.defaultRoute;
   }

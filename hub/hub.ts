@@ -153,7 +153,7 @@ export class Hub {
       log,
       config: () => this.live.config,
       nameOf: (id) => actorName(id, (pager) => this.live.directory.personOf(pager)),
-      placeOf: (id) => this.live.placeOf(id),
+      placeOf: (id) => this.live.directory.placeOf(id),
       deviceProblems: () => this.storage.reports.openDeviceProblems().map((p) => `${this.live.directory.labelOf(p.source)}: ${p.kind}`),
     });
     const digest = this.digest;

@@ -60,9 +60,4 @@ export class LiveConfig {
     const m = this.config.moodAlert;
     return { enabled: m.enabled, windowMs: m.windowMinutes * 60_000, minResponses: m.minResponses, redShare: m.redSharePercent / 100 };
   }
-
-  /** Where a button stands, for mood alerts: its location, or else its label. */
-  placeOf(buttonId: string): string {
-    return this.directory.get(buttonId)?.location ?? this.directory.labelOf(buttonId);
-  }
 }

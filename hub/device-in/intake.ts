@@ -94,7 +94,7 @@ export class UplinkIntake {
     const { incidentId, effects: pages } = desk.press({ button: deviceId, kind: press.kind, seq: press.seq, pressedAt });
     // Page first: the pager must not wait for the disk.
     effects.apply(pages, arrived);
-    const place = live.placeOf(deviceId);
+    const place = live.directory.placeOf(deviceId);
     const mood = this.deps.mood.press(place, `${deviceId}:${press.seq}`, press.kind === 'red', pressedAt);
     if (mood) effects.apply(desk.raiseMood(place, `${place}: ${mood.red} of ${mood.total} unhappy`, `${mood.red} of the last ${mood.total} presses unhappy`));
 

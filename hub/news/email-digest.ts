@@ -8,7 +8,8 @@ import nodemailer from 'nodemailer';
 import { DateTime } from 'luxon';
 import type { HubConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { analyticsView } from '../report/analytics.js';
+import { analyticsView, wonBack } from '../report/analytics.js';
+import { percentile } from '../report/stats.js';
 import { csvFileName, csvOptionsFor, logCsv } from '../report/csv-export.js';
 import { dailyLog } from '../report/daily-log.js';
 import { historyView } from '../report/history.js';
@@ -35,23 +36,22 @@ export function digestMail(deps: DigestDeps, date: string, now: number): { subje
   const log = dailyLog(deps.reports, date, config.timeZone, deps.nameOf);
   const complaints = log.incidents.filter((row) => row.kind === 'red');
   const open = log.incidents.filter((row) => row.outcome === 'open');
-  const acknowledged = complaints.filter((row) => row.secondsToAcknowledge !== null).map((row) => row.secondsToAcknowledge!);
-  acknowledged.sort((a, b) => a - b);
-  const median = acknowledged.length === 0 ? null : acknowledged[Math.floor((acknowledged.length - 1) / 2)];
-  const wonBack = complaints.filter((row) => row.outcome !== 'open' && row.outcome !== 'left' && row.outcome !== '').length;
+  const median = percentile(complaints.filter((row) => row.secondsToAcknowledge !== null).map((row) => row.secondsToAcknowledge!), 50);
+  // Resolved with an outcome ("open": not resolved; "": closed without one), and won back by the owner's rule.
+  const recovered = complaints.filter((row) => row.outcome !== 'open' && row.outcome !== '' && wonBack(row.outcome, config.apologyRecovers)).length;
   const week = analyticsView(deps.reports, now, 7, config.timeZone, config.reactionTargetS, deps.nameOf, deps.placeOf, config.apologyRecovers);
   const problems = deps.deviceProblems();
   const weekly = config.email?.weeklyOn !== undefined && WEEKDAYS[DateTime.fromISO(date, { zone: config.timeZone }).weekday - 1] === config.email.weeklyOn;
   const weekLines: string[] = [];
   if (weekly) {
     const from = DateTime.fromISO(date, { zone: config.timeZone }).minus({ days: 6 }).toFormat('yyyy-MM-dd');
-    const days = historyView(deps.reports, { from, to: date, per: 'day', page: 1 }, config.timeZone, deps.nameOf);
+    const days = historyView(deps.reports, { from, to: date, per: 'day', page: 1 }, config.timeZone, deps.nameOf, config.apologyRecovers);
     weekLines.push('', `The week ${from} to ${date}: ${days.total} incidents.`, ...days.totals.map((t) => `  ${t.period}  ${t.incidents} incidents, ${t.recovered} of ${t.resolved} won back${t.medianAcknowledgeS === null ? '' : `, acknowledged in ${t.medianAcknowledgeS} s`}`));
   }
   const lines = [
     `${config.site}, ${date} (${config.timeZone})`,
     '',
-    `${log.redPresses} unhappy and ${log.greenPresses} happy presses; ${complaints.length} complaints, ${wonBack} of them won back.`,
+    `${log.redPresses} unhappy and ${log.greenPresses} happy presses; ${complaints.length} complaints, ${recovered} of them won back.`,
     median === null ? 'No complaint was acknowledged on a pager.' : `Staff acknowledged in ${median} s (median).`,
     week.summary,
     '',

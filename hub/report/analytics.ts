@@ -10,6 +10,11 @@ function stats(key: string, seconds: number[]): ReactionStats {
   return { key, incidents: seconds.length, medianS: round(percentile(seconds, 50)), p95S: round(percentile(seconds, 95)) };
 }
 
+/** A resolved complaint won back: any outcome but "the customer left"; an apology alone only when the owner counts it (`apologyRecovers`). */
+export function wonBack(outcome: string, apologyRecovers: boolean): boolean {
+  return outcome !== 'left' && (apologyRecovers || outcome !== 'apologised');
+}
+
 function share(red: number, green: number): PressShare {
   return { red, green, redShare: red + green === 0 ? null : red / (red + green) };
 }
@@ -45,8 +50,6 @@ export function analyticsView(
   /** Whether the site is open in this local hour (0-23) on any day; all hours when unknown. */
   openInHour: (hour: number) => boolean = () => true,
 ): AnalyticsView {
-  // Won back: anything but "the customer left"; an apology alone only when the owner counts it (apologyRecovers).
-  const recovers = (outcome: string) => outcome !== 'left' && (apologyRecovers || outcome !== 'apologised');
   const end = DateTime.fromMillis(now, { zone: timeZone }).startOf('day').plus({ days: 1 });
   const start = end.minus({ days });
   const [from, to] = [start.toMillis(), end.toMillis()];
@@ -82,7 +85,7 @@ export function analyticsView(
     if (incident.reached_at !== null) toReach.push((incident.reached_at - incident.opened_at) / 1000);
     if (incident.resolved_at !== null && incident.outcome) {
       resolved++;
-      if (recovers(incident.outcome)) recovered++;
+      if (wonBack(incident.outcome, apologyRecovers)) recovered++;
     }
   }
   // The change: these days against as many before them, overall and per place.

@@ -4,6 +4,7 @@
 import { DateTime } from 'luxon';
 import type { DailyLog, DailyLogRow } from '../contract/api-types.js';
 import type { ReportQueries } from '../store/report-queries.js';
+import { textTable } from './text-table.js';
 
 export type { DailyLog, DailyLogRow };
 
@@ -29,9 +30,7 @@ export function logTable(log: DailyLog): string {
     r.outcome,
     r.cause,
   ]);
-  const widths = header.map((h, i) => Math.min(24, Math.max(h.length, ...rows.map((row) => row[i].length))));
-  const line = (cells: string[]) => cells.map((cell, i) => (cell.length > widths[i] ? cell.slice(0, widths[i] - 1) + '…' : cell.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+  return textTable(header, rows, { maxWidth: 24, rule: true });
 }
 
 /** [start, end) of a local calendar day in ms; throws on a malformed date. */

@@ -6,7 +6,9 @@ import { DateTime } from 'luxon';
 import type { HistoryView } from '../contract/api-types.js';
 import type { IncidentFilter, IncidentRow, ReportQueries } from '../store/report-queries.js';
 import { dayBounds } from './daily-log.js';
+import { wonBack } from './analytics.js';
 import { percentile } from './stats.js';
+import { textTable } from './text-table.js';
 import { CUSTOMER_GAP_MS } from './today.js';
 
 export type Period = 'day' | 'week' | 'month';
@@ -40,7 +42,7 @@ function periodOf(starts: number[], ms: number): number {
   return low;
 }
 
-export function historyView(reports: ReportQueries, query: HistoryQuery, timeZone: string, nameOf: (id: string) => string): HistoryView {
+export function historyView(reports: ReportQueries, query: HistoryQuery, timeZone: string, nameOf: (id: string) => string, apologyRecovers = true): HistoryView {
   const [from] = dayBounds(query.from, timeZone);
   const [, to] = dayBounds(query.to, timeZone);
   if (to <= from) throw new Error(`the range ends (${query.to}) before it begins (${query.from})`);
@@ -62,7 +64,7 @@ export function historyView(reports: ReportQueries, query: HistoryQuery, timeZon
       customers: reports.customerCounts(periodFrom, periodTo, CUSTOMER_GAP_MS),
       incidents: group.length,
       resolved: resolved.length,
-      recovered: resolved.filter((r) => r.outcome !== 'left').length,
+      recovered: resolved.filter((r) => wonBack(r.outcome!, apologyRecovers)).length,
       medianAcknowledgeS: round(percentile(acknowledged, 50)),
       medianReachS: round(percentile(reached, 50)),
     };
@@ -101,7 +103,5 @@ export function totalsTable(view: HistoryView): string {
   const header = [view.per === 'day' ? 'Day' : view.per === 'week' ? 'Week of' : 'Month of', 'Incidents', 'Resolved', 'Recovered', 'Median to ack', 'Median to reach'];
   const seconds = (s: number | null) => (s === null ? '' : `${s} s`);
   const rows = view.totals.map((t) => [t.period, String(t.incidents), String(t.resolved), String(t.recovered), seconds(t.medianAcknowledgeS), seconds(t.medianReachS)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
+  return textTable(header, rows, { right: header.map((_, i) => i > 0) });
 }

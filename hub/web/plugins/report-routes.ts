@@ -27,11 +27,14 @@ export interface ReportRouteOptions {
   simulating(): boolean;
 }
 
+/** A local date, YYYY-MM-DD. */
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+
 /** The CSV's part (complaints or device problems), separator (else the locale's), and locale (else the browser's). */
 const csvQuery = {
   type: 'object',
   properties: {
-    date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    date: day,
     part: { enum: ['complaints', 'devices'] },
     sep: { enum: [',', ';'] },
     lang: { type: 'string', pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
@@ -53,7 +56,6 @@ interface HistoryQuerystring {
 }
 
 const text = { type: 'string', minLength: 1, maxLength: 80 } as const;
-const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 const historyQuery = {
   type: 'object',
   properties: { from: day, to: day, per: { enum: ['day', 'week', 'month'] }, page: { type: 'string', pattern: '^[0-9]{1,6}$' }, button: text, place: text, person: text, outcome: text, cause: text, kind: text },
@@ -66,11 +68,11 @@ function sourcesFor(directory: DeviceDirectory, button?: string, place?: string)
   if (button === undefined && place === undefined) return undefined;
   return directory
     .all()
-    .filter((d) => d.kind === 'button' && (button === undefined || d.id === button) && (place === undefined || (d.location ?? d.label) === place))
+    .filter((d) => d.kind === 'button' && (button === undefined || d.id === button) && (place === undefined || directory.placeOf(d.id) === place))
     .map((d) => d.id);
 }
 
-const dateQuery = { type: 'object', properties: { date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } }, required: ['date'], additionalProperties: false } as const;
+const dateQuery = { type: 'object', properties: { date: day }, required: ['date'], additionalProperties: false } as const;
 // Digits only: a numeric schema would let "1e999" through as Infinity (Ajv's coercion).
 const daysQuery = { type: 'object', properties: { days: { type: 'string', pattern: '^[0-9]{1,2}$', default: '7' } }, additionalProperties: false } as const;
 
@@ -104,6 +106,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
         { from: q.from, to: q.to, per: q.per ?? 'day', page: Number(q.page ?? '1'), sources, kind: q.kind, outcome: q.outcome, cause: q.cause, person: q.person },
         config().timeZone,
         nameOf,
+        config().apologyRecovers,
       );
     } catch (error) {
       throw new ApiError('bad-request', (error as Error).message);
@@ -112,11 +115,10 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
   app.get<{ Querystring: { days: string } }>('/api/analytics', { schema: { querystring: daysQuery } }, async (request) => {
     const days = Number(request.query.days);
     if (days < 1 || days > 90) throw new ApiError('bad-request', 'days must be a whole number from 1 to 90');
-    const placeOf = (id: string) => directory().get(id)?.location ?? directory().labelOf(id);
     const hours = weeklyHours(config());
     // Open in an hour on some day: a range [from, to) in minutes overlaps it.
     const openInHour = (hour: number) => hours.some((day) => day.some(([from, to]) => from < (hour + 1) * 60 && to > hour * 60));
-    return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf, placeOf, config().apologyRecovers, openInHour);
+    return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf, (id) => directory().placeOf(id), config().apologyRecovers, openInHour);
   });
   app.get('/api/devices', async () => devicesView(storage.reports, storage.devices, directory(), options.batteryOutlook, storage.updates.latestByDevice()));
   // An update over the air with the firmware built in this package (loyalty-hub device update does more).
