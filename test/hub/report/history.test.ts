@@ -43,6 +43,11 @@ describe('history', () => {
     expect(view.incidents.map((i) => i.opened)).toEqual(['2026-10-24T12:00:00+02:00', '2026-10-25T02:30:00+01:00', '2026-10-25T23:59:00+01:00']);
   });
 
+  it('counts an apology as won back only when the owner does (apologyRecovers), as Analytics does', () => {
+    const day = (apologyRecovers: boolean) => historyView(storage.reports, { from: '2026-10-24', to: '2026-10-24', per: 'day', page: 1 }, ZONE, (id) => id, apologyRecovers).totals[0];
+    expect([day(true).recovered, day(false).recovered]).toEqual([1, 0]); // the 24th: one complaint, answered with an apology
+  });
+
   it('filters by button, kind, outcome (or still open), cause and person', () => {
     expect(query({ sources: ['btn-2'] }).incidents.map((i) => i.location)).toEqual(['Terrace']);
     expect(query({ kind: 'missing' }).total).toBe(1);
