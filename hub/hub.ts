@@ -9,6 +9,7 @@
 
 import { unwatchFile, watchFile } from 'node:fs';
 import type { Server } from 'node:net';
+import type { Agent } from 'node:https';
 import { Aedes, type PublishPacket } from 'aedes';
 import { MAX_PACKET_BYTES } from '../shared/limits.js';
 import { skipRoutingOfHubOnlyUplinks } from './broker/aedes-patches.js';
@@ -43,6 +44,8 @@ import { StorageAlarm } from './storage-alarm.js';
 import { TrialData } from './simulation/trial-data.js';
 import { DailyBackup, dailyBackupSettings } from './store/daily-backup.js';
 import { EmailDigest } from './news/email-digest.js';
+import { OwnerNews } from './news/owner-news.js';
+import { PushNews } from './news/push-news.js';
 import { markRunning, markStopped } from './store/hub-lock.js';
 import { freeBytes } from './store/free-space.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
@@ -73,10 +76,11 @@ export interface HubOptions {
   metricsFile?: string;
   /** How often an idle dashboard live stream hears from the hub (tests shorten it; default 5 s). */
   liveKeepAliveMs?: number;
+  /** An HTTPS agent for a push service with its own certificate authority (the tests' push service). */
+  pushAgent?: Agent;
 }
 
 const SIMULATED_IDS = SIMULATED_DEVICES.map((device) => device.id);
-
 
 export class Hub {
   private readonly live: LiveConfig;
@@ -94,7 +98,7 @@ export class Hub {
   private readonly presence: Presence;
   private readonly shifts: Shifts;
   private readonly trial: TrialData;
-  private readonly digest: EmailDigest;
+  private readonly news: OwnerNews;
   private readonly updates: UpdateSender;
   private readonly mood: MoodWatch;
   private readonly gatekeeper: Gatekeeper;
@@ -128,7 +132,18 @@ export class Hub {
     this.watch.watch(this.live.directory.ids(), this.neverConnected());
 
     this.downlink = new Downlink(this.live, this.connections, (packet, callback) => this.broker.publish(packet, callback), this.log);
-    this.effects = new EffectRunner(this.downlink, this.journal, this.metrics);
+    this.news = new OwnerNews(
+      new EmailDigest({
+        reports: this.storage.reports,
+        log: this.log,
+        config: () => this.live.config,
+        nameOf: (id) => actorName(id, (pager) => this.live.directory.personOf(pager)),
+        placeOf: (id) => this.live.directory.placeOf(id),
+        deviceProblems: () => this.storage.reports.openDeviceProblems().map((p) => `${this.live.directory.labelOf(p.source)}: ${p.kind}`),
+      }),
+      new PushNews({ store: this.storage.push, config: () => this.live.config, clock: this.clock, log: this.log, agent: options.pushAgent }),
+    );
+    this.effects = new EffectRunner(this.downlink, this.journal, this.metrics, (effects) => this.news.observe(effects));
     const { live, clock, log, desk, watch, journal, connections, downlink, effects, metrics } = this;
     const shifts = new Shifts({ live, clock, log, desk, journal, downlink, effects });
     this.shifts = shifts;
@@ -148,16 +163,7 @@ export class Hub {
     const updates = this.updates;
     const mood = this.mood;
     const backups = new DailyBackup(options.dataDir, () => dailyBackupSettings(this.live.config, options.dataDir), log);
-    this.digest = new EmailDigest({
-      reports: this.storage.reports,
-      log,
-      config: () => this.live.config,
-      nameOf: (id) => actorName(id, (pager) => this.live.directory.personOf(pager)),
-      placeOf: (id) => this.live.directory.placeOf(id),
-      deviceProblems: () => this.storage.reports.openDeviceProblems().map((p) => `${this.live.directory.labelOf(p.source)}: ${p.kind}`),
-    });
-    const digest = this.digest;
-    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates, shifts, backups, digest });
+    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates, shifts, backups, news: this.news });
     const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, updates, mood, shifts, refusals: this.refusalLog, metrics });
     this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog, clock, (error) => this.storageAlarm.failed(error));
     this.storageAlarm = new StorageAlarm(
@@ -231,8 +237,13 @@ export class Hub {
   }
 
   /** Conditions the dashboard shows above everything else. */
+  /** Resolves when every phone notification due has been tried once (tests). */
+  pushSettled(): Promise<void> {
+    return this.news.push.settled();
+  }
+
   alarms(): string[] {
-    return [...this.storageAlarm.messages(), ...this.desk.alarms(), ...this.digest.messages()];
+    return [...this.storageAlarm.messages(), ...this.desk.alarms(), ...this.news.messages()];
   }
 
   /** Runs escalation and supervision for the current time. */
@@ -323,6 +334,7 @@ export class Hub {
         staff: { view: () => this.shifts.view((id) => this.connections.newest(id) !== undefined), wear: (pager, person) => this.shifts.wear(pager, person), shift: (pager, on, user) => this.shifts.fromDashboard(pager, on, user) },
         trial: this.trial,
         settings: settingsAccess(this.options.configPath, (path) => this.reloadConfig(path), this.log),
+        push: this.news.push,
         incidents: new DeskActions({ desk: this.desk, effects: this.effects, live: this.live, reports: this.storage.reports, journal: this.journal, log: this.log }),
       },
       config.http.host,

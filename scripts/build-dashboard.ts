@@ -22,6 +22,8 @@ export async function buildDashboard(log: (line: string) => void = console.log):
     minify: true,
     legalComments: 'none',
   });
+  // The service worker must be served from the root to cover the dashboard: a classic script, no imports.
+  await build({ entryPoints: [join(UI, 'service-worker.ts')], outfile: join(out, 'sw.js'), bundle: true, format: 'iife', target: 'es2020', minify: true, legalComments: 'none' });
   for (const file of ['index.html', 'login.html', 'style.css']) copyFileSync(join(UI, file), join(out, file));
   const size = (file: string) => statSync(join(out, file)).size;
   const js = size('app.js') + size('login.js');

@@ -173,6 +173,16 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Web Push to owners' and managers' phones that opted in on the dashboard. Left out: nothing is sent.
+     * Push services want to know whom to contact about the sender: a mailto: or https: address.
+     */
+    push: z
+      .object({
+        contact: z.string().regex(/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/, 'must be "mailto:you@example.com" or an https:// address'),
+      })
+      .strict()
+      .optional(),
     /** A daily backup made by the running hub (loyalty-hub backup FILE makes one by hand). */
     backup: z
       .object({

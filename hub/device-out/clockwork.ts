@@ -1,7 +1,8 @@
 // What the passing of time brings, checked at every hub tick: the site
 // opening and closing (a summary to the managers at closing), devices going
 // missing or low on battery (a missing pager gives back what it held), the
-// desk's re-buzz, escalation and re-trigger, and updates over the air.
+// desk's re-buzz, escalation and re-trigger, updates over the air, and the
+// owner's news (the daily digest, push notifications to try again).
 import type { Clock } from '../domain/clock.js';
 import type { DeviceWatch } from '../domain/device-watch.js';
 import type { IncidentDesk } from '../domain/incident-desk.js';
@@ -10,7 +11,7 @@ import type { LiveConfig } from '../live-config.js';
 import type { Logger } from '../log.js';
 import type { EffectRunner } from './effects.js';
 import type { DailyBackup } from '../store/daily-backup.js';
-import type { EmailDigest } from '../news/email-digest.js';
+import type { OwnerNews } from '../news/owner-news.js';
 import type { Shifts } from './shifts.js';
 import type { UpdateSender } from './updates.js';
 
@@ -24,7 +25,7 @@ export interface ClockworkDeps {
   updates: UpdateSender;
   shifts: Shifts;
   backups: DailyBackup;
-  digest: EmailDigest;
+  news: OwnerNews;
 }
 
 export class Clockwork {
@@ -49,7 +50,7 @@ export class Clockwork {
     effects.apply(desk.tick(siteOpen));
     this.deps.updates.tick();
     void this.deps.backups.tick(now);
-    void this.deps.digest.tick(now);
+    this.deps.news.tick(now);
   }
 
   private superviseDevices(now: number, siteOpen: boolean, closing: number | null): void {

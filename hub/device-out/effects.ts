@@ -10,6 +10,8 @@ export class EffectRunner {
     private readonly downlink: Downlink,
     private readonly journal: Journal,
     private readonly metrics: HubMetrics | undefined,
+    /** Sees every batch after it is carried out (news for owners away from the shop). */
+    private readonly observer?: (effects: readonly Effect[]) => void,
   ) {}
 
   /** `pressArrived` (performance.now()) times the pages a press causes, when metrics are on. */
@@ -36,5 +38,6 @@ export class EffectRunner {
           break;
       }
     }
+    if (effects.length > 0) this.observer?.(effects);
   }
 }

@@ -145,6 +145,8 @@ export type Refusal = { refused: string };
 
 /** Problems paged to the managers rather than to a counter's staff. */
 export type SupervisionKind = 'missing' | 'battery' | 'storage';
+/** The kinds that are a device's (or the hub's) problem, not a customer's. */
+export const DEVICE_PROBLEM_KINDS: ReadonlySet<string> = new Set<SupervisionKind>(['missing', 'battery', 'storage']);
 const isSupervision = (kind: AlertKind): boolean => kind === 'missing' || kind === 'battery' || kind === 'storage' || kind === 'mood' || kind === 'closing';
 /** News for the managers, not emergencies: never an all-call when no manager is reachable. */
 const isNews = (kind: AlertKind): boolean => kind === 'mood' || kind === 'closing';

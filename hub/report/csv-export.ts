@@ -8,6 +8,7 @@
 // formula are neutralised (OWASP).
 import { stringify } from 'csv-stringify/sync';
 import type { DailyLog, DailyLogRow } from '../contract/api-types.js';
+import { DEVICE_PROBLEM_KINDS } from '../domain/incident-desk.js';
 
 export type CsvSeparator = ',' | ';';
 
@@ -15,7 +16,6 @@ export type CsvSeparator = ',' | ';';
 export type CsvPart = 'complaints' | 'devices';
 
 const COMPLAINT_KINDS = new Set(['red', 'green', 'mood']);
-const DEVICE_KINDS = new Set(['missing', 'battery', 'storage']);
 
 export interface CsvOptions {
   separator: CsvSeparator;
@@ -74,7 +74,7 @@ const COLUMNS: Column[] = [
 
 /** One part of the day's log as CSV text, byte-order mark first. */
 export function logCsv(log: DailyLog, part: CsvPart, options: CsvOptions): string {
-  const kinds = part === 'complaints' ? COMPLAINT_KINDS : DEVICE_KINDS;
+  const kinds = part === 'complaints' ? COMPLAINT_KINDS : DEVICE_PROBLEM_KINDS;
   const number = (value: number) => (options.decimalComma ? String(value).replace('.', ',') : value);
   const rows = log.incidents
     .filter((row) => kinds.has(row.kind))

@@ -166,6 +166,30 @@ const MIGRATIONS: string[] = [
   ALTER TABLE presses ADD COLUMN trial INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE incidents ADD COLUMN trial INTEGER NOT NULL DEFAULT 0;
   `,
+  // Web Push: the hub's VAPID key pair (kept with the subscriptions made for it, so a restored backup still reaches the same phones)
+  // and each owner's or manager's phone, with what they want to hear and when not.
+  `
+  CREATE TABLE push_keys (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key  TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+  );
+  CREATE TABLE push_subscriptions (
+    endpoint     TEXT PRIMARY KEY,
+    username     TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    p256dh       TEXT NOT NULL,
+    auth         TEXT NOT NULL,
+    topics       TEXT NOT NULL,
+    quiet_from   TEXT,
+    quiet_to     TEXT,
+    lang         TEXT NOT NULL DEFAULT 'en',
+    created_at   INTEGER NOT NULL,
+    last_sent_at INTEGER,
+    last_error   TEXT
+  );
+  CREATE INDEX push_subscriptions_username ON push_subscriptions (username);
+  `,
 ];
 
 const WAL_CHECKPOINT_PAGES = 128;

@@ -4,6 +4,7 @@ import { openDatabase, type Db, type OpenOptions } from './database.js';
 import { AccountStore } from './account-store.js';
 import { DeviceStore } from './device-store.js';
 import { LogStore } from './log-store.js';
+import { PushStore } from './push-store.js';
 import { ReportQueries } from './report-queries.js';
 import { UpdateStore } from './update-store.js';
 
@@ -18,6 +19,8 @@ export class Storage {
   readonly reports: ReportQueries;
   /** Updates over the air, asked for and carried out. */
   readonly updates: UpdateStore;
+  /** Web Push keys and the phones that asked for news. */
+  readonly push: PushStore;
 
   constructor(readonly db: Db) {
     this.log = new LogStore(db);
@@ -25,6 +28,7 @@ export class Storage {
     this.accounts = new AccountStore(db);
     this.reports = new ReportQueries(db);
     this.updates = new UpdateStore(db);
+    this.push = new PushStore(db);
   }
 
   static open(dataDir: string, options: OpenOptions = {}): Storage {

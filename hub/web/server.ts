@@ -26,6 +26,8 @@ import { reportRoutes } from './plugins/report-routes.js';
 import { staffRoutes, type StaffRouteOptions } from './plugins/staff-routes.js';
 import { incidentRoutes, type IncidentActions } from './plugins/incident-routes.js';
 import { accountRoutes } from './plugins/account-routes.js';
+import { pushRoutes } from './plugins/push-routes.js';
+import type { PushNews } from '../news/push-news.js';
 import { settingsRoutes, type SettingsAccess } from './plugins/settings-routes.js';
 import allowedHost from './plugins/allowed-host.js';
 import sameSiteJson from './plugins/same-site-json.js';
@@ -52,6 +54,7 @@ export interface WebDeps {
   trial: Pick<TrialData, 'counts' | 'goLive'>;
   settings: SettingsAccess;
   incidents: IncidentActions;
+  push: PushNews;
 }
 
 export interface WebServer {
@@ -113,6 +116,7 @@ export async function startWebServer(
       await secure.register(staffRoutes, { ...deps.staff, changed: () => live.changed('today') });
       await secure.register(incidentRoutes, { actions: deps.incidents, changed: () => live.changed('today') });
       await secure.register(accountRoutes, { accounts, now: () => deps.clock.now() });
+      await secure.register(pushRoutes, { news: deps.push, store: deps.storage.push, now: () => deps.clock.now() });
       await secure.register(settingsRoutes, { settings: deps.settings, changed: () => live.changed('today') });
       secure.get('/api/live', (request, reply) => {
         const token = request.cookies[SESSION_COOKIE] as string; // the session hook let it in

@@ -1,12 +1,10 @@
 // TLS where a shop wants it: HTTPS for the dashboard and MQTT over TLS for
 // devices that can afford it, from a certificate the technician made.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../support/certificate.js';
 import { TestShop } from '../support/shop.js';
 
 let shop: TestShop | undefined;
@@ -14,22 +12,9 @@ afterEach(async () => {
   await shop?.close();
 });
 
-/** A self-signed certificate for 127.0.0.1, as docs/operations.md tells a technician to make one. */
-function certificate(): { certFile: string; keyFile: string } | null {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-tls-'));
-  const certFile = join(dir, 'hub.crt');
-  const keyFile = join(dir, 'hub.key');
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '30', '-keyout', keyFile, '-out', certFile, '-subj', '/CN=hub.local', '-addext', 'subjectAltName=DNS:hub.local,IP:127.0.0.1'], { stdio: 'pipe' });
-  } catch {
-    return null;
-  }
-  return { certFile, keyFile };
-}
-
 describe('TLS', () => {
   it('serves the dashboard over HTTPS and MQTT over TLS when a certificate is configured', async (context) => {
-    const tls = certificate();
+    const tls = selfSignedCertificate();
     if (!tls) return context.skip(); // no openssl here
     shop = await TestShop.open({ tls: { ...tls, mqttPort: 0 } } as never);
     const ca = readFileSync(tls.certFile);

@@ -1,6 +1,7 @@
 // A real hub on ephemeral ports with a real SQLite file in a temp dir, and
 // real mqtt.js clients acting as buttons and pagers.
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -58,6 +59,8 @@ export interface ShopOptions {
   liveKeepAliveMs?: number;
   /** Run from a configuration file in the data directory (the settings page writes it), as `loyalty-hub start` does. */
   configFile?: boolean;
+  /** Trusts the tests' push service (its own certificate). */
+  pushAgent?: Agent;
 }
 
 export interface Message {
@@ -164,6 +167,7 @@ export class TestShop {
       corruptUpdateChunk: this.options.corruptUpdateChunk,
       simulate: this.options.simulate,
       liveKeepAliveMs: this.options.liveKeepAliveMs,
+      pushAgent: this.options.pushAgent,
     });
   }
 

@@ -43,6 +43,8 @@ export const publicRoutes: FastifyPluginAsync<AuthenticationOptions> = async (ap
   app.get('/login', (_request, reply) => reply.sendFile('login.html'));
   app.get('/assets/login.js', (_request, reply) => reply.sendFile('login.js'));
   app.get('/assets/style.css', (_request, reply) => reply.sendFile('style.css'));
+  // The service worker shows push notifications; it must sit at the root to cover the dashboard, and holds no secret.
+  app.get('/sw.js', (_request, reply) => reply.sendFile('sw.js'));
 
   app.post<{ Body: { username: string; password: string } }>('/api/login', { schema: { body: loginBody } }, async (request, reply) => {
     const { username, password } = request.body;

@@ -7,6 +7,7 @@ import { showStaff } from './staff-page.js';
 import { showAccounts } from './accounts-page.js';
 import { showSettings } from './settings-page.js';
 import { showHistory } from './history-page.js';
+import { showNotify } from './notify-page.js';
 import { attentionSwitch, noticeChanges } from './attention.js';
 import { renderWall } from './wall.js';
 
@@ -473,6 +474,7 @@ const PAGES: Record<string, () => (() => void) | void> = {
   staff: () => void showStaff(main, api, me),
   accounts: () => void showAccounts(main, api, me),
   settings: () => void showSettings(main, api, me),
+  notify: () => void showNotify(main, api),
   wall: () => {
     const stop = showLive((view, offset) => renderWall(main, view, offset));
     return () => {
@@ -504,6 +506,7 @@ api<Me>('/api/me').then((user) => {
   me = user;
   who.textContent = `${me.username} (${me.role}) · ${me.site}`;
   if (me.simulation) document.querySelector('nav')!.append(h('a', { href: '#shop' }, 'Virtual shop'));
+  if (me.role !== 'viewer') document.querySelector('nav')!.append(h('a', { href: '#notify' }, 'Notifications'));
   if (me.role === 'owner') document.querySelector('nav')!.append(h('a', { href: '#settings' }, 'Settings'), h('a', { href: '#accounts' }, 'Accounts'));
   window.addEventListener('hashchange', route);
   route();
