@@ -10,6 +10,7 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { Server } from 'node:net';
 import type { Agent } from 'node:https';
+import type { Phrase } from './i18n/translate-options.js';
 import { Aedes, type PublishPacket } from 'aedes';
 import { MAX_PACKET_BYTES } from '../shared/limits.js';
 import { skipRoutingOfHubOnlyUplinks } from './broker/aedes-patches.js';
@@ -242,7 +243,7 @@ export class Hub {
     return this.news.push.settled();
   }
 
-  alarms(): string[] {
+  alarms(): Phrase[] {
     return [...this.storageAlarm.messages(), ...this.desk.alarms(), ...this.news.messages()];
   }
 

@@ -3,6 +3,7 @@
 // so until a commit succeeds again.
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
+import { phrase, type Phrase } from './i18n/translate-options.js';
 
 /** Free space the disk must have again before the alarm clears: a nearly full disk lets small commits through and fails the next. */
 const RECOVERY_FREE_BYTES = 1024 * 1024;
@@ -37,9 +38,9 @@ export class StorageAlarm {
   }
 
   /** What the dashboard shows above everything else. */
-  messages(): string[] {
+  messages(): Phrase[] {
     if (this.failingSince === null) return [];
     const since = new Date(this.failingSince).toISOString();
-    return [`The hub cannot write to its disk (since ${since}): presses stay in the buttons, unacknowledged, until it can. Free disk space or fix the data directory.`];
+    return [phrase('The hub cannot write to its disk (since {{since}}): presses stay in the buttons, unacknowledged, until it can. Free disk space or fix the data directory.', { since })];
   }
 }

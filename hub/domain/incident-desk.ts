@@ -7,6 +7,7 @@ import type { Alert, AlertKind, AlertReason, Cancel, CancelReason, Feedback, Out
 import { MAX_LABEL_CHARS } from '../../shared/limits.js';
 import type { Clock } from './clock.js';
 import { nextStaffedTier, type Tiers } from './routing.js';
+import { phrase, type Phrase } from '../i18n/translate-options.js';
 
 export interface DeskTimings {
   /** A red press within this long of the last one folds into the open incident even after it was acknowledged. */
@@ -670,15 +671,16 @@ export class IncidentDesk {
   }
 
   /** What the dashboard shows above everything: incidents nobody on shift could be paged for, and presses that came too late. */
-  alarms(): string[] {
-    const alarms: string[] = [];
+  alarms(): Phrase[] {
+    const alarms: Phrase[] = [];
     for (const incident of this.open.values()) {
       const r = incident.record;
       if (r.holder !== null) continue;
-      if (incident.late) alarms.push(`Late complaint at ${r.label} (incident ${r.id}): pressed while the hub could not hear it; the customer has probably left`);
-      else if (incident.paged.size === 0) alarms.push(`Nobody can be paged for ${r.label} (incident ${r.id}): no pager is online`);
-      else if (incident.declined.size > 0 && this.takers(incident).length === 0) alarms.push(`Nobody can take ${r.label} (incident ${r.id}): every pager paged declined`);
-      else if (incident.allCall && ![...incident.paged.keys()].some(this.isAvailable)) alarms.push(`Nobody on shift for ${r.label} (incident ${r.id}): every online pager was called`);
+      const values = { label: r.label, id: r.id };
+      if (incident.late) alarms.push(phrase('Late complaint at {{label}} (incident {{id}}): pressed while the hub could not hear it; the customer has probably left', values));
+      else if (incident.paged.size === 0) alarms.push(phrase('Nobody can be paged for {{label}} (incident {{id}}): no pager is online', values));
+      else if (incident.declined.size > 0 && this.takers(incident).length === 0) alarms.push(phrase('Nobody can take {{label}} (incident {{id}}): every pager paged declined', values));
+      else if (incident.allCall && ![...incident.paged.keys()].some(this.isAvailable)) alarms.push(phrase('Nobody on shift for {{label}} (incident {{id}}): every online pager was called', values));
     }
     return alarms;
   }

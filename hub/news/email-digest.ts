@@ -15,6 +15,7 @@ import { dailyLog } from '../report/daily-log.js';
 import { historyView } from '../report/history.js';
 import { WEEKDAYS } from '../domain/opening-hours.js';
 import type { ReportQueries } from '../store/report-queries.js';
+import { phrase, type Phrase } from '../i18n/translate-options.js';
 
 export type EmailSettings = NonNullable<HubConfig['email']>;
 
@@ -93,8 +94,8 @@ export class EmailDigest {
   }
 
   /** What the dashboard shows while a digest waits to be sent. */
-  messages(): string[] {
-    return this.failure ? [`The e-mail digest for ${this.failure.date} is not sent yet (${this.failure.error}): trying again every 10 minutes`] : [];
+  messages(): Phrase[] {
+    return this.failure ? [phrase('The e-mail digest for {{date}} is not sent yet ({{error}}): trying again every 10 minutes', this.failure)] : [];
   }
 
   private async send(settings: EmailSettings, date: string, now: number): Promise<void> {

@@ -4,6 +4,7 @@
 import type { Effect } from '../domain/incident-desk.js';
 import type { EmailDigest } from './email-digest.js';
 import type { PushNews } from './push-news.js';
+import type { Phrase } from '../i18n/translate-options.js';
 
 export class OwnerNews {
   constructor(
@@ -23,7 +24,7 @@ export class OwnerNews {
   }
 
   /** What the dashboard shows while something could not be sent. */
-  messages(): string[] {
+  messages(): Phrase[] {
     return [...this.digest.messages(), ...this.push.messages()];
   }
 }

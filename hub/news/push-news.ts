@@ -15,6 +15,7 @@ import type { Clock } from '../domain/clock.js';
 import { DEVICE_PROBLEM_KINDS, type Effect, type IncidentRecord } from '../domain/incident-desk.js';
 import type { Logger } from '../log.js';
 import type { PushStore, PushSubscriptionRow, PushTopic } from '../store/push-store.js';
+import { phrase, type Phrase } from '../i18n/translate-options.js';
 
 export interface PushNote {
   topic: PushTopic;
@@ -129,11 +130,11 @@ export class PushNews {
   }
 
   /** What the dashboard shows while notifications wait. */
-  messages(): string[] {
+  messages(): Phrase[] {
     const waiting = this.queue.length;
-    const lines: string[] = [];
-    if (waiting > 0 && this.lastError) lines.push(`${waiting} phone notification${waiting === 1 ? '' : 's'} not delivered yet (${this.lastError}): trying again`);
-    if (this.dropped > 0) lines.push(`${this.dropped} phone notification${this.dropped === 1 ? '' : 's'} given up after an hour without internet`);
+    const lines: Phrase[] = [];
+    if (waiting > 0 && this.lastError) lines.push(phrase('{{count}} phone notifications not delivered yet ({{error}}): trying again', { count: waiting, error: this.lastError }));
+    if (this.dropped > 0) lines.push(phrase('{{count}} phone notifications given up after an hour without internet', { count: this.dropped }));
     return lines;
   }
 

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { percentile } from './stats.js';
 import type { AnalyticsView, PressShare, ReactionStats } from '../contract/api-types.js';
 import type { ReportQueries } from '../store/report-queries.js';
+import { english, type Translate } from '../i18n/translate.js';
 
 function stats(key: string, seconds: number[]): ReactionStats {
   const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
@@ -22,19 +23,23 @@ function share(red: number, green: number): PressShare {
 const percentText = (value: number) => `${Math.round(value * 100)} %`;
 
 /** The change in words: the unhappy share now against before, the most common cause and the place with most unhappy presses. */
-export function summarize(days: number, now: PressShare, before: PressShare, topCause: string | null, topPlace: string | null): string {
-  const span = days === 1 ? 'today' : `in the last ${days} days`;
-  if (now.redShare === null) return `No presses ${span} yet: each customer's RED or GREEN press will show here.`;
+export function summarize(days: number, now: PressShare, before: PressShare, topCause: string | null, topPlace: string | null, t: Translate = english): string {
+  const today = days === 1;
+  if (now.redShare === null) return today ? t("No presses today yet: each customer's RED or GREEN press will show here.") : t("No presses in the last {{days}} days yet: each customer's RED or GREEN press will show here.", { days });
   let sentence: string;
-  if (before.redShare === null) sentence = `Unhappy presses were ${percentText(now.redShare)} ${span} (nothing to compare with before).`;
-  else {
+  if (before.redShare === null) {
+    const values = { days, now: percentText(now.redShare) };
+    sentence = today ? t('Unhappy presses were {{now}} today (nothing to compare with before).', values) : t('Unhappy presses were {{now}} in the last {{days}} days (nothing to compare with before).', values);
+  } else {
     const [a, b] = [Math.round(before.redShare * 100), Math.round(now.redShare * 100)];
-    const verb = b < a ? `fell from ${a} % to ${b} %` : b > a ? `rose from ${a} % to ${b} %` : `stayed at ${b} %`;
-    sentence = `Unhappy presses ${verb} ${span}, against the ${days === 1 ? 'day' : `${days} days`} before.`;
+    const values = { days, before: `${a} %`, now: `${b} %` };
+    if (b < a) sentence = today ? t('Unhappy presses fell from {{before}} to {{now}} today, against the day before.', values) : t('Unhappy presses fell from {{before}} to {{now}} in the last {{days}} days, against the {{days}} days before.', values);
+    else if (b > a) sentence = today ? t('Unhappy presses rose from {{before}} to {{now}} today, against the day before.', values) : t('Unhappy presses rose from {{before}} to {{now}} in the last {{days}} days, against the {{days}} days before.', values);
+    else sentence = today ? t('Unhappy presses stayed at {{now}} today, against the day before.', values) : t('Unhappy presses stayed at {{now}} in the last {{days}} days, against the {{days}} days before.', values);
   }
-  if (topCause && topPlace) return `${sentence} Most complaints were about ${topCause}; most unhappy presses were at ${topPlace}.`;
-  if (topCause) return `${sentence} Most complaints were about ${topCause}.`;
-  if (topPlace && now.red > 0) return `${sentence} Most unhappy presses were at ${topPlace}.`;
+  if (topCause && topPlace) return `${sentence} ${t('Most complaints were about {{cause}}; most unhappy presses were at {{place}}.', { cause: topCause, place: topPlace })}`;
+  if (topCause) return `${sentence} ${t('Most complaints were about {{cause}}.', { cause: topCause })}`;
+  if (topPlace && now.red > 0) return `${sentence} ${t('Most unhappy presses were at {{place}}.', { place: topPlace })}`;
   return sentence;
 }
 
@@ -49,6 +54,7 @@ export function analyticsView(
   apologyRecovers = true,
   /** Whether the site is open in this local hour (0-23) on any day; all hours when unknown. */
   openInHour: (hour: number) => boolean = () => true,
+  t: Translate = english,
 ): AnalyticsView {
   const end = DateTime.fromMillis(now, { zone: timeZone }).startOf('day').plus({ days: 1 });
   const start = end.minus({ days });
@@ -110,7 +116,7 @@ export function analyticsView(
     openHours: Array.from({ length: 24 }, (_, hour) => hour).filter((hour) => openInHour(hour) || heatmap.red.some((day) => day[hour] > 0) || heatmap.green.some((day) => day[hour] > 0)),
     change: { now: nowTotal, before: beforeTotal, byPlace: places },
     causes,
-    summary: summarize(days, nowTotal, beforeTotal, causes[0]?.cause ?? null, places[0] && places[0].now.red > 0 ? places[0].place : null),
+    summary: summarize(days, nowTotal, beforeTotal, causes[0]?.cause ?? null, places[0] && places[0].now.red > 0 ? places[0].place : null, t),
     days,
     from: start.toFormat('yyyy-MM-dd'),
     to: end.minus({ days: 1 }).toFormat('yyyy-MM-dd'),
@@ -125,7 +131,7 @@ export function analyticsView(
     withinTarget: incidents.length === 0 ? null : within / incidents.length,
     recovered: resolved === 0 ? null : recovered / resolved,
     recoveredMeans: apologyRecovers
-      ? 'resolved complaints whose outcome was not "customer left" (an apology counts)'
-      : 'resolved complaints that were compensated, fixed or otherwise settled ("customer left" and an apology alone do not count)',
+      ? t('resolved complaints whose outcome was not "customer left" (an apology counts)')
+      : t('resolved complaints that were compensated, fixed or otherwise settled ("customer left" and an apology alone do not count)'),
   };
 }

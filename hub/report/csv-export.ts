@@ -9,6 +9,8 @@
 import { stringify } from 'csv-stringify/sync';
 import type { DailyLog, DailyLogRow } from '../contract/api-types.js';
 import { DEVICE_PROBLEM_KINDS } from '../domain/incident-desk.js';
+import { english, type Translate } from '../i18n/translate.js';
+import { KIND_WORDS, OUTCOME_WORDS } from '../i18n/words.js';
 
 export type CsvSeparator = ',' | ';';
 
@@ -45,7 +47,11 @@ function neutralised(value: unknown): unknown {
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-type Column = [header: string, value: (row: DailyLogRow, log: DailyLog) => string | number | null];
+/** A cell: text as it is, or a word of the catalog to say in the file's language. */
+type Cell = string | number | null | { word: string };
+type Column = [header: string, value: (row: DailyLogRow, log: DailyLog) => Cell];
+
+const words = (cell: Cell, t: Translate): string | number | null => (cell !== null && typeof cell === 'object' ? t(cell.word) : cell);
 
 const COLUMNS: Column[] = [
   ['Incident', (r) => r.incident],
@@ -54,7 +60,7 @@ const COLUMNS: Column[] = [
   // "UTC+02:00": a bare "+02:00" would look like a formula to a spreadsheet.
   ['UTC offset', (r) => `UTC${r.openedIso.slice(19).replace('Z', '+00:00') || '+00:00'}`],
   ['Opened (ISO 8601)', (r) => r.openedIso],
-  ['What', (r) => r.kind],
+  ['What', (r) => ({ word: KIND_WORDS[r.kind] ?? r.kind })],
   ['Place', (r) => r.location],
   ['Presses', (r) => r.presses],
   ['Paged', (r) => r.paged],
@@ -66,25 +72,28 @@ const COLUMNS: Column[] = [
   ['Seconds to reach the customer', (r) => r.secondsToReach],
   ['Escalations', (r) => r.escalations],
   ['Re-triggers', (r) => r.retriggers],
-  ['Outcome', (r) => r.outcome],
+  ['Outcome', (r) => ({ word: OUTCOME_WORDS[r.outcome] ?? r.outcome })],
   ['What went wrong', (r) => r.cause],
   ['Resolved at', (r) => r.resolvedAt],
   ['Resolved by', (r) => r.resolvedBy],
 ];
 
+/** The columns' headers in English: catalog keys, said in the file's language. */
+export const CSV_HEADERS: readonly string[] = COLUMNS.map(([header]) => header);
+
 /** One part of the day's log as CSV text, byte-order mark first. */
-export function logCsv(log: DailyLog, part: CsvPart, options: CsvOptions): string {
+export function logCsv(log: DailyLog, part: CsvPart, options: CsvOptions, t: Translate = english): string {
   const kinds = part === 'complaints' ? COMPLAINT_KINDS : DEVICE_PROBLEM_KINDS;
   const number = (value: number) => (options.decimalComma ? String(value).replace('.', ',') : value);
   const rows = log.incidents
     .filter((row) => kinds.has(row.kind))
     .map((row) =>
       COLUMNS.map(([, value]) => {
-        const cell = value(row, log);
+        const cell = words(value(row, log), t);
         return typeof cell === 'number' ? number(cell) : neutralised(cell ?? '');
       }),
     );
-  return '\uFEFF' + stringify(rows, { header: true, columns: COLUMNS.map(([header]) => header), delimiter: options.separator, record_delimiter: 'windows' });
+  return '\uFEFF' + stringify(rows, { header: true, columns: COLUMNS.map(([header]) => t(header)), delimiter: options.separator, record_delimiter: 'windows' });
 }
 
 /** The file's name: "complaints-2026-11-22.csv", "device-problems-2026-11-22.csv". */

@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ErrorBody } from '../contract/api-types.js';
 import type { Logger } from '../log.js';
+import { requestTranslator } from './request-language.js';
 
 export const ERRORS = {
   'bad-request': { status: 400, message: 'the request is malformed' },
@@ -36,7 +37,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Answers the error in the request's language (a message that is no catalog key stays as it is). */
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string = ERRORS[code].message): FastifyReply {
+  message = requestTranslator(reply.request)(message);
   const body: ErrorBody & { error: { code: ErrorCode } } = { error: { code, message } };
   return reply.code(ERRORS[code].status).send(body);
 }

@@ -6,6 +6,7 @@
 // EventSource reconnects by itself, and the first message on a new stream is
 // the current view: the page catches up.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Language } from '../i18n/languages.js';
 
 export type LiveTopic = 'today' | 'shop';
 
@@ -17,6 +18,8 @@ interface LiveClient {
   res: ServerResponse<IncomingMessage>;
   /** The session the stream belongs to, and whether it is still valid. */
   session: string;
+  /** The language its views are in (the page says which). */
+  language: Language;
   valid(): boolean;
 }
 
@@ -25,9 +28,9 @@ export class LiveFeed {
   private readonly pending = new Map<LiveTopic, NodeJS.Timeout>();
   private readonly keepAlive: NodeJS.Timeout;
 
-  /** `snapshot(topic)` is the view's current JSON; `active(topic)` whether it is sent at connect. */
+  /** `snapshot(topic, language)` is the view's current JSON; `active(topic)` whether it is sent at connect. */
   constructor(
-    private readonly snapshot: (topic: LiveTopic) => unknown,
+    private readonly snapshot: (topic: LiveTopic, language: Language) => unknown,
     private readonly active: (topic: LiveTopic) => boolean,
     private readonly keepAliveMs = KEEP_ALIVE_MS,
   ) {
@@ -42,11 +45,11 @@ export class LiveFeed {
   }
 
   /** Takes over a response for a session: the stream starts with every active view. */
-  attach(request: IncomingMessage, res: ServerResponse<IncomingMessage>, session: string, valid: () => boolean): void {
+  attach(request: IncomingMessage, res: ServerResponse<IncomingMessage>, session: string, language: Language, valid: () => boolean): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(this.ping());
-    for (const topic of ['today', 'shop'] as const) if (this.active(topic)) res.write(this.message(topic));
-    const client = { res, session, valid };
+    for (const topic of ['today', 'shop'] as const) if (this.active(topic)) res.write(this.message(topic, language));
+    const client = { res, session, language, valid };
     this.clients.add(client);
     request.on('close', () => this.clients.delete(client));
   }
@@ -63,8 +66,13 @@ export class LiveFeed {
       topic,
       setTimeout(() => {
         this.pending.delete(topic);
-        const message = this.message(topic);
-        for (const client of this.clients) client.res.write(message);
+        // Made once per language spoken by someone watching, not once per client.
+        const messages = new Map<Language, string>();
+        for (const client of this.clients) {
+          let message = messages.get(client.language);
+          if (message === undefined) messages.set(client.language, (message = this.message(topic, client.language)));
+          client.res.write(message);
+        }
       }, LIVE_COALESCE_MS),
     );
   }
@@ -86,7 +94,7 @@ export class LiveFeed {
     return `event: ping\ndata: ${JSON.stringify({ now: Date.now(), everyMs: this.keepAliveMs })}\n\n`;
   }
 
-  private message(topic: LiveTopic): string {
-    return `event: ${topic}\ndata: ${JSON.stringify(this.snapshot(topic))}\n\n`;
+  private message(topic: LiveTopic, language: Language): string {
+    return `event: ${topic}\ndata: ${JSON.stringify(this.snapshot(topic, language))}\n\n`;
   }
 }

@@ -12,6 +12,10 @@ import type { DeviceDirectory } from '../device-directory.js';
 import type { BatteryOutlook } from '../domain/battery-gauge.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
+import type { Phrase } from '../i18n/translate-options.js';
+import type { Language } from '../i18n/languages.js';
+import { say, translator } from '../i18n/translate.js';
+import { requestLanguage } from './request-language.js';
 import { actorName } from '../domain/incident-desk.js';
 import { todayView } from '../report/today.js';
 import type { SimulatedShop } from '../simulation/simulated-shop.js';
@@ -46,7 +50,7 @@ export interface WebDeps {
   directory(): DeviceDirectory;
   simulation(): SimulatedShop | undefined;
   /** Conditions to show above everything (the disk failing). */
-  alarms(): string[];
+  alarms(): Phrase[];
   /** A device's charge and time to empty, as supervision estimates it now. */
   batteryOutlook(deviceId: string): BatteryOutlook | null;
   publicDir: string;
@@ -80,9 +84,12 @@ export async function startWebServer(
 ): Promise<WebServer> {
   const accounts = new Accounts(deps.storage.accounts);
   const simulating = () => deps.simulation()?.running ?? false;
-  const today = () => todayView(deps.storage.reports, deps.clock.now(), deps.config().timeZone, (id) => actorName(id, (pager) => deps.directory().personOf(pager)), deps.alarms());
+  const today = (language: Language) => {
+    const t = translator(language);
+    return todayView(deps.storage.reports, deps.clock.now(), deps.config().timeZone, (id) => actorName(id, (pager) => deps.directory().personOf(pager)), deps.alarms().map((alarm) => say(t, alarm)));
+  };
   const live = new LiveFeed(
-    (topic) => (topic === 'today' ? today() : shopState(deps.simulation())),
+    (topic, language) => (topic === 'today' ? today(language) : shopState(deps.simulation())),
     (topic) => topic === 'today' || simulating(),
     limits.liveKeepAliveMs,
   );
@@ -121,7 +128,7 @@ export async function startWebServer(
       secure.get('/api/live', (request, reply) => {
         const token = request.cookies[SESSION_COOKIE] as string; // the session hook let it in
         reply.hijack();
-        live.attach(request.raw, reply.raw, token, () => accounts.session(token, deps.clock.now()) !== null);
+        live.attach(request.raw, reply.raw, token, requestLanguage(request), () => accounts.session(token, deps.clock.now()) !== null);
       });
     }),
   );

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../log.js';
+import { LANGUAGES } from '../../i18n/languages.js';
 import { SESSION_MS, type Accounts, type User } from '../accounts.js';
 import { ApiError, sendError } from '../errors.js';
 import type { LoginGuard } from '../login-guard.js';
@@ -43,6 +44,18 @@ export const publicRoutes: FastifyPluginAsync<AuthenticationOptions> = async (ap
   app.get('/login', (_request, reply) => reply.sendFile('login.html'));
   app.get('/assets/login.js', (_request, reply) => reply.sendFile('login.js'));
   app.get('/assets/style.css', (_request, reply) => reply.sendFile('style.css'));
+  // Code both pages share (esbuild's chunks: i18next, the language loader); named by content hash.
+  app.get<{ Params: { chunk: string } }>(
+    '/assets/:chunk',
+    { schema: { params: { type: 'object', properties: { chunk: { type: 'string', pattern: '^chunk-[A-Z0-9]{8}\\.js$' } }, required: ['chunk'] } } },
+    (request, reply) => reply.sendFile(request.params.chunk),
+  );
+  // The dashboard's catalogs (the login page needs one before anyone is logged in).
+  app.get<{ Params: { language: string } }>(
+    '/assets/i18n/:language.json',
+    { schema: { params: { type: 'object', properties: { language: { enum: LANGUAGES } }, required: ['language'] } } },
+    (request, reply) => reply.sendFile(`i18n/${request.params.language}.json`),
+  );
   // The service worker shows push notifications; it must sit at the root to cover the dashboard, and holds no secret.
   app.get('/sw.js', (_request, reply) => reply.sendFile('sw.js'));
 

@@ -14,6 +14,8 @@ import type { Storage } from '../../store/storage.js';
 import { UpdateRequestError, queueUpdates } from '../../update-request.js';
 import { requires } from '../permissions.js';
 import { ApiError } from '../errors.js';
+import type { Language } from '../../i18n/languages.js';
+import { requestLanguage, requestTranslator } from '../request-language.js';
 
 export interface ReportRouteOptions {
   storage: Storage;
@@ -22,7 +24,7 @@ export interface ReportRouteOptions {
   directory(): DeviceDirectory;
   batteryOutlook(deviceId: string): BatteryOutlook | null;
   /** The Today view as the live feed sends it. */
-  today(): unknown;
+  today(language: Language): unknown;
   /** Whether the simulated shop runs (the dashboard shows its panel). */
   simulating(): boolean;
 }
@@ -88,14 +90,14 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
   };
 
   app.get('/api/me', async (request) => ({ ...request.user, site: config().site, timeZone: config().timeZone, simulation: options.simulating(), causes: config().causes }));
-  app.get('/api/today', async () => options.today());
+  app.get('/api/today', async (request) => options.today(requestLanguage(request)));
   app.get<{ Querystring: { date: string } }>('/api/log', { schema: { querystring: dateQuery } }, async (request) => logOf(request.query.date));
   app.get<{ Querystring: { date: string; part?: CsvPart; sep?: CsvSeparator; lang?: string } }>('/api/log.csv', { schema: { querystring: csvQuery } }, async (request, reply) => {
     const { date, part = 'complaints', sep, lang } = request.query;
     const log = logOf(date);
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="${csvFileName(part, log.date)}"`);
-    return logCsv(log, part, csvOptionsFor(lang ?? localeOf(request.headers['accept-language']), sep));
+    return logCsv(log, part, csvOptionsFor(lang ?? localeOf(request.headers['accept-language']), sep), requestTranslator(request));
   });
   app.get<{ Querystring: HistoryQuerystring }>('/api/history', { schema: { querystring: historyQuery } }, async (request) => {
     const q = request.query;
@@ -118,7 +120,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
     const hours = weeklyHours(config());
     // Open in an hour on some day: a range [from, to) in minutes overlaps it.
     const openInHour = (hour: number) => hours.some((day) => day.some(([from, to]) => from < (hour + 1) * 60 && to > hour * 60));
-    return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf, (id) => directory().placeOf(id), config().apologyRecovers, openInHour);
+    return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf, (id) => directory().placeOf(id), config().apologyRecovers, openInHour, requestTranslator(request));
   });
   app.get('/api/devices', async () => devicesView(storage.reports, storage.devices, directory(), options.batteryOutlook, storage.updates.latestByDevice()));
   // An update over the air with the firmware built in this package (loyalty-hub device update does more).

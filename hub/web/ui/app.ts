@@ -9,10 +9,13 @@ import { showSettings } from './settings-page.js';
 import { showHistory } from './history-page.js';
 import { showNotify } from './notify-page.js';
 import { attentionSwitch, noticeChanges } from './attention.js';
+import { format, languagePicker, loadLanguage, pageLanguage, t } from './i18n.js';
+import { kindText, outcomeText } from './words.js';
 import { renderWall } from './wall.js';
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const KIND: Record<string, string> = { red: 'Unhappy', green: 'Happy', missing: 'Device missing', battery: 'Battery low', storage: 'Hub disk failing' };
+/** Monday first, short, in the page's language (1 Jan 2024 was a Monday). */
+const weekday = (day: number): string => new Intl.DateTimeFormat(pageLanguage(), { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + day));
+
 
 const main = document.getElementById('main')!;
 const TITLE = document.title;
@@ -27,15 +30,15 @@ function problem(error: unknown): HTMLElement {
 // ---- Today --------------------------------------------------------------------
 
 function stateOf(incident: OpenIncidentView, now: number): HTMLElement {
-  if (incident.unrouted) return h('span', { class: 'badge loud' }, 'NOBODY REACHABLE');
-  if (incident.reachedAt !== null) return h('span', { class: 'badge ok' }, `at the customer · ${duration(now - incident.reachedAt)}`);
-  if (incident.holder) return h('span', { class: 'badge ok' }, `${incident.holder} on it · ${duration(now - (incident.acknowledgedAt ?? now))}`);
+  if (incident.unrouted) return h('span', { class: 'badge loud' }, t('NOBODY REACHABLE'));
+  if (incident.reachedAt !== null) return h('span', { class: 'badge ok' }, t('at the customer · {{time}}', { time: duration(now - incident.reachedAt) }));
+  if (incident.holder) return h('span', { class: 'badge ok' }, t('{{name}} on it · {{time}}', { name: incident.holder, time: duration(now - (incident.acknowledgedAt ?? now)) }));
   const delivered = incident.paged.some((p) => p.deliveredAt !== null);
   return h(
     'span',
     { class: 'badge warn' },
-    incident.level > 1 ? `passed on to group ${incident.level}` : delivered ? 'on the pager, waiting' : 'paging',
-    incident.retriggers > 0 ? ` · re-triggered ×${incident.retriggers}` : '',
+    incident.level > 1 ? t('passed on to group {{level}}', { level: incident.level }) : delivered ? t('on the pager, waiting') : t('paging'),
+    incident.retriggers > 0 ? ` · ${t('re-triggered ×{{count}}', { count: incident.retriggers })}` : '',
   );
 }
 
@@ -49,15 +52,15 @@ async function loadTrialBanner(): Promise<void> {
     return;
   }
   const goLive = async () => {
-    if (!confirm(`Remove the virtual shop's ${trial.presses} presses and ${trial.incidents} incidents? The shop's real history stays.`)) return;
+    if (!confirm(t("Remove the virtual shop's {{presses}} presses and {{incidents}} incidents? The shop's real history stays.", trial))) return;
     const { removed } = await api<{ removed: { presses: number; incidents: number } }>('/api/go-live', jsonRequest('POST'));
-    trialBanner = h('p', { class: 'banner', id: 'trial' }, `Live: removed ${removed.presses} trial presses and ${removed.incidents} trial incidents.`);
+    trialBanner = h('p', { class: 'banner', id: 'trial' }, t('Live: removed {{presses}} trial presses and {{incidents}} trial incidents.', removed));
   };
   trialBanner = h(
     'p',
     { class: 'banner', id: 'trial' },
-    `The virtual shop left ${trial.presses} presses and ${trial.incidents} incidents of trial data; they are kept apart and counted nowhere. `,
-    me.role === 'owner' ? h('button', { type: 'button', id: 'go-live', onclick: () => void goLive() }, 'Go live: remove them') : null,
+    t('The virtual shop left {{presses}} presses and {{incidents}} incidents of trial data; they are kept apart and counted nowhere.', trial) + ' ',
+    me.role === 'owner' ? h('button', { type: 'button', id: 'go-live', onclick: () => void goLive() }, t('Go live: remove them')) : null,
   );
 }
 
@@ -69,30 +72,30 @@ function renderToday(view: TodayView, offset: number): void {
     main,
     view.alarms.map((alarm) => h('p', { class: 'alarm', role: 'alert' }, alarm)),
     trialBanner,
-    h('h1', {}, 'Today'),
+    h('h1', {}, t('Today')),
     h(
       'div',
       { class: 'tiles' },
-      h('div', { class: 'tile red' }, h('b', { id: 'red-count' }, view.red), ' red', h('small', {}, ` · ${view.customers.red} customer${view.customers.red === 1 ? '' : 's'}`)),
-      h('div', { class: 'tile green' }, h('b', { id: 'green-count' }, view.green), ' green', h('small', {}, ` · ${view.customers.green} customer${view.customers.green === 1 ? '' : 's'}`)),
-      h('div', { class: 'tile' }, h('b', {}, view.open.length), ' open'),
+      h('div', { class: 'tile red' }, h('b', { id: 'red-count' }, view.red), ' ', t('red'), h('small', {}, ` · ${t('{{count}} customers', { count: view.customers.red })}`)),
+      h('div', { class: 'tile green' }, h('b', { id: 'green-count' }, view.green), ' ', t('green'), h('small', {}, ` · ${t('{{count}} customers', { count: view.customers.green })}`)),
+      h('div', { class: 'tile' }, h('b', {}, view.open.length), ' ', t('open')),
     ),
     view.open.length === 0
-      ? h('p', { class: 'quiet' }, 'No open incidents.')
+      ? h('p', { class: 'quiet' }, t('No open incidents.'))
       : table(
-          ['Age', 'Where', 'What', '×N', 'Paged', 'State'],
+          [t('Age'), t('Where'), t('What'), '×N', t('Paged'), t('State')],
           view.open.map((incident) => [
             h('span', { class: 'age', 'data-since': incident.openedAt }, duration(now - incident.openedAt)),
             h('button', { type: 'button', class: 'link', 'data-incident': incident.id, onclick: () => void openIncident(incident.id, api, me) }, incident.location),
-            KIND[incident.kind] ?? incident.kind,
+            kindText(incident.kind),
             incident.count,
-            incident.paged.map((p) => `${p.name}${p.deliveredAt ? ' (got it)' : ''}`).join(', '),
+            incident.paged.map((p) => p.deliveredAt ? t('{{name}} (got it)', { name: p.name }) : p.name).join(', '),
             stateOf(incident, now),
           ]),
           (i) => (view.open[i].holder ? undefined : 'alert'),
           true,
         ),
-    h('p', { class: 'quiet' }, `Live · ${view.date} · ${view.timeZone} · `, attentionSwitch(), ' ', h('a', { href: '#wall' }, 'Wall display')),
+    h('p', { class: 'quiet' }, `${t('Live')} · ${format.date(view.date)} · ${view.timeZone} · `, attentionSwitch(), ' ', h('a', { href: '#wall' }, t('Wall display'))),
   );
 }
 
@@ -120,7 +123,7 @@ function showLive(render: (view: TodayView, offset: number) => void): () => void
     document.getElementById('stale')?.remove();
   };
   const connect = () => {
-    source = new EventSource('/api/live');
+    source = new EventSource(`/api/live?lang=${pageLanguage()}`);
     source.addEventListener('ping', (event) => {
       expectEveryMs = (JSON.parse((event as MessageEvent).data) as { everyMs: number }).everyMs;
       heard();
@@ -141,7 +144,8 @@ function showLive(render: (view: TodayView, offset: number) => void): () => void
   const ticker = setInterval(() => {
     for (const age of document.querySelectorAll<HTMLElement>('.age')) age.textContent = duration(Date.now() + offset - Number(age.dataset.since));
     if (Date.now() - lastHeard < expectEveryMs * 2.5) return;
-    const text = `No word from the hub for ${duration(Date.now() - lastHeard)}: what you see is ${dataFrom === null ? 'not loaded' : `${duration(Date.now() - dataFrom)} old`}. Reconnecting…`;
+    const silent = duration(Date.now() - lastHeard);
+    const text = dataFrom === null ? t('No word from the hub for {{silent}}: nothing loaded yet. Reconnecting…', { silent }) : t('No word from the hub for {{silent}}: what you see is {{age}} old. Reconnecting…', { silent, age: duration(Date.now() - dataFrom) });
     const banner = document.getElementById('stale');
     if (banner) banner.textContent = text;
     else main.prepend(h('p', { class: 'alarm', id: 'stale', role: 'alert' }, text));
@@ -160,56 +164,56 @@ async function showLog(date?: string): Promise<void> {
   const picker = h(
     'label',
     { class: 'inline' },
-    'Day ',
+    t('Day') + ' ',
     h('input', { type: 'date', id: 'log-date', value: day, onchange: (e: Event) => void showLog((e.target as HTMLInputElement).value) }),
   );
-  replace(main, h('h1', {}, 'Daily log'), h('p', {}, picker), h('p', { class: 'quiet' }, 'Loading…'));
+  replace(main, h('h1', {}, t('Daily log')), h('p', {}, picker), h('p', { class: 'quiet' }, t('Loading…')));
   let log: DailyLog;
   try {
     log = await api<DailyLog>(`/api/log?date=${encodeURIComponent(day)}`);
   } catch (error) {
-    replace(main, h('h1', {}, 'Daily log'), h('p', {}, picker), problem(error));
+    replace(main, h('h1', {}, t('Daily log')), h('p', {}, picker), problem(error));
     return;
   }
   const most = Math.max(1, ...log.greensByHour);
   replace(
     main,
-    h('h1', {}, 'Daily log'),
+    h('h1', {}, t('Daily log')),
     h(
       'p',
       {},
       picker,
       ' ',
-      h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}`, download: `complaints-${day}.csv`, id: 'csv', class: 'button' }, 'Complaints (CSV)'),
+      h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}&lang=${pageLanguage()}`, download: `complaints-${day}.csv`, id: 'csv', class: 'button' }, t('Complaints (CSV)')),
       ' ',
-      h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}&part=devices`, download: `device-problems-${day}.csv`, id: 'csv-devices', class: 'button' }, 'Device problems (CSV)'),
+      h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}&part=devices&lang=${pageLanguage()}`, download: `device-problems-${day}.csv`, id: 'csv-devices', class: 'button' }, t('Device problems (CSV)')),
       ' ',
-      h('button', { type: 'button', id: 'print', onclick: () => window.print() }, 'Print'),
+      h('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('Print')),
     ),
-    h('p', {}, `${log.redPresses} red and ${log.greenPresses} green presses, ${log.incidents.length} incidents (${log.timeZone}).`),
+    h('p', {}, t('{{red}} red and {{green}} green presses, {{incidents}} incidents ({{zone}}).', { red: log.redPresses, green: log.greenPresses, incidents: log.incidents.length, zone: log.timeZone })),
     log.incidents.length === 0
-      ? h('p', { class: 'quiet' }, 'No incidents on this day.')
+      ? h('p', { class: 'quiet' }, t('No incidents on this day.'))
       : table(
-          ['#', 'Time', 'Where', 'What', '×N', 'Paged', 'Delivered', 'Ack', 'By', 'To ack', 'At customer', 'Esc.', 'Outcome', 'Cause'],
+          ['#', t('Time'), t('Where'), t('What'), '×N', t('Paged'), t('Delivered'), t('Acknowledged'), t('By'), t('To acknowledge'), t('At the customer'), t('Escalations'), t('Outcome'), t('Cause')],
           log.incidents.map((r) => [
             r.incident,
             r.openedAt,
             r.location,
-            KIND[r.kind] ?? r.kind,
+            kindText(r.kind),
             r.presses,
             r.paged,
             r.delivered,
             r.acknowledgedAt,
             r.acknowledgedBy,
-            r.secondsToAcknowledge === null ? '' : `${r.secondsToAcknowledge} s`,
-            r.secondsToReach === null ? '' : `${r.secondsToReach} s`,
+            r.secondsToAcknowledge === null ? '' : t('{{n}} s', { n: r.secondsToAcknowledge }),
+            r.secondsToReach === null ? '' : t('{{n}} s', { n: r.secondsToReach }),
             r.escalations,
-            r.outcome,
+            outcomeText(r.outcome),
             r.cause,
           ]),
           (i) => (log.incidents[i].outcome === 'left' || log.incidents[i].outcome === 'open' ? 'alert' : undefined),
         ),
-    h('h2', {}, 'Green presses per hour'),
+    h('h2', {}, t('Green presses per hour')),
     h(
       'div',
       { class: 'bars' },
@@ -241,7 +245,7 @@ function heatmap(title: string, grid: number[][], tone: string, hours: number[])
             h(
               'tr',
               {},
-              h('th', {}, WEEKDAYS[day]),
+              h('th', {}, weekday(day)),
               hours.map((hour) => h('td', { style: `--v:${(grid[day][hour] / most).toFixed(2)}`, title: String(grid[day][hour]) }, grid[day][hour] || '')),
             ),
           ),
@@ -252,41 +256,41 @@ function heatmap(title: string, grid: number[][], tone: string, hours: number[])
 }
 
 async function showAnalytics(days = 7): Promise<void> {
-  replace(main, h('h1', {}, 'Analytics'), h('p', { class: 'quiet' }, 'Loading…'));
+  replace(main, h('h1', {}, t('Analytics')), h('p', { class: 'quiet' }, t('Loading…')));
   let view: AnalyticsView;
   try {
     view = await api<AnalyticsView>(`/api/analytics?days=${days}`);
   } catch (error) {
-    replace(main, h('h1', {}, 'Analytics'), problem(error));
+    replace(main, h('h1', {}, t('Analytics')), problem(error));
     return;
   }
-  const seconds = (v: number | null) => (v === null ? '–' : `${v} s`);
+  const seconds = (v: number | null) => (v === null ? '–' : t('{{n}} s', { n: v }));
   replace(
     main,
-    h('h1', {}, 'Analytics'),
+    h('h1', {}, t('Analytics')),
     h(
       'p',
       {},
-      [7, 30].map((n) => h('button', { class: n === days ? 'on' : '', onclick: () => void showAnalytics(n) }, `Last ${n} days`)),
+      [7, 30].map((n) => h('button', { class: n === days ? 'on' : '', onclick: () => void showAnalytics(n) }, t('Last {{count}} days', { count: n }))),
     ),
-    h('p', { class: 'quiet' }, `${view.from} – ${view.to} · ${view.timeZone}`),
+    h('p', { class: 'quiet' }, `${format.date(view.from)} – ${format.date(view.to)} · ${view.timeZone}`),
     h(
       'div',
       { class: 'tiles' },
-      h('div', { class: 'tile' }, h('b', {}, view.redIncidents), ' red incidents'),
-      h('div', { class: 'tile' }, h('b', { id: 'within-target' }, percent(view.withinTarget)), ` acknowledged within ${view.targetS} s`),
-      h('div', { class: 'tile green' }, h('b', { id: 'recovered' }, percent(view.recovered)), ' recovered', h('small', { id: 'recovered-means' }, `: ${view.recoveredMeans}`)),
+      h('div', { class: 'tile' }, h('b', {}, view.redIncidents), ' ', t('red incidents')),
+      h('div', { class: 'tile' }, h('b', { id: 'within-target' }, percent(view.withinTarget)), ' ' + t('acknowledged within {{n}} s', { n: view.targetS })),
+      h('div', { class: 'tile green' }, h('b', { id: 'recovered' }, percent(view.recovered)), ' ', t('recovered'), h('small', { id: 'recovered-means' }, `: ${view.recoveredMeans}`)),
     ),
     h('p', { class: 'summary', id: 'summary' }, view.summary),
     view.change.byPlace.length === 0
       ? null
       : table(
-          ['Place', 'Unhappy now', 'Before', 'Presses now'],
+          [t('Place'), t('Unhappy now'), t('Before'), t('Presses now')],
           view.change.byPlace.map((p) => [p.place, percent(p.now.redShare), percent(p.before.redShare), p.now.red + p.now.green]),
         ),
-    h('h2', {}, 'What goes wrong most'),
+    h('h2', {}, t('What goes wrong most')),
     view.causes.length === 0
-      ? h('p', { class: 'quiet' }, 'No causes recorded yet: staff choose one on the pager after the outcome ("Why?"), or on the dashboard when they resolve.')
+      ? h('p', { class: 'quiet' }, t('No causes recorded yet: staff choose one on the pager after the outcome ("Why?"), or on the dashboard when they resolve.'))
       : h(
           'div',
           { class: 'ranked' },
@@ -294,30 +298,42 @@ async function showAnalytics(days = 7): Promise<void> {
             h('p', {}, h('span', { class: 'ranked-label' }, c.cause), h('span', { class: 'hbar', style: `width:${Math.round((c.incidents / view.causes[0].incidents) * 12)}rem` }), ` ${c.incidents}`),
           ),
         ),
-    h('h2', {}, 'How fast staff react'),
+    h('h2', {}, t('How fast staff react')),
     table(
-      ['', 'Incidents', 'Typical (median)', '95 % within'],
-      [view.toAcknowledge, view.toReach].map((s) => [s.key === 'at the customer' ? 'Press → at the customer (both buttons held)' : 'Press → acknowledged on the pager', s.incidents, seconds(s.medianS), seconds(s.p95S)]),
+      ['', t('Incidents'), t('Typical (median)'), t('95 % within')],
+      [view.toAcknowledge, view.toReach].map((s) => [s.key === 'at the customer' ? t('Press → at the customer (both buttons held)') : t('Press → acknowledged on the pager'), s.incidents, seconds(s.medianS), seconds(s.p95S)]),
     ),
-    heatmap('Red presses by weekday and hour', view.heatmap.red, 'red', view.openHours),
-    heatmap('Green presses by weekday and hour', view.heatmap.green, 'green', view.openHours),
-    h('h2', {}, 'Time to acknowledge, per staff member'),
-    table(['Staff', 'Incidents', 'Typical (median)', '95 % within'], view.byStaff.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
-    h('h2', {}, 'Time to acknowledge, per hour of day'),
-    table(['Hour', 'Incidents', 'Typical (median)', '95 % within'], view.byHour.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
+    heatmap(t('Red presses by weekday and hour'), view.heatmap.red, 'red', view.openHours),
+    heatmap(t('Green presses by weekday and hour'), view.heatmap.green, 'green', view.openHours),
+    h('h2', {}, t('Time to acknowledge, per staff member')),
+    table([t('Staff'), t('Incidents'), t('Typical (median)'), t('95 % within')], view.byStaff.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
+    h('h2', {}, t('Time to acknowledge, per hour of day')),
+    table([t('Hour'), t('Incidents'), t('Typical (median)'), t('95 % within')], view.byHour.map((s) => [s.key, s.incidents, seconds(s.medianS), seconds(s.p95S)])),
   );
 }
 
 // ---- Devices ------------------------------------------------------------------------
 
 const UPDATE_UNDER_WAY = ['queued', 'waiting', 'sending', 'switching'];
+const UPDATE_WORDS: Record<string, () => string> = {
+  firmware: () => t('firmware'),
+  config: () => t('configuration'),
+  queued: () => t('queued'),
+  waiting: () => t('waiting for the device'),
+  sending: () => t('sending'),
+  switching: () => t('restarting'),
+  done: () => t('done'),
+  failed: () => t('failed'),
+  'rolled-back': () => t('rolled back'),
+};
+const DEVICE_KIND: Record<string, () => string> = { button: () => t('button'), pager: () => t('pager') };
 
 /** "firmware: sending 12/55", "firmware: done — running firmware 0.1.1". */
 function updateText(d: DeviceView): string {
   const u = d.update;
   if (!u) return '';
   const progress = u.state === 'sending' ? ` ${u.chunksSent}/${u.chunksTotal}` : '';
-  return `${u.what}: ${u.state}${progress}${u.detail ? ` — ${u.detail}` : ''}`;
+  return `${UPDATE_WORDS[u.what]?.() ?? u.what}: ${UPDATE_WORDS[u.state]?.() ?? u.state}${progress}${u.detail ? ` — ${u.detail}` : ''}`;
 }
 
 /** Shows the devices; true while an update is under way (the page then refreshes itself). */
@@ -326,7 +342,7 @@ async function showDevices(): Promise<boolean> {
   try {
     devices = await api<DeviceView[]>('/api/devices');
   } catch (error) {
-    replace(main, h('h1', {}, 'Devices'), problem(error));
+    replace(main, h('h1', {}, t('Devices')), problem(error));
     return false;
   }
   const underWay = (d: DeviceView) => d.update !== null && UPDATE_UNDER_WAY.includes(d.update.state);
@@ -348,7 +364,7 @@ async function showDevices(): Promise<boolean> {
           void refreshDevices();
         },
       },
-      'Update firmware',
+      t('Update firmware'),
     );
     return h('span', {}, text, text ? h('br') : null, button);
   };
@@ -356,27 +372,27 @@ async function showDevices(): Promise<boolean> {
   const now = Date.now();
   replace(
     main,
-    h('h1', {}, 'Devices'),
-    h('p', {}, `${devices.filter(needsAttention).length} of ${devices.length} need attention.`),
+    h('h1', {}, t('Devices')),
+    h('p', {}, t('{{count}} of {{total}} need attention.', { count: devices.filter(needsAttention).length, total: devices.length })),
     table(
-      ['', 'Device', 'Kind', 'Last seen', 'Battery', 'Wi-Fi signal', 'Firmware', 'Waiting to send', 'Update', 'Notes'],
+      ['', t('Device'), t('Kind'), t('Last seen'), t('Battery'), t('Wi-Fi signal'), t('Firmware'), t('Waiting to send'), t('Update'), t('Notes')],
       devices.map((d) => [
-        h('span', { class: `dot ${d.online ? 'ok' : 'bad'}`, title: d.online ? 'online' : 'offline' }, d.online ? '●' : '○'),
+        h('span', { class: `dot ${d.online ? 'ok' : 'bad'}`, title: d.online ? t('online') : t('offline') }, d.online ? '●' : '○'),
         h('span', {}, d.label, h('br'), h('small', {}, d.id)),
-        d.kind,
-        d.lastSeenAt ? `${duration(now - d.lastSeenAt)} ago` : d.online ? 'now' : 'waiting for its first connection',
+        DEVICE_KIND[d.kind]?.() ?? d.kind,
+        d.lastSeenAt ? t('{{time}} ago', { time: duration(now - d.lastSeenAt) }) : d.online ? t('now') : t('waiting for its first connection'),
         batteryText(d),
         // In words, the figure a tap (or hover) away for the technician.
-        d.rssi === null ? '' : h('span', { title: `${d.rssi} dBm` }, d.rssi >= -60 ? 'good' : d.rssi >= -72 ? 'fair' : 'weak'),
+        d.rssi === null ? '' : h('span', { title: `${d.rssi} dBm` }, d.rssi >= -60 ? t('good') : d.rssi >= -72 ? t('fair') : t('weak')),
         d.firmware ?? '',
         d.outboxDepth ?? '',
         updateCell(d),
         [
-          ...d.problems.map((p) => (p === 'missing' ? 'MISSING' : `CHARGE ${d.label.toUpperCase()}’S ${d.kind.toUpperCase()}`)),
-          d.hasSecret ? '' : 'no secret',
-          d.onShift === false ? 'off shift' : '',
-          d.droppedPresses ? `${d.droppedPresses} dropped` : '',
-          d.simulated ? 'simulated' : '',
+          ...d.problems.map((p) => (p === 'missing' ? t('MISSING') : t('CHARGE: {{device}}', { device: d.label }))),
+          d.hasSecret ? '' : t('no secret'),
+          d.onShift === false ? t('off shift') : '',
+          d.droppedPresses ? t('{{count}} dropped', { count: d.droppedPresses }) : '',
+          d.simulated ? t('simulated') : '',
         ]
           .filter(Boolean)
           .join(', '),
@@ -400,15 +416,16 @@ function batteryText(d: DeviceView): string {
   if (d.batteryPercent === null) return d.batteryMv ? `${(d.batteryMv / 1000).toFixed(2)} V` : '';
   const left = d.batteryMinutesLeft;
   if (left === null) return `${d.batteryPercent} %`;
-  return `${d.batteryPercent} % · ${left < 60 ? `${left} min` : `${Math.floor(left / 60)} h ${left % 60} min`} left`;
+  const time = left < 60 ? t('{{m}} min', { m: left }) : t('{{h}} h {{m}} min', { h: Math.floor(left / 60), m: left % 60 });
+  return `${d.batteryPercent} % · ${t('{{time}} left', { time })}`;
 }
 
 // ---- Virtual shop ---------------------------------------------------------------------------
 
-const HOLDS: [string, string][] = [
-  ['short', 'Short press: acknowledge / send'],
-  ['long', "Long press: next choice (can't go, outcome, cause, mute)"],
-  ['very-long', 'Very long press: shift on/off'],
+const HOLDS: [string, () => string][] = [
+  ['short', () => t('Short press: acknowledge / send')],
+  ['long', () => t("Long press: next choice (can't go, outcome, cause, mute)")],
+  ['very-long', () => t('Very long press: shift on/off')],
 ];
 
 async function post(path: string, body: unknown): Promise<void> {
@@ -416,7 +433,7 @@ async function post(path: string, body: unknown): Promise<void> {
 }
 
 function deviceCard(device: SimulatedDeviceState): HTMLElement {
-  const lamp = h('span', { class: `lamp ${device.led ? 'lit' : ''}`, title: device.led ? 'LED on' : 'LED off' });
+  const lamp = h('span', { class: `lamp ${device.led ? 'lit' : ''}`, title: device.led ? t('LED on') : t('LED off') });
   if (device.kind === 'button') {
     return h(
       'section',
@@ -433,12 +450,12 @@ function deviceCard(device: SimulatedDeviceState): HTMLElement {
   return h(
     'section',
     { class: `card ${device.motor ? 'buzzing' : ''}`, 'data-device': device.id },
-    h('h2', {}, device.label, ' ', lamp, device.motor ? h('span', { class: 'badge warn' }, 'vibrating') : null),
+    h('h2', {}, device.label, ' ', lamp, device.motor ? h('span', { class: 'badge warn' }, t('vibrating')) : null),
     h('pre', { class: 'screen' }, device.screen.join('\n') || ' '),
     h(
       'p',
       { class: 'holds' },
-      HOLDS.map(([hold, text]) => h('button', { 'data-hold': hold, onclick: () => void post('/api/sim/pager', { device: device.id, hold }) }, text)),
+      HOLDS.map(([hold, text]) => h('button', { 'data-hold': hold, onclick: () => void post('/api/sim/pager', { device: device.id, hold }) }, text())),
     ),
   );
 }
@@ -446,14 +463,13 @@ function deviceCard(device: SimulatedDeviceState): HTMLElement {
 function renderShop(state: ShopState): void {
   replace(
     main,
-    h('h1', {}, 'Virtual shop'),
+    h('h1', {}, t('Virtual shop')),
     h(
       'p',
       { class: 'banner' },
-      'Simulated devices, not real hardware: two buttons and two pagers running the real firmware inside the hub. ',
-      'Everything they do is labelled "Sim:" in the log. The simulation stops once a real device is added.',
+      t('Simulated devices, not real hardware: two buttons and two pagers running the real firmware inside the hub. Everything they do is labelled "Sim:" in the log. The simulation stops once a real device is added.'),
     ),
-    state.running ? h('div', { class: 'cards' }, state.devices.map(deviceCard)) : h('p', { class: 'quiet' }, 'The simulated shop is not running.'),
+    state.running ? h('div', { class: 'cards' }, state.devices.map(deviceCard)) : h('p', { class: 'quiet' }, t('The simulated shop is not running.')),
   );
 }
 
@@ -502,12 +518,21 @@ document.getElementById('logout')!.addEventListener('click', async () => {
   location.href = '/login';
 });
 
-api<Me>('/api/me').then((user) => {
+const ROLE: Record<string, () => string> = { owner: () => t('owner'), manager: () => t('manager'), viewer: () => t('viewer') };
+
+/** The static page (index.html) is English: its words are put in the page's language before anything else is drawn. */
+function translateStaticPage(): void {
+  for (const element of document.querySelectorAll('nav a, #logout, #main > p')) element.textContent = t(element.textContent ?? '');
+  document.getElementById('logout')!.before(languagePicker());
+}
+
+Promise.all([loadLanguage(), api<Me>('/api/me')]).then(([, user]) => {
   me = user;
-  who.textContent = `${me.username} (${me.role}) · ${me.site}`;
-  if (me.simulation) document.querySelector('nav')!.append(h('a', { href: '#shop' }, 'Virtual shop'));
-  if (me.role !== 'viewer') document.querySelector('nav')!.append(h('a', { href: '#notify' }, 'Notifications'));
-  if (me.role === 'owner') document.querySelector('nav')!.append(h('a', { href: '#settings' }, 'Settings'), h('a', { href: '#accounts' }, 'Accounts'));
+  translateStaticPage();
+  who.textContent = `${me.username} (${ROLE[me.role]?.() ?? me.role}) · ${me.site}`;
+  if (me.simulation) document.querySelector('nav')!.append(h('a', { href: '#shop' }, t('Virtual shop')));
+  if (me.role !== 'viewer') document.querySelector('nav')!.append(h('a', { href: '#notify' }, t('Notifications')));
+  if (me.role === 'owner') document.querySelector('nav')!.append(h('a', { href: '#settings' }, t('Settings')), h('a', { href: '#accounts' }, t('Accounts')));
   window.addEventListener('hashchange', route);
   route();
 });

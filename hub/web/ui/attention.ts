@@ -5,6 +5,7 @@
 // sound before that); the choice is remembered in this browser.
 import type { TodayView } from '../../contract/api-types.js';
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 const SETTING = 'lb-attention';
 let audio: AudioContext | null = null;
@@ -50,9 +51,9 @@ export function noticeChanges(view: TodayView): void {
     const news: [string, string][] = [];
     for (const incident of view.open) {
       if (seenIncidents.has(incident.id) || incident.kind !== 'red') continue;
-      news.push([`Unhappy customer: ${incident.location}`, incident.unrouted ? `Nobody could be paged for ${incident.location}` : `${incident.location}: someone pressed RED`]);
+      news.push([t('Unhappy customer: {{place}}', { place: incident.location }), incident.unrouted ? t('Nobody could be paged for {{place}}', { place: incident.location }) : t('{{place}}: someone pressed RED', { place: incident.location })]);
     }
-    for (const alarm of view.alarms) if (!seenAlarms.has(alarm)) news.push(['Loyalty button alarm', alarm]);
+    for (const alarm of view.alarms) if (!seenAlarms.has(alarm)) news.push([t('Loyalty button alarm'), alarm]);
     if (news.length > 0) alert(news[0][0], news.map(([, body]) => body).join('\n'));
   }
   seenIncidents = incidents;
@@ -61,7 +62,7 @@ export function noticeChanges(view: TodayView): void {
 
 /** The switch on Today: turning it on is the click that lets the page make sound, and asks to show notifications. */
 export function attentionSwitch(): HTMLElement {
-  const label = () => (enabled() ? 'Sound and notifications: on' : 'Sound and notifications: off');
+  const label = () => (enabled() ? t('Sound and notifications: on') : t('Sound and notifications: off'));
   const button = h('button', {
     type: 'button',
     id: 'attention',

@@ -1,5 +1,6 @@
 // Building the page without innerHTML: every string becomes a text node, so
 // labels and names from devices and staff can never inject markup.
+import { format, t } from './i18n.js';
 
 type Child = Node | string | number | null | undefined | false;
 type Props = Record<string, string | number | boolean | ((event: Event) => void) | undefined>;
@@ -54,11 +55,11 @@ export function table(headers: string[], rows: Child[][], rowClass?: (index: num
 /** "4m 05s", "12s", "1h 03m". */
 export function duration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s < 60) return t('{{s}}s', { s });
+  if (s < 3600) return t('{{m}}m {{s}}s', { m: Math.floor(s / 60), s: String(s % 60).padStart(2, '0') });
+  return t('{{h}}h {{m}}m', { h: Math.floor(s / 3600), m: String(Math.floor((s % 3600) / 60)).padStart(2, '0') });
 }
 
 export function percent(share: number | null): string {
-  return share === null ? '–' : `${Math.round(share * 100)} %`;
+  return share === null ? '–' : format.percent(share);
 }

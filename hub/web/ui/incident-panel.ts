@@ -6,34 +6,35 @@
 import type { IncidentDetail, Me, StaffView } from '../../contract/api-types.js';
 import { jsonRequest, type Api } from './api.js';
 import { duration, field, h, replace } from './dom.js';
+import { pageLanguage, t } from './i18n.js';
 
-const OUTCOMES: [string, string][] = [
-  ['apologised', 'Apologised'],
-  ['compensated', 'Compensated'],
-  ['fixed', 'Fixed it'],
-  ['left', 'Customer left'],
-  ['other', 'Other'],
+const outcomes = (): [string, string][] => [
+  ['apologised', t('Apologised')],
+  ['compensated', t('Compensated')],
+  ['fixed', t('Fixed it')],
+  ['left', t('Customer left')],
+  ['other', t('Other')],
 ];
 
-const EVENT_TEXT: Record<string, string> = {
-  opened: 'opened',
-  paged: 'paged',
-  unrouted: 'nobody could be paged',
-  delivered: 'reached the pager',
-  acknowledged: 'on it',
-  declined: "can't go",
-  escalated: 'escalated',
-  retriggered: 're-triggered (not resolved in time)',
-  resolved: 'resolved',
-  reopened: 're-opened (the customer pressed again)',
-  late: 'late press',
-  muted: 'button muted',
-  reassigned: 'given to',
-  reached: 'at the customer',
+const EVENT_TEXT: Record<string, () => string> = {
+  opened: () => t('opened'),
+  paged: () => t('paged'),
+  unrouted: () => t('nobody could be paged'),
+  delivered: () => t('reached the pager'),
+  acknowledged: () => t('on it'),
+  declined: () => t("can't go"),
+  escalated: () => t('escalated'),
+  retriggered: () => t('re-triggered (not resolved in time)'),
+  resolved: () => t('resolved'),
+  reopened: () => t('re-opened (the customer pressed again)'),
+  late: () => t('late press'),
+  muted: () => t('button muted'),
+  reassigned: () => t('given to'),
+  reached: () => t('at the customer'),
 };
 
 function clock(ms: number | null): string {
-  return ms === null ? '–' : new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return ms === null ? '–' : new Date(ms).toLocaleTimeString(pageLanguage(), { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
 function select(name: string, options: [string, string][]): HTMLSelectElement {
@@ -42,11 +43,11 @@ function select(name: string, options: [string, string][]): HTMLSelectElement {
 
 export async function openIncident(id: number, api: Api, me: Me): Promise<void> {
   document.getElementById('incident-panel')?.remove();
-  const body = h('div', { class: 'panel-body' }, h('p', { class: 'quiet' }, 'Loading…'));
+  const body = h('div', { class: 'panel-body' }, h('p', { class: 'quiet' }, t('Loading…')));
   const dialog = h(
     'dialog',
     { id: 'incident-panel', 'aria-labelledby': 'incident-title' },
-    h('p', { class: 'panel-close' }, h('button', { type: 'button', onclick: () => (dialog as HTMLDialogElement).close() }, 'Close')),
+    h('p', { class: 'panel-close' }, h('button', { type: 'button', onclick: () => (dialog as HTMLDialogElement).close() }, t('Close'))),
     body,
   ) as HTMLDialogElement;
   dialog.addEventListener('close', () => dialog.remove());
@@ -75,21 +76,22 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
 
   function render(d: IncidentDetail, people: StaffView | null, error?: string): HTMLElement[] {
     detail = d;
-    const state = d.open ? (d.holder ? `${d.holder} is on it` : 'waiting for someone') : `closed ${clock(d.resolvedAt)}${d.outcome ? ` · ${d.outcome}` : ''}`;
+    const outcome = outcomes().find(([value]) => value === d.outcome)?.[1] ?? d.outcome;
+    const state = d.open ? (d.holder ? t('{{name}} is on it', { name: d.holder }) : t('waiting for someone')) : `${t('closed {{time}}', { time: clock(d.resolvedAt) })}${outcome ? ` · ${outcome}` : ''}`;
     const parts: HTMLElement[] = [
-      h('h2', { id: 'incident-title' }, `${d.location} · incident ${d.id}`),
-      h('p', {}, `${d.count} press${d.count === 1 ? '' : 'es'} since ${clock(d.openedAt)} · ${state}`),
+      h('h2', { id: 'incident-title' }, `${d.location} · ${t('incident {{id}}', { id: d.id })}`),
+      h('p', {}, `${t('{{count}} presses since {{time}}', { count: d.count, time: clock(d.openedAt) })} · ${state}`),
     ];
-    if (d.reachedAt !== null) parts.push(h('p', {}, `Staff at the customer ${duration(d.reachedAt - d.openedAt)} after the first press.`));
-    if (d.cause || d.note) parts.push(h('p', {}, d.cause ? `What went wrong: ${d.cause}. ` : '', d.note ? `Note: ${d.note}` : ''));
+    if (d.reachedAt !== null) parts.push(h('p', {}, t('Staff at the customer {{time}} after the first press.', { time: duration(d.reachedAt - d.openedAt) })));
+    if (d.cause || d.note) parts.push(h('p', {}, d.cause ? t('What went wrong: {{cause}}.', { cause: d.cause }) + ' ' : '', d.note ? t('Note: {{note}}', { note: d.note }) : ''));
     if (error) parts.push(h('p', { class: 'error', role: 'alert' }, error));
     if (d.open && people) parts.push(...actions(d, people));
     parts.push(
-      h('h3', {}, 'What happened'),
+      h('h3', {}, t('What happened')),
       h(
         'ol',
         { class: 'history' },
-        d.history.map((e) => h('li', {}, h('time', {}, clock(e.at)), ' ', EVENT_TEXT[e.type] ?? e.type, e.who ? ` · ${e.who}` : '', e.detail ? ` · ${e.detail}` : '')),
+        d.history.map((e) => h('li', {}, h('time', {}, clock(e.at)), ' ', EVENT_TEXT[e.type]?.() ?? e.type, e.who ? ` · ${e.who}` : '', e.detail ? ` · ${e.detail}` : '')),
       ),
     );
     return parts;
@@ -98,11 +100,11 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
   function actions(d: IncidentDetail, people: StaffView): HTMLElement[] {
     const forms: HTMLElement[] = [];
     if (!d.holder?.endsWith('(dashboard)')) {
-      forms.push(h('p', {}, h('button', { type: 'button', id: 'ack', class: 'primary', onclick: () => void act(`/api/incidents/${d.id}/acknowledge`, jsonRequest('POST', {})) }, "I'm on it")));
+      forms.push(h('p', {}, h('button', { type: 'button', id: 'ack', class: 'primary', onclick: () => void act(`/api/incidents/${d.id}/acknowledge`, jsonRequest('POST', {})) }, t("I'm on it"))));
     }
-    const outcome = select('outcome', OUTCOMES);
+    const outcome = select('outcome', outcomes());
     const cause = select('cause', [['', '—'], ...me.causes.map((c): [string, string] => [c, c])]);
-    const note = h('input', { name: 'note', maxlength: 500, placeholder: 'what was done' }) as HTMLInputElement;
+    const note = h('input', { name: 'note', maxlength: 500, placeholder: t('what was done') }) as HTMLInputElement;
     forms.push(
       h(
         'form',
@@ -117,11 +119,11 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
             void act(`/api/incidents/${d.id}/resolve`, jsonRequest('POST', payload));
           },
         },
-        h('h3', {}, 'Resolve'),
-        field('Outcome', outcome),
-        field('What went wrong', cause),
-        field('Note', note),
-        h('button', { type: 'submit', class: 'primary' }, 'Resolve'),
+        h('h3', {}, t('Resolve')),
+        field(t('Outcome'), outcome),
+        field(t('What went wrong'), cause),
+        field(t('Note'), note),
+        h('button', { type: 'submit', class: 'primary' }, t('Resolve')),
       ),
     );
     const pagers = people.pagers.filter((p) => p.online && p.onShift);
@@ -138,14 +140,14 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
               void act(`/api/incidents/${d.id}/reassign`, jsonRequest('POST', { pager: pager.value }));
             },
           },
-          h('h3', {}, 'Give it to'),
-          field('Pager', pager),
-          h('button', { type: 'submit' }, 'Page them'),
+          h('h3', {}, t('Give it to')),
+          field(t('Pager'), pager),
+          h('button', { type: 'submit' }, t('Page them')),
         ),
       );
     }
     if (d.kind === 'red') {
-      const minutes = select('minutes', [['15', '15 min'], ['30', '30 min'], ['60', '1 hour']]);
+      const minutes = select('minutes', [['15', t('{{m}} min', { m: 15 })], ['30', t('{{m}} min', { m: 30 })], ['60', t('1 hour')]]);
       forms.push(
         h(
           'form',
@@ -162,13 +164,13 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
               }
             },
           },
-          h('h3', {}, 'Someone keeps pressing?'),
-          field('Mute this button for', minutes),
-          h('button', { type: 'submit' }, 'Mute'),
+          h('h3', {}, t('Someone keeps pressing?')),
+          field(t('Mute this button for'), minutes),
+          h('button', { type: 'submit' }, t('Mute')),
         ),
       );
     }
-    const reason = h('input', { name: 'reason', required: true, maxlength: 500, placeholder: 'e.g. a test press' }) as HTMLInputElement;
+    const reason = h('input', { name: 'reason', required: true, maxlength: 500, placeholder: t('e.g. a test press') }) as HTMLInputElement;
     forms.push(
       h(
         'form',
@@ -180,9 +182,9 @@ export async function openIncident(id: number, api: Api, me: Me): Promise<void> 
             void act(`/api/incidents/${d.id}/close`, jsonRequest('POST', { reason: reason.value.trim() }));
           },
         },
-        h('h3', {}, 'Close without an outcome'),
-        field('Why', reason),
-        h('button', { type: 'submit' }, 'Close it'),
+        h('h3', {}, t('Close without an outcome')),
+        field(t('Why'), reason),
+        h('button', { type: 'submit' }, t('Close it')),
       ),
     );
     return forms;

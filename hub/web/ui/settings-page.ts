@@ -6,6 +6,7 @@
 import type { Me } from '../../contract/api-types.js';
 import { field, h, replace } from './dom.js';
 import type { Api } from './api.js';
+import { t } from './i18n.js';
 
 type Json = Record<string, unknown>;
 interface Device {
@@ -23,22 +24,24 @@ interface Person {
 }
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const NUMBERS: [string, string, string][] = [
-  ['timings', 'rebuzzS', 'Re-buzz every (s)'],
-  ['timings', 'escalateS', 'Escalate after (s)'],
-  ['timings', 'retriggerS', 'Re-trigger when not resolved after (s)'],
-  ['timings', 'foldWindowS', 'Presses fold into the open incident within (s)'],
-  ['timings', 'updateBuzzGapS', 'A count update vibrates at most every (s)'],
-  ['timings', 'reopenWindowS', 'A press this soon after resolving re-opens it (s)'],
-  ['timings', 'latePressS', 'A press older than this is late (s)'],
-  ['timings', 'muteMinutes', '"Mute button" lasts (min)'],
-  ['timings', 'offlineGraceS', 'A device is missing after offline for (s)'],
-  ['', 'reactionTargetS', 'Reaction target (s)'],
-  ['moodAlert', 'windowMinutes', 'Mood alert window (min)'],
-  ['moodAlert', 'minResponses', 'Mood alert needs at least (presses)'],
-  ['moodAlert', 'redSharePercent', 'Mood alert at unhappy share (%)'],
-  ['battery', 'lowPercent', 'Battery low at (%)'],
-  ['battery', 'warnMinutes', 'Warn before a battery runs out (min)'],
+/** The day's short name in the page's language (1 Jan 2024 was a Monday). */
+const dayName = (i: number): string => new Intl.DateTimeFormat(document.documentElement.lang || 'en', { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + i));
+const numbers = (): [string, string, string][] => [
+  ['timings', 'rebuzzS', t('Re-buzz every (s)')],
+  ['timings', 'escalateS', t('Escalate after (s)')],
+  ['timings', 'retriggerS', t('Re-trigger when not resolved after (s)')],
+  ['timings', 'foldWindowS', t('Presses fold into the open incident within (s)')],
+  ['timings', 'updateBuzzGapS', t('A count update vibrates at most every (s)')],
+  ['timings', 'reopenWindowS', t('A press this soon after resolving re-opens it (s)')],
+  ['timings', 'latePressS', t('A press older than this is late (s)')],
+  ['timings', 'muteMinutes', t('"Mute button" lasts (min)')],
+  ['timings', 'offlineGraceS', t('A device is missing after offline for (s)')],
+  ['', 'reactionTargetS', t('Reaction target (s)')],
+  ['moodAlert', 'windowMinutes', t('Mood alert window (min)')],
+  ['moodAlert', 'minResponses', t('Mood alert needs at least (presses)')],
+  ['moodAlert', 'redSharePercent', t('Mood alert at unhappy share (%)')],
+  ['battery', 'lowPercent', t('Battery low at (%)')],
+  ['battery', 'warnMinutes', t('Warn before a battery runs out (min)')],
 ];
 
 const tiersText = (tiers: string[][] | undefined) => (tiers ?? []).map((tier) => tier.join(', ')).join('; ');
@@ -58,7 +61,7 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
   try {
     file = await api<Json>('/api/settings');
   } catch (failure) {
-    replace(main, h('h1', {}, 'Settings'), h('p', { class: 'error', role: 'alert' }, (failure as Error).message));
+    replace(main, h('h1', {}, t('Settings')), h('p', { class: 'error', role: 'alert' }, (failure as Error).message));
     return;
   }
   const devices = ((file.devices as Device[] | undefined) ?? []).map((d) => ({ ...d }));
@@ -69,22 +72,22 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
 
   // Devices: label and place.
   const deviceRows = devices.map((d) => {
-    const label = input(`label-${d.id}`, d.label, { maxlength: 32, 'aria-label': `Label of ${d.id}` });
-    const location = input(`location-${d.id}`, d.location, { maxlength: 80, 'aria-label': `Place of ${d.id}` });
+    const label = input(`label-${d.id}`, d.label, { maxlength: 32, 'aria-label': t('Label of {{id}}', { id: d.id }) });
+    const location = input(`location-${d.id}`, d.location, { maxlength: 80, 'aria-label': t('Place of {{id}}', { id: d.id }) });
     readers.push(() => {
       d.label = label.value.trim();
       if (location.value.trim()) d.location = location.value.trim();
       else delete d.location;
     });
-    return h('tr', {}, h('td', {}, d.id), h('td', {}, d.kind), h('td', {}, label), h('td', {}, location));
+    return h('tr', {}, h('td', {}, d.id), h('td', {}, d.kind === 'pager' ? t('pager') : t('button')), h('td', {}, label), h('td', {}, location));
   });
 
   // People: name, role, usual pager, days.
   const personRows = people.map((p) => {
-    const name = input(`name-${p.id}`, p.name, { maxlength: 32, 'aria-label': `Name of ${p.id}` });
-    const role = h('select', { name: `role-${p.id}`, 'aria-label': `Role of ${p.name}` }, ['staff', 'manager'].map((r) => h('option', { value: r, selected: (p.role ?? 'staff') === r }, r))) as HTMLSelectElement;
-    const pager = h('select', { name: `pager-${p.id}`, 'aria-label': `Usual pager of ${p.name}` }, h('option', { value: '' }, '—'), pagers.map((d) => h('option', { value: d.id, selected: p.pager === d.id }, d.label))) as HTMLSelectElement;
-    const days = WEEKDAYS.map((day) => h('input', { type: 'checkbox', name: `day-${p.id}-${day}`, 'aria-label': `${p.name} works ${day}`, checked: p.days === undefined || p.days.includes(day) }) as HTMLInputElement);
+    const name = input(`name-${p.id}`, p.name, { maxlength: 32, 'aria-label': t('Name of {{id}}', { id: p.id }) });
+    const role = h('select', { name: `role-${p.id}`, 'aria-label': t('Role of {{name}}', { name: p.name }) }, ['staff', 'manager'].map((r) => h('option', { value: r, selected: (p.role ?? 'staff') === r }, r === 'staff' ? t('staff') : t('manager')))) as HTMLSelectElement;
+    const pager = h('select', { name: `pager-${p.id}`, 'aria-label': t('Usual pager of {{name}}', { name: p.name }) }, h('option', { value: '' }, '—'), pagers.map((d) => h('option', { value: d.id, selected: p.pager === d.id }, d.label))) as HTMLSelectElement;
+    const days = WEEKDAYS.map((day) => h('input', { type: 'checkbox', name: `day-${p.id}-${day}`, 'aria-label': t('{{name}} works {{day}}', { name: p.name, day: dayName(WEEKDAYS.indexOf(day)) }), checked: p.days === undefined || p.days.includes(day) }) as HTMLInputElement);
     readers.push(() => {
       p.name = name.value.trim();
       p.role = role.value as Person['role'];
@@ -94,10 +97,10 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
       if (chosen.length === 7) delete p.days;
       else p.days = chosen;
     });
-    return h('tr', {}, h('td', {}, name), h('td', {}, role), h('td', {}, pager), h('td', { class: 'days' }, WEEKDAYS.map((day, i) => h('label', {}, days[i], day))));
+    return h('tr', {}, h('td', {}, name), h('td', {}, role), h('td', {}, pager), h('td', { class: 'days' }, WEEKDAYS.map((_, i) => h('label', {}, days[i], dayName(i)))));
   });
-  const newPersonId = input('new-person-id', '', { maxlength: 23, placeholder: 'id, e.g. anna' });
-  const newPersonName = input('new-person-name', '', { maxlength: 32, placeholder: 'name' });
+  const newPersonId = input('new-person-id', '', { maxlength: 23, placeholder: t('id, e.g. anna') });
+  const newPersonName = input('new-person-name', '', { maxlength: 32, placeholder: t('name') });
   readers.push(() => {
     if (newPersonId.value.trim() || newPersonName.value.trim()) people.push({ id: newPersonId.value.trim(), name: newPersonName.value.trim() });
   });
@@ -105,7 +108,7 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
   // Opening hours: one line per day; no key at all means open round the clock.
   const hours = (file.openingHours as Record<string, string[]> | undefined) ?? null;
   const always = h('input', { type: 'checkbox', name: 'always-open', checked: hours === null }) as HTMLInputElement;
-  const dayInputs = WEEKDAYS.map((day) => input(`hours-${day}`, (hours?.[day] ?? []).join(', '), { placeholder: 'closed', 'aria-label': `Opening hours ${day}` }));
+  const dayInputs = WEEKDAYS.map((day) => input(`hours-${day}`, (hours?.[day] ?? []).join(', '), { placeholder: t('closed'), 'aria-label': t('Opening hours {{day}}', { day: dayName(WEEKDAYS.indexOf(day)) }) }));
   readers.push(() => {
     if (always.checked) delete file.openingHours;
     else file.openingHours = Object.fromEntries(WEEKDAYS.map((day, i) => [day, listOf(dayInputs[i].value)]).filter(([, ranges]) => ranges.length > 0));
@@ -113,9 +116,9 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
 
   // Who is paged: tiers per button, the default, the managers.
   const routes = { ...((file.routes as Record<string, string[][]> | undefined) ?? {}) };
-  const routeInputs = buttons.map((b) => input(`route-${b.id}`, tiersText(routes[b.id]), { placeholder: 'the default route', 'aria-label': `Who is paged for ${b.label}` }));
-  const defaultRoute = input('default-route', tiersText(file.defaultRoute as string[][] | undefined), { 'aria-label': 'Default route' });
-  const managers = input('managers', ((file.managers as string[] | undefined) ?? []).join(', '), { 'aria-label': 'Managers' });
+  const routeInputs = buttons.map((b) => input(`route-${b.id}`, tiersText(routes[b.id]), { placeholder: t('the default route'), 'aria-label': t('Who is paged for {{label}}', { label: b.label }) }));
+  const defaultRoute = input('default-route', tiersText(file.defaultRoute as string[][] | undefined), { 'aria-label': t('Default route') });
+  const managers = input('managers', ((file.managers as string[] | undefined) ?? []).join(', '), { 'aria-label': t('Managers') });
   readers.push(() => {
     buttons.forEach((b, i) => {
       const tiers = tiersOf(routeInputs[i].value);
@@ -128,9 +131,9 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
   });
 
   // Timings and thresholds: only what the owner filled in goes into the file (empty: the default).
-  const numberInputs = NUMBERS.map(([group, key, label]) => {
+  const numberInputs = numbers().map(([group, key, label]) => {
     const holder = group ? ((file[group] as Json | undefined) ?? {}) : file;
-    const control = input(`${group ? group + '.' : ''}${key}`, holder[key] as number | undefined, { type: 'number', step: 'any', placeholder: 'default' });
+    const control = input(`${group ? group + '.' : ''}${key}`, holder[key] as number | undefined, { type: 'number', step: 'any', placeholder: t('default') });
     readers.push(() => {
       const target = group ? ((file[group] as Json | undefined) ?? {}) : file;
       if (control.value === '') delete target[key];
@@ -140,7 +143,7 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
     return field(label, control);
   });
   const causes = input('causes', ((file.causes as string[] | undefined) ?? []).join(', '), { placeholder: 'Waiting, Food, Staff, Price, Not clean, Other' });
-  const timeZone = input('timeZone', file.timeZone as string | undefined, { placeholder: "this computer's zone" });
+  const timeZone = input('timeZone', file.timeZone as string | undefined, { placeholder: t("this computer's zone") });
   readers.push(() => {
     if (causes.value.trim()) file.causes = listOf(causes.value);
     else delete file.causes;
@@ -154,46 +157,46 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
     for (const read of readers) read();
     file.devices = devices;
     file.people = people;
-    const response = await fetch('/api/settings', { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(file) });
+    const response = await fetch('/api/settings', { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'Accept-Language': document.documentElement.lang || 'en' }, body: JSON.stringify(file) });
     const body = (await response.json()) as { error?: { message: string }; problems?: { field: string; message: string }[] };
     if (response.ok) {
-      await showSettings(main, api, _me, h('p', { class: 'banner', role: 'status' }, 'Saved and applied.'));
+      await showSettings(main, api, _me, h('p', { class: 'banner', role: 'status' }, t('Saved and applied.')));
       return;
     }
     replace(
       problems,
       h('p', { class: 'error', role: 'alert' }, body.error?.message ?? response.statusText),
-      h('ul', { class: 'error' }, (body.problems ?? []).map((p) => h('li', {}, h('b', {}, p.field || 'the file'), `: ${p.message}`))),
+      h('ul', { class: 'error' }, (body.problems ?? []).map((p) => h('li', {}, h('b', {}, p.field || t('the file')), `: ${p.message}`))),
     );
     problems.scrollIntoView();
   };
 
   replace(
     main,
-    h('h1', {}, 'Settings'),
+    h('h1', {}, t('Settings')),
     notice ?? null,
     h(
       'form',
       { id: 'settings', onsubmit: (event: Event) => void save(event) },
       problems,
-      h('h2', {}, 'Buttons and pagers'),
-      h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, ['Id', 'Kind', 'Label', 'Place'].map((t) => h('th', {}, t)))), h('tbody', {}, deviceRows))),
-      h('p', { class: 'quiet' }, 'New devices are added by the technician with loyalty-hub device add (it makes their secret).'),
-      h('h2', {}, 'People'),
-      h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Role', 'Usual pager', 'Works on'].map((t) => h('th', {}, t)))), h('tbody', {}, personRows))),
-      h('p', { class: 'pair' }, field('New person: id', newPersonId), field('name', newPersonName)),
-      h('h2', {}, 'Opening hours'),
-      h('label', {}, always, ' open round the clock'),
-      h('div', { class: 'grid' }, WEEKDAYS.map((day, i) => field(day, dayInputs[i]))),
-      h('p', { class: 'quiet' }, 'Ranges like 08:00-12:00, 13:00-18:00; a range may cross midnight (18:00-02:00); empty: closed.'),
-      h('h2', {}, 'Who is paged'),
-      h('p', { class: 'quiet' }, 'Pager ids, "," within a tier, ";" between tiers: pgr-anna, pgr-ben; pgr-boss'),
-      h('div', { class: 'grid' }, buttons.map((b, i) => field(b.label, routeInputs[i])), field('Every other button', defaultRoute), field('Managers (device problems, late presses, mood)', managers)),
-      h('h2', {}, 'Timings and thresholds'),
+      h('h2', {}, t('Buttons and pagers')),
+      h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, [t('Id'), t('Kind'), t('Label'), t('Place')].map((text) => h('th', {}, text)))), h('tbody', {}, deviceRows))),
+      h('p', { class: 'quiet' }, t('New devices are added by the technician with loyalty-hub device add (it makes their secret).')),
+      h('h2', {}, t('People')),
+      h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, [t('Name'), t('Role'), t('Usual pager'), t('Works on')].map((text) => h('th', {}, text)))), h('tbody', {}, personRows))),
+      h('p', { class: 'pair' }, field(t('New person: id'), newPersonId), field(t('name'), newPersonName)),
+      h('h2', {}, t('Opening hours')),
+      h('label', {}, always, ' ', t('open round the clock')),
+      h('div', { class: 'grid' }, WEEKDAYS.map((_, i) => field(dayName(i), dayInputs[i]))),
+      h('p', { class: 'quiet' }, t('Ranges like 08:00-12:00, 13:00-18:00; a range may cross midnight (18:00-02:00); empty: closed.')),
+      h('h2', {}, t('Who is paged')),
+      h('p', { class: 'quiet' }, t('Pager ids, "," within a tier, ";" between tiers: pgr-anna, pgr-ben; pgr-boss')),
+      h('div', { class: 'grid' }, buttons.map((b, i) => field(b.label, routeInputs[i])), field(t('Every other button'), defaultRoute), field(t('Managers (device problems, late presses, mood)'), managers)),
+      h('h2', {}, t('Timings and thresholds')),
       h('div', { class: 'grid' }, numberInputs),
-      h('h2', {}, 'Causes and time zone'),
-      h('div', { class: 'grid' }, field('Causes offered on the pager (up to 8, each up to 10 characters)', causes), field('Time zone (e.g. Europe/Berlin)', timeZone)),
-      h('p', {}, h('button', { type: 'submit', class: 'primary' }, 'Save and apply')),
+      h('h2', {}, t('Causes and time zone')),
+      h('div', { class: 'grid' }, field(t('Causes offered on the pager (up to 8, each up to 10 characters)'), causes), field(t('Time zone (e.g. Europe/Berlin)'), timeZone)),
+      h('p', {}, h('button', { type: 'submit', class: 'primary' }, t('Save and apply'))),
     ),
   );
 }

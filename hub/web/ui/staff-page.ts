@@ -4,13 +4,14 @@
 import type { Me, StaffView } from '../../contract/api-types.js';
 import { h, replace, table } from './dom.js';
 import { jsonRequest, type Api } from './api.js';
+import { t } from './i18n.js';
 
 export async function showStaff(main: HTMLElement, api: Api, me: Me, error?: string): Promise<void> {
   let view: StaffView;
   try {
     view = await api<StaffView>('/api/staff');
   } catch (failure) {
-    replace(main, h('h1', {}, 'Staff'), h('p', { class: 'error', role: 'alert' }, (failure as Error).message));
+    replace(main, h('h1', {}, t('Staff')), h('p', { class: 'error', role: 'alert' }, (failure as Error).message));
     return;
   }
   const canChange = me.role !== 'viewer';
@@ -26,8 +27,8 @@ export async function showStaff(main: HTMLElement, api: Api, me: Me, error?: str
     if (!canChange || view.people.length === 0) return pager.wearerName ?? '—';
     const select = h(
       'select',
-      { 'aria-label': `Who wears ${pager.label}`, 'data-pager': pager.id, onchange: (e: Event) => void change(`/api/pagers/${pager.id}/wearer`, { person: (e.target as HTMLSelectElement).value || null }) },
-      h('option', { value: '' }, 'nobody'),
+      { 'aria-label': t('Who wears {{pager}}', { pager: pager.label }), 'data-pager': pager.id, onchange: (e: Event) => void change(`/api/pagers/${pager.id}/wearer`, { person: (e.target as HTMLSelectElement).value || null }) },
+      h('option', { value: '' }, t('nobody')),
       view.people.map((p) => h('option', { value: p.id, selected: p.id === pager.wearer }, p.name)),
     );
     return select;
@@ -37,21 +38,21 @@ export async function showStaff(main: HTMLElement, api: Api, me: Me, error?: str
       ? h(
           'button',
           { type: 'button', class: pager.onShift ? 'on' : '', 'data-shift': pager.id, onclick: () => void change(`/api/pagers/${pager.id}/shift`, { onShift: !pager.onShift }) },
-          pager.onShift ? 'On shift' : 'Off shift',
+          pager.onShift ? t('On shift') : t('Off shift'),
         )
       : pager.onShift
-        ? 'on shift'
-        : 'off shift';
+        ? t('on shift')
+        : t('off shift');
   replace(
     main,
-    h('h1', {}, 'Staff'),
+    h('h1', {}, t('Staff')),
     error ? h('p', { class: 'error', role: 'alert' }, error) : null,
-    h('p', { class: 'quiet' }, 'Every pager goes off shift at closing time and those scheduled go on at opening; a swap lasts until closing.'),
+    h('p', { class: 'quiet' }, t('Every pager goes off shift at closing time and those scheduled go on at opening; a swap lasts until closing.')),
     table(
-      ['Pager', 'Worn today by', 'Shift', 'Connected'],
-      view.pagers.map((p) => [h('span', {}, p.label, p.swapped ? h('small', {}, ' (swapped today)') : null), wearer(p), shift(p), p.online ? 'yes' : 'no']),
+      [t('Pager'), t('Worn today by'), t('Shift'), t('Connected')],
+      view.pagers.map((p) => [h('span', {}, p.label, p.swapped ? h('small', {}, ` (${t('swapped today')})`) : null), wearer(p), shift(p), p.online ? t('yes') : t('no')]),
       (i) => (view.pagers[i].onShift && view.pagers[i].online ? undefined : 'alert'),
     ),
-    view.people.length === 0 ? h('p', { class: 'quiet' }, 'No people are configured: each pager’s label stands for its wearer (see "people" in the configuration).') : null,
+    view.people.length === 0 ? h('p', { class: 'quiet' }, t('No people are configured: each pager’s label stands for its wearer (see "people" in the configuration).')) : null,
   );
 }

@@ -3,8 +3,8 @@
 // has waited; nothing to click but "exit". Best with a viewer account.
 import type { TodayView } from '../../contract/api-types.js';
 import { duration, h, replace } from './dom.js';
-
-const KIND: Record<string, string> = { red: 'Unhappy customer', missing: 'Device missing', battery: 'Battery low', storage: 'Hub disk failing', mood: 'Many unhappy', closing: 'Still open at closing' };
+import { t } from './i18n.js';
+import { kindText } from './words.js';
 
 /** fresh under a minute, waiting under three, late after that; someone on it is calm. */
 function urgency(waitedMs: number, taken: boolean): string {
@@ -19,7 +19,7 @@ export function renderWall(main: HTMLElement, view: TodayView, offset: number): 
     main,
     view.alarms.map((alarm) => h('p', { class: 'alarm', role: 'alert' }, alarm)),
     view.open.length === 0
-      ? h('p', { class: 'wall-quiet' }, 'All quiet')
+      ? h('p', { class: 'wall-quiet' }, t('All quiet'))
       : h(
           'div',
           { class: 'wall-cards' },
@@ -32,14 +32,14 @@ export function renderWall(main: HTMLElement, view: TodayView, offset: number): 
               h(
                 'p',
                 {},
-                KIND[incident.kind] ?? incident.kind,
+                kindText(incident.kind),
                 incident.count > 1 ? ` ×${incident.count}` : '',
                 ' · ',
-                incident.unrouted ? 'NOBODY REACHABLE' : incident.reachedAt !== null ? 'staff with the customer' : incident.holder ? `${incident.holder} is on it` : 'waiting for someone',
+                incident.unrouted ? t('NOBODY REACHABLE') : incident.reachedAt !== null ? t('staff with the customer') : incident.holder ? t('{{name}} is on it', { name: incident.holder }) : t('waiting for someone'),
               ),
             ),
           ),
         ),
-    h('p', { class: 'wall-foot' }, `${view.red} red · ${view.green} green today · `, h('a', { href: '#today', onclick: () => document.body.classList.remove('wall') }, 'exit wall display')),
+    h('p', { class: 'wall-foot' }, t('{{red}} red · {{green}} green today', { red: view.red, green: view.green }) + ' · ', h('a', { href: '#today', onclick: () => document.body.classList.remove('wall') }, t('exit wall display'))),
   );
 }

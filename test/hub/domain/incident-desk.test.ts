@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../hub/domain/clock.js';
 import { IncidentDesk, sequentialIds, type DeskDirectory, type Effect } from '../../../hub/domain/incident-desk.js';
+import { english, say } from '../../../hub/i18n/translate.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const timings = { foldWindowMs: 60_000, rebuzzMs: 15_000, escalateMs: 30_000, retriggerMs: 180_000, latePressMs: 600_000, updateBuzzGapMs: 0, reopenWindowMs: 0 };
@@ -229,18 +230,18 @@ describe('IncidentDesk', () => {
       ['pgr-m', 'new'],
     ]);
     expect(effects.find((e) => e.type === 'event' && e.event.type === 'unrouted')).toMatchObject({ event: { detail: 'no pager on shift in any tier: every online pager called' } });
-    expect(desk.alarms()).toEqual(['Nobody on shift for Counter 1 (incident 1): every online pager was called']);
+    expect(desk.alarms().map((alarm) => say(english, alarm))).toEqual(['Nobody on shift for Counter 1 (incident 1): every online pager was called']);
     clock.advance(15_000);
     expect(pages(desk.tick()).map((p) => p.reason)).toEqual(['rebuzz', 'rebuzz', 'rebuzz']);
     effectsOf(desk.acknowledge('pgr-b', 1)); // off shift, but called: may take it
-    expect(desk.alarms()).toEqual([]);
+    expect(desk.alarms().map((alarm) => say(english, alarm))).toEqual([]);
   });
 
   it('says when no pager at all is online, and calls the first one that comes', () => {
     for (const pager of ['pgr-a', 'pgr-b', 'pgr-m']) desk.setPagerOnline(pager, false);
     const { effects } = press(1);
     expect(pages(effects)).toEqual([]);
-    expect(desk.alarms()).toEqual(['Nobody can be paged for Counter 1 (incident 1): no pager is online']);
+    expect(desk.alarms().map((alarm) => say(english, alarm))).toEqual(['Nobody can be paged for Counter 1 (incident 1): no pager is online']);
     desk.setPagerOnline('pgr-m', true);
     desk.setPagerOnShift('pgr-m', false);
     expect(pages(desk.tick()).map((p) => [p.pager, p.reason])).toEqual([['pgr-m', 'new']]);
@@ -275,13 +276,13 @@ describe('IncidentDesk', () => {
     const { incidentId, effects } = press(1, T0);
     expect(pages(effects).map((p) => [p.pager, p.time])).toEqual([['pgr-m', T0]]);
     expect(effects.find((e) => e.type === 'event' && e.event.type === 'late')).toMatchObject({ event: { detail: 'pressed 25 min before it reached the hub' } });
-    expect(desk.alarms()).toEqual([`Late complaint at Counter 1 (incident ${incidentId}): pressed while the hub could not hear it; the customer has probably left`]);
+    expect(desk.alarms().map((alarm) => say(english, alarm))).toEqual([`Late complaint at Counter 1 (incident ${incidentId}): pressed while the hub could not hear it; the customer has probably left`]);
     clock.advance(60_000);
     expect(desk.tick()).toEqual([]); // no re-buzz, no escalation
     const more = press(2, T0 + 1000);
     expect([more.incidentId, pages(more.effects)]).toEqual([incidentId, []]);
     effectsOf(desk.recordOutcome('pgr-m', incidentId!, 'left'));
-    expect(desk.alarms()).toEqual([]);
+    expect(desk.alarms().map((alarm) => say(english, alarm))).toEqual([]);
   });
 
   it('gives the incidents a missing pager held back to routing at once, and says what it held', () => {
@@ -321,7 +322,7 @@ describe('IncidentDesk', () => {
     expect(desk.decline('pgr-m', 99)).toEqual({ refused: 'incident 99 is not open' });
     // The manager declines too: nobody is left to call, and the dashboard says so.
     expect(pages(effectsOf(desk.decline('pgr-m', 1)))).toEqual([]);
-    expect(desk.alarms()).toEqual(['Nobody can take Counter 1 (incident 1): every pager paged declined']);
+    expect(desk.alarms().map((alarm) => say(english, alarm))).toEqual(['Nobody can take Counter 1 (incident 1): every pager paged declined']);
   });
 
   it('pages a tier’s busy pager when the free one declines', () => {

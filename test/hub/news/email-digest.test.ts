@@ -13,6 +13,7 @@ import { parseConfig } from '../../../hub/config/load.js';
 import { createLogger } from '../../../hub/log.js';
 import { EmailDigest } from '../../../hub/news/email-digest.js';
 import { Storage } from '../../../hub/store/storage.js';
+import { english, say } from '../../../hub/i18n/translate.js';
 
 const NOW = Date.UTC(2026, 11, 2, 21, 45); // 22:45 in Berlin, after the 22:30 digest time
 let server: SMTPServer | undefined;
@@ -88,7 +89,7 @@ describe('e-mail digest', () => {
     await new Promise<void>((resolve) => server!.close(() => resolve())); // the line is down
     const { storage, digest } = shopWith(port);
     await digest.tick(NOW);
-    expect(digest.messages()).toEqual([expect.stringMatching(/^The e-mail digest for 2026-12-02 is not sent yet \(.*ECONNREFUSED.*\): trying again every 10 minutes$/)]);
+    expect(digest.messages().map((line) => say(english, line))).toEqual([expect.stringMatching(/^The e-mail digest for 2026-12-02 is not sent yet \(.*ECONNREFUSED.*\): trying again every 10 minutes$/)]);
     expect(digest.tick(NOW + 5 * 60_000)).toBeNull(); // not before 10 minutes
     server = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], onData: (stream, _s, done) => void simpleParser(stream).then((m) => (received.push(m), done()), done) });
     await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', () => resolve()));

@@ -218,7 +218,7 @@ describe('dashboard in Chromium', () => {
     await page.click('form#history-form button[type=submit]');
     const row = page.locator('tbody tr', { hasText: 'Counter 1' }).first();
     await row.waitFor();
-    expect(await page.textContent('main')).toMatch(/\d+ incidents from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
+    expect(await page.textContent('main')).toMatch(/\d+ incidents from [A-Z][a-z]{2} \d{1,2}, \d{4} to [A-Z][a-z]{2} \d{1,2}, \d{4}/);
     await page.locator('select[name=per]').selectOption('month');
     await page.click('form#history-form button[type=submit]');
     await page.locator('th', { hasText: 'Month of' }).waitFor();

@@ -1,0 +1,3 @@
+// de
+export const de: Record<string, string> = {
+};

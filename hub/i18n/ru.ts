@@ -1,0 +1,3 @@
+// ru
+export const ru: Record<string, string> = {
+};
