@@ -5,6 +5,7 @@
 import { hostname, networkInterfaces } from 'node:os';
 import QRCode from 'qrcode';
 import type { HubConfig } from './config/schema.js';
+import { english, type Translate } from './i18n/translate.js';
 
 export interface BannerFacts {
   config: HubConfig;
@@ -16,6 +17,8 @@ export interface BannerFacts {
   /** The time zone came from this computer (the file sets none). */
   zoneFromSystem: boolean;
   simulating: boolean;
+  /** The terminal's language (default English). */
+  t?: Translate;
 }
 
 /** This machine's IPv4 addresses on its networks (not loopback), the ones a phone in the shop can reach. */
@@ -35,23 +38,24 @@ export function dashboardUrls(config: HubConfig, port: number, https: boolean, l
 export async function startBanner(facts: BannerFacts): Promise<string> {
   const { config } = facts;
   const urls = dashboardUrls(config, facts.httpPort, facts.https);
+  const t = facts.t ?? english;
+  const labels = { dashboard: t('Dashboard'), mqtt: 'MQTT', zone: t('Time zone'), data: t('Data') };
+  const width = Math.max(...Object.values(labels).map((label) => label.length)) + 3;
+  const row = (label: string, text: string) => `  ${label.padEnd(width)}${text}`;
   const lines = [
-    `loyalty-hub is running (site "${config.site}").`,
-    `  Dashboard   ${urls[0]}`,
-    ...urls.slice(1).map((url) => `              ${url}`),
-    `  MQTT        port ${facts.mqttPort} (WebSocket ${facts.wsPort}), on ${config.mqtt.host}`,
-    `  Time zone   ${config.timeZone}${facts.zoneFromSystem ? ' (this computer’s; set "timeZone" in the configuration to change it)' : ''}`,
-    `  Data        ${facts.dataDir}`,
+    t('loyalty-hub is running (site "{{site}}").', { site: config.site }),
+    row(labels.dashboard, urls[0]),
+    ...urls.slice(1).map((url) => row('', url)),
+    row(labels.mqtt, t('port {{port}} (WebSocket {{wsPort}}), on {{host}}', { port: facts.mqttPort, wsPort: facts.wsPort, host: config.mqtt.host })),
+    row(labels.zone, config.timeZone + (facts.zoneFromSystem ? ` ${t('(this computer’s; set "timeZone" in the configuration to change it)')}` : '')),
+    row(labels.data, facts.dataDir),
   ];
   if (facts.simulating) {
-    lines.push(
-      '  Simulated shop: 2 buttons and 2 pagers running the real firmware. Press them on the',
-      '  dashboard’s "Virtual shop" page. It stops once a real device is added (--no-sim: off).',
-    );
+    lines.push(`  ${t('Simulated shop: 2 buttons and 2 pagers running the real firmware. Press them on the dashboard’s "Virtual shop" page. It stops once a real device is added (--no-sim: off).')}`);
   }
   if (urls.length > 1 || !urls[0].includes('localhost')) {
-    lines.push(`Scan to open the dashboard on a phone on this network (${urls[0]}):`, await QRCode.toString(urls[0], { type: 'terminal', small: true }));
+    lines.push(t('Scan to open the dashboard on a phone on this network ({{url}}):', { url: urls[0] }), await QRCode.toString(urls[0], { type: 'terminal', small: true }));
   }
-  lines.push('Stop with Ctrl-C.', '');
+  lines.push(t('Stop with Ctrl-C.'), '');
   return lines.join('\n');
 }

@@ -140,7 +140,7 @@ export class Hub {
         config: () => this.live.config,
         nameOf: (id) => actorName(id, (pager) => this.live.directory.personOf(pager)),
         placeOf: (id) => this.live.directory.placeOf(id),
-        deviceProblems: () => this.storage.reports.openDeviceProblems().map((p) => `${this.live.directory.labelOf(p.source)}: ${p.kind}`),
+        deviceProblems: () => this.storage.reports.openDeviceProblems().map((p) => ({ device: this.live.directory.labelOf(p.source), kind: p.kind })),
       }),
       new PushNews({ store: this.storage.push, config: () => this.live.config, clock: this.clock, log: this.log, agent: options.pushAgent }),
     );

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { MAX_ID_CHARS, MAX_LABEL_CHARS, OUTBOX_CAPACITY, PRESS_BURST, PRESS_RATE_PER_SECOND, isValidId } from '../../shared/limits.js';
 import { WEEKDAYS, parseRange, splitAtMidnight, type WeeklyHours } from '../domain/opening-hours.js';
+import { LANGUAGES } from '../i18n/languages.js';
 
 const id = z
   .string()
@@ -42,6 +43,8 @@ const device = z
     kind: z.enum(['button', 'pager']),
     label,
     location: z.string().max(80).optional(),
+    /** A pager's display language (flashed and updated in it); default the shop's `language`. */
+    language: z.enum(LANGUAGES).optional(),
   })
   .strict();
 
@@ -71,6 +74,8 @@ export const configSchema = z
     site: id.default('shop'),
     /** Without it, this computer's own zone (a hub in the shop runs on the shop's clock). */
     timeZone: timeZone.default(systemTimeZone),
+    /** The shop's language: the e-mail digest, and the pagers' display unless a device says otherwise. */
+    language: z.enum(LANGUAGES).default('en'),
     /** Days left out are closed. Without this key the site counts as always open. */
     openingHours: openingHours.optional(),
     dataDir: z.string().min(1).default('data'),

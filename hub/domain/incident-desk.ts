@@ -7,7 +7,7 @@ import type { Alert, AlertKind, AlertReason, Cancel, CancelReason, Feedback, Out
 import { MAX_LABEL_CHARS } from '../../shared/limits.js';
 import type { Clock } from './clock.js';
 import { nextStaffedTier, type Tiers } from './routing.js';
-import { phrase, type Phrase } from '../i18n/translate-options.js';
+import { phrase, type Phrase } from './phrase.js';
 
 export interface DeskTimings {
   /** A red press within this long of the last one folds into the open incident even after it was acknowledged. */

@@ -2,16 +2,11 @@
 // the translate function's shape, and a phrase (a sentence said later in the
 // listener's language). Browser-safe: no catalogs, no Node.
 
-export type Values = Record<string, string | number>;
+import type { Values } from '../domain/phrase.js';
+
+export type { Phrase, Values } from '../domain/phrase.js';
+export { phrase } from '../domain/phrase.js';
 export type Translate = (key: string, values?: Values) => string;
-
-/** A sentence to be said later in the listener's language: what rooms that know no language return (alarms). */
-export interface Phrase {
-  key: string;
-  values?: Values;
-}
-
-export const phrase = (key: string, values?: Values): Phrase => ({ key, values });
 
 /** Options shared with the dashboard's instance (ui/i18n.ts). */
 export const I18N_OPTIONS = {

@@ -15,7 +15,8 @@ import { dailyLog } from '../report/daily-log.js';
 import { historyView } from '../report/history.js';
 import { WEEKDAYS } from '../domain/opening-hours.js';
 import type { ReportQueries } from '../store/report-queries.js';
-import { phrase, type Phrase } from '../i18n/translate-options.js';
+import { phrase, translator, type Phrase } from '../i18n/translate.js';
+import { KIND_WORDS } from '../i18n/words.js';
 
 export type EmailSettings = NonNullable<HubConfig['email']>;
 
@@ -27,48 +28,54 @@ export interface DigestDeps {
   config: () => HubConfig;
   nameOf: (pagerOrUser: string) => string;
   placeOf: (deviceId: string) => string;
-  /** Devices needing attention now, in words ("Anna's pager: missing"). */
-  deviceProblems: () => string[];
+  /** Devices needing attention now: the device's label and the problem's kind (missing, battery, storage). */
+  deviceProblems: () => { device: string; kind: string }[];
 }
 
 /** The digest of one local day, as an e-mail. */
 export function digestMail(deps: DigestDeps, date: string, now: number): { subject: string; text: string; attachments: { filename: string; content: string }[] } {
   const config = deps.config();
+  const t = translator(config.language);
   const log = dailyLog(deps.reports, date, config.timeZone, deps.nameOf);
   const complaints = log.incidents.filter((row) => row.kind === 'red');
   const open = log.incidents.filter((row) => row.outcome === 'open');
   const median = percentile(complaints.filter((row) => row.secondsToAcknowledge !== null).map((row) => row.secondsToAcknowledge!), 50);
   // Resolved with an outcome ("open": not resolved; "": closed without one), and won back by the owner's rule.
   const recovered = complaints.filter((row) => row.outcome !== 'open' && row.outcome !== '' && wonBack(row.outcome, config.apologyRecovers)).length;
-  const week = analyticsView(deps.reports, now, 7, config.timeZone, config.reactionTargetS, deps.nameOf, deps.placeOf, config.apologyRecovers);
+  const week = analyticsView(deps.reports, now, 7, config.timeZone, config.reactionTargetS, deps.nameOf, deps.placeOf, config.apologyRecovers, undefined, t);
   const problems = deps.deviceProblems();
   const weekly = config.email?.weeklyOn !== undefined && WEEKDAYS[DateTime.fromISO(date, { zone: config.timeZone }).weekday - 1] === config.email.weeklyOn;
   const weekLines: string[] = [];
   if (weekly) {
     const from = DateTime.fromISO(date, { zone: config.timeZone }).minus({ days: 6 }).toFormat('yyyy-MM-dd');
     const days = historyView(deps.reports, { from, to: date, per: 'day', page: 1 }, config.timeZone, deps.nameOf, config.apologyRecovers);
-    weekLines.push('', `The week ${from} to ${date}: ${days.total} incidents.`, ...days.totals.map((t) => `  ${t.period}  ${t.incidents} incidents, ${t.recovered} of ${t.resolved} won back${t.medianAcknowledgeS === null ? '' : `, acknowledged in ${t.medianAcknowledgeS} s`}`));
+    weekLines.push(
+      '',
+      t('The week {{from}} to {{to}}: {{count}} incidents.', { from, to: date, count: days.total }),
+      ...days.totals.map((total) => `  ${total.period}  ${t('{{count}} incidents, {{recovered}} of {{resolved}} won back', { count: total.incidents, recovered: total.recovered, resolved: total.resolved })}${total.medianAcknowledgeS === null ? '' : `, ${t('acknowledged in {{n}} s', { n: total.medianAcknowledgeS })}`}`),
+    );
   }
   const lines = [
     `${config.site}, ${date} (${config.timeZone})`,
     '',
-    `${log.redPresses} unhappy and ${log.greenPresses} happy presses; ${complaints.length} complaints, ${recovered} of them won back.`,
-    median === null ? 'No complaint was acknowledged on a pager.' : `Staff acknowledged in ${median} s (median).`,
+    t('{{red}} unhappy and {{green}} happy presses; {{complaints}} complaints, {{recovered}} of them won back.', { red: log.redPresses, green: log.greenPresses, complaints: complaints.length, recovered }),
+    median === null ? t('No complaint was acknowledged on a pager.') : t('Staff acknowledged in {{n}} s (median).', { n: median }),
     week.summary,
     '',
-    open.length === 0 ? 'Nothing is still open.' : `Still open (${open.length}):`,
-    ...open.map((row) => `  - ${row.openedAt} ${row.location} (${row.kind}, ${row.presses} presses)`),
+    open.length === 0 ? t('Nothing is still open.') : t('Still open ({{n}}):', { n: open.length }),
+    ...open.map((row) => `  - ${row.openedAt} ${row.location} (${t(KIND_WORDS[row.kind] ?? row.kind)}, ${t('{{count}} presses', { count: row.presses })})`),
     '',
-    problems.length === 0 ? 'Every device is fine.' : 'Devices needing attention:',
-    ...problems.map((problem) => `  - ${problem}`),
+    problems.length === 0 ? t('Every device is fine.') : t('Devices needing attention:'),
+    ...problems.map((problem) => `  - ${problem.device}: ${t(KIND_WORDS[problem.kind] ?? problem.kind)}`),
     ...weekLines,
     '',
-    'The complaints of the day are attached as a spreadsheet (CSV).',
+    t('The complaints of the day are attached as a spreadsheet (CSV).'),
   ];
+  const subject = t('{{site}}: {{count}} complaints on {{date}}', { site: config.site, count: complaints.length, date }) + (open.length > 0 ? `, ${t('{{n}} still open', { n: open.length })}` : '') + (weekly ? ` ${t('(with the week)')}` : '');
   return {
-    subject: `${config.site}: ${complaints.length} complaint${complaints.length === 1 ? '' : 's'} on ${date}${open.length > 0 ? `, ${open.length} still open` : ''}${weekly ? ' (with the week)' : ''}`,
+    subject,
     text: lines.join('\n'),
-    attachments: [{ filename: csvFileName('complaints', date), content: logCsv(log, 'complaints', csvOptionsFor(undefined)) }],
+    attachments: [{ filename: csvFileName('complaints', date), content: logCsv(log, 'complaints', csvOptionsFor(config.language), t) }],
   };
 }
 

@@ -15,12 +15,14 @@ import type { Clock } from '../domain/clock.js';
 import { DEVICE_PROBLEM_KINDS, type Effect, type IncidentRecord } from '../domain/incident-desk.js';
 import type { Logger } from '../log.js';
 import type { PushStore, PushSubscriptionRow, PushTopic } from '../store/push-store.js';
-import { phrase, type Phrase } from '../i18n/translate-options.js';
+import { isLanguage } from '../i18n/languages.js';
+import { phrase, say, translator, type Phrase } from '../i18n/translate.js';
 
 export interface PushNote {
   topic: PushTopic;
-  title: string;
-  body: string;
+  /** Said in each phone's language when it is sent. */
+  title: Phrase;
+  body: Phrase;
   /** One notification per tag on the phone: a newer one about the same incident replaces the older. */
   tag: string;
   incidentId: number;
@@ -43,19 +45,20 @@ export function newsIn(effects: readonly Effect[]): PushNote[] {
     const record = records.get(event.incidentId);
     if (!record || record.trial) continue;
     const id = record.id;
+    const label = { label: record.label };
     if (record.kind === 'red' && event.type === 'escalated') {
-      add({ topic: 'unhandled', title: `Unhappy customer: ${record.label}`, body: `Nobody has answered yet: escalated to level ${event.level ?? record.level}.`, tag: `incident-${id}`, incidentId: id });
+      add({ topic: 'unhandled', title: phrase('Unhappy customer: {{label}}', label), body: phrase('Nobody has answered yet: escalated to level {{level}}.', { level: event.level ?? record.level }), tag: `incident-${id}`, incidentId: id });
     } else if (record.kind === 'red' && event.type === 'retriggered') {
-      add({ topic: 'unhandled', title: `Unhappy customer: ${record.label}`, body: 'Acknowledged, but not resolved in time: staff are being called again.', tag: `incident-${id}`, incidentId: id });
+      add({ topic: 'unhandled', title: phrase('Unhappy customer: {{label}}', label), body: phrase('Acknowledged, but not resolved in time: staff are being called again.'), tag: `incident-${id}`, incidentId: id });
     } else if (event.type === 'paged' && event.detail === 'all-call') {
-      add({ topic: 'all-call', title: `All-call: ${record.label}`, body: 'Nobody on shift could take it: every pager online was called.', tag: `all-call-${id}`, incidentId: id });
+      add({ topic: 'all-call', title: phrase('All-call: {{label}}', label), body: phrase('Nobody on shift could take it: every pager online was called.'), tag: `all-call-${id}`, incidentId: id });
     } else if (event.type === 'unrouted' && event.detail === 'no pager online') {
-      add({ topic: 'all-call', title: `Nobody reachable: ${record.label}`, body: 'No pager is online to take it.', tag: `all-call-${id}`, incidentId: id });
+      add({ topic: 'all-call', title: phrase('Nobody reachable: {{label}}', label), body: phrase('No pager is online to take it.'), tag: `all-call-${id}`, incidentId: id });
     } else if (event.type === 'opened' && DEVICE_PROBLEM_KINDS.has(record.kind)) {
-      const what = record.kind === 'missing' ? 'not heard from' : record.kind === 'battery' ? 'battery low' : 'the disk refuses writes: presses are not being saved';
-      add({ topic: 'devices', title: `${record.label}: ${what}`, body: event.detail ?? 'See the dashboard.', tag: `incident-${id}`, incidentId: id });
+      const title = record.kind === 'missing' ? phrase('{{label}}: not heard from', label) : record.kind === 'battery' ? phrase('{{label}}: battery low', label) : phrase('{{label}}: the disk refuses writes: presses are not being saved', label);
+      add({ topic: 'devices', title, body: event.detail ? phrase(event.detail) : phrase('See the dashboard.'), tag: `incident-${id}`, incidentId: id });
     } else if (event.type === 'opened' && record.kind === 'mood') {
-      add({ topic: 'mood', title: `Mood at ${record.label}`, body: event.detail ?? 'Many unhappy presses.', tag: `incident-${id}`, incidentId: id });
+      add({ topic: 'mood', title: phrase('Mood at {{label}}', label), body: event.detail ? phrase(event.detail) : phrase('Many unhappy presses.'), tag: `incident-${id}`, incidentId: id });
     }
   }
   return notes;
@@ -115,7 +118,7 @@ export class PushNews {
 
   /** Sends one note to one user's phones now (the dashboard's "send a test"). */
   test(username: string): Promise<void> {
-    this.enqueue([{ topic: 'unhandled', title: 'Test from the loyalty hub', body: 'Notifications reach this phone.', tag: 'test', incidentId: 0 }], username);
+    this.enqueue([{ topic: 'unhandled', title: phrase('Test from the loyalty hub'), body: phrase('Notifications reach this phone.'), tag: 'test', incidentId: 0 }], username);
     return this.settled();
   }
 
@@ -186,7 +189,8 @@ export class PushNews {
     const config = this.deps.config().push;
     if (!config) return;
     const keys = this.keys();
-    const payload = JSON.stringify({ title: note.title, body: note.body, tag: note.tag, incident: note.incidentId, site: this.deps.config().site });
+    const t = translator(isLanguage(subscription.lang) ? subscription.lang : 'en');
+    const payload = JSON.stringify({ title: say(t, note.title), body: say(t, note.body), tag: note.tag, incident: note.incidentId, site: this.deps.config().site });
     try {
       await webpush.sendNotification({ endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } }, payload, {
         vapidDetails: { subject: config.contact, publicKey: keys.publicKey, privateKey: keys.privateKey },

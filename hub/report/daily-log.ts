@@ -5,6 +5,8 @@ import { DateTime } from 'luxon';
 import type { DailyLog, DailyLogRow } from '../contract/api-types.js';
 import type { ReportQueries } from '../store/report-queries.js';
 import { textTable } from './text-table.js';
+import { english, type Translate } from '../i18n/translate.js';
+import { KIND_WORDS, OUTCOME_WORDS } from '../i18n/words.js';
 
 export type { DailyLog, DailyLogRow };
 
@@ -17,17 +19,17 @@ export function namedDate(date: string, timeZone: string, now: number): string {
 }
 
 /** The day's incidents as a table for a terminal: the columns an owner reads, aligned, within about 110 characters. */
-export function logTable(log: DailyLog): string {
-  const header = ['#', 'Time', 'Place', 'What', 'Presses', 'Taken by', 'To ack', 'Outcome', 'Why'];
+export function logTable(log: DailyLog, t: Translate = english): string {
+  const header = ['#', t('Time'), t('Place'), t('What'), t('Presses'), t('Taken by'), t('To acknowledge'), t('Outcome'), t('Why')];
   const rows = log.incidents.map((r) => [
     String(r.incident),
     r.openedAt,
     r.location,
-    r.kind,
+    t(KIND_WORDS[r.kind] ?? r.kind),
     String(r.presses),
     r.acknowledgedBy,
-    r.secondsToAcknowledge === null ? '' : `${r.secondsToAcknowledge} s`,
-    r.outcome,
+    r.secondsToAcknowledge === null ? '' : t('{{n}} s', { n: r.secondsToAcknowledge }),
+    t(OUTCOME_WORDS[r.outcome] ?? r.outcome),
     r.cause,
   ]);
   return textTable(header, rows, { maxWidth: 24, rule: true });

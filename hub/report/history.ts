@@ -10,6 +10,7 @@ import { wonBack } from './analytics.js';
 import { percentile } from './stats.js';
 import { textTable } from './text-table.js';
 import { CUSTOMER_GAP_MS } from './today.js';
+import { english, type Translate } from '../i18n/translate.js';
 
 export type Period = 'day' | 'week' | 'month';
 
@@ -99,9 +100,9 @@ export function historyView(reports: ReportQueries, query: HistoryQuery, timeZon
 }
 
 /** The totals as a table for a terminal. */
-export function totalsTable(view: HistoryView): string {
-  const header = [view.per === 'day' ? 'Day' : view.per === 'week' ? 'Week of' : 'Month of', 'Incidents', 'Resolved', 'Recovered', 'Median to ack', 'Median to reach'];
-  const seconds = (s: number | null) => (s === null ? '' : `${s} s`);
-  const rows = view.totals.map((t) => [t.period, String(t.incidents), String(t.resolved), String(t.recovered), seconds(t.medianAcknowledgeS), seconds(t.medianReachS)]);
+export function totalsTable(view: HistoryView, t: Translate = english): string {
+  const header = [view.per === 'day' ? t('Day') : view.per === 'week' ? t('Week of') : t('Month of'), t('Incidents'), t('Resolved'), t('Recovered'), t('Median to acknowledge'), t('Median to reach')];
+  const seconds = (s: number | null) => (s === null ? '' : t('{{n}} s', { n: s }));
+  const rows = view.totals.map((total) => [total.period, String(total.incidents), String(total.resolved), String(total.recovered), seconds(total.medianAcknowledgeS), seconds(total.medianReachS)]);
   return textTable(header, rows, { right: header.map((_, i) => i > 0) });
 }

@@ -19,9 +19,10 @@ import { TestShop, eventually } from '../support/shop.js';
 
 const CLI = resolve('dist/hub/cli.js');
 
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI in a terminal speaking `language` (LC_ALL), English unless a test says otherwise. */
+function run(args: string[], cwd: string, language = 'C.UTF-8'): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, timeout: 15_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, timeout: 15_000, env: { ...process.env, LC_ALL: language } }, (error, stdout, stderr) => {
       done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -247,7 +248,7 @@ describe('loyalty-hub CLI', () => {
       expect(text.code).toBe(0);
       expect(text.stdout).toContain('2026-11-22 (Europe/Berlin): 1 red and 2 green presses, 1 incidents');
 
-      expect(text.stdout).toMatch(/^#\s+Time\s+Place\s+What\s+Presses\s+Taken by\s+To ack\s+Outcome\s+Why$/m); // a table a terminal shows, not console.table
+      expect(text.stdout).toMatch(/^#\s+Time\s+Place\s+What\s+Presses\s+Taken by\s+To acknowledge\s+Outcome\s+Why$/m); // a table a terminal shows, not console.table
       expect(text.stdout.split('\n').every((line) => line.length <= 120)).toBe(true);
 
       const csv = await run(['report', '--date', '2026-11-22', '--csv', '--separator', ','], shop.dir);
@@ -256,7 +257,7 @@ describe('loyalty-hub CLI', () => {
         expect.objectContaining({
           Incident: String(incident),
           Date: '2026-11-22',
-          What: 'red',
+          What: 'Unhappy',
           Place: 'Counter 1',
           'Opened (local time)': '13:00:00', // 12:00 UTC in Berlin (CET)
           'UTC offset': 'UTC+01:00',
@@ -269,12 +270,20 @@ describe('loyalty-hub CLI', () => {
           Outcome: 'apologised',
         }),
       ]);
+      // In the terminal's language: the table, the CSV headers and words, the messages (#18).
+      const german = await run(['report', '--date', '2026-11-22'], shop.dir, 'de_DE.UTF-8');
+      expect(german.stdout).toContain('2026-11-22 (Europe/Berlin): 1 rote und 2 grüne Drücke, 1 Vorfälle');
+      expect(german.stdout).toMatch(/^#\s+Zeit\s+Ort\s+Was\s+/m);
+      const germanCsv = parse((await run(['report', '--date', '2026-11-22', '--csv', '--separator', ';'], shop.dir, 'de_DE.UTF-8')).stdout.replace(/^\uFEFF/, ''), { columns: true, delimiter: ';' }) as Record<string, string>[];
+      expect(germanCsv[0]).toMatchObject({ Vorfall: String(incident), Was: 'Unzufrieden', Ergebnis: 'entschuldigt' });
+      expect(await run(['report', '--from', '2026-11-22'], shop.dir, 'ru_RU.UTF-8')).toMatchObject({ code: 1, stderr: 'loyalty-hub: укажите --from и --to вместе\n' });
+      expect((await run(['--help'], shop.dir, 'ru_RU.UTF-8')).stdout).toContain('Локальный хаб'); 
       const nextDay = await run(['report', '--date', '2026-11-23', '--csv', '--separator', ';'], shop.dir);
       expect(parse(nextDay.stdout.replace(/^\uFEFF/, ''), { columns: true, delimiter: ';' })).toHaveLength(1);
 
       // A range, with totals per day; names and mistakes in one line (#18).
       const range = await run(['report', '--from', '2026-11-22', '--to', '2026-11-23'], shop.dir);
-      expect(range.stdout).toMatch(/^2026-11-22 to 2026-11-23 \(Europe\/Berlin\): 2 incidents\nDay\s+Incidents\s+Resolved\s+Recovered\s+Median to ack\s+Median to reach\n2026-11-22\s+1\s+1\s+1\s+42 s\s*\n2026-11-23\s+1\s+0\s+0\s*\n$/);
+      expect(range.stdout).toMatch(/^2026-11-22 to 2026-11-23 \(Europe\/Berlin\): 2 incidents\nDay\s+Incidents\s+Resolved\s+Recovered\s+Median to acknowledge\s+Median to reach\n2026-11-22\s+1\s+1\s+1\s+42 s\s*\n2026-11-23\s+1\s+0\s+0\s*\n$/);
       expect(await run(['report', '--date', '2026-13-45'], shop.dir)).toMatchObject({ code: 1, stderr: 'loyalty-hub: "2026-13-45" is not a day of the calendar: months run 01-12, days as far as the month has\n' });
       expect(await run(['report', '--from', '2026-11-22'], shop.dir)).toMatchObject({ code: 1, stderr: 'loyalty-hub: give --from and --to together\n' });
       expect((await run(['report', '--date', 'today'], shop.dir)).code).toBe(0);

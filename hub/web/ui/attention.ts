@@ -51,7 +51,7 @@ export function noticeChanges(view: TodayView): void {
     const news: [string, string][] = [];
     for (const incident of view.open) {
       if (seenIncidents.has(incident.id) || incident.kind !== 'red') continue;
-      news.push([t('Unhappy customer: {{place}}', { place: incident.location }), incident.unrouted ? t('Nobody could be paged for {{place}}', { place: incident.location }) : t('{{place}}: someone pressed RED', { place: incident.location })]);
+      news.push([t('Unhappy customer: {{label}}', { label: incident.location }), incident.unrouted ? t('Nobody could be paged for {{place}}', { place: incident.location }) : t('{{place}}: someone pressed RED', { place: incident.location })]);
     }
     for (const alarm of view.alarms) if (!seenAlarms.has(alarm)) news.push([t('Loyalty button alarm'), alarm]);
     if (news.length > 0) alert(news[0][0], news.map(([, body]) => body).join('\n'));

@@ -10,6 +10,7 @@ import { CATALOGS } from '../../../hub/i18n/catalogs.js';
 import { KIND_WORDS, OUTCOME_WORDS } from '../../../hub/i18n/words.js';
 import { CSV_HEADERS } from '../../../hub/report/csv-export.js';
 import { translator } from '../../../hub/i18n/translate.js';
+import { ERRORS } from '../../../hub/web/errors.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const SOURCES = ['hub'].map((dir) => join(ROOT, dir));
@@ -24,7 +25,7 @@ function files(dir: string): string[] {
 
 /** Every key the code uses: t('…') / t("…") and phrase('…') literals, the word tables, the CSV headers, the static pages' words. */
 export function usedKeys(): Set<string> {
-  const keys = new Set<string>([...Object.values(KIND_WORDS), ...Object.values(OUTCOME_WORDS), ...CSV_HEADERS]);
+  const keys = new Set<string>([...Object.values(KIND_WORDS), ...Object.values(OUTCOME_WORDS), ...CSV_HEADERS, ...Object.values(ERRORS).map((error) => error.message)]);
   const call = /\b(?:t|phrase)\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
   for (const file of SOURCES.flatMap(files)) {
     for (const match of readFileSync(file, 'utf8').matchAll(call)) keys.add((match[1] ?? match[2]).replace(/\\(.)/g, '$1'));
@@ -49,6 +50,11 @@ describe('catalogs', () => {
     expect(used).toContain('Seconds to acknowledge');
   });
 
+  it('en: a singular for every counted text ("1 customer", not "1 customers")', () => {
+    const missing = [...used].filter((key) => key.includes('{{count}}') && !CATALOGS.en[`${key}_one`]);
+    expect(missing).toEqual([]);
+  });
+
   for (const language of ['de', 'ru'] as const) {
     it(`${language}: every text is translated, plurals in every form, placeholders kept`, () => {
       const catalog = CATALOGS[language];
@@ -68,7 +74,7 @@ describe('catalogs', () => {
     });
   }
 
-  it('English plural forms exist for the counted texts that read wrong without them', () => {
+  it('English says one and many', () => {
     const t = translator('en');
     expect(t('{{count}} customers', { count: 1 })).toBe('1 customer');
     expect(t('{{count}} customers', { count: 2 })).toBe('2 customers');

@@ -43,7 +43,7 @@ function shopWith(port: number) {
   storage.log.insertPress({ deviceId: 'btn-1', seq: 1, kind: 'red', pressedAt: at, receivedAt: at, ageMs: 0, incidentId: 1, trial: false });
   storage.log.saveIncident({ id: 1, kind: 'red', source: 'btn-1', label: 'Schanigarten Süd', openedAt: at, lastPressAt: at, count: 1, level: 1, acknowledgedAt: at + 40_000, acknowledgedBy: 'pgr-a', acknowledgedPerson: 'Anna', holder: 'pgr-a', resolvedAt: null, resolvedBy: null, resolvedPerson: null, outcome: null, cause: null, reachedAt: null, note: null, retriggers: 0, trial: false });
   const config = parseConfig({ site: 'cafe-central', timeZone: 'Europe/Berlin', email: { host: '127.0.0.1', port, from: 'hub@cafe.example', to: ['owner@cafe.example'] } }, 'x');
-  const digest = new EmailDigest({ reports: storage.reports, log: createLogger('silent'), config: () => config, nameOf: (id) => id, placeOf: (id) => id, deviceProblems: () => ["Anna's pager: missing"] });
+  const digest = new EmailDigest({ reports: storage.reports, log: createLogger('silent'), config: () => config, nameOf: (id) => id, placeOf: (id) => id, deviceProblems: () => [{ device: "Anna's pager", kind: 'missing' }] });
   return { storage, digest };
 }
 
@@ -60,8 +60,8 @@ describe('e-mail digest', () => {
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('owner@cafe.example');
     expect(mail.text).toContain('1 unhappy and 0 happy presses; 1 complaints, 0 of them won back.');
     expect(mail.text).toContain('Staff acknowledged in 40 s (median).');
-    expect(mail.text).toContain('Still open (1):\n  - 19:45:00 Schanigarten Süd (red, 1 presses)');
-    expect(mail.text).toContain("Devices needing attention:\n  - Anna's pager: missing");
+    expect(mail.text).toContain('Still open (1):\n  - 19:45:00 Schanigarten Süd (Unhappy, 1 press)');
+    expect(mail.text).toContain("Devices needing attention:\n  - Anna's pager: Device missing");
     expect(mail.attachments.map((a) => a.filename)).toEqual(['complaints-2026-12-02.csv']);
     const csv = mail.attachments[0].content;
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -78,8 +78,8 @@ describe('e-mail digest', () => {
     const digest = new EmailDigest({ reports: storage.reports, log: createLogger('silent'), config: () => config, nameOf: (id) => id, placeOf: (id) => id, deviceProblems: () => [] });
     await digest.tick(NOW);
     expect(received[0].subject).toBe('cafe-central: 1 complaint on 2026-12-02, 1 still open (with the week)');
-    expect(received[0].text).toContain('The week 2026-11-26 to 2026-12-02: 1 incidents.\n  2026-11-26  0 incidents, 0 of 0 won back');
-    expect(received[0].text).toContain('  2026-12-02  1 incidents, 0 of 0 won back, acknowledged in 40 s');
+    expect(received[0].text).toContain('The week 2026-11-26 to 2026-12-02: 1 incident.\n  2026-11-26  0 incidents, 0 of 0 won back');
+    expect(received[0].text).toContain('  2026-12-02  1 incident, 0 of 0 won back, acknowledged in 40 s');
     storage.close();
   });
 

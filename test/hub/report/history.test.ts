@@ -72,7 +72,7 @@ describe('history', () => {
       ['2026-11-01', 2],
     ]);
     expect(() => query({ from: '2026-11-30', to: '2026-11-01' })).toThrow('the range ends (2026-11-01) before it begins (2026-11-30)');
-    expect(totalsTable(query({ per: 'month' })).split('\n')[0]).toBe('Month of    Incidents  Resolved  Recovered  Median to ack  Median to reach');
+    expect(totalsTable(query({ per: 'month' })).split('\n')[0]).toBe('Month of    Incidents  Resolved  Recovered  Median to acknowledge  Median to reach');
   });
 
   it('counts customers beside presses: a burst at one button is one customer', () => {
