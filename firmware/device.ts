@@ -261,7 +261,7 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
       return typeof result === 'string' ? result : null;
     },
     restart: function () {
-      log('update received: restarting to install it');
+      log('update: restarting to install');
       setTimeout(function () {
         E.reboot();
       }, 1500);
@@ -298,7 +298,7 @@ export function runDevice(kind: DeviceKind, startApp: (ctx: DeviceContext) => De
     // holds a frame for the pager until the next beacon it wakes for (~100 ms at DTIM 1, docs/power.md).
     wifi.setConfig({ powersave: config.powersave });
   } catch (e) {
-    log('wifi: powersave not set: ' + String(e));
+    log('powersave: ' + String(e));
   }
   client.start();
   wifiLink.start();

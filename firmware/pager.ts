@@ -20,14 +20,17 @@ import { AlertList, type PagerAlert } from './lib/alert-list.js';
 import { PatternPlayer } from './lib/pattern.js';
 import { pagerScreen, type Menu } from './lib/pager-screen.js';
 import { Ssd1306 } from './lib/ssd1306.js';
+import { drawText } from './lib/device-font.js';
+import { CANT_GO, MUTE, OUTCOME, OUTCOME_WORDS, SHORT_SEND, SHORT_YES, WHY } from './lib/pager-words.js';
 
 /** Vibration per reason: [on, off, on, …] ms. The motor draws more than the whole ESP32 while it runs. */
+const THREE_LONG = [400, 250, 400, 250, 400];
 const BUZZ: { [reason: string]: number[] } = {
-  new: [400, 250, 400, 250, 400],
+  new: THREE_LONG,
   update: [200],
   rebuzz: [300, 200, 300],
   escalated: [150, 100, 150, 100, 150, 100, 400],
-  retrigger: [400, 250, 400, 250, 400],
+  retrigger: THREE_LONG,
   resend: [200, 200, 200],
 };
 const BUZZ_TICK = [60];
@@ -40,9 +43,16 @@ const DISPLAY_AFTER_PRESS_MS = 4000;
 const SHORT_PRESS_S = 0.6;
 const VERY_LONG_PRESS_S = 3;
 const CHOOSER_TIMEOUT_MS = 10000;
-/** The last choice after the outcomes, for a customer's complaint: mute its button for a while. */
-const MUTE = 'Mute button';
 const DEBOUNCE_MS = 30;
+/** The menus. */
+const NO_MENU = 0;
+const DECLINE = 1;
+const OUTCOME_MENU = 2;
+const CAUSE = 3;
+/** What the LED shows: the hub out of reach, an alert waiting, nothing. */
+const LED_OFFLINE = 0;
+const LED_ALERT = 1;
+const LED_IDLE = 2;
 
 function startPager(ctx: DeviceContext) {
   const motorPin = ctx.pin('motor');
@@ -53,8 +63,8 @@ function startPager(ctx: DeviceContext) {
   let onShift = ctx.storage.read('lb.shift') !== '0';
   let wearer = '';
   let causes: string[] = [];
-  /** The open menu ('' none, 'decline', 'outcome', 'cause'), the alert it is about, and the choice shown. */
-  let menu = '';
+  /** The open menu (NO_MENU, DECLINE, OUTCOME_MENU, CAUSE: numbers, a few bytes each where a word would be many), the alert it is about, and the choice shown. */
+  let menu = NO_MENU;
   let menuAlert: PagerAlert | null = null;
   let pick = 0;
   /** The outcome taken, while the cause is chosen. */
@@ -63,6 +73,8 @@ function startPager(ctx: DeviceContext) {
   let connected = false;
 
   let screen: { g: ReturnType<typeof Graphics.createArrayBuffer>; oled: Ssd1306 } | null = null;
+  /** The Cyrillic letters the flasher wrote (shared/cyrillic-font.ts); read from flash as it is drawn, no RAM copy. */
+  const font = ctx.storage.read('lb.font');
   if (ctx.config.display) {
     I2C1.setup({ scl: ctx.pin('scl'), sda: ctx.pin('sda'), bitrate: 400000 });
     const oled = new Ssd1306(I2C1, 0x3c);
@@ -71,32 +83,32 @@ function startPager(ctx: DeviceContext) {
   }
   let displayAwake = true;
   let displaySleepTimer: unknown = null;
-  let ledShows = '';
+  let ledShows = -1;
 
-  const showLed = function (state: string) {
+  const showLed = function (state: number) {
     if (state === ledShows) return; // replaying would restart the pattern at every render
     ledShows = state;
-    if (state === 'unreachable') ctx.led.play(LED_UNREACHABLE, true);
-    else if (state === 'waiting') ctx.led.play(LED_WAITING, true);
+    if (state === LED_OFFLINE) ctx.led.play(LED_UNREACHABLE, true);
+    else if (state === LED_ALERT) ctx.led.play(LED_WAITING, true);
     else ctx.led.stop();
   };
 
-  /** What a long press walks through in the open menu. */
+  /** What a long press walks through in the open menu, as shown: the outcomes (in the order of OUTCOMES), then "mute" for a complaint; or the causes. */
   const choices = function (): string[] {
-    if (menu === 'cause') return causes;
-    const list: string[] = OUTCOMES.slice();
+    if (menu === CAUSE) return causes;
+    const list: string[] = OUTCOME_WORDS.slice();
     if (menuAlert && menuAlert.alert.kind === 'red') list.push(MUTE);
     return list;
   };
 
   const menuShown = function (): Menu | null {
     if (!menuAlert) return null;
-    if (menu === 'decline') return { title: "Can't go? (short=yes)", choice: menuAlert.alert.location };
-    return { title: menu === 'cause' ? 'Why? (short=send)' : 'Outcome? (short=send)', choice: choices()[pick] };
+    if (menu === DECLINE) return { title: CANT_GO + SHORT_YES, choice: menuAlert.alert.location };
+    return { title: (menu === CAUSE ? WHY : OUTCOME) + SHORT_SEND, choice: choices()[pick] };
   };
 
   const render = function () {
-    showLed(!connected ? 'unreachable' : alerts.waiting() ? 'waiting' : 'idle');
+    showLed(!connected ? LED_OFFLINE : alerts.waiting() ? LED_ALERT : LED_IDLE);
     if (!screen || !displayAwake) return;
     const g = screen.g;
     g.clear();
@@ -110,7 +122,7 @@ function startPager(ctx: DeviceContext) {
       hubNow: ctx.clock.hubNow(),
       battery: batteryPercent(ctx.batteryMv()),
     });
-    for (let i = 0; i < lines.length; i++) g.setFont('6x8', lines[i].size).drawString(lines[i].text, 0, lines[i].y);
+    for (let i = 0; i < lines.length; i++) drawText(g, font, lines[i].text, 0, lines[i].y, lines[i].size);
     screen.oled.flip(g.buffer);
   };
 
@@ -140,7 +152,7 @@ function startPager(ctx: DeviceContext) {
   };
 
   const closeMenu = function () {
-    menu = '';
+    menu = NO_MENU;
     menuAlert = null;
     if (chooserTimer !== null) clearTimeout(chooserTimer);
     chooserTimer = null;
@@ -159,7 +171,7 @@ function startPager(ctx: DeviceContext) {
     if (chooserTimer !== null) clearTimeout(chooserTimer);
     chooserTimer = setTimeout(function () {
       chooserTimer = null;
-      if (menu === 'cause' && menuAlert) sendOutcome(menuAlert.alert.incident, '');
+      if (menu === CAUSE && menuAlert) sendOutcome(menuAlert.alert.incident, '');
       closeMenu();
       render();
     }, CHOOSER_TIMEOUT_MS);
@@ -170,24 +182,24 @@ function startPager(ctx: DeviceContext) {
     if (!current) return;
     const incident = current.alert.incident;
     const choice = choices()[pick];
-    if (menu === 'decline') {
+    if (menu === DECLINE) {
       closeMenu();
       send(UPLINK.decline, encodeAck({ incident: incident }), function () {});
       alerts.forget(incident);
-    } else if (menu === 'outcome' && choice === MUTE) {
+    } else if (menu === OUTCOME_MENU && pick === OUTCOMES.length) {
       closeMenu();
       send(UPLINK.mute, encodeAck({ incident: incident }), function () {});
-    } else if (menu === 'outcome' && causes.length > 0) {
-      outcome = choice;
-      menu = 'cause';
+    } else if (menu === OUTCOME_MENU && causes.length > 0) {
+      outcome = OUTCOMES[pick];
+      menu = CAUSE;
       pick = 0;
       keepMenuOpen();
-    } else if (menu === 'outcome') {
+    } else if (menu === OUTCOME_MENU) {
       // No causes to ask for (an older hub sends none).
-      outcome = choice;
+      outcome = OUTCOMES[pick];
       closeMenu();
       sendOutcome(incident, '');
-    } else if (menu === 'cause') {
+    } else if (menu === CAUSE) {
       closeMenu();
       sendOutcome(incident, choice);
     } else if (!current.acknowledged) {
@@ -202,10 +214,10 @@ function startPager(ctx: DeviceContext) {
     if (!menuAlert) return;
     // Not yet taken, the first choice is "can't go"; then the outcomes (recording one takes it).
     if (!menu) {
-      menu = menuAlert.acknowledged ? 'outcome' : 'decline';
+      menu = menuAlert.acknowledged ? OUTCOME_MENU : DECLINE;
       pick = 0;
-    } else if (menu === 'decline') {
-      menu = 'outcome';
+    } else if (menu === DECLINE) {
+      menu = OUTCOME_MENU;
       pick = 0;
     } else pick = (pick + 1) % choices().length;
     keepMenuOpen();
@@ -259,7 +271,11 @@ function startPager(ctx: DeviceContext) {
         const duty = decodeDuty(payload);
         if (!duty.ok) return;
         // Flash only when the shift really changes (twice a day): flash wears out.
-        if (duty.value.onShift !== onShift) ctx.storage.write('lb.shift', duty.value.onShift ? '1' : '0');
+        // A change the wearer did not make (the dashboard, closing time) lights the display, so it is seen.
+        if (duty.value.onShift !== onShift) {
+          ctx.storage.write('lb.shift', duty.value.onShift ? '1' : '0');
+          wakeDisplay(DISPLAY_AFTER_PRESS_MS);
+        }
         onShift = duty.value.onShift;
         wearer = duty.value.wearer || '';
         causes = duty.value.causes;

@@ -4,6 +4,7 @@ import type { DeviceConfig, HubConfig } from './config/schema.js';
 import type { DeskDirectory } from './domain/incident-desk.js';
 import type { Roster } from './domain/roster.js';
 import type { Tiers } from './domain/routing.js';
+import type { Language } from './i18n/languages.js';
 
 export class DeviceDirectory implements DeskDirectory {
   private readonly byId: Map<string, DeviceConfig>;
@@ -44,6 +45,11 @@ export class DeviceDirectory implements DeskDirectory {
 
   labelOf(id: string): string {
     return this.byId.get(id)?.label ?? id;
+  }
+
+  /** The language a device's screen speaks: its own, or the shop's. */
+  languageOf(id: string): Language {
+    return this.byId.get(id)?.language ?? this.config.language;
   }
 
   /** Where a button stands (mood alerts, analytics, history): its location, or else its label. */

@@ -356,7 +356,7 @@ export class Hub {
   private async startSimulation(): Promise<void> {
     // Fresh secrets at every start: the simulated devices' flash is rewritten with them.
     const secrets = await issueSecrets(this.storage.devices, SIMULATED_DEVICES.map((device) => device.id), this.clock.now());
-    this.simulation = new SimulatedShop({ dataDir: this.options.dataDir, site: this.site, mqttPort: this.mqttPort, secrets, log: this.log });
+    this.simulation = new SimulatedShop({ dataDir: this.options.dataDir, site: this.site, mqttPort: this.mqttPort, secrets, log: this.log, language: this.live.config.language });
     this.simulation.onChange(() => this.web?.changed('shop'));
     this.simulation.start();
   }

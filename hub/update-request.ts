@@ -4,12 +4,11 @@
 // then is anything queued. The running hub carries the queue out (device-out/
 // updates.ts); progress is in the same rows.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { UPDATE_CHUNK_BYTES } from '../shared/limits.js';
 import type { UpdateWhat } from '../shared/payloads.js';
 import type { HubConfig } from './config/schema.js';
 import { firmwareProblems } from './firmware/bundle-check.js';
-import { repoRoot } from './paths.js';
+import { bundlePath } from './firmware/bundles.js';
 import type { UpdateStore } from './store/update-store.js';
 
 /** Settings a device can take over the air (merged into its lb.config, checked by the device too). */
@@ -54,6 +53,7 @@ export function configPatchProblem(patch: ConfigPatch): string | null {
 
 /** Checks the whole request, then queues one update per device and kind of update (firmware first). */
 export function queueUpdates(store: UpdateStore, config: HubConfig, request: UpdateRequest, now: number): QueuedUpdate[] {
+  const languageOf = (id: string) => config.devices.find((d) => d.id === id)?.language ?? config.language;
   const known = new Map(config.devices.map((d) => [d.id, d.kind]));
   const ids = request.devices === 'all' ? [...known.keys()] : request.devices;
   if (ids.length === 0) throw new UpdateRequestError(request.devices === 'all' ? 'no devices are configured' : 'name at least one device, or --all');
@@ -68,7 +68,8 @@ export function queueUpdates(store: UpdateStore, config: HubConfig, request: Upd
   for (const id of ids) {
     const kind = known.get(id)!;
     if (request.firmware) {
-      const file = request.firmware === true ? join(repoRoot(), 'firmware', 'dist', `${kind}.js`) : request.firmware;
+      // Without a file: this package's own build, a pager's in its language.
+      const file = request.firmware === true ? bundlePath(kind, languageOf(id)) : request.firmware;
       let bundle = bundles.get(`${kind}:${file}`);
       if (!bundle) {
         let code: string;

@@ -8,11 +8,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { minify } from 'terser';
 import { repoRoot } from '../hub/paths.js';
 import { FIRMWARE_SIZE_LIMIT_BYTES } from '../hub/firmware/bundle-check.js';
 import { checkBundle } from '../hub/firmware/espruino-gate.js';
+import { bundleFile, pagerWordsModule } from '../hub/firmware/bundles.js';
+import { LANGUAGES, type Language } from '../hub/i18n/languages.js';
 
 export const ROOT = repoRoot();
 export const FIRMWARE_DIST = join(ROOT, 'firmware', 'dist');
@@ -37,6 +39,16 @@ export const GUARD_LIMIT_BYTES = 4 * 1024 - 32;
  * Top-level names stay (the banner's globals); function declarations are not
  * hoisted (Espruino does not hoist them either); no "unsafe" rewrites.
  */
+/** An esbuild plugin putting the pager's words in `language` in place of firmware/lib/pager-words.js. */
+function wordsIn(language: Language): Plugin {
+  return {
+    name: `pager-words-${language}`,
+    setup(build) {
+      build.onLoad({ filter: /[\\/]firmware[\\/]lib[\\/]pager-words\.js$/ }, () => ({ contents: pagerWordsModule(language), loader: 'js' }));
+    },
+  };
+}
+
 async function squeeze(code: string): Promise<string> {
   const result = await minify(code, {
     ecma: 5,
@@ -56,9 +68,17 @@ export async function buildFirmware(log: (line: string) => void = console.log): 
     mkdirSync(FIRMWARE_DIST, { recursive: true });
     const sizes: Record<string, number> = {};
     const failures: string[] = [];
-    for (const device of [...DEVICES, 'guard']) {
+    const builds: { device: (typeof DEVICES)[number] | 'guard'; language: Language }[] = [
+      { device: 'button', language: 'en' },
+      ...LANGUAGES.map((language) => ({ device: 'pager' as const, language })),
+      { device: 'guard', language: 'en' },
+    ];
+    for (const { device, language } of builds) {
       const result = await build({
         entryPoints: [join(staging, 'firmware', `${device}.js`)],
+        // The pager's words in its language, in the device charset (one byte a character, raw in the bundle).
+        plugins: device === 'pager' && language !== 'en' ? [wordsIn(language)] : [],
+        charset: 'utf8',
         bundle: true,
         format: 'iife',
         target: 'es5',
@@ -70,14 +90,17 @@ export async function buildFirmware(log: (line: string) => void = console.log): 
         write: false,
       });
       const code = await squeeze(result.outputFiles[0].text);
-      const out = join(FIRMWARE_DIST, `${device}.js`);
-      writeFileSync(out, code);
-      sizes[device] = Buffer.byteLength(code);
+      const file = bundleFile(device, language);
+      // Byte for byte: every character of the device charset is one byte on the device.
+      writeFileSync(join(FIRMWARE_DIST, file), code, 'latin1');
+      const name = file.replace(/\.js$/, '');
+      sizes[name] = code.length;
       const problems = checkBundle(code);
+      if (/[\u0100-\uffff]/.test(code)) problems.push('a character outside the device charset');
       const limit = device === 'guard' ? GUARD_LIMIT_BYTES : SIZE_LIMIT_BYTES;
-      if (sizes[device] > limit) problems.push(`${sizes[device]} bytes, limit ${limit}`);
-      log(`firmware/dist/${device}.js  ${(sizes[device] / 1024).toFixed(1)} KB  ${problems.length === 0 ? 'passes the Espruino gate' : 'FAILS the Espruino gate'}`);
-      for (const problem of problems) failures.push(`${device}.js: ${problem}`);
+      if (sizes[name] > limit) problems.push(`${sizes[name]} bytes, limit ${limit}`);
+      log(`firmware/dist/${file}  ${(sizes[name] / 1024).toFixed(1)} KB  ${problems.length === 0 ? 'passes the Espruino gate' : 'FAILS the Espruino gate'}`);
+      for (const problem of problems) failures.push(`${file}: ${problem}`);
     }
     if (failures.length > 0) throw new Error(`Espruino gate:\n  ${failures.join('\n  ')}`);
     return sizes;

@@ -28,6 +28,8 @@ import { withStorage } from '../hub/store/storage.js';
 import { DATABASE_FILE } from '../hub/store/database.js';
 import { SEQ_FLOOR_MAX } from '../shared/limits.js';
 import { FIRMWARE_DIST, ROOT } from './build-firmware.js';
+import { bundleFile } from '../hub/firmware/bundles.js';
+import { cyrillicFontBitmap } from '../shared/cyrillic-font.js';
 import { installScript } from './lib/install-script.js';
 
 /** espruino-tools, a pinned dependency of the project: flashing needs no network. */
@@ -159,7 +161,9 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   if (!hubHost) throw new Error('cannot tell this machine’s LAN address: give the hub’s IP with --hub-host');
   const unreachable = reachabilityProblem(config.mqtt.host, hubHost);
   if (unreachable) log(`warning: ${unreachable}`);
-  const bundleSource = join(FIRMWARE_DIST, `${device.kind}.js`);
+  // A pager's words are built into its bundle, one per language (the device's own, or the shop's).
+  const language = device.language ?? config.language;
+  const bundleSource = join(FIRMWARE_DIST, bundleFile(device.kind, language));
   if (!existsSync(bundleSource)) throw new Error(`${bundleSource} is missing: run npm run build:firmware`);
   const dataDir = dataDirOf(config, options.configPath);
 
@@ -209,7 +213,8 @@ export async function prepareFlash(options: FlashOptions): Promise<FlashPlan> {
   // Both hold the device secret and the Wi-Fi password in plain text: for this user only, and gone after an upload.
   writeSecretFile(configFile, json, 'utf8');
   const installFile = join(options.out, 'install.js');
-  writeSecretFile(installFile, installScript(readFileSync(bundleSource, 'latin1'), json, readFileSync(join(FIRMWARE_DIST, 'guard.js'), 'latin1')), 'latin1');
+  const font = device.kind === 'pager' ? cyrillicFontBitmap() : undefined;
+  writeSecretFile(installFile, installScript(readFileSync(bundleSource, 'latin1'), json, readFileSync(join(FIRMWARE_DIST, 'guard.js'), 'latin1'), font), 'latin1');
   const boardFile = join(options.out, 'board.json');
   // An offline board description: these modules are built in, so nothing is fetched.
   writeFileSync(boardFile, JSON.stringify({ info: { id: 'ESP32', builtin_modules: ['net', 'Wifi', 'Storage', 'ESP32', 'Graphics'] } }, null, 2));

@@ -88,6 +88,8 @@ export interface GraphicsApi {
   buffer: ArrayBuffer;
   clear(): GraphicsApi;
   setFont(name: string, scale: number): GraphicsApi;
+  /** A 1-bit font: per character `width` columns of `height & 255` bits, top bit first; scale in bits 8-15. */
+  setFontCustom(bitmap: string, firstChar: number, width: number, height: number): GraphicsApi;
   drawString(text: string, x: number, y: number): GraphicsApi;
   getWidth(): number;
 }

@@ -32,5 +32,5 @@ export function restoreCarried(storage: StorageApi, log: (message: string) => vo
     if (appended[name].length > 0) storage.open(name, 'a').write(appended[name]);
   });
   storage.erase(CARRY_FILE);
-  log('restored ' + (Object.keys(plain).length + Object.keys(appended).length) + ' files kept across the flash');
+  log('restored ' + (Object.keys(plain).length + Object.keys(appended).length) + ' files');
 }

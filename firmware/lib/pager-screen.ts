@@ -4,6 +4,7 @@
 // line. Pure, so the layout is tested in Node.
 
 import type { PagerAlert } from './alert-list.js';
+import { BAT, CHARGE, HUB_OK, KIND_WORDS, MORE, NO_ALERTS, NO_HUB, OFF_SHIFT, ON_SHIFT, YOURS } from './pager-words.js';
 
 export interface ScreenLine {
   text: string;
@@ -35,8 +36,6 @@ export interface ScreenState {
 /** At or below this the pager asks to be charged (the hub's default low mark, config battery.lowPercent). */
 const LOW_BATTERY_PERCENT = 15;
 
-const KIND_TEXT: { [kind: string]: string } = { red: 'UNHAPPY', green: 'happy', missing: 'DEVICE MISSING', battery: 'BATTERY LOW', storage: 'HUB DISK FAILING', mood: 'MANY UNHAPPY', closing: 'STILL OPEN' };
-
 /** "42s", "3m5s"; empty when the hub's time is not known yet. */
 export function ageText(time: number, hubNow: number | null): string {
   if (hubNow === null) return '';
@@ -51,15 +50,15 @@ export function pagerScreen(state: ScreenState): ScreenLine[] {
     lines.push({ text: state.menu.choice, y: 20, size: 2 });
   } else if (state.current) {
     const a = state.current.alert;
-    lines.push({ text: KIND_TEXT[a.kind] + (a.count > 1 ? ' x' + a.count : '') + (a.level > 1 ? ' L' + a.level : ''), y: 0, size: 1 });
+    lines.push({ text: (KIND_WORDS[a.kind] || a.kind) + (a.count > 1 ? ' x' + a.count : '') + (a.level > 1 ? ' L' + a.level : ''), y: 0, size: 1 });
     lines.push({ text: a.location, y: 14, size: 2 });
-    lines.push({ text: ageText(a.time, state.hubNow) + (state.current.acknowledged ? ' - yours' : ''), y: 36, size: 1 });
-    if (state.alertCount > 1) lines.push({ text: '+' + (state.alertCount - 1) + ' more', y: 46, size: 1 });
+    lines.push({ text: ageText(a.time, state.hubNow) + (state.current.acknowledged ? YOURS : ''), y: 36, size: 1 });
+    if (state.alertCount > 1) lines.push({ text: '+' + (state.alertCount - 1) + MORE, y: 46, size: 1 });
   } else {
-    lines.push({ text: (state.wearer ? state.wearer + ': ' : '') + (state.onShift ? 'on shift' : 'OFF SHIFT'), y: 0, size: 1 });
-    lines.push({ text: 'No alerts', y: 20, size: 1 });
+    lines.push({ text: (state.wearer ? state.wearer + ': ' : '') + (state.onShift ? ON_SHIFT : OFF_SHIFT), y: 0, size: 1 });
+    lines.push({ text: NO_ALERTS, y: 20, size: 1 });
   }
-  const battery = state.battery === null ? '' : state.battery <= LOW_BATTERY_PERCENT ? '  CHARGE ' + state.battery + '%' : '  bat ' + state.battery + '%';
-  lines.push({ text: (state.connected ? 'hub ok' : 'NO HUB') + battery, y: 56, size: 1 });
+  const battery = state.battery === null ? '' : '  ' + (state.battery <= LOW_BATTERY_PERCENT ? CHARGE : BAT) + ' ' + state.battery + '%';
+  lines.push({ text: (state.connected ? HUB_OK : NO_HUB) + battery, y: 56, size: 1 });
   return lines;
 }

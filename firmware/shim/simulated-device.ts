@@ -20,6 +20,7 @@ import { EspruinoStorage } from './espruino-storage.js';
 import { JsVarEstimator } from './jsvar-estimate.js';
 import { createNodeNet, type Link } from './node-net.js';
 import { Ssd1306Model } from './ssd1306-model.js';
+import { PanelText } from './panel-text.js';
 
 /** Globals Espruino 2v29 does not have; deleted from the context before the bundle runs. */
 const MISSING = [
@@ -35,6 +36,30 @@ const MISSING = [
   'queueMicrotask',
   'structuredClone',
 ];
+/**
+ * JSON as Espruino 2v29 on the ESP32 has it, its strings 8-bit:
+ * - stringify writes every character from 127 up as \u00XX (src/jsutils.c,
+ *   escapeCharacter: "ch<32 || ch>=127" → numericEscapeChar), so what a device
+ *   sends is ASCII;
+ * - parse makes \uXXXX one byte, the code's low 8 bits (src/jslex.c, without
+ *   ESPR_UNICODE_SUPPORT, which boards/ESP32.py does not set): "\u0416" is
+ *   "\x16", not "Ж". Raw bytes above ASCII stay single bytes (the socket hands
+ *   the firmware latin1 text, node-net.ts).
+ */
+const ESPRUINO_JSON = `(function (J) {
+  var stringify = J.stringify, parse = J.parse;
+  var bytes = function (v) {
+    if (typeof v === 'string') return v.replace(/[\\u0100-\\uffff]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) & 255); });
+    if (v && typeof v === 'object') for (var k in v) v[k] = bytes(v[k]);
+    return v;
+  };
+  J.stringify = function (value, replacer, space) {
+    var text = stringify(value, undefined, space);
+    return text === undefined ? text : text.replace(/[\\u007f-\\uffff]/g, function (c) { var h = (c.charCodeAt(0) & 255).toString(16); return '\\\\u00' + (h.length < 2 ? '0' : '') + h; });
+  };
+  J.parse = function (text) { return bytes(parse(text)); };
+})(JSON);`;
+
 const MISSING_STATICS = ['Array.from', 'Array.of', 'Number.isFinite', 'Number.isInteger', 'Math.trunc', 'Object.freeze', 'Object.fromEntries', 'Promise.race', 'Promise.allSettled', 'Promise.any'];
 
 /** Thrown by E.reboot() to unwind the running code, as the reset does on the device. */
@@ -236,7 +261,7 @@ export class SimulatedDevice {
     const globals = { ...this.globals(), ...extra };
     this.context = vm.createContext(globals);
     vm.runInContext(
-      MISSING_STATICS.map((name) => `delete ${name};`).join('') + `(function (g) { ${MISSING.map((name) => `delete g.${name};`).join(' ')} })(this);`,
+      MISSING_STATICS.map((name) => `delete ${name};`).join('') + `(function (g) { ${MISSING.map((name) => `delete g.${name};`).join(' ')} })(this);` + ESPRUINO_JSON,
       this.context,
     );
     this.estimator = new JsVarEstimator(this.context, new Set(Object.keys(globals)));
@@ -384,17 +409,24 @@ export class SimulatedDevice {
       },
       Graphics: {
         createArrayBuffer: (width, height) => {
-          const lines: string[] = [];
+          const panel = new PanelText();
           const g: GraphicsApi = {
             buffer: new ArrayBuffer((width * height) / 8),
             clear: () => {
-              lines.length = 0;
+              panel.clear();
               return g;
             },
-            setFont: () => g,
-            drawString: (text) => {
-              lines.push(text);
-              this.screen = lines.slice();
+            setFont: () => {
+              panel.builtIn();
+              return g;
+            },
+            setFontCustom: (bitmap, firstChar) => {
+              panel.custom(bitmap, firstChar);
+              return g;
+            },
+            drawString: (text, x, y) => {
+              panel.draw(text, x, y);
+              this.screen = panel.lines();
               return g;
             },
             getWidth: () => width,

@@ -23,6 +23,7 @@ import type { Journal } from '../store/journal.js';
 import type { PressGate } from './press-gate.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Callback, Refusals } from './refusals.js';
+import { fromDeviceText } from '../../shared/device-text.js';
 
 export interface IntakeDeps {
   live: LiveConfig;
@@ -143,7 +144,9 @@ export class UplinkIntake {
   private outcome(client: Client, pagerId: string, text: string, done: Callback): void {
     const decoded = decodeOutcome(text);
     if (!decoded.ok) return this.deps.refusals.publish(client, `bad outcome: ${decoded.error}`, done);
-    const { incident, outcome, cause } = decoded.value;
+    const { incident, outcome } = decoded.value;
+    // The pager sends back the cause as it showed it: in its charset ("Ожидание" arrives as bytes 0x80–0xBF).
+    const cause = decoded.value.cause === undefined ? undefined : fromDeviceText(decoded.value.cause);
     // A cause the configuration does not list (an older list on the pager, a forged one) is refused; the outcome still counts.
     const known = cause !== undefined && this.deps.live.config.causes.includes(cause);
     if (cause !== undefined && !known) this.deps.refusals.note(pagerId, `unknown cause "${cause.slice(0, 16)}" with the outcome of incident ${incident}: outcome kept without it`);

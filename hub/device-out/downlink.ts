@@ -2,6 +2,7 @@
 // feedback, the clock; and the pagers' PUBACKs that say an alert arrived.
 import type { Client, PublishPacket } from 'aedes';
 import { decodeAlert, encodeAlert, encodeCancel, encodeFeedback, encodeTime, type Cancel, type Feedback } from '../../shared/payloads.js';
+import { deviceJson, escapeHighBytes } from '../../shared/device-text.js';
 import { DOWNLINK, deviceTopic } from '../../shared/topics.js';
 import { flushAfterQueuedImmediates, whenSent } from '../broker/coalesced-writes.js';
 import type { LiveConfig } from '../live-config.js';
@@ -45,7 +46,8 @@ export class Downlink {
 
   /** An update message (updates.ts): QoS 0, so none waits in a session to arrive stale; the sender resends on silence. */
   update(deviceId: string, text: string): void {
-    this.send(deviceId, DOWNLINK.update, text, 0);
+    // A bundle is bytes in the device charset already (read as latin1), not text to convert.
+    this.send(deviceId, DOWNLINK.update, escapeHighBytes(text), 0);
   }
 
   /** A pager's duty (shift, wearer, causes), encoded: sent to its connection, or queued in its session. */
@@ -84,7 +86,8 @@ export class Downlink {
 
   /** `written` runs when the packet has been handed to the device's socket. */
   private send(deviceId: string, channel: string, text: string, qos: 0 | 1 = 1, written?: () => void): Buffer {
-    const payload = Buffer.from(text);
+    // Labels, names and causes in the pager's charset, ASCII on the wire (shared/device-text.ts).
+    const payload = Buffer.from(channel === DOWNLINK.update ? text : deviceJson(text));
     const packet = { cmd: 'publish', topic: deviceTopic(this.live.site, deviceId, channel), payload, qos, retain: false, dup: false } as PublishPacket;
     const callback = (error?: Error | null) => {
       if (error) this.log.error({ device: deviceId, channel, error: error.message }, 'publish to device failed');

@@ -9,10 +9,12 @@ import { flashedConfig } from '../../firmware/shim/flashed-config.js';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import type { HubConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { repoRoot } from '../paths.js';
 import type { SimulatedDeviceState } from '../contract/api-types.js';
 import type { PressKind } from '../../shared/payloads.js';
 import type { DeviceKind } from '../../shared/topics.js';
+import { bundlePath } from '../firmware/bundles.js';
+import type { Language } from '../i18n/languages.js';
+import { cyrillicFontBitmap } from '../../shared/cyrillic-font.js';
 
 export const SIMULATED_DEVICES = [
   { id: 'sim-btn-1', kind: 'button', label: 'Sim: Counter 1', location: 'simulated shop' },
@@ -52,6 +54,8 @@ export interface ShopOptions {
   mqttPort: number;
   secrets: Map<string, string>;
   log: Logger;
+  /** The shop's language: the simulated pagers run that language's firmware. */
+  language: Language;
 }
 
 export class SimulatedShop {
@@ -63,13 +67,14 @@ export class SimulatedShop {
 
   start(): void {
     for (const kind of ['button', 'pager'] as const) {
-      const path = join(repoRoot(), 'firmware', 'dist', `${kind}.js`);
+      const path = bundlePath(kind, this.options.language);
       if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build`);
     }
     for (const spec of SIMULATED_DEVICES) {
       const device = new SimulatedDevice({
         name: spec.id,
-        bundle: readFileSync(join(repoRoot(), 'firmware', 'dist', `${spec.kind}.js`), 'utf8'),
+        // Byte for byte, as the device holds it (a pager's words are in the device charset).
+        bundle: readFileSync(bundlePath(spec.kind, this.options.language), 'latin1'),
         storageDir: join(this.options.dataDir, 'simulated-shop', spec.id),
         log: (line) => this.options.log.debug({ device: spec.id }, line),
       });
@@ -78,6 +83,7 @@ export class SimulatedShop {
         'lb.config',
         flashedConfig({ kind: spec.kind, id: spec.id, secret: this.options.secrets.get(spec.id)!, site: this.options.site, hubHost: '127.0.0.1', hubPort: this.options.mqttPort }),
       );
+      if (spec.kind === 'pager') device.storage.write('lb.font', cyrillicFontBitmap());
       device.pinEvents.on('change', () => this.changed());
       device.boot();
       this.devices.set(spec.id, device);

@@ -32,9 +32,13 @@ export function paddedCodeSize(codeBytes: number): number {
   return Math.ceil((codeBytes + HEADER_BYTES) / FLASH_PAGE_BYTES) * FLASH_PAGE_BYTES - HEADER_BYTES;
 }
 
-/** A JavaScript string literal of 8-bit text, as Espruino reads it. */
+/**
+ * A JavaScript string literal of 8-bit text, as Espruino reads it: bytes
+ * above ASCII written \xNN, so the script itself is ASCII whatever carries it
+ * (the lexer makes \xNN one byte, src/jslex.c).
+ */
 function literal(text: string): string {
-  return JSON.stringify(text);
+  return JSON.stringify(text).replace(/[\x7f-\xff]/g, (ch) => '\\x' + ch.charCodeAt(0).toString(16));
 }
 
 function writeFileLines(name: string, text: string): string[] {
@@ -44,13 +48,13 @@ function writeFileLines(name: string, text: string): string[] {
   return lines;
 }
 
-/** `guard`: the update guard (firmware/dist/guard.js), written to ".boot0". */
-export function installScript(code: string, configJson: string, guard: string): string {
+/** `guard`: the update guard (firmware/dist/guard.js), written to ".boot0"; `font`: a pager's Cyrillic letters, written to "lb.font". */
+export function installScript(code: string, configJson: string, guard: string, font?: string): string {
   const lines = [
     '// loyalty-button install: see scripts/lib/install-script.ts',
     'var S=require("Storage");',
     // 1. carry the device's own files; erase old code, config and sequence reservation
-    'var lbKeep=function(m){return m!==".boot0"&&m!==".bootcde"&&m!=="lb.config"&&m!=="lb.carry";};',
+    'var lbKeep=function(m){return m!==".boot0"&&m!==".bootcde"&&m!=="lb.config"&&m!=="lb.font"&&m!=="lb.carry";};',
     'var lbCarry=S.readJSON("lb.carry",true)||{f:{},s:{}};',
     '(function(){var n=S.list();for(var i=0;i<n.length;i++){var m=n[i];' +
       'if(m.charCodeAt(m.length-1)===1){var b=m.substr(0,m.length-1),f=S.open(b,"r"),t="",p=f.read(256);while(p!==undefined){t+=p;p=f.read(256);}lbCarry.s[b]=(lbCarry.s[b]||"")+t;}' +
@@ -61,6 +65,7 @@ export function installScript(code: string, configJson: string, guard: string): 
   lines.push(...writeFileLines('.boot0', guard));
   lines.push(...writeFileLines('.bootcde', code));
   lines.push('S.write("lb.config",' + literal(configJson) + ');');
+  lines.push(font === undefined ? 'S.erase("lb.font");' : 'S.write("lb.font",' + literal(font) + ');');
   lines.push('if(Object.keys(lbCarry.f).length+Object.keys(lbCarry.s).length>0)S.write("lb.carry",JSON.stringify(lbCarry));');
   // 3. nothing else stays; compaction puts the code first
   lines.push('(function(){var n=S.list();for(var i=0;i<n.length;i++){var m=n[i];if(!lbKeep(m))continue;if(m.charCodeAt(m.length-1)===1)S.open(m.substr(0,m.length-1),"r").erase();else S.erase(m);}})();');

@@ -5,14 +5,19 @@ import { DEFAULT_PINS } from '../../firmware/hal/default-pins.js';
 import { flashedConfig } from '../../firmware/shim/flashed-config.js';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import type { TestShop } from './shop.js';
+import { bundleFile } from '../../hub/firmware/bundles.js';
+import type { Language } from '../../hub/i18n/languages.js';
+import { cyrillicFontBitmap } from '../../shared/cyrillic-font.js';
 
 export const BUTTON_PINS = DEFAULT_PINS.button;
 export const PAGER_PINS = DEFAULT_PINS.pager;
 
 const bundles: Record<string, string> = {};
-export function bundle(kind: 'button' | 'pager'): string {
-  bundles[kind] ??= readFileSync(join('firmware', 'dist', `${kind}.js`), 'utf8');
-  return bundles[kind];
+/** The built bundle, byte for byte as the device holds it; a pager's in `language`. */
+export function bundle(kind: 'button' | 'pager', language: Language = 'en'): string {
+  const file = bundleFile(kind, language);
+  bundles[file] ??= readFileSync(join('firmware', 'dist', file), 'latin1');
+  return bundles[file];
 }
 
 export function deviceConfig(shop: TestShop, id: string, kind: 'button' | 'pager', extra: Record<string, unknown> = {}) {
@@ -22,10 +27,11 @@ export function deviceConfig(shop: TestShop, id: string, kind: 'button' | 'pager
   };
 }
 
-/** Flashes (writes the config into its Storage) and boots a simulated device. */
-export function simulate(shop: TestShop, id: string, kind: 'button' | 'pager', extra: Record<string, unknown> = {}): SimulatedDevice {
-  const device = new SimulatedDevice({ name: id, bundle: bundle(kind), storageDir: join(shop.dir, 'devices', id) });
+/** Flashes (writes the config, and a pager's font, into its Storage) and boots a simulated device; a pager speaks `language`. */
+export function simulate(shop: TestShop, id: string, kind: 'button' | 'pager', extra: Record<string, unknown> = {}, language: Language = 'en'): SimulatedDevice {
+  const device = new SimulatedDevice({ name: id, bundle: bundle(kind, language), storageDir: join(shop.dir, 'devices', id) });
   device.storage.writeJSON('lb.config', deviceConfig(shop, id, kind, extra));
+  if (kind === 'pager') device.storage.write('lb.font', cyrillicFontBitmap());
   device.boot();
   return device;
 }

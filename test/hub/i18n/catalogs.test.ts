@@ -11,6 +11,11 @@ import { KIND_WORDS, OUTCOME_WORDS } from '../../../hub/i18n/words.js';
 import { CSV_HEADERS } from '../../../hub/report/csv-export.js';
 import { translator } from '../../../hub/i18n/translate.js';
 import { ERRORS } from '../../../hub/web/errors.js';
+import * as PAGER from '../../../firmware/lib/pager-words.js';
+import { pagerKey, pagerWords } from '../../../hub/firmware/bundles.js';
+
+/** The pager's own words, as catalog keys. */
+const pagerEnglish = (): string[] => Object.values(PAGER).flatMap((value) => (typeof value === 'string' ? [value] : Array.isArray(value) ? value : Object.values(value)));
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const SOURCES = ['hub'].map((dir) => join(ROOT, dir));
@@ -25,7 +30,7 @@ function files(dir: string): string[] {
 
 /** Every key the code uses: t('…') / t("…") and phrase('…') literals, the word tables, the CSV headers, the static pages' words. */
 export function usedKeys(): Set<string> {
-  const keys = new Set<string>([...Object.values(KIND_WORDS), ...Object.values(OUTCOME_WORDS), ...CSV_HEADERS, ...Object.values(ERRORS).map((error) => error.message)]);
+  const keys = new Set<string>([...Object.values(KIND_WORDS), ...Object.values(OUTCOME_WORDS), ...CSV_HEADERS, ...Object.values(ERRORS).map((error) => error.message), ...pagerEnglish().map(pagerKey)]);
   const call = /\b(?:t|phrase)\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
   for (const file of SOURCES.flatMap(files)) {
     for (const match of readFileSync(file, 'utf8').matchAll(call)) keys.add((match[1] ?? match[2]).replace(/\\(.)/g, '$1'));
@@ -71,6 +76,18 @@ describe('catalogs', () => {
     it(`${language}: nothing translated that the code no longer says`, () => {
       const stale = Object.keys(CATALOGS[language]).filter((key) => !used.has(key.replace(/_(one|few|many|other)$/, '')));
       expect(stale).toEqual([]);
+    });
+  }
+
+  for (const language of ['en', 'de', 'ru'] as const) {
+    it(`${language}: the pager's words fit its screen, in its charset`, () => {
+      const words = pagerWords(language) as { KIND_WORDS: Record<string, string>; OUTCOME_WORDS: string[]; MUTE: string; CANT_GO: string; WHY: string; OUTCOME: string; SHORT_YES: string; SHORT_SEND: string };
+      // The large font takes 10 characters a line: the outcomes and "mute" are shown in it.
+      for (const word of [...words.OUTCOME_WORDS, words.MUTE]) expect(word.length, word).toBeLessThanOrEqual(language === 'en' ? 11 : 10);
+      // A line of the small font takes 21: a question with its hint; a kind with " x12 L2" after it.
+      for (const title of [words.CANT_GO + words.SHORT_YES, words.WHY + words.SHORT_SEND, words.OUTCOME + words.SHORT_SEND]) expect(title.length, title).toBeLessThanOrEqual(21);
+      for (const kind of Object.values(words.KIND_WORDS)) expect(kind.length, kind).toBeLessThanOrEqual(16);
+      expect(JSON.stringify(words)).toMatch(/^[\x20-\xff]*$/);
     });
   }
 

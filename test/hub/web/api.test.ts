@@ -147,11 +147,11 @@ describe('dashboard API', () => {
     const rows = parse((await csv.text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(log.incidents.length);
     expect(rows[0]).toMatchObject({ Incident: String(incident), Date: '2026-11-22', 'Opened (local time)': '23:50:00', 'UTC offset': 'UTC+01:00', 'Acknowledged by': 'Anna', 'Seconds to acknowledge': '25', Outcome: 'fixed' });
-    // A German browser gets ";" between cells; the device problems come in a file of their own.
+    // A German browser gets the file in German, with ";" between cells; the device problems come in a file of their own.
     const german = await fetch(`${base}/api/log.csv?date=2026-11-22`, { headers: { cookie, 'Accept-Language': 'de-DE,de;q=0.9' } });
     const bytes = Buffer.from(await german.arrayBuffer()); // text() would drop the byte-order mark
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(bytes.subarray(3).toString('utf8').split('\r\n')[0]).toMatch(/^Incident;Date;Opened \(local time\);/);
+    expect(bytes.subarray(3).toString('utf8').split('\r\n')[0]).toMatch(/^Vorfall;Datum;Geöffnet \(Ortszeit\);/);
     const devices = await get('/api/log.csv?date=2026-11-22&part=devices', cookie);
     expect(devices.headers.get('content-disposition')).toBe('attachment; filename="device-problems-2026-11-22.csv"');
     expect((await get('/api/log.csv?date=2026-11-22&sep=|', cookie)).status).toBe(400);
