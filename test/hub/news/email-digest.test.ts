@@ -69,6 +69,21 @@ describe('e-mail digest', () => {
     storage.close();
   });
 
+  it('writes in the shop’s language, the CSV too (#18)', async () => {
+    const received: ParsedMail[] = [];
+    const port = await smtp(received);
+    const { storage } = shopWith(port);
+    const config = parseConfig({ site: 'cafe-central', timeZone: 'Europe/Berlin', language: 'de', email: { host: '127.0.0.1', port, from: 'hub@cafe.example', to: ['owner@cafe.example'] } }, 'x');
+    const digest = new EmailDigest({ reports: storage.reports, log: createLogger('silent'), config: () => config, nameOf: (id) => id, placeOf: (id) => id, deviceProblems: () => [{ device: 'Annas Pager', kind: 'battery' }] });
+    await digest.tick(NOW);
+    expect(received[0].subject).toBe('cafe-central: 1 Beschwerde am 2026-12-02, 1 noch offen');
+    expect(received[0].text).toContain('Noch offen (1):\n  - 19:45:00 Schanigarten Süd (Unzufrieden, 1 Druck)');
+    expect(received[0].text).toContain('  - Annas Pager: Akku schwach');
+    const csv = received[0].attachments[0].content.subarray(3).toString('utf8');
+    expect(csv.split('\r\n')[0]).toMatch(/^Vorfall;Datum;Geöffnet \(Ortszeit\);/);
+    storage.close();
+  });
+
   it('adds the week on the configured day (totals per day)', async () => {
     const received: ParsedMail[] = [];
     const port = await smtp(received);

@@ -46,8 +46,8 @@ async function openShop(push: boolean): Promise<{ owner: Call; base: string }> {
   return { owner: await as(base, 'olga'), base };
 }
 
-const subscribe = (call: Call, subscription: ReturnType<PushService['subscribe']>, topics: string[], quiet: { quietFrom: string | null; quietTo: string | null } = ALL_DAY) =>
-  call('PUT', '/api/push/subscription', { subscription, topics, ...quiet, lang: 'en' });
+const subscribe = (call: Call, subscription: ReturnType<PushService['subscribe']>, topics: string[], quiet: { quietFrom: string | null; quietTo: string | null } = ALL_DAY, lang = 'en') =>
+  call('PUT', '/api/push/subscription', { subscription, topics, ...quiet, lang });
 
 /** A red press at Counter 1 that nobody acknowledges: Anna is paged, then after 30 s it escalates to the manager. */
 async function unansweredComplaint(): Promise<number> {
@@ -151,6 +151,19 @@ describe('phone notifications (Web Push)', () => {
     const worker = await fetch(`${base}/sw.js`);
     expect(worker.status).toBe(200);
     expect(worker.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('speaks each phone’s language (#18)', async () => {
+    const { owner } = await openShop(true);
+    const german = service.subscribe();
+    const russian = service.subscribe();
+    await subscribe(owner, german, ['unhandled'], ALL_DAY, 'de');
+    await subscribe(owner, russian, ['unhandled'], ALL_DAY, 'ru');
+    await unansweredComplaint();
+    await eventually(() => service.delivered.length === 2, 5000, 'two pushes');
+    const byPhone = (phone: { endpoint: string }) => service.delivered.find((d) => phone.endpoint.endsWith(d.id))!.payload;
+    expect(byPhone(german)).toMatchObject({ title: 'Unzufriedener Kunde: Counter 1', body: 'Noch hat niemand reagiert: eskaliert auf Stufe 2.' });
+    expect(byPhone(russian)).toMatchObject({ title: 'Недовольный клиент: Counter 1', body: 'Никто ещё не ответил: эскалация на уровень 2.' });
   });
 
   it('sends a test to the asking user only', async () => {
