@@ -496,6 +496,7 @@ export const de: Record<string, string> = {
   "{{label}}: battery low": "{{label}}: Akku schwach",
   "{{label}}: the disk refuses writes: presses are not being saved": "{{label}}: der Speicher verweigert das Schreiben: Drücke werden nicht gespeichert",
   "Mood at {{label}}": "Stimmung bei {{label}}",
+  "Complaints (Excel)": "Beschwerden (Excel)",
   "See the dashboard.": "Siehe Dashboard.",
   "Many unhappy presses.": "Viele unzufriedene Drücke.",
   "Test from the loyalty hub": "Test vom Loyalty-Hub",

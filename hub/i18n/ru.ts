@@ -496,6 +496,7 @@ export const ru: Record<string, string> = {
   "{{label}}: battery low": "{{label}}: батарея разряжена",
   "{{label}}: the disk refuses writes: presses are not being saved": "{{label}}: диск не принимает запись: нажатия не сохраняются",
   "Mood at {{label}}": "Настроение: {{label}}",
+  "Complaints (Excel)": "Жалобы (Excel)",
   "See the dashboard.": "Смотрите панель.",
   "Many unhappy presses.": "Много недовольных нажатий.",
   "Test from the loyalty hub": "Тест от хаба лояльности",

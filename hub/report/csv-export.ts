@@ -81,22 +81,24 @@ const COLUMNS: Column[] = [
 /** The columns' headers in English: catalog keys, said in the file's language. */
 export const CSV_HEADERS: readonly string[] = COLUMNS.map(([header]) => header);
 
-/** One part of the day's log as CSV text, byte-order mark first. */
-export function logCsv(log: DailyLog, part: CsvPart, options: CsvOptions, t: Translate = english): string {
+/** One part of the day's log as a table in `t`'s language: the headers, and per incident its cells (numbers stay numbers). */
+export function logTableCells(log: DailyLog, part: CsvPart, t: Translate = english): { headers: string[]; rows: (string | number | null)[][] } {
   const kinds = part === 'complaints' ? COMPLAINT_KINDS : DEVICE_PROBLEM_KINDS;
-  const number = (value: number) => (options.decimalComma ? String(value).replace('.', ',') : value);
-  const rows = log.incidents
-    .filter((row) => kinds.has(row.kind))
-    .map((row) =>
-      COLUMNS.map(([, value]) => {
-        const cell = words(value(row, log), t);
-        return typeof cell === 'number' ? number(cell) : neutralised(cell ?? '');
-      }),
-    );
-  return '\uFEFF' + stringify(rows, { header: true, columns: COLUMNS.map(([header]) => t(header)), delimiter: options.separator, record_delimiter: 'windows' });
+  return {
+    headers: COLUMNS.map(([header]) => t(header)),
+    rows: log.incidents.filter((row) => kinds.has(row.kind)).map((row) => COLUMNS.map(([, value]) => words(value(row, log), t))),
+  };
 }
 
-/** The file's name: "complaints-2026-11-22.csv", "device-problems-2026-11-22.csv". */
-export function csvFileName(part: CsvPart, date: string): string {
-  return `${part === 'complaints' ? 'complaints' : 'device-problems'}-${date}.csv`;
+/** One part of the day's log as CSV text, byte-order mark first. */
+export function logCsv(log: DailyLog, part: CsvPart, options: CsvOptions, t: Translate = english): string {
+  const number = (value: number) => (options.decimalComma ? String(value).replace('.', ',') : value);
+  const { headers, rows } = logTableCells(log, part, t);
+  const cells = rows.map((row) => row.map((cell) => (typeof cell === 'number' ? number(cell) : neutralised(cell ?? ''))));
+  return '\uFEFF' + stringify(cells, { header: true, columns: headers, delimiter: options.separator, record_delimiter: 'windows' });
+}
+
+/** The file's name: "complaints-2026-11-22.csv", "device-problems-2026-11-22.xlsx". */
+export function csvFileName(part: CsvPart, date: string, extension: 'csv' | 'xlsx' = 'csv'): string {
+  return `${part === 'complaints' ? 'complaints' : 'device-problems'}-${date}.${extension}`;
 }

@@ -9,6 +9,7 @@ import { dailyLog } from '../../report/daily-log.js';
 import { historyView, type Period } from '../../report/history.js';
 import { weeklyHours } from '../../config/schema.js';
 import { csvFileName, csvOptionsFor, localeOf, logCsv, type CsvPart, type CsvSeparator } from '../../report/csv-export.js';
+import { logXlsx } from '../../report/xlsx-export.js';
 import { devicesView } from '../../report/devices.js';
 import type { Storage } from '../../store/storage.js';
 import { UpdateRequestError, queueUpdates } from '../../update-request.js';
@@ -44,6 +45,8 @@ const csvQuery = {
   required: ['date'],
   additionalProperties: false,
 } as const;
+/** The workbook: no separator to choose. */
+const xlsxQuery = { ...csvQuery, properties: { date: day, part: csvQuery.properties.part, lang: csvQuery.properties.lang } } as const;
 interface HistoryQuerystring {
   from: string;
   to: string;
@@ -98,6 +101,13 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="${csvFileName(part, log.date)}"`);
     return logCsv(log, part, csvOptionsFor(lang ?? localeOf(request.headers['accept-language']), sep), requestTranslator(request));
+  });
+  app.get<{ Querystring: { date: string; part?: CsvPart; lang?: string } }>('/api/log.xlsx', { schema: { querystring: xlsxQuery } }, async (request, reply) => {
+    const { date, part = 'complaints' } = request.query;
+    const log = logOf(date);
+    reply.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    reply.header('Content-Disposition', `attachment; filename="${csvFileName(part, log.date, 'xlsx')}"`);
+    return logXlsx(log, part, requestTranslator(request));
   });
   app.get<{ Querystring: HistoryQuerystring }>('/api/history', { schema: { querystring: historyQuery } }, async (request) => {
     const q = request.query;

@@ -188,6 +188,8 @@ async function showLog(date?: string): Promise<void> {
       ' ',
       h('a', { href: `/api/log.csv?date=${encodeURIComponent(day)}&part=devices&lang=${pageLanguage()}`, download: `device-problems-${day}.csv`, id: 'csv-devices', class: 'button' }, t('Device problems (CSV)')),
       ' ',
+      h('a', { href: `/api/log.xlsx?date=${encodeURIComponent(day)}&lang=${pageLanguage()}`, download: `complaints-${day}.xlsx`, id: 'xlsx', class: 'button' }, t('Complaints (Excel)')),
+      ' ',
       h('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('Print')),
     ),
     h('p', {}, t('{{red}} red and {{green}} green presses, {{incidents}} incidents ({{zone}}).', { red: log.redPresses, green: log.greenPresses, incidents: log.incidents.length, zone: log.timeZone })),

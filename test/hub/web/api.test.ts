@@ -1,5 +1,6 @@
 // The dashboard's JSON API over real HTTP against a real hub.
 import { parse } from 'csv-parse/sync';
+import { readSheet } from 'read-excel-file/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeAck, encodeHeartbeat, encodeOutcome, encodePress } from '../../../shared/payloads.js';
 import { DOWNLINK, UPLINK } from '../../../shared/topics.js';
@@ -155,6 +156,16 @@ describe('dashboard API', () => {
     const devices = await get('/api/log.csv?date=2026-11-22&part=devices', cookie);
     expect(devices.headers.get('content-disposition')).toBe('attachment; filename="device-problems-2026-11-22.csv"');
     expect((await get('/api/log.csv?date=2026-11-22&sep=|', cookie)).status).toBe(400);
+    // The same rows as an Excel workbook (#18), read back as Excel would: numbers as numbers, the headers in the reader's language.
+    const workbook = await fetch(`${base}/api/log.xlsx?date=2026-11-22&lang=de`, { headers: { cookie } });
+    expect(workbook.headers.get('content-disposition')).toBe('attachment; filename="complaints-2026-11-22.xlsx"');
+    const sheet = await readSheet(Buffer.from(await workbook.arrayBuffer()));
+    expect(sheet[0].slice(0, 3)).toEqual(['Vorfall', 'Datum', 'Geöffnet (Ortszeit)']);
+    expect(sheet).toHaveLength(rows.length + 1);
+    const column = (name: string) => sheet[0].indexOf(name);
+    expect(sheet[1][column('Vorfall')]).toBe(incident);
+    expect(sheet[1][column('Sekunden bis zur Bestätigung')]).toBe(25);
+    expect(sheet[1][column('Ergebnis')]).toBe('behoben');
   });
 
   it('answers history over a date range, filtered by place, with totals per period (#18)', async () => {
