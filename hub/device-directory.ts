@@ -5,6 +5,7 @@ import type { DeskDirectory } from './domain/incident-desk.js';
 import type { Roster } from './domain/roster.js';
 import type { Tiers } from './domain/routing.js';
 import type { Language } from './i18n/languages.js';
+import { say, translator, type Phrase } from './i18n/translate.js';
 
 export class DeviceDirectory implements DeskDirectory {
   private readonly byId: Map<string, DeviceConfig>;
@@ -45,6 +46,11 @@ export class DeviceDirectory implements DeskDirectory {
 
   labelOf(id: string): string {
     return this.byId.get(id)?.label ?? id;
+  }
+
+  /** A phrase in the shop's language (the labels the desk makes: a closing summary, a mood alert). */
+  say(phrase: Phrase): string {
+    return say(translator(this.config.language), phrase);
   }
 
   /** The language a device's screen speaks: its own, or the shop's. */

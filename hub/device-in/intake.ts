@@ -24,6 +24,7 @@ import type { PressGate } from './press-gate.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Callback, Refusals } from './refusals.js';
 import { fromDeviceText } from '../../shared/device-text.js';
+import { phrase } from '../domain/phrase.js';
 
 export interface IntakeDeps {
   live: LiveConfig;
@@ -97,7 +98,11 @@ export class UplinkIntake {
     effects.apply(pages, arrived);
     const place = live.directory.placeOf(deviceId);
     const mood = this.deps.mood.press(place, `${deviceId}:${press.seq}`, press.kind === 'red', pressedAt);
-    if (mood) effects.apply(desk.raiseMood(place, `${place}: ${mood.red} of ${mood.total} unhappy`, `${mood.red} of the last ${mood.total} presses unhappy`));
+    if (mood) {
+      const values = { place, red: mood.red, total: mood.total };
+      const { directory } = this.deps.live;
+      effects.apply(desk.raiseMood(place, directory.say(phrase('{{place}}: {{red}} of {{total}} unhappy', values)), directory.say(phrase('{{red}} of the last {{total}} presses unhappy', values))));
+    }
 
     const row = { deviceId, seq: press.seq, kind: press.kind, pressedAt, receivedAt, ageMs: press.ageMs, incidentId, trial: live.directory.isSimulated(deviceId) };
     if (live.config.durability === 'none') {

@@ -35,6 +35,8 @@ export interface DeskDirectory {
   supervisionRoute(): Tiers;
   /** Who wears the pager now, by name: what the log keeps, so history does not change with a label. */
   personOf(pager: string): string;
+  /** A phrase in the shop's language: labels the desk makes itself (the closing summary, the hub's disk) go to pagers and the log as words. */
+  say(phrase: Phrase): string;
 }
 
 export type IncidentEventType =
@@ -436,7 +438,8 @@ export class IncidentDesk {
     const open = [...this.open.values()].filter((incident) => incident.record.kind === 'red');
     if (open.length === 0 || this.findDeviceProblem('hub', 'closing')) return [];
     const places = [...new Set(open.map((incident) => incident.record.label))].join(', ');
-    return this.relabel(this.openIncident('closing', 'hub', this.clock.now(), null, `${open.length} complaints still open at closing: ${places}`), `${open.length} still open: ${places}`);
+    const values = { count: open.length, places };
+    return this.relabel(this.openIncident('closing', 'hub', this.clock.now(), null, this.directory.say(phrase('{{count}} complaints still open at closing: {{places}}', values))), this.directory.say(phrase('{{count}} still open: {{places}}', values)));
   }
 
   /** A just-opened incident shown under another label: its record and the pages it sent say `label`. */
@@ -741,7 +744,7 @@ export class IncidentDesk {
         id,
         kind,
         source,
-        label: kind === 'storage' ? 'Hub disk' : this.directory.labelOf(source),
+        label: kind === 'storage' ? this.directory.say(phrase('Hub disk')) : this.directory.labelOf(source),
         openedAt: at,
         lastPressAt: at,
         count: 1,

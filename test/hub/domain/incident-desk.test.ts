@@ -12,6 +12,7 @@ const directory: DeskDirectory = {
   routeOf: () => [['pgr-a', 'pgr-b'], ['pgr-m']],
   supervisionRoute: () => [['pgr-m']],
   personOf: (pager) => ({ 'pgr-a': 'Anna', 'pgr-b': 'Ben', 'pgr-m': 'Maria' })[pager] ?? pager,
+  say: (p) => say(english, p),
 };
 
 const pages = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'page' ? [{ pager: e.pager, ...e.alert }] : []));
