@@ -2,7 +2,7 @@
 // what a customer and a waiter would see.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
-import { BUTTON_PINS, PAGER_PINS, simulate } from '../support/devices.js';
+import { BUTTON_PINS, PAGER_PINS, online as onlineIn, simulate } from '../support/devices.js';
 import { TestShop, eventually } from '../support/shop.js';
 import { pendingInOutbox } from '../../firmware/shim/outbox-view.js';
 import { DateTime } from 'luxon';
@@ -31,8 +31,7 @@ afterEach(async () => {
   await shop.close();
 });
 
-const online = (...ids: string[]) =>
-  eventually(() => shop.query<{ n: number }>(`SELECT COUNT(*) AS n FROM device_state WHERE online = 1 AND device_id IN (${ids.map(() => '?').join(',')})`, ...ids)[0].n === ids.length, 10_000, `${ids.join(', ')} online`);
+const online = (...ids: string[]) => onlineIn(shop, ...ids);
 
 /** How long the pin stayed on, each time it went on after `from` (ms of device uptime). */
 function onDurations(device: SimulatedDevice, pin: string, from: number): number[] {

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
 import type { Language } from '../../hub/i18n/languages.js';
-import { BUTTON_PINS, PAGER_PINS, simulate } from '../support/devices.js';
+import { BUTTON_PINS, PAGER_PINS, online as onlineIn, simulate } from '../support/devices.js';
 import { TestShop, eventually } from '../support/shop.js';
 
 let shop: TestShop;
@@ -21,8 +21,7 @@ afterEach(async () => {
   await shop.close();
 });
 
-const online = (...ids: string[]) =>
-  eventually(() => shop.query<{ n: number }>(`SELECT COUNT(*) AS n FROM device_state WHERE online = 1 AND device_id IN (${ids.map(() => '?').join(',')})`, ...ids)[0].n === ids.length, 10_000, `${ids.join(', ')} online`);
+const online = (...ids: string[]) => onlineIn(shop, ...ids);
 
 /** A shop whose Counter 1 is called `label`, Anna's pager speaking `language`, a customer's RED press on it. */
 async function complaintAt(label: string, language: Language, causes?: string[]): Promise<SimulatedDevice> {

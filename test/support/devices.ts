@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_PINS } from '../../firmware/hal/default-pins.js';
 import { flashedConfig } from '../../firmware/shim/flashed-config.js';
 import { SimulatedDevice } from '../../firmware/shim/simulated-device.js';
-import type { TestShop } from './shop.js';
+import { eventually, type TestShop } from './shop.js';
 import { bundleFile } from '../../hub/firmware/bundles.js';
 import type { Language } from '../../hub/i18n/languages.js';
 import { cyrillicFontBitmap } from '../../shared/cyrillic-font.js';
@@ -34,4 +34,13 @@ export function simulate(shop: TestShop, id: string, kind: 'button' | 'pager', e
   if (kind === 'pager') device.storage.write('lb.font', cyrillicFontBitmap());
   device.boot();
   return device;
+}
+
+/** Waits until the hub has these devices online (in its own device_state). */
+export function online(shop: TestShop, ...ids: string[]): Promise<void> {
+  return eventually(
+    () => shop.query<{ n: number }>(`SELECT COUNT(*) AS n FROM device_state WHERE online = 1 AND device_id IN (${ids.map(() => '?').join(',')})`, ...ids)[0].n === ids.length,
+    10_000,
+    `${ids.join(', ')} online`,
+  );
 }
