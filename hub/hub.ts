@@ -47,6 +47,7 @@ import { DailyBackup, dailyBackupSettings } from './store/daily-backup.js';
 import { EmailDigest } from './news/email-digest.js';
 import { OwnerNews } from './news/owner-news.js';
 import { PushNews } from './news/push-news.js';
+import { UplinkForwarder, type UplinkStatus } from './uplink/forwarder.js';
 import { markRunning, markStopped } from './store/hub-lock.js';
 import { freeBytes } from './store/free-space.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
@@ -113,6 +114,7 @@ export class Hub {
   private simulation: SimulatedShop | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private readonly clockwork: Clockwork;
+  private uplink: UplinkForwarder | undefined;
 
   private constructor(private readonly options: HubOptions) {
     const simulating = options.simulate === true && !hasRealDevices(options.config);
@@ -126,7 +128,7 @@ export class Hub {
       this.metrics = new HubMetrics(() => ({ ...this.refusals }));
       this.stopMetrics = this.metrics.serveOnSignal(options.metricsFile);
     }
-    this.journal = new Journal({ dataDir: options.dataDir, fsync: config.durability === 'fsync', faults: options.storageFaults });
+    this.journal = new Journal({ dataDir: options.dataDir, fsync: config.durability === 'fsync', faults: options.storageFaults, feed: config.uplink !== undefined });
     this.desk = new IncidentDesk(this.clock, this.live.deskTimings(), this.live.directory, new ReservedIncidentIds(this.storage.db));
     this.watch = new DeviceWatch(this.live.watchSettings(), this.clock.now());
     this.mood = new MoodWatch(this.live.moodSettings());
@@ -238,6 +240,11 @@ export class Hub {
   }
 
   /** Conditions the dashboard shows above everything else. */
+  /** The uplink to the head office, when one is configured: connected, backlog, last confirmation, last error. */
+  uplinkStatus(): UplinkStatus | null {
+    return this.uplink?.status() ?? null;
+  }
+
   /** Resolves when every phone notification due has been tried once (tests). */
   pushSettled(): Promise<void> {
     return this.news.push.settled();
@@ -258,6 +265,7 @@ export class Hub {
     this.stopMetrics?.();
     if (this.ticker) clearInterval(this.ticker);
     if (this.options.configPath) unwatchFile(this.options.configPath);
+    await this.uplink?.stop();
     await this.web?.close();
     await Promise.all([
       this.tcp ? new Promise<void>((resolve) => this.tcp.close(() => resolve())) : undefined,
@@ -345,7 +353,12 @@ export class Hub {
     this.journal.onCommit(() => {
       this.storageAlarm.committed();
       this.web?.changed('today');
+      this.uplink?.poke();
     });
+    if (config.uplink) {
+      this.uplink = new UplinkForwarder(this.site, config.uplink, this.storage.uplink, this.log, () => this.clock.now());
+      this.uplink.start();
+    }
     this.journal.onCommitFailed((error) => this.storageAlarm.failed(error));
     this.log.info(
       { mqtt: `${config.mqtt.host}:${this.mqttPort}`, ws: `${config.mqtt.host}:${this.wsPort}`, dashboard: `http://${config.http.host}:${this.httpPort}/`, site: this.site },

@@ -188,6 +188,20 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Forward the log to a head office (#19): MQTT brokers to fail over between (mqtt:// or mqtts://), this site's
+     * credentials there. Left out: nothing leaves the shop. Changing it takes a restart.
+     */
+    uplink: z
+      .object({
+        brokers: z.array(z.string().regex(/^mqtts?:\/\/[^\s/]+:\d+$/, 'must be "mqtt://host:port" or "mqtts://host:port"')).min(1, 'at least one broker'),
+        username: z.string().min(1).optional(),
+        password: z.string().min(1),
+        /** Feed rows per message. */
+        batch: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict()
+      .optional(),
     /** A daily backup made by the running hub (loyalty-hub backup FILE makes one by hand). */
     backup: z
       .object({

@@ -190,6 +190,22 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX push_subscriptions_username ON push_subscriptions (username);
   `,
+  // The uplink to a head office (#19): what was committed, in commit order, written in the same transaction as the log,
+  // and how far the head office has confirmed storing it (the forwarder's durable cursor).
+  `
+  CREATE TABLE uplink_feed (
+    id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    at   INTEGER NOT NULL
+  );
+  CREATE TABLE uplink_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    confirmed    INTEGER NOT NULL,
+    confirmed_at INTEGER
+  );
+  INSERT INTO uplink_state (id, confirmed) VALUES (1, 0);
+  `,
 ];
 
 const WAL_CHECKPOINT_PAGES = 128;

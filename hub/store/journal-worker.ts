@@ -7,7 +7,7 @@ import { Storage } from './storage.js';
 import { injectFaults } from './storage-faults.js';
 import { applyOp, type WriteOp } from './write-ops.js';
 
-const { dataDir, fsync, faults } = workerData as { dataDir: string; fsync: boolean; faults?: Int32Array };
+const { dataDir, fsync, faults, feed } = workerData as { dataDir: string; fsync: boolean; faults?: Int32Array; feed: boolean };
 const storage = Storage.open(dataDir, { fsync });
 const db = storage.db;
 
@@ -20,7 +20,7 @@ parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | 'close')
   try {
     db.transaction(() => {
       injectFaults(faults);
-      for (const op of message.ops) applyOp(storage, op);
+      for (const op of message.ops) applyOp(storage, op, feed);
     })();
   } catch (e) {
     error = (e as Error).message;

@@ -19,6 +19,8 @@ export interface JournalOptions {
   dataDir: string;
   fsync: boolean;
   faults?: StorageFaults;
+  /** Also write the uplink feed (a head office is configured). */
+  feed?: boolean;
 }
 
 /** The compiled worker (tests run TypeScript sources, but a worker thread needs JavaScript: npm test builds first). */
@@ -40,7 +42,7 @@ export class Journal {
   private exited = false;
 
   constructor(options: JournalOptions) {
-    this.worker = new Worker(workerFile(), { workerData: { dataDir: options.dataDir, fsync: options.fsync, faults: options.faults?.shared } });
+    this.worker = new Worker(workerFile(), { workerData: { dataDir: options.dataDir, fsync: options.fsync, faults: options.faults?.shared, feed: options.feed === true } });
     this.worker.on('message', (reply: { batch: number; error: string | null }) => this.committed(reply.error));
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', () => {

@@ -5,6 +5,7 @@ import { AccountStore } from './account-store.js';
 import { DeviceStore } from './device-store.js';
 import { LogStore } from './log-store.js';
 import { PushStore } from './push-store.js';
+import { UplinkStore } from './uplink-store.js';
 import { ReportQueries } from './report-queries.js';
 import { UpdateStore } from './update-store.js';
 
@@ -21,6 +22,8 @@ export class Storage {
   readonly updates: UpdateStore;
   /** Web Push keys and the phones that asked for news. */
   readonly push: PushStore;
+  /** What goes to a head office, and how far it has confirmed. */
+  readonly uplink: UplinkStore;
 
   constructor(readonly db: Db) {
     this.log = new LogStore(db);
@@ -29,6 +32,7 @@ export class Storage {
     this.reports = new ReportQueries(db);
     this.updates = new UpdateStore(db);
     this.push = new PushStore(db);
+    this.uplink = new UplinkStore(db);
   }
 
   static open(dataDir: string, options: OpenOptions = {}): Storage {

@@ -18,17 +18,26 @@ export type WriteOp =
   /** Writes nothing: its callback says that everything submitted before it is committed. */
   | { op: 'barrier' };
 
-export function applyOp(storage: Storage, w: WriteOp): void {
-  const { log, devices } = storage;
+/** `feed`: the shop forwards to a head office: what the log commits also goes to the uplink feed, in the same transaction (trial data does not). */
+export function applyOp(storage: Storage, w: WriteOp, feed = false): void {
+  const { log, devices, uplink } = storage;
   switch (w.op) {
     case 'press':
-      return log.insertPress(w.row);
+      log.insertPress(w.row);
+      if (feed && !w.row.trial) uplink.append('press', w.row, w.row.receivedAt);
+      return;
     case 'staffPress':
-      return log.markStaffPress(w.deviceId, w.seq);
+      log.markStaffPress(w.deviceId, w.seq);
+      if (feed) uplink.append('staff', { deviceId: w.deviceId, seq: w.seq }, Date.now());
+      return;
     case 'incident':
-      return log.saveIncident(w.record);
+      log.saveIncident(w.record);
+      if (feed && !w.record.trial) uplink.append('incident', w.record, w.record.lastPressAt);
+      return;
     case 'event':
-      return log.insertEvent(w.event);
+      log.insertEvent(w.event);
+      if (feed) uplink.append('event', w.event, w.event.at);
+      return;
     case 'online':
       return devices.setOnline(w.deviceId, w.online, w.at);
     case 'shift':

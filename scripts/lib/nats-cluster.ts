@@ -121,7 +121,8 @@ export class NatsCluster {
       `listen: "127.0.0.1:${node.natsPort}"`,
       `http: "127.0.0.1:${node.monitorPort}"`,
       `jetstream { store_dir: ${quoted(join(this.dir, node.name))} }`,
-      `mqtt { listen: "127.0.0.1:${node.mqttPort}" }`,
+      // The MQTT sessions and retained messages replicated on all three nodes: a node killed takes no shop's session with it.
+      `mqtt { listen: "127.0.0.1:${node.mqttPort}", stream_replicas: ${this.nodes.length} }`,
       `cluster { name: "loyalty-hq", listen: "127.0.0.1:${node.clusterPort}", routes: [${routes.join(', ')}] }`,
       `accounts { HQ: { jetstream: enabled, users: [${[...siteUsers, ingest].join(', ')}] } }`,
       '',

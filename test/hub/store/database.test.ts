@@ -20,14 +20,14 @@ describe('database', () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-db-')));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(db.pragma('user_version', { simple: true })).toBe(13);
+    expect(db.pragma('user_version', { simple: true })).toBe(14);
     db.close();
   });
 
   it('moves the paged level of a version-4 log from the text "level N" into its column', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
     const old = openDatabase(dir);
-    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; ALTER TABLE credentials DROP COLUMN pending_hash; DROP TABLE device_updates; ALTER TABLE incidents DROP COLUMN acknowledged_person; ALTER TABLE incidents DROP COLUMN resolved_person; ALTER TABLE incidents DROP COLUMN cause; ALTER TABLE incident_events DROP COLUMN person; ALTER TABLE device_state DROP COLUMN shift_changed_at; ALTER TABLE device_state DROP COLUMN worn_by; ALTER TABLE device_state DROP COLUMN swapped; ALTER TABLE incidents DROP COLUMN reached_at; ALTER TABLE presses DROP COLUMN by_staff; ALTER TABLE incidents DROP COLUMN note; ALTER TABLE presses DROP COLUMN trial; ALTER TABLE incidents DROP COLUMN trial; DROP TABLE push_subscriptions; DROP TABLE push_keys; PRAGMA user_version = 4;`); // as a version-4 hub left it
+    old.exec(`ALTER TABLE incident_events DROP COLUMN level; DROP TABLE trusted_clients; ALTER TABLE credentials DROP COLUMN pending_hash; DROP TABLE device_updates; ALTER TABLE incidents DROP COLUMN acknowledged_person; ALTER TABLE incidents DROP COLUMN resolved_person; ALTER TABLE incidents DROP COLUMN cause; ALTER TABLE incident_events DROP COLUMN person; ALTER TABLE device_state DROP COLUMN shift_changed_at; ALTER TABLE device_state DROP COLUMN worn_by; ALTER TABLE device_state DROP COLUMN swapped; ALTER TABLE incidents DROP COLUMN reached_at; ALTER TABLE presses DROP COLUMN by_staff; ALTER TABLE incidents DROP COLUMN note; ALTER TABLE presses DROP COLUMN trial; ALTER TABLE incidents DROP COLUMN trial; DROP TABLE push_subscriptions; DROP TABLE push_keys; DROP TABLE uplink_feed; DROP TABLE uplink_state; PRAGMA user_version = 4;`); // as a version-4 hub left it
     old.prepare('INSERT INTO incidents (id, kind, source, label, opened_at, last_press_at, count, level, retriggers) VALUES (1, ?, ?, ?, 1, 1, 1, 2, 0)').run('red', 'btn-1', 'Counter 1');
     const event = old.prepare('INSERT INTO incident_events (incident_id, at, type, pager, detail) VALUES (1, 1, ?, ?, ?)');
     event.run('paged', 'pgr-1', 'level 1');
@@ -59,7 +59,7 @@ describe('database', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
     const old = openDatabase(dir);
     // As a version-10 hub left it: owner and manager only.
-    old.exec(`ALTER TABLE incidents DROP COLUMN note; ALTER TABLE presses DROP COLUMN trial; ALTER TABLE incidents DROP COLUMN trial; DROP TABLE push_subscriptions; DROP TABLE push_keys; DROP TABLE users; PRAGMA foreign_keys = OFF;
+    old.exec(`ALTER TABLE incidents DROP COLUMN note; ALTER TABLE presses DROP COLUMN trial; ALTER TABLE incidents DROP COLUMN trial; DROP TABLE push_subscriptions; DROP TABLE push_keys; DROP TABLE uplink_feed; DROP TABLE uplink_state; DROP TABLE users; PRAGMA foreign_keys = OFF;
       CREATE TABLE users (username TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('owner', 'manager')), password_hash TEXT NOT NULL,
         created_at INTEGER NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER);
       PRAGMA user_version = 10;`);

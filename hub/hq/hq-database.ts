@@ -1,0 +1,137 @@
+// The head office's PostgreSQL: schema by numbered migrations (applied in one
+// transaction each, recorded in hq_migrations), and the upserts that make a
+// message taken twice write once: presses by (site, device, sequence),
+// incidents by (site, id) keeping the newest feed id, events by (site, feed
+// id). A site's watermark moves only over contiguous feed ids.
+import pg from 'pg';
+import type { UplinkMessage } from './uplink-message.js';
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE hq_sites (
+    site       TEXT PRIMARY KEY,
+    watermark  BIGINT NOT NULL DEFAULT 0,
+    last_seen  TIMESTAMPTZ
+  );
+  CREATE TABLE hq_presses (
+    site        TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    seq         BIGINT NOT NULL,
+    kind        TEXT NOT NULL,
+    pressed_at  BIGINT NOT NULL,
+    received_at BIGINT NOT NULL,
+    incident_id BIGINT,
+    by_staff    BOOLEAN NOT NULL DEFAULT false,
+    feed_id     BIGINT NOT NULL,
+    PRIMARY KEY (site, device_id, seq)
+  );
+  CREATE TABLE hq_incidents (
+    site       TEXT NOT NULL,
+    id         BIGINT NOT NULL,
+    record     JSONB NOT NULL,
+    kind       TEXT NOT NULL,
+    opened_at  BIGINT NOT NULL,
+    outcome    TEXT,
+    cause      TEXT,
+    feed_id    BIGINT NOT NULL,
+    PRIMARY KEY (site, id)
+  );
+  CREATE TABLE hq_events (
+    site        TEXT NOT NULL,
+    feed_id     BIGINT NOT NULL,
+    incident_id BIGINT NOT NULL,
+    at          BIGINT NOT NULL,
+    type        TEXT NOT NULL,
+    person      TEXT,
+    detail      TEXT,
+    PRIMARY KEY (site, feed_id)
+  );
+  CREATE TABLE hq_refusals (
+    at      TIMESTAMPTZ NOT NULL DEFAULT now(),
+    subject TEXT NOT NULL,
+    reason  TEXT NOT NULL
+  );
+  `,
+];
+
+export async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS hq_migrations (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    // One ingester migrates at a time (they may start together).
+    await client.query('SELECT pg_advisory_lock(4711)');
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM hq_migrations')).rows.map((row) => row.version));
+    for (let version = 1; version <= MIGRATIONS.length; version++) {
+      if (done.has(version)) continue;
+      await client.query('BEGIN');
+      await client.query(MIGRATIONS[version - 1]);
+      await client.query('INSERT INTO hq_migrations (version) VALUES ($1)', [version]);
+      await client.query('COMMIT');
+    }
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(4711)').catch(() => undefined);
+    client.release();
+  }
+}
+
+/** Writes one message in one transaction; the site's watermark afterwards (0 for a site the head office does not know: nothing written). */
+export async function store(pool: pg.Pool, m: UplinkMessage): Promise<number | null> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const site = await client.query<{ watermark: string }>('SELECT watermark FROM hq_sites WHERE site = $1 FOR UPDATE', [m.site]);
+    if (site.rows.length === 0) {
+      await client.query('ROLLBACK');
+      return null;
+    }
+    for (const item of m.items) {
+      if (item.k === 'press') {
+        const p = item.b;
+        await client.query(
+          `INSERT INTO hq_presses (site, device_id, seq, kind, pressed_at, received_at, incident_id, feed_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (site, device_id, seq) DO NOTHING`,
+          [m.site, p.deviceId, p.seq, p.kind, p.pressedAt, p.receivedAt, p.incidentId, item.id],
+        );
+      } else if (item.k === 'staff') {
+        await client.query('UPDATE hq_presses SET by_staff = true WHERE site = $1 AND device_id = $2 AND seq = $3', [m.site, item.b.deviceId, item.b.seq]);
+      } else if (item.k === 'incident') {
+        const r = item.b;
+        await client.query(
+          `INSERT INTO hq_incidents (site, id, record, kind, opened_at, outcome, cause, feed_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (site, id) DO UPDATE SET record = excluded.record, kind = excluded.kind, opened_at = excluded.opened_at, outcome = excluded.outcome, cause = excluded.cause, feed_id = excluded.feed_id
+           WHERE hq_incidents.feed_id < excluded.feed_id`,
+          [m.site, r.id, JSON.stringify(r), r.kind, r.openedAt, r.outcome, r.cause, item.id],
+        );
+      } else {
+        const e = item.b;
+        await client.query(
+          `INSERT INTO hq_events (site, feed_id, incident_id, at, type, person, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (site, feed_id) DO NOTHING`,
+          [m.site, item.id, e.incidentId, e.at, e.type, e.person ?? null, e.detail ?? null],
+        );
+      }
+    }
+    // Contiguous only: a batch that arrives before an earlier one is stored, but the watermark waits for the gap to close.
+    const moved = await client.query<{ watermark: string }>(
+      'UPDATE hq_sites SET watermark = GREATEST(watermark, $2), last_seen = now() WHERE site = $1 AND watermark >= $3 - 1 RETURNING watermark',
+      [m.site, m.to, m.from],
+    );
+    await client.query('COMMIT');
+    return Number(moved.rows[0]?.watermark ?? site.rows[0].watermark);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function addSite(pool: pg.Pool, site: string): Promise<void> {
+  await pool.query('INSERT INTO hq_sites (site) VALUES ($1) ON CONFLICT DO NOTHING', [site]);
+}
+
+export async function refused(pool: pg.Pool, subject: string, reason: string): Promise<void> {
+  await pool.query('INSERT INTO hq_refusals (subject, reason) VALUES ($1, $2)', [subject.slice(0, 200), reason.slice(0, 500)]);
+}
