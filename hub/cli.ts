@@ -18,6 +18,10 @@ import { issueSecret, revokeSecret } from './provisioning.js';
 import { missingNodeFlags } from './runtime-flags.js';
 import { dailyLog, logTable, namedDate, type DailyLog } from './report/daily-log.js';
 import { textTable } from './report/text-table.js';
+import pg from 'pg';
+import { addSite, migrate } from './hq/hq-database.js';
+import { Ingester } from './hq/ingester.js';
+import { createLogger } from './log.js';
 import { csvOptionsFor, logCsv, type CsvPart, type CsvSeparator } from './report/csv-export.js';
 import { historyView, totalsTable, type Period } from './report/history.js';
 import { descriptorWarning, openFileLimit } from './descriptor-limit.js';
@@ -446,6 +450,45 @@ service
       (error: Error) => t('the dashboard does not answer at {{url}} ({{error}})', { url, error: error.message }),
     );
     process.stdout.write(`${line}; ${health}\n`);
+  });
+
+const hq = program.command('hq').description(t('the head office of a chain: ingest what the shops forward into PostgreSQL'));
+
+hq.command('ingest')
+  .description(t('run an ingester: read the shops’ messages from the NATS cluster and write them to PostgreSQL (run several: they share the work)'))
+  .requiredOption('--nats <servers>', t('NATS servers of the cluster, comma-separated host:port'))
+  .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
+  .option('--user <name>', t('NATS user of the ingesters'), 'hq-ingest')
+  .option('--replicas <n>', t('replicas of the stream (3 on a 3-node cluster)'), positiveInt, 3)
+  .action(async (options: { nats: string; postgres: string; user: string; replicas: number }) => {
+    const password = process.env.LB_HQ_NATS_PASSWORD;
+    if (!password) throw new UserError(t('set LB_HQ_NATS_PASSWORD to the NATS password of the ingesters'));
+    const log = createLogger('info');
+    const ingester = await Ingester.start({ servers: options.nats.split(',').map((s) => s.trim()), user: options.user, password, postgres: options.postgres, replicas: options.replicas, log }).catch((error: Error) => {
+      throw new UserError(t('the ingester could not start: {{error}}', { error: error.message }));
+    });
+    log.info('hq: ingesting');
+    const stop = () => void ingester.stop().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+hq.command('site')
+  .description(t('let a shop in: its messages are refused until its site is added'))
+  .argument('<site>', t('the site id the shop’s hub uses'))
+  .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
+  .action(async (site: string, options: { postgres: string }) => {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(site)) throw new UserError(t('a site id is lowercase letters, digits and "-"'));
+    const pool = new pg.Pool({ connectionString: options.postgres, max: 1 });
+    try {
+      await migrate(pool);
+      await addSite(pool, site);
+      process.stdout.write(t('Site "{{site}}" may forward to the head office.', { site }) + '\n');
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    } finally {
+      await pool.end();
+    }
   });
 
 program

@@ -251,7 +251,7 @@ export class Hub {
   }
 
   alarms(): Phrase[] {
-    return [...this.storageAlarm.messages(), ...this.desk.alarms(), ...this.news.messages()];
+    return [...this.storageAlarm.messages(), ...this.desk.alarms(), ...this.news.messages(), ...(this.uplink?.messages() ?? [])];
   }
 
   /** Runs escalation and supervision for the current time. */
@@ -344,6 +344,7 @@ export class Hub {
         trial: this.trial,
         settings: settingsAccess(this.options.configPath, (path) => this.reloadConfig(path), this.log),
         push: this.news.push,
+        uplinkStatus: () => this.uplinkStatus(),
         incidents: new DeskActions({ desk: this.desk, effects: this.effects, live: this.live, reports: this.storage.reports, journal: this.journal, log: this.log }),
       },
       config.http.host,

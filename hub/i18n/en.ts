@@ -14,6 +14,7 @@ export const en: Record<string, string> = {
   'The week {{from}} to {{to}}: {{count}} incidents._one': 'The week {{from}} to {{to}}: {{count}} incident.',
   '{{count}} incidents, {{recovered}} of {{resolved}} won back_one': '{{count}} incident, {{recovered}} of {{resolved}} won back',
   '{{count}} presses_one': '{{count}} press',
+  '{{count}} records not yet confirmed_one': '{{count}} record not yet confirmed',
   '{{count}} still open: {{places}}_one': '{{count}} still open: {{places}}',
   '{{count}} complaints still open at closing: {{places}}_one': '{{count}} complaint still open at closing: {{places}}',
   '{{site}}: {{count}} complaints on {{date}}_one': '{{site}}: {{count}} complaint on {{date}}',

@@ -11,6 +11,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from '../log.js';
 import type { UplinkStore } from '../store/uplink-store.js';
+import { phrase, type Phrase } from '../domain/phrase.js';
 
 export interface UplinkSettings {
   brokers: string[];
@@ -31,6 +32,8 @@ export interface UplinkStatus {
 const WINDOW = 4;
 /** With batches out and no watermark for this long, send again from the watermark. */
 const RESEND_AFTER_MS = 15_000;
+/** The dashboard says so when the head office has confirmed nothing for this long with records waiting. */
+const STALE_MS = 10 * 60_000;
 
 export const eventsTopic = (site: string) => `hq/v1/${site}/events`;
 export const ackTopic = (site: string) => `hq/v1/${site}/ack`;
@@ -44,6 +47,7 @@ export class UplinkForwarder {
   private lastError: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private brokerIndex = 0;
+  private readonly startedAt: number;
   private stopped = false;
 
   constructor(
@@ -52,7 +56,9 @@ export class UplinkForwarder {
     private readonly store: UplinkStore,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.startedAt = now();
+  }
 
   start(): void {
     this.timer = setInterval(() => this.tick(), 1000);
@@ -107,6 +113,16 @@ export class UplinkForwarder {
   /** Something was committed: send it if the window allows (cheap when there is nothing to send). */
   poke(): void {
     this.fill();
+  }
+
+  /** What the dashboard shows while the head office is out of reach or has stopped confirming (the shop works on). */
+  messages(): Phrase[] {
+    const status = this.status();
+    if (status.backlog === 0) return [];
+    const since = status.confirmedAt ?? this.startedAt;
+    if (this.now() - since < STALE_MS) return [];
+    const minutes = Math.round((this.now() - since) / 60_000);
+    return [phrase('The head office has confirmed nothing for {{minutes}} min ({{backlog}} records wait, kept here): {{error}}', { minutes, backlog: status.backlog, error: status.lastError ?? (status.connected ? 'connected' : 'not connected') })];
   }
 
   status(): UplinkStatus {

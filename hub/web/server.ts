@@ -32,6 +32,7 @@ import { incidentRoutes, type IncidentActions } from './plugins/incident-routes.
 import { accountRoutes } from './plugins/account-routes.js';
 import { pushRoutes } from './plugins/push-routes.js';
 import type { PushNews } from '../news/push-news.js';
+import type { UplinkStatus } from '../uplink/forwarder.js';
 import { settingsRoutes, type SettingsAccess } from './plugins/settings-routes.js';
 import allowedHost from './plugins/allowed-host.js';
 import sameSiteJson from './plugins/same-site-json.js';
@@ -59,6 +60,8 @@ export interface WebDeps {
   settings: SettingsAccess;
   incidents: IncidentActions;
   push: PushNews;
+  /** The uplink to a head office, when configured. */
+  uplinkStatus(): UplinkStatus | null;
 }
 
 export interface WebServer {
@@ -123,6 +126,7 @@ export async function startWebServer(
       await secure.register(staffRoutes, { ...deps.staff, changed: () => live.changed('today') });
       await secure.register(incidentRoutes, { actions: deps.incidents, changed: () => live.changed('today') });
       await secure.register(accountRoutes, { accounts, now: () => deps.clock.now() });
+      secure.get('/api/uplink', async () => ({ uplink: deps.uplinkStatus() }));
       await secure.register(pushRoutes, { news: deps.push, store: deps.storage.push, now: () => deps.clock.now() });
       await secure.register(settingsRoutes, { settings: deps.settings, changed: () => live.changed('today') });
       secure.get('/api/live', (request, reply) => {

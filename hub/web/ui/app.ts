@@ -370,11 +370,22 @@ async function showDevices(): Promise<boolean> {
     );
     return h('span', {}, text, text ? h('br') : null, button);
   };
+  const { uplink } = await api<{ uplink: { connected: boolean; backlog: number; confirmedAt: number | null; lastError: string | null } | null }>('/api/uplink').catch(() => ({ uplink: null }));
   const needsAttention = (d: DeviceView) => !d.online || d.problems.length > 0 || !d.hasSecret;
   const now = Date.now();
   replace(
     main,
     h('h1', {}, t('Devices')),
+    uplink
+      ? h(
+          'p',
+          { id: 'uplink', class: uplink.connected ? 'quiet' : 'alarm' },
+          uplink.connected ? t('Head office: connected') : t('Head office: not connected'),
+          ` · ${t('{{count}} records not yet confirmed', { count: uplink.backlog })}`,
+          uplink.confirmedAt ? ` · ${t('last confirmed {{time}} ago', { time: duration(now - uplink.confirmedAt) })}` : '',
+          uplink.lastError ? ` · ${uplink.lastError}` : '',
+        )
+      : null,
     h('p', {}, t('{{count}} of {{total}} need attention.', { count: devices.filter(needsAttention).length, total: devices.length })),
     table(
       ['', t('Device'), t('Kind'), t('Last seen'), t('Battery'), t('Wi-Fi signal'), t('Firmware'), t('Waiting to send'), t('Update'), t('Notes')],

@@ -14,6 +14,7 @@ import { DOWNLINK, UPLINK } from '../../../shared/topics.js';
 import { NatsCluster } from '../../../scripts/lib/nats-cluster.js';
 import { PostgresServer } from '../../../scripts/lib/postgres-server.js';
 import { SITE, TestShop, type TestDevice } from '../../support/shop.js';
+import { PASSWORD, as } from '../../support/dashboard.js';
 
 const SHOP_PASSWORD = 'test-cafe-uplink-secret';
 let cluster: NatsCluster;
@@ -94,5 +95,9 @@ describe('a shop forwarding to the head office', () => {
     const pressesAtHq = (await pool.query<{ seq: string }>('SELECT seq FROM hq_presses ORDER BY seq::int')).rows.map((row) => Number(row.seq));
     expect(new Set(pressesAtHq).size).toBe(40);
     expect(shop.hub.uplinkStatus()).toMatchObject({ connected: true, backlog: 0 });
+    // The shop's dashboard says how its uplink is doing.
+    await shop.addUser('olga', 'owner', PASSWORD);
+    const owner = await as(`http://127.0.0.1:${shop.hub.httpPort}`, 'olga');
+    expect((await owner('GET', '/api/uplink')).body).toMatchObject({ uplink: { connected: true, backlog: 0, lastError: null } });
   }, 240_000);
 });
