@@ -55,7 +55,7 @@ const MIGRATIONS: string[] = [
 ];
 
 export async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   try {
     await client.query('CREATE TABLE IF NOT EXISTS hq_migrations (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
     // One ingester migrates at a time (they may start together).
@@ -79,7 +79,8 @@ export async function migrate(pool: pg.Pool): Promise<void> {
 
 /** Writes one message in one transaction; the site's watermark afterwards (0 for a site the head office does not know: nothing written). */
 export async function store(pool: pg.Pool, m: UplinkMessage): Promise<number | null> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const site = await client.query<{ watermark: string }>('SELECT watermark FROM hq_sites WHERE site = $1 FOR UPDATE', [m.site]);
@@ -121,11 +122,24 @@ export async function store(pool: pg.Pool, m: UplinkMessage): Promise<number | n
     await client.query('COMMIT');
     return Number(moved.rows[0]?.watermark ?? site.rows[0].watermark);
   } catch (error) {
+    broken = error as Error;
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    // A connection that failed (the server restarted) is dropped, not reused.
+    client.release(broken);
   }
+}
+
+/**
+ * A pooled connection whose own 'error' event is heard: a server that goes
+ * away mid-transaction also rejects the query in flight, which is where the
+ * caller deals with it (an unheard 'error' would bring the process down).
+ */
+async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  if (client.listenerCount('error') === 0) client.on('error', () => undefined);
+  return client;
 }
 
 export async function addSite(pool: pg.Pool, site: string): Promise<void> {

@@ -49,7 +49,7 @@ export class Ingester {
     pool.on('error', (error) => options.log.warn({ error: error.message }, 'hq: database connection lost'));
     await migrate(pool);
     const nc = await connect({ servers: options.servers, user: options.user, pass: options.password, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
-    const jsm = await nc.jetstreamManager();
+    const jsm = await nc.jetstreamManager({ timeout: 20_000 });
     const stream = { name: HQ_STREAM, subjects: ['hq.v1.*.events'], num_replicas: options.replicas, storage: StorageType.File, retention: RetentionPolicy.Limits };
     await jsm.streams.add(stream).catch(async (error: Error) => {
       // Another ingester made it first.
@@ -59,7 +59,7 @@ export class Ingester {
       if (!/already in use|exists/.test(error.message)) throw error;
     });
     const ingester = new Ingester(nc, pool, options.log);
-    const consumer = await nc.jetstream().consumers.get(HQ_STREAM, HQ_CONSUMER);
+    const consumer = await nc.jetstream({ timeout: 20_000 }).consumers.get(HQ_STREAM, HQ_CONSUMER);
     ingester.messages = await consumer.consume({ max_messages: 100 });
     ingester.running = ingester.loop();
     return ingester;

@@ -84,6 +84,12 @@ export class NatsCluster {
     await this.ready();
   }
 
+  /** Starts every killed node again (a whole cluster back after an outage); resolves when they have a leader. */
+  async restartAll(): Promise<void> {
+    for (const node of this.nodes) if (!node.process) this.startNode(node);
+    await this.ready();
+  }
+
   async stop(): Promise<void> {
     await Promise.all(
       this.nodes.map(
