@@ -21,6 +21,7 @@ import { textTable } from './report/text-table.js';
 import pg from 'pg';
 import { addSite, migrate } from './hq/hq-database.js';
 import { Ingester } from './hq/ingester.js';
+import { addToken, startExportApi } from './hq/export-api.js';
 import { createLogger } from './log.js';
 import { csvOptionsFor, logCsv, type CsvPart, type CsvSeparator } from './report/csv-export.js';
 import { historyView, totalsTable, type Period } from './report/history.js';
@@ -489,6 +490,39 @@ hq.command('site')
     } finally {
       await pool.end();
     }
+  });
+
+hq.command('token')
+  .description(t('make a token for the export API (printed once)'))
+  .argument('<name>', t('who uses it, e.g. reporting'))
+  .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
+  .option('--sites <sites>', t('only these sites, comma-separated (default: every site)'))
+  .action(async (name: string, options: { postgres: string; sites?: string }) => {
+    const pool = new pg.Pool({ connectionString: options.postgres, max: 1 });
+    try {
+      await migrate(pool);
+      const token = await addToken(pool, name, options.sites ? options.sites.split(',').map((s) => s.trim()) : null);
+      process.stdout.write(`${t('Token')}: ${token}\n${t('This is the only time it is shown.')}\n`);
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    } finally {
+      await pool.end();
+    }
+  });
+
+hq.command('serve')
+  .description(t('serve the export API (JSON and CSV by date range and site, token required)'))
+  .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
+  .option('--host <address>', t('address to listen on'), '127.0.0.1')
+  .option('--port <port>', t('port to listen on'), positiveInt, 8090)
+  .action(async (options: { postgres: string; host: string; port: number }) => {
+    const pool = new pg.Pool({ connectionString: options.postgres, max: 8 });
+    pool.on('error', () => undefined);
+    await migrate(pool).catch((error: Error) => {
+      throw new UserError(error.message);
+    });
+    const server = await startExportApi(pool, createLogger('info'), options.host, options.port);
+    process.stderr.write(t('Export API on http://{{host}}:{{port}}/api/v1/', { host: options.host, port: server.port }) + '\n');
   });
 
 program

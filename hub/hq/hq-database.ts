@@ -52,6 +52,16 @@ const MIGRATIONS: string[] = [
     reason  TEXT NOT NULL
   );
   `,
+  // Tokens of the export API: only their SHA-256 is kept; `sites` null means every site.
+  `
+  CREATE TABLE hq_tokens (
+    hash       TEXT PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    sites      TEXT[],
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+  );
+  CREATE INDEX hq_incidents_opened ON hq_incidents (opened_at);
+  `,
 ];
 
 export async function migrate(pool: pg.Pool): Promise<void> {
