@@ -117,6 +117,45 @@ export async function startExportApi(pool: pg.Pool, log: Logger, host: string, p
     return sites.rows.map((row) => ({ site: row.site, watermark: Number(row.watermark), lastSeen: row.last_seen?.toISOString() ?? null }));
   });
 
+  /** Each site's figures over the range, side by side: what a chain's owner compares. */
+  app.get<{ Querystring: Query }>('/api/v1/compare', { schema: { querystring: query } }, async (request) => {
+    const f = await filter(request);
+    const presses = await pool.query<{ site: string; red: string; green: string }>(
+      `SELECT site, COUNT(*) FILTER (WHERE kind = 'red') AS red, COUNT(*) FILTER (WHERE kind = 'green') AS green
+         FROM hq_presses WHERE pressed_at >= $1 AND pressed_at < $2 AND ($3::text[] IS NULL OR site = ANY($3)) GROUP BY site`,
+      [f.from, f.to, f.sites],
+    );
+    const incidents = await pool.query<{ site: string; complaints: string; resolved: string; recovered: string; ack_median: number | null; reach_median: number | null; top_cause: string | null }>(
+      `SELECT site,
+              COUNT(*) AS complaints,
+              COUNT(*) FILTER (WHERE outcome IS NOT NULL) AS resolved,
+              COUNT(*) FILTER (WHERE outcome IS NOT NULL AND outcome <> 'left') AS recovered,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY ((record->>'acknowledgedAt')::bigint - opened_at) / 1000.0) FILTER (WHERE record->>'acknowledgedAt' IS NOT NULL) AS ack_median,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY ((record->>'reachedAt')::bigint - opened_at) / 1000.0) FILTER (WHERE record->>'reachedAt' IS NOT NULL) AS reach_median,
+              mode() WITHIN GROUP (ORDER BY cause) FILTER (WHERE cause IS NOT NULL) AS top_cause
+         FROM hq_incidents WHERE kind = 'red' AND opened_at >= $1 AND opened_at < $2 AND ($3::text[] IS NULL OR site = ANY($3)) GROUP BY site`,
+      [f.from, f.to, f.sites],
+    );
+    const sites = new Set([...presses.rows.map((row) => row.site), ...incidents.rows.map((row) => row.site)]);
+    return [...sites].sort().map((site) => {
+      const p = presses.rows.find((row) => row.site === site);
+      const i = incidents.rows.find((row) => row.site === site);
+      const red = Number(p?.red ?? 0);
+      const green = Number(p?.green ?? 0);
+      const resolved = Number(i?.resolved ?? 0);
+      return {
+        site,
+        presses: { red, green },
+        redShare: red + green === 0 ? null : red / (red + green),
+        complaints: Number(i?.complaints ?? 0),
+        medianAcknowledgeS: i?.ack_median === null || i?.ack_median === undefined ? null : Number(i.ack_median),
+        medianReachS: i?.reach_median === null || i?.reach_median === undefined ? null : Number(i.reach_median),
+        recoveredShare: resolved === 0 ? null : Number(i!.recovered) / resolved,
+        topCause: i?.top_cause ?? null,
+      };
+    });
+  });
+
   app.get<{ Querystring: Query }>('/api/v1/incidents', { schema: { querystring: query } }, async (request) => {
     const f = await filter(request);
     const page = Number(request.query.page ?? '1');

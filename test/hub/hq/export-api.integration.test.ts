@@ -79,6 +79,17 @@ describe('head-office export API', () => {
     await expect(cli('site', 'Not A Site')).rejects.toMatchObject({ stderr: 'loyalty-hub: a site id is lowercase letters, digits and "-"\n' });
   });
 
+  it('compares the sites over a range: unhappy share, complaints, reaction, what went wrong most', async () => {
+    await store(pool, { v: 1, site: 'cafe-b', from: 2, to: 3, items: [
+      { id: 2, k: 'press', at: DAY, b: { deviceId: 'btn-1', seq: 1, kind: 'red', pressedAt: DAY + 60_000, receivedAt: DAY + 60_000, ageMs: 0, incidentId: 1 } },
+      { id: 3, k: 'press', at: DAY, b: { deviceId: 'btn-1', seq: 2, kind: 'green', pressedAt: DAY + 90_000, receivedAt: DAY + 90_000, ageMs: 0, incidentId: null } },
+    ] });
+    const rows = (await (await get('/api/v1/compare?from=2026-12-01&to=2026-12-03', everything)).json()) as { site: string; complaints: number; redShare: number | null; medianAcknowledgeS: number | null; topCause: string | null }[];
+    expect(rows.map((r) => r.site)).toEqual(['cafe-a', 'cafe-b']);
+    expect(rows[0]).toMatchObject({ complaints: 3, medianAcknowledgeS: 30, topCause: '=cmd|calc' });
+    expect(rows[1]).toMatchObject({ complaints: 1, redShare: 0.5 });
+  });
+
   it('refuses bad input before any query', async () => {
     for (const path of ['/api/v1/incidents?from=2026-13-45&to=2026-12-01', '/api/v1/incidents?from=2026-12-02&to=2026-12-01', '/api/v1/incidents?from=x&to=y', '/api/v1/incidents?from=2026-12-01&to=2026-12-01&site=DROP TABLE', '/api/v1/incidents?from=2026-12-01&to=2026-12-01&page=0']) {
       expect((await get(path, everything)).status, path).toBe(400);
