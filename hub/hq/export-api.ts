@@ -13,6 +13,8 @@ import type { Logger } from '../log.js';
 export const EXPORT_PAGE = 500;
 const CSV_LIMIT = 100_000;
 const DAY_MS = 86_400_000;
+/** A site that has forwarded nothing for this long is flagged silent. */
+export const SILENT_MS = 30 * 60_000;
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -114,7 +116,9 @@ export async function startExportApi(pool: pg.Pool, log: Logger, host: string, p
   app.get('/api/v1/sites', async (request) => {
     const allowed = await authorize(request);
     const sites = await pool.query<{ site: string; watermark: string; last_seen: Date | null }>('SELECT site, watermark, last_seen FROM hq_sites WHERE $1::text[] IS NULL OR site = ANY($1) ORDER BY site', [allowed]);
-    return sites.rows.map((row) => ({ site: row.site, watermark: Number(row.watermark), lastSeen: row.last_seen?.toISOString() ?? null }));
+    // Silent: nothing stored from it for SILENT_MS (a shop forwards at least its presses while open; a closed one is quiet too, so this is a flag to look at, not an alarm).
+    const now = Date.now();
+    return sites.rows.map((row) => ({ site: row.site, watermark: Number(row.watermark), lastSeen: row.last_seen?.toISOString() ?? null, silent: row.last_seen === null || now - row.last_seen.getTime() > SILENT_MS }));
   });
 
   /** Each site's figures over the range, side by side: what a chain's owner compares. */

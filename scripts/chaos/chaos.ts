@@ -389,6 +389,7 @@ function writeDoc(result: ChaosResult, file: string): void {
     '## Also tested elsewhere',
     '',
     '- Storage failure with the dashboard\'s alarm, and a slow disk delaying PUBACKs but never pages: `test/hub/storage-alarm.integration.test.ts`.',
+    '- A shop forwarding to the head office: nothing lost or doubled through a broker node killed, an ingester stopped, PostgreSQL restarted, and the whole cluster gone while the hub commits and restarts: `test/hub/hq/chain.integration.test.ts` (docs/head-office.md).',
     '',
     GENERATED_END,
   ];

@@ -50,7 +50,7 @@ describe('head-office export API', () => {
   it('answers only to a known token, and a limited token only about its sites', async () => {
     expect((await get('/api/v1/sites')).status).toBe(401);
     expect((await get('/api/v1/sites', 'lbhq_not-a-real-token')).status).toBe(401);
-    expect(await (await get('/api/v1/sites', everything)).json()).toEqual([expect.objectContaining({ site: 'cafe-a', watermark: 3 }), expect.objectContaining({ site: 'cafe-b', watermark: 1 })]);
+    expect(await (await get('/api/v1/sites', everything)).json()).toEqual([expect.objectContaining({ site: 'cafe-a', watermark: 3, silent: false }), expect.objectContaining({ site: 'cafe-b', watermark: 1, silent: false })]);
     expect(((await (await get('/api/v1/sites', onlyA)).json()) as { site: string }[]).map((s) => s.site)).toEqual(['cafe-a']);
     const refused = await get('/api/v1/incidents?from=2026-12-01&to=2026-12-01&site=cafe-b', onlyA);
     expect(refused.status).toBe(403);
@@ -75,7 +75,8 @@ describe('head-office export API', () => {
     const cli = (...args: string[]) => execFileAsync(process.execPath, [resolve('dist/hub/cli.js'), 'hq', ...args, '--postgres', postgres.url()], { env: { ...process.env, LC_ALL: 'C.UTF-8' } });
     expect((await cli('site', 'cafe-c')).stdout).toBe('Site "cafe-c" may forward to the head office.\n');
     const token = /Token: (\S+)/.exec((await cli('token', 'tool', '--sites', 'cafe-c')).stdout)?.[1];
-    expect(((await (await get('/api/v1/sites', token)).json()) as { site: string }[]).map((s) => s.site)).toEqual(['cafe-c']);
+    // Let in, never heard from: flagged silent.
+    expect(await (await get('/api/v1/sites', token)).json()).toEqual([{ site: 'cafe-c', watermark: 0, lastSeen: null, silent: true }]);
     await expect(cli('site', 'Not A Site')).rejects.toMatchObject({ stderr: 'loyalty-hub: a site id is lowercase letters, digits and "-"\n' });
   });
 
