@@ -121,6 +121,22 @@ export async function startExportApi(pool: pg.Pool, log: Logger, host: string, p
     return sites.rows.map((row) => ({ site: row.site, watermark: Number(row.watermark), lastSeen: row.last_seen?.toISOString() ?? null, silent: row.last_seen === null || now - row.last_seen.getTime() > SILENT_MS }));
   });
 
+  /** Each device's latest health as its shop forwarded it (device health at a glance). */
+  app.get<{ Querystring: { site?: string } }>(
+    '/api/v1/devices',
+    { schema: { querystring: { type: 'object', properties: { site: query.properties.site }, additionalProperties: false } } },
+    async (request) => {
+      const allowed = await authorize(request);
+      const wanted = request.query.site ? request.query.site.split(',') : null;
+      if (wanted && allowed && wanted.some((site) => !allowed.includes(site))) throw new ExportError(403, `this token may read only: ${allowed.join(', ')}`);
+      const rows = await pool.query<{ site: string; device_id: string; online: boolean; battery_mv: number | null; rssi: number | null; firmware: string | null; at: string }>(
+        'SELECT site, device_id, online, battery_mv, rssi, firmware, at FROM hq_devices WHERE $1::text[] IS NULL OR site = ANY($1) ORDER BY site, device_id',
+        [wanted ?? allowed],
+      );
+      return rows.rows.map((row) => ({ site: row.site, device: row.device_id, online: row.online, batteryMv: row.battery_mv, rssi: row.rssi, firmware: row.firmware, at: new Date(Number(row.at)).toISOString() }));
+    },
+  );
+
   /** Each site's figures over the range, side by side: what a chain's owner compares. */
   app.get<{ Querystring: Query }>('/api/v1/compare', { schema: { querystring: query } }, async (request) => {
     const f = await filter(request);

@@ -62,6 +62,20 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX hq_incidents_opened ON hq_incidents (opened_at);
   `,
+  // Device health: the latest a shop forwarded per device (online, battery, signal, firmware).
+  `
+  CREATE TABLE hq_devices (
+    site       TEXT NOT NULL,
+    device_id  TEXT NOT NULL,
+    online     BOOLEAN NOT NULL,
+    battery_mv INT,
+    rssi       INT,
+    firmware   TEXT,
+    at         BIGINT NOT NULL,
+    feed_id    BIGINT NOT NULL,
+    PRIMARY KEY (site, device_id)
+  );
+  `,
 ];
 
 export async function migrate(pool: pg.Pool): Promise<void> {
@@ -115,6 +129,15 @@ export async function store(pool: pg.Pool, m: UplinkMessage): Promise<number | n
            ON CONFLICT (site, id) DO UPDATE SET record = excluded.record, kind = excluded.kind, opened_at = excluded.opened_at, outcome = excluded.outcome, cause = excluded.cause, feed_id = excluded.feed_id
            WHERE hq_incidents.feed_id < excluded.feed_id`,
           [m.site, r.id, JSON.stringify(r), r.kind, r.openedAt, r.outcome, r.cause, item.id],
+        );
+      } else if (item.k === 'health') {
+        const d = item.b;
+        await client.query(
+          `INSERT INTO hq_devices (site, device_id, online, battery_mv, rssi, firmware, at, feed_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (site, device_id) DO UPDATE SET online = excluded.online, battery_mv = COALESCE(excluded.battery_mv, hq_devices.battery_mv),
+             rssi = COALESCE(excluded.rssi, hq_devices.rssi), firmware = COALESCE(excluded.firmware, hq_devices.firmware), at = excluded.at, feed_id = excluded.feed_id
+           WHERE hq_devices.feed_id < excluded.feed_id`,
+          [m.site, d.deviceId, d.online, d.batteryMv ?? null, d.rssi ?? null, d.firmware ?? null, item.at, item.id],
         );
       } else {
         const e = item.b;

@@ -33,6 +33,7 @@ const incident = z
     reachedAt: ms.nullable(),
   })
   .loose();
+const health = z.object({ deviceId: text(64), online: z.boolean(), batteryMv: z.number().int().min(0).max(10000).optional(), rssi: z.number().int().min(-127).max(0).optional(), firmware: text(32).optional() }).loose();
 const event = z.object({ incidentId: id, at: ms, type: text(32), pager: text(64).optional(), person: text(64).optional(), level: z.number().int().optional(), detail: text(500).optional() }).loose();
 
 const item = z.discriminatedUnion('k', [
@@ -40,6 +41,7 @@ const item = z.discriminatedUnion('k', [
   z.object({ id, k: z.literal('staff'), at: ms, b: staff }),
   z.object({ id, k: z.literal('incident'), at: ms, b: incident }),
   z.object({ id, k: z.literal('event'), at: ms, b: event }),
+  z.object({ id, k: z.literal('health'), at: ms, b: health }),
 ]);
 
 const message = z.object({ v: z.literal(UPLINK_VERSION), site: text(64), from: id, to: id, items: z.array(item).min(1).max(1000) });

@@ -18,6 +18,18 @@ export type WriteOp =
   /** Writes nothing: its callback says that everything submitted before it is committed. */
   | { op: 'barrier' };
 
+/** A heartbeat reaches the head office at most this often per device (the shop keeps every one). */
+export const HEALTH_EVERY_MS = 15 * 60_000;
+const healthSentAt = new Map<string, number>();
+
+/** Whether this device's health is due at the head office (its last went HEALTH_EVERY_MS ago or never). */
+function healthDue(deviceId: string, at: number): boolean {
+  const last = healthSentAt.get(deviceId);
+  if (last !== undefined && at - last < HEALTH_EVERY_MS) return false;
+  healthSentAt.set(deviceId, at);
+  return true;
+}
+
 /** `feed`: the shop forwards to a head office: what the log commits also goes to the uplink feed, in the same transaction (trial data does not). */
 export function applyOp(storage: Storage, w: WriteOp, feed = false): void {
   const { log, devices, uplink } = storage;
@@ -39,13 +51,18 @@ export function applyOp(storage: Storage, w: WriteOp, feed = false): void {
       if (feed) uplink.append('event', w.event, w.event.at);
       return;
     case 'online':
-      return devices.setOnline(w.deviceId, w.online, w.at);
+      devices.setOnline(w.deviceId, w.online, w.at);
+      // Device health at the head office: a device coming or going is news; its heartbeats go at most every HEALTH_EVERY_MS.
+      if (feed) uplink.append('health', { deviceId: w.deviceId, online: w.online }, w.at);
+      return;
     case 'shift':
       return devices.setOnShift(w.deviceId, w.onShift, w.at);
     case 'wear':
       return devices.setWornBy(w.deviceId, w.swapped, w.personId);
     case 'heartbeat':
-      return devices.setHeartbeat(w.deviceId, w.heartbeat, w.at);
+      devices.setHeartbeat(w.deviceId, w.heartbeat, w.at);
+      if (feed && healthDue(w.deviceId, w.at)) uplink.append('health', { deviceId: w.deviceId, online: true, batteryMv: w.heartbeat.batteryMv, rssi: w.heartbeat.rssi, firmware: w.heartbeat.firmware }, w.at);
+      return;
     case 'barrier':
       return;
   }

@@ -111,6 +111,9 @@ describe('a shop forwarding to the head office', () => {
     // Exactly once: the keys would refuse a second row, and the counts are equal, so nothing is missing either.
     expect((await counts()).shop[0]).toBe(before + 40);
     expect(shop.hub.uplinkStatus()).toMatchObject({ connected: true, backlog: 0 });
+    // Device health went along: the pager and the buttons, online.
+    const devices = (await pool.query<{ device_id: string; online: boolean }>('SELECT device_id, online FROM hq_devices ORDER BY device_id')).rows;
+    expect(devices).toEqual(expect.arrayContaining([{ device_id: 'pgr-anna', online: true }, { device_id: 'btn-2', online: true }]));
     // The shop's dashboard says how its uplink is doing.
     await shop.addUser('olga', 'owner', PASSWORD);
     const owner = await as(`http://127.0.0.1:${shop.hub.httpPort}`, 'olga');

@@ -52,6 +52,13 @@ describe('head-office tables', () => {
     expect(await rows('SELECT (record->>\'count\')::int AS count FROM hq_incidents')).toEqual([{ count: 3 }]);
   });
 
+  it('keeps each device’s latest health, whatever order it comes in', async () => {
+    const health = (id: number, online: boolean, batteryMv?: number) => ({ id, k: 'health' as const, at: 1000 + id, b: { deviceId: 'pgr-anna', online, batteryMv } });
+    await store(pool, batch('cafe-a', [health(7, true, 3900), health(8, false)]));
+    await store(pool, batch('cafe-a', [health(7, true, 3900)])); // again, late
+    expect(await rows("SELECT online, battery_mv FROM hq_devices WHERE device_id = 'pgr-anna'")).toEqual([{ online: false, battery_mv: 3900 }]);
+  });
+
   it('writes nothing for a site nobody let in', async () => {
     expect(await store(pool, batch('stranger', [press(1, 1)]))).toBeNull();
     expect(await rows("SELECT 1 FROM hq_presses WHERE site = 'stranger'")).toEqual([]);
