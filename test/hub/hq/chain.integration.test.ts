@@ -4,6 +4,7 @@
 // PostgreSQL. What the shop committed is at the head office exactly once —
 // also through a broker node killed, an ingester stopped and PostgreSQL
 // restarted while presses flow — and the shop's backlog drains to nothing.
+import mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSite } from '../../../hub/hq/hq-database.js';
@@ -69,6 +70,24 @@ async function arrived(what: string, timeoutMs = 60_000): Promise<void> {
 }
 
 describe('a shop forwarding to the head office', () => {
+  it('refuses a malformed, an oversized and a forged-site message with their reasons, and goes on with the next', async () => {
+    const intruder = await mqtt.connectAsync(cluster.mqttUrls()[1], { clientId: 'intruder', username: SITE, password: SHOP_PASSWORD, clean: true, reconnectPeriod: 0 });
+    await intruder.publishAsync(`hq/v1/${SITE}/events`, '{"v":1,"site":', { qos: 1 });
+    await intruder.publishAsync(`hq/v1/${SITE}/events`, JSON.stringify({ v: 1, site: SITE, from: 1, to: 1, items: [{ id: 1, k: 'press', at: 1, b: { deviceId: 'x'.repeat(600_000) } }] }), { qos: 1 });
+    await intruder.publishAsync(`hq/v1/${SITE}/events`, JSON.stringify({ v: 1, site: 'cafe-other', from: 1, to: 1, items: [{ id: 1, k: 'health', at: 1, b: { deviceId: 'x', online: true } }] }), { qos: 1 });
+    await intruder.publishAsync(`hq/v1/${SITE}/events`, JSON.stringify({ v: 9, site: SITE }), { qos: 1 });
+    await intruder.endAsync();
+    await expect
+      // Two ingesters share the work: the order they finish in is theirs.
+      .poll(async () => (await pool.query<{ reason: string }>('SELECT reason FROM hq_refusals')).rows.map((row) => row.reason.split(':')[0]).sort(), { timeout: 20_000 })
+      .toEqual(['not JSON', 'oversized', 'site "cafe-other" on the topic of "test-cafe"', 'unknown version 9']);
+    expect(ingesters.reduce((sum, ingester) => sum + ingester.counts.refused, 0)).toBe(4);
+    // The consumer goes on: the shop's next press arrives.
+    const button = await shop.connect('btn-2');
+    await button.publish(UPLINK.press, encodePress({ kind: 'green', seq: 5001, ageMs: 0 }));
+    await arrived('the press after the refusals');
+  }, 120_000);
+
   it('keeps what it commits while the head office is gone, through its own restart, and catches up when it is back', async () => {
     const button = await shop.connect('btn-1');
     const before = (await counts()).shop[0];
