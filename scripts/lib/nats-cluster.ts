@@ -50,15 +50,28 @@ export class NatsCluster {
 
   private constructor(private readonly sites: SiteCredentials[]) {}
 
+  /**
+   * Starts the nodes on free ports. A port found free can be taken by another
+   * process before the node binds it (other tests start servers meanwhile):
+   * a node that exits at start is such a race, and the whole cluster is tried
+   * again on fresh ports, three times at most.
+   */
   static async start(sites: SiteCredentials[], size = 3): Promise<NatsCluster> {
     if (!NATS_SERVER) throw new Error('nats-server is not installed (Debian: apt-get install nats-server)');
-    const cluster = new NatsCluster(sites);
-    for (let i = 1; i <= size; i++) {
-      cluster.nodes.push({ name: `hq-${i}`, natsPort: await freePort(), mqttPort: await freePort(), clusterPort: await freePort(), monitorPort: await freePort(), process: null });
+    for (let attempt = 1; ; attempt++) {
+      const cluster = new NatsCluster(sites);
+      for (let i = 1; i <= size; i++) {
+        cluster.nodes.push({ name: `hq-${i}`, natsPort: await freePort(), mqttPort: await freePort(), clusterPort: await freePort(), monitorPort: await freePort(), process: null });
+      }
+      for (const node of cluster.nodes) cluster.startNode(node);
+      try {
+        await cluster.ready();
+        return cluster;
+      } catch (error) {
+        await cluster.stop();
+        if (attempt >= 3) throw error;
+      }
     }
-    for (const node of cluster.nodes) cluster.startNode(node);
-    await cluster.ready();
-    return cluster;
   }
 
   /** Broker addresses for the shops, one per node. */
@@ -150,6 +163,8 @@ export class NatsCluster {
   private async ready(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      const exited = this.nodes.find((node) => node.process && node.process.exitCode !== null);
+      if (exited) throw new Error(`NATS node ${exited.name} stopped (exit ${exited.process!.exitCode}):\n${this.recentLog()}`);
       const running = this.nodes.filter((node) => node.process);
       const healthy = await Promise.all(
         running.map((node) =>

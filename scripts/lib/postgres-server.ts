@@ -21,7 +21,7 @@ export function postgresBin(): string | null {
 
 export class PostgresServer {
   private constructor(
-    readonly port: number,
+    public port: number,
     private readonly dir: string,
     private readonly bin: string,
     private readonly asUser: string | null,
@@ -39,8 +39,16 @@ export class PostgresServer {
     }
     const server = new PostgresServer(await freePort(), dir, bin, asUser);
     server.run('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    await server.startServer();
-    return server;
+    // A port found free may be taken before the server binds it (other tests start servers meanwhile): another port, three times at most.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await server.startServer();
+        return server;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        server.port = await freePort();
+      }
+    }
   }
 
   /** postgres://… for the pg client. */
