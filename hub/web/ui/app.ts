@@ -13,8 +13,6 @@ import { format, languagePicker, loadLanguage, pageLanguage, t } from './i18n.js
 import { kindText, outcomeText } from './words.js';
 import { renderWall } from './wall.js';
 
-/** Monday first, short, in the page's language (1 Jan 2024 was a Monday). */
-const weekday = (day: number): string => new Intl.DateTimeFormat(pageLanguage(), { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + day));
 
 
 const main = document.getElementById('main')!;
@@ -247,7 +245,7 @@ function heatmap(title: string, grid: number[][], tone: string, hours: number[])
             h(
               'tr',
               {},
-              h('th', {}, weekday(day)),
+              h('th', {}, format.weekday(day)),
               hours.map((hour) => h('td', { style: `--v:${(grid[day][hour] / most).toFixed(2)}`, title: String(grid[day][hour]) }, grid[day][hour] || '')),
             ),
           ),

@@ -61,6 +61,8 @@ export function languagePicker(): HTMLSelectElement {
 export const format = {
   number: (value: number, digits = 0): string => new Intl.NumberFormat(language, { maximumFractionDigits: digits }).format(value),
   percent: (share: number): string => new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 }).format(share),
+  /** A weekday's short name, Monday = 0 (1 Jan 2024 was a Monday). */
+  weekday: (day: number): string => new Intl.DateTimeFormat(language, { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + day)),
   /** "2026-12-02" → "2. Dez. 2026" / "2 дек. 2026 г." / "Dec 2, 2026". */
   date: (iso: string): string => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)),
 };

@@ -6,7 +6,7 @@
 import type { Me } from '../../contract/api-types.js';
 import { field, h, replace } from './dom.js';
 import type { Api } from './api.js';
-import { t } from './i18n.js';
+import { format, pageLanguage, t } from './i18n.js';
 
 type Json = Record<string, unknown>;
 interface Device {
@@ -24,8 +24,6 @@ interface Person {
 }
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-/** The day's short name in the page's language (1 Jan 2024 was a Monday). */
-const dayName = (i: number): string => new Intl.DateTimeFormat(document.documentElement.lang || 'en', { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + i));
 const numbers = (): [string, string, string][] => [
   ['timings', 'rebuzzS', t('Re-buzz every (s)')],
   ['timings', 'escalateS', t('Escalate after (s)')],
@@ -87,7 +85,7 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
     const name = input(`name-${p.id}`, p.name, { maxlength: 32, 'aria-label': t('Name of {{id}}', { id: p.id }) });
     const role = h('select', { name: `role-${p.id}`, 'aria-label': t('Role of {{name}}', { name: p.name }) }, ['staff', 'manager'].map((r) => h('option', { value: r, selected: (p.role ?? 'staff') === r }, r === 'staff' ? t('staff') : t('manager')))) as HTMLSelectElement;
     const pager = h('select', { name: `pager-${p.id}`, 'aria-label': t('Usual pager of {{name}}', { name: p.name }) }, h('option', { value: '' }, '—'), pagers.map((d) => h('option', { value: d.id, selected: p.pager === d.id }, d.label))) as HTMLSelectElement;
-    const days = WEEKDAYS.map((day) => h('input', { type: 'checkbox', name: `day-${p.id}-${day}`, 'aria-label': t('{{name}} works {{day}}', { name: p.name, day: dayName(WEEKDAYS.indexOf(day)) }), checked: p.days === undefined || p.days.includes(day) }) as HTMLInputElement);
+    const days = WEEKDAYS.map((day) => h('input', { type: 'checkbox', name: `day-${p.id}-${day}`, 'aria-label': t('{{name}} works {{day}}', { name: p.name, day: format.weekday(WEEKDAYS.indexOf(day)) }), checked: p.days === undefined || p.days.includes(day) }) as HTMLInputElement);
     readers.push(() => {
       p.name = name.value.trim();
       p.role = role.value as Person['role'];
@@ -97,7 +95,7 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
       if (chosen.length === 7) delete p.days;
       else p.days = chosen;
     });
-    return h('tr', {}, h('td', {}, name), h('td', {}, role), h('td', {}, pager), h('td', { class: 'days' }, WEEKDAYS.map((_, i) => h('label', {}, days[i], dayName(i)))));
+    return h('tr', {}, h('td', {}, name), h('td', {}, role), h('td', {}, pager), h('td', { class: 'days' }, WEEKDAYS.map((_, i) => h('label', {}, days[i], format.weekday(i)))));
   });
   const newPersonId = input('new-person-id', '', { maxlength: 23, placeholder: t('id, e.g. anna') });
   const newPersonName = input('new-person-name', '', { maxlength: 32, placeholder: t('name') });
@@ -108,7 +106,7 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
   // Opening hours: one line per day; no key at all means open round the clock.
   const hours = (file.openingHours as Record<string, string[]> | undefined) ?? null;
   const always = h('input', { type: 'checkbox', name: 'always-open', checked: hours === null }) as HTMLInputElement;
-  const dayInputs = WEEKDAYS.map((day) => input(`hours-${day}`, (hours?.[day] ?? []).join(', '), { placeholder: t('closed'), 'aria-label': t('Opening hours {{day}}', { day: dayName(WEEKDAYS.indexOf(day)) }) }));
+  const dayInputs = WEEKDAYS.map((day) => input(`hours-${day}`, (hours?.[day] ?? []).join(', '), { placeholder: t('closed'), 'aria-label': t('Opening hours {{day}}', { day: format.weekday(WEEKDAYS.indexOf(day)) }) }));
   readers.push(() => {
     if (always.checked) delete file.openingHours;
     else file.openingHours = Object.fromEntries(WEEKDAYS.map((day, i) => [day, listOf(dayInputs[i].value)]).filter(([, ranges]) => ranges.length > 0));
@@ -157,7 +155,7 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
     for (const read of readers) read();
     file.devices = devices;
     file.people = people;
-    const response = await fetch('/api/settings', { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'Accept-Language': document.documentElement.lang || 'en' }, body: JSON.stringify(file) });
+    const response = await fetch('/api/settings', { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'Accept-Language': pageLanguage() }, body: JSON.stringify(file) });
     const body = (await response.json()) as { error?: { message: string }; problems?: { field: string; message: string }[] };
     if (response.ok) {
       await showSettings(main, api, _me, h('p', { class: 'banner', role: 'status' }, t('Saved and applied.')));
@@ -187,7 +185,7 @@ export async function showSettings(main: HTMLElement, api: Api, _me: Me, notice?
       h('p', { class: 'pair' }, field(t('New person: id'), newPersonId), field(t('name'), newPersonName)),
       h('h2', {}, t('Opening hours')),
       h('label', {}, always, ' ', t('open round the clock')),
-      h('div', { class: 'grid' }, WEEKDAYS.map((_, i) => field(dayName(i), dayInputs[i]))),
+      h('div', { class: 'grid' }, WEEKDAYS.map((_, i) => field(format.weekday(i), dayInputs[i]))),
       h('p', { class: 'quiet' }, t('Ranges like 08:00-12:00, 13:00-18:00; a range may cross midnight (18:00-02:00); empty: closed.')),
       h('h2', {}, t('Who is paged')),
       h('p', { class: 'quiet' }, t('Pager ids, "," within a tier, ";" between tiers: pgr-anna, pgr-ben; pgr-boss')),
