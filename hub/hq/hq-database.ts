@@ -4,7 +4,7 @@
 // incidents by (site, id) keeping the newest feed id, events by (site, feed
 // id). A site's watermark moves only over contiguous feed ids.
 import pg from 'pg';
-import type { UplinkMessage } from './uplink-message.js';
+import type { UplinkItem, UplinkMessage } from './uplink-message.js';
 
 const MIGRATIONS: string[] = [
   `
@@ -76,6 +76,11 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (site, device_id)
   );
   `,
+  // When a press was stored here: with the shop's receivedAt, the uplink's lag (commit in the shop → row at the head office).
+  `
+  ALTER TABLE hq_presses ADD COLUMN stored_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp();
+  CREATE INDEX hq_presses_pressed ON hq_presses (pressed_at);
+  `,
 ];
 
 export async function migrate(pool: pg.Pool): Promise<void> {
@@ -112,41 +117,7 @@ export async function store(pool: pg.Pool, m: UplinkMessage): Promise<number | n
       await client.query('ROLLBACK');
       return null;
     }
-    for (const item of m.items) {
-      if (item.k === 'press') {
-        const p = item.b;
-        await client.query(
-          `INSERT INTO hq_presses (site, device_id, seq, kind, pressed_at, received_at, incident_id, feed_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (site, device_id, seq) DO NOTHING`,
-          [m.site, p.deviceId, p.seq, p.kind, p.pressedAt, p.receivedAt, p.incidentId, item.id],
-        );
-      } else if (item.k === 'staff') {
-        await client.query('UPDATE hq_presses SET by_staff = true WHERE site = $1 AND device_id = $2 AND seq = $3', [m.site, item.b.deviceId, item.b.seq]);
-      } else if (item.k === 'incident') {
-        const r = item.b;
-        await client.query(
-          `INSERT INTO hq_incidents (site, id, record, kind, opened_at, outcome, cause, feed_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (site, id) DO UPDATE SET record = excluded.record, kind = excluded.kind, opened_at = excluded.opened_at, outcome = excluded.outcome, cause = excluded.cause, feed_id = excluded.feed_id
-           WHERE hq_incidents.feed_id < excluded.feed_id`,
-          [m.site, r.id, JSON.stringify(r), r.kind, r.openedAt, r.outcome, r.cause, item.id],
-        );
-      } else if (item.k === 'health') {
-        const d = item.b;
-        await client.query(
-          `INSERT INTO hq_devices (site, device_id, online, battery_mv, rssi, firmware, at, feed_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (site, device_id) DO UPDATE SET online = excluded.online, battery_mv = COALESCE(excluded.battery_mv, hq_devices.battery_mv),
-             rssi = COALESCE(excluded.rssi, hq_devices.rssi), firmware = COALESCE(excluded.firmware, hq_devices.firmware), at = excluded.at, feed_id = excluded.feed_id
-           WHERE hq_devices.feed_id < excluded.feed_id`,
-          [m.site, d.deviceId, d.online, d.batteryMv ?? null, d.rssi ?? null, d.firmware ?? null, item.at, item.id],
-        );
-      } else {
-        const e = item.b;
-        await client.query(
-          `INSERT INTO hq_events (site, feed_id, incident_id, at, type, person, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (site, feed_id) DO NOTHING`,
-          [m.site, item.id, e.incidentId, e.at, e.type, e.person ?? null, e.detail ?? null],
-        );
-      }
-    }
+    await writeItems(client, m);
     // Contiguous only: a batch that arrives before an earlier one is stored, but the watermark waits for the gap to close.
     const moved = await client.query<{ watermark: string }>(
       'UPDATE hq_sites SET watermark = GREATEST(watermark, $2), last_seen = now() WHERE site = $1 AND watermark >= $3 - 1 RETURNING watermark',
@@ -161,6 +132,71 @@ export async function store(pool: pg.Pool, m: UplinkMessage): Promise<number | n
   } finally {
     // A connection that failed (the server restarted) is dropped, not reused.
     client.release(broken);
+  }
+}
+
+/**
+ * A message's items, a few statements per message rather than one per item
+ * (a batch of 200 in one round trip each; the ingest rate depends on it):
+ * presses and events are inserted set-wise and taken once; of an incident or
+ * a device the batch's newest snapshot only (one statement may not update a
+ * row twice; a device's battery and signal folded from all of them), and only over an older one already stored; a staff mark after
+ * the presses it marks.
+ */
+async function writeItems(client: pg.PoolClient, m: UplinkMessage): Promise<void> {
+  const of = <K extends UplinkItem['k']>(kind: K) => m.items.filter((item): item is Extract<UplinkItem, { k: K }> => item.k === kind);
+  const newest = <T extends { id: number }>(items: T[], key: (item: T) => string | number) => [...new Map(items.map((item) => [key(item), item])).values()];
+  const presses = of('press').map((item) => ({ d: item.b.deviceId, q: item.b.seq, k: item.b.kind, p: item.b.pressedAt, r: item.b.receivedAt, i: item.b.incidentId, f: item.id }));
+  if (presses.length > 0) {
+    await client.query(
+      `INSERT INTO hq_presses (site, device_id, seq, kind, pressed_at, received_at, incident_id, feed_id)
+       SELECT $1, x.d, x.q, x.k, x.p, x.r, x.i, x.f FROM jsonb_to_recordset($2::jsonb) AS x(d text, q bigint, k text, p bigint, r bigint, i bigint, f bigint)
+       ON CONFLICT (site, device_id, seq) DO NOTHING`,
+      [m.site, JSON.stringify(presses)],
+    );
+  }
+  const staff = of('staff').map((item) => ({ d: item.b.deviceId, q: item.b.seq }));
+  if (staff.length > 0) {
+    await client.query(
+      `UPDATE hq_presses p SET by_staff = true FROM jsonb_to_recordset($2::jsonb) AS x(d text, q bigint) WHERE p.site = $1 AND p.device_id = x.d AND p.seq = x.q`,
+      [m.site, JSON.stringify(staff)],
+    );
+  }
+  const incidents = newest(of('incident'), (item) => item.b.id).map((item) => ({ r: item.b, f: item.id }));
+  if (incidents.length > 0) {
+    await client.query(
+      `INSERT INTO hq_incidents (site, id, record, kind, opened_at, outcome, cause, feed_id)
+       SELECT $1, (x.r->>'id')::bigint, x.r, x.r->>'kind', (x.r->>'openedAt')::bigint, x.r->>'outcome', x.r->>'cause', x.f FROM jsonb_to_recordset($2::jsonb) AS x(r jsonb, f bigint)
+       ON CONFLICT (site, id) DO UPDATE SET record = excluded.record, kind = excluded.kind, opened_at = excluded.opened_at, outcome = excluded.outcome, cause = excluded.cause, feed_id = excluded.feed_id
+       WHERE hq_incidents.feed_id < excluded.feed_id`,
+      [m.site, JSON.stringify(incidents)],
+    );
+  }
+  const events = of('event').map((item) => ({ f: item.id, i: item.b.incidentId, a: item.b.at, t: item.b.type, p: item.b.person ?? null, d: item.b.detail ?? null }));
+  if (events.length > 0) {
+    await client.query(
+      `INSERT INTO hq_events (site, feed_id, incident_id, at, type, person, detail)
+       SELECT $1, x.f, x.i, x.a, x.t, x.p, x.d FROM jsonb_to_recordset($2::jsonb) AS x(f bigint, i bigint, a bigint, t text, p text, d text)
+       ON CONFLICT (site, feed_id) DO NOTHING`,
+      [m.site, JSON.stringify(events)],
+    );
+  }
+  // A device's snapshots in the batch folded in order: the newest online state, the newest battery, signal and firmware it told.
+  const devices = new Map<string, { d: string; o: boolean; b: number | null; r: number | null; v: string | null; a: number; f: number }>();
+  for (const item of of('health')) {
+    const before = devices.get(item.b.deviceId);
+    devices.set(item.b.deviceId, { d: item.b.deviceId, o: item.b.online, b: item.b.batteryMv ?? before?.b ?? null, r: item.b.rssi ?? before?.r ?? null, v: item.b.firmware ?? before?.v ?? null, a: item.at, f: item.id });
+  }
+  const health = [...devices.values()];
+  if (health.length > 0) {
+    await client.query(
+      `INSERT INTO hq_devices (site, device_id, online, battery_mv, rssi, firmware, at, feed_id)
+       SELECT $1, x.d, x.o, x.b, x.r, x.v, x.a, x.f FROM jsonb_to_recordset($2::jsonb) AS x(d text, o boolean, b int, r int, v text, a bigint, f bigint)
+       ON CONFLICT (site, device_id) DO UPDATE SET online = excluded.online, battery_mv = COALESCE(excluded.battery_mv, hq_devices.battery_mv),
+         rssi = COALESCE(excluded.rssi, hq_devices.rssi), firmware = COALESCE(excluded.firmware, hq_devices.firmware), at = excluded.at, feed_id = excluded.feed_id
+       WHERE hq_devices.feed_id < excluded.feed_id`,
+      [m.site, JSON.stringify(health)],
+    );
   }
 }
 

@@ -50,6 +50,9 @@ describe('head-office tables', () => {
     expect(await rows('SELECT (record->>\'count\')::int AS count, feed_id FROM hq_incidents')).toEqual([{ count: 3, feed_id: '6' }]);
     await store(pool, batch('cafe-a', [incident(4, 2)]));
     expect(await rows('SELECT (record->>\'count\')::int AS count FROM hq_incidents')).toEqual([{ count: 3 }]);
+    // Two snapshots of one incident in one batch (a busy button): the later one is kept.
+    expect(await store(pool, batch('cafe-a', [press(7, 4), incident(8, 4), press(9, 5), incident(10, 5)]))).toBe(10);
+    expect(await rows('SELECT (record->>\'count\')::int AS count, feed_id FROM hq_incidents')).toEqual([{ count: 5, feed_id: '10' }]);
   });
 
   it('keeps each device’s latest health, whatever order it comes in', async () => {
