@@ -2,7 +2,8 @@
 // transaction each, recorded in hq_migrations), and the upserts that make a
 // message taken twice write once: presses by (site, device, sequence),
 // incidents by (site, id) keeping the newest feed id, events by (site, feed
-// id). A site's watermark moves only over contiguous feed ids.
+// id). A site's watermark moves only over contiguous feed ids, over batches
+// that came early as soon as the gap closes.
 import pg from 'pg';
 import type { UplinkItem, UplinkMessage } from './uplink-message.js';
 
@@ -81,6 +82,15 @@ const MIGRATIONS: string[] = [
   ALTER TABLE hq_presses ADD COLUMN stored_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp();
   CREATE INDEX hq_presses_pressed ON hq_presses (pressed_at);
   `,
+  // Batches stored beyond a site's watermark (they came before an earlier one): the watermark moves over them when the gap closes.
+  `
+  CREATE TABLE hq_stored_ranges (
+    site    TEXT NOT NULL,
+    from_id BIGINT NOT NULL,
+    to_id   BIGINT NOT NULL,
+    PRIMARY KEY (site, from_id)
+  );
+  `,
 ];
 
 export async function migrate(pool: pg.Pool): Promise<void> {
@@ -118,13 +128,9 @@ export async function store(pool: pg.Pool, m: UplinkMessage): Promise<number | n
       return null;
     }
     await writeItems(client, m);
-    // Contiguous only: a batch that arrives before an earlier one is stored, but the watermark waits for the gap to close.
-    const moved = await client.query<{ watermark: string }>(
-      'UPDATE hq_sites SET watermark = GREATEST(watermark, $2), last_seen = now() WHERE site = $1 AND watermark >= $3 - 1 RETURNING watermark',
-      [m.site, m.to, m.from],
-    );
+    const watermark = await advance(client, m.site, Number(site.rows[0].watermark), m.from, m.to);
     await client.query('COMMIT');
-    return Number(moved.rows[0]?.watermark ?? site.rows[0].watermark);
+    return watermark;
   } catch (error) {
     broken = error as Error;
     await client.query('ROLLBACK').catch(() => undefined);
@@ -133,6 +139,30 @@ export async function store(pool: pg.Pool, m: UplinkMessage): Promise<number | n
     // A connection that failed (the server restarted) is dropped, not reused.
     client.release(broken);
   }
+}
+
+/**
+ * The site's watermark after a batch from..to is stored: contiguous ids only.
+ * A batch that arrives before an earlier one (two ingesters, one quicker) is
+ * kept as a stored range beyond the watermark; when the gap closes, the
+ * watermark moves over every range it now reaches — without that, it stopped
+ * at the earlier batch and the shop sent the later one again after its
+ * resend timeout (15 s). The site row is locked (FOR UPDATE) by the caller.
+ */
+async function advance(client: pg.PoolClient, site: string, watermark: number, from: number, to: number): Promise<number> {
+  if (from > watermark + 1) {
+    await client.query('INSERT INTO hq_stored_ranges (site, from_id, to_id) VALUES ($1, $2, $3) ON CONFLICT (site, from_id) DO UPDATE SET to_id = GREATEST(hq_stored_ranges.to_id, excluded.to_id)', [site, from, to]);
+    await client.query('UPDATE hq_sites SET last_seen = now() WHERE site = $1', [site]);
+    return watermark;
+  }
+  let next = Math.max(watermark, to);
+  for (;;) {
+    const reached = await client.query<{ to_id: string }>('DELETE FROM hq_stored_ranges WHERE site = $1 AND from_id <= $2 + 1 RETURNING to_id', [site, next]);
+    if (reached.rows.length === 0) break;
+    next = Math.max(next, ...reached.rows.map((row) => Number(row.to_id)));
+  }
+  await client.query('UPDATE hq_sites SET watermark = $2, last_seen = now() WHERE site = $1', [site, next]);
+  return next;
 }
 
 /**

@@ -14,6 +14,8 @@ import { parseUplink } from './uplink-message.js';
 
 export const HQ_STREAM = 'HQ';
 export const HQ_CONSUMER = 'hq-ingest';
+/** A message is stored in milliseconds; one not acknowledged in this time was taken by an ingester that died. */
+export const ACK_WAIT_MS = 10_000;
 
 export interface IngesterOptions {
   /** NATS servers of the cluster, host:port. */
@@ -33,6 +35,23 @@ export interface IngestCounts {
   retried: number;
 }
 
+/**
+ * The replicated stream of the shops' messages and the ingesters' shared
+ * durable consumer, made if they are not there (by whichever ingester starts
+ * first). A message an ingester took and did not acknowledge (it died) goes
+ * to another after ACK_WAIT.
+ */
+export async function prepareStream(nc: NatsConnection, replicas: number): Promise<void> {
+  const jsm = await nc.jetstreamManager({ timeout: 20_000 });
+  const stream = { name: HQ_STREAM, subjects: ['hq.v1.*.events'], num_replicas: replicas, storage: StorageType.File, retention: RetentionPolicy.Limits };
+  await jsm.streams.add(stream).catch((error: Error) => {
+    if (!/already in use/.test(error.message)) throw error;
+  });
+  await jsm.consumers.add(HQ_STREAM, { durable_name: HQ_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ACK_WAIT_MS * 1_000_000, max_ack_pending: 1000 }).catch((error: Error) => {
+    if (!/already in use|exists/.test(error.message)) throw error;
+  });
+}
+
 export class Ingester {
   readonly counts: IngestCounts = { stored: 0, refused: 0, retried: 0 };
   private messages: ConsumerMessages | null = null;
@@ -49,18 +68,11 @@ export class Ingester {
     pool.on('error', (error) => options.log.warn({ error: error.message }, 'hq: database connection lost'));
     await migrate(pool);
     const nc = await connect({ servers: options.servers, user: options.user, pass: options.password, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
-    const jsm = await nc.jetstreamManager({ timeout: 20_000 });
-    const stream = { name: HQ_STREAM, subjects: ['hq.v1.*.events'], num_replicas: options.replicas, storage: StorageType.File, retention: RetentionPolicy.Limits };
-    await jsm.streams.add(stream).catch(async (error: Error) => {
-      // Another ingester made it first.
-      if (!/already in use/.test(error.message)) throw error;
-    });
-    await jsm.consumers.add(HQ_STREAM, { durable_name: HQ_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: 30_000_000_000, max_ack_pending: 1000 }).catch((error: Error) => {
-      if (!/already in use|exists/.test(error.message)) throw error;
-    });
+    await prepareStream(nc, options.replicas);
     const ingester = new Ingester(nc, pool, options.log);
     const consumer = await nc.jetstream({ timeout: 20_000 }).consumers.get(HQ_STREAM, HQ_CONSUMER);
-    ingester.messages = await consumer.consume({ max_messages: 100 });
+    // Pull requests that expire in 5 s: one left by an ingester that died stops taking messages soon.
+    ingester.messages = await consumer.consume({ max_messages: 100, expires: 5000 });
     ingester.running = ingester.loop();
     return ingester;
   }

@@ -19,7 +19,8 @@ export class UplinkStore {
     this.statements = {
       append: db.prepare('INSERT INTO uplink_feed (kind, body, at) VALUES (?, ?, ?)'),
       after: db.prepare('SELECT id, kind, body, at FROM uplink_feed WHERE id > ? ORDER BY id LIMIT ?'),
-      last: db.prepare('SELECT COALESCE(MAX(id), 0) FROM uplink_feed').pluck(),
+      // AUTOINCREMENT's own counter: the rows up to the watermark are pruned, and MAX(id) of an empty feed would be 0.
+      last: db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'uplink_feed'), 0)").pluck(),
       confirmed: db.prepare('SELECT confirmed, confirmed_at AS confirmedAt FROM uplink_state WHERE id = 1'),
       confirm: db.prepare('UPDATE uplink_state SET confirmed = ?, confirmed_at = ? WHERE id = 1 AND confirmed < ?'),
       prune: db.prepare('DELETE FROM uplink_feed WHERE id <= ?'),
@@ -34,7 +35,7 @@ export class UplinkStore {
     return this.statements.after.all(id, limit) as FeedRow[];
   }
 
-  /** The newest feed id (0 when empty). */
+  /** The newest feed id ever given (0 before the first). */
   last(): number {
     return this.statements.last.get() as number;
   }

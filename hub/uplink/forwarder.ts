@@ -10,7 +10,7 @@
 // Paging, logging and the dashboard never wait on any of this.
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from '../log.js';
-import type { UplinkStore } from '../store/uplink-store.js';
+import type { FeedRow, UplinkStore } from '../store/uplink-store.js';
 import { phrase, type Phrase } from '../domain/phrase.js';
 
 export interface UplinkSettings {
@@ -37,6 +37,11 @@ const STALE_MS = 10 * 60_000;
 
 export const eventsTopic = (site: string) => `hq/v1/${site}/events`;
 export const ackTopic = (site: string) => `hq/v1/${site}/ack`;
+
+/** The message of uplink version 1 that carries these feed rows (hq/uplink-message.ts checks it at the head office). */
+export function feedMessage(site: string, rows: FeedRow[]): string {
+  return JSON.stringify({ v: 1, site, from: rows[0].id, to: rows[rows.length - 1].id, items: rows.map((row) => ({ id: row.id, k: row.kind, at: row.at, b: JSON.parse(row.body) as unknown })) });
+}
 
 export class UplinkForwarder {
   private client: MqttClient | null = null;
@@ -130,6 +135,11 @@ export class UplinkForwarder {
     return { connected: this.client?.connected ?? false, backlog: Math.max(0, this.store.last() - confirmed), confirmedAt, lastError: this.lastError };
   }
 
+  /** Everything in the feed is on the wire with the broker's PUBACK (not necessarily stored at the head office yet). */
+  allSent(): boolean {
+    return this.inFlight === 0 && this.sent >= this.store.last();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
@@ -159,10 +169,9 @@ export class UplinkForwarder {
     while (this.inFlight < WINDOW) {
       const rows = this.store.after(this.sent, this.settings.batch);
       if (rows.length === 0) return;
-      const message = { v: 1, site: this.site, from: rows[0].id, to: rows[rows.length - 1].id, items: rows.map((row) => ({ id: row.id, k: row.kind, at: row.at, b: JSON.parse(row.body) as unknown })) };
-      this.sent = message.to;
+      this.sent = rows[rows.length - 1].id;
       this.inFlight++;
-      client.publish(eventsTopic(this.site), JSON.stringify(message), { qos: 1 }, (error) => {
+      client.publish(eventsTopic(this.site), feedMessage(this.site, rows), { qos: 1 }, (error) => {
         this.inFlight = Math.max(0, this.inFlight - 1);
         if (error) this.failed(error);
         else this.fill();
