@@ -21,7 +21,10 @@ import { textTable } from './report/text-table.js';
 import pg from 'pg';
 import { addSite, migrate } from './hq/hq-database.js';
 import { Ingester } from './hq/ingester.js';
-import { addToken, startExportApi } from './hq/export-api.js';
+import { addToken } from './hq/export-api.js';
+import { HqAccounts, type HqRole } from './hq/hq-accounts.js';
+import { publicDir } from './paths.js';
+import { startHqServer } from './hq/hq-server.js';
 import { createLogger } from './log.js';
 import { csvOptionsFor, logCsv, type CsvPart, type CsvSeparator } from './report/csv-export.js';
 import { historyView, totalsTable, type Period } from './report/history.js';
@@ -474,22 +477,27 @@ hq.command('ingest')
     process.once('SIGTERM', stop);
   });
 
+/** Runs `use` with a pool on the head office's database, migrated; a failure is the user's to read, and the pool ends. */
+async function withHqDatabase<T>(url: string, use: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await migrate(pool);
+    return await use(pool);
+  } catch (error) {
+    throw error instanceof UserError ? error : new UserError((error as Error).message);
+  } finally {
+    await pool.end();
+  }
+}
+
 hq.command('site')
   .description(t('let a shop in: its messages are refused until its site is added'))
   .argument('<site>', t('the site id the shop’s hub uses'))
   .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
   .action(async (site: string, options: { postgres: string }) => {
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(site)) throw new UserError(t('a site id is lowercase letters, digits and "-"'));
-    const pool = new pg.Pool({ connectionString: options.postgres, max: 1 });
-    try {
-      await migrate(pool);
-      await addSite(pool, site);
-      process.stdout.write(t('Site "{{site}}" may forward to the head office.', { site }) + '\n');
-    } catch (error) {
-      throw new UserError((error as Error).message);
-    } finally {
-      await pool.end();
-    }
+    await withHqDatabase(options.postgres, (pool) => addSite(pool, site));
+    process.stdout.write(t('Site "{{site}}" may forward to the head office.', { site }) + '\n');
   });
 
 hq.command('token')
@@ -498,20 +506,26 @@ hq.command('token')
   .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
   .option('--sites <sites>', t('only these sites, comma-separated (default: every site)'))
   .action(async (name: string, options: { postgres: string; sites?: string }) => {
-    const pool = new pg.Pool({ connectionString: options.postgres, max: 1 });
-    try {
-      await migrate(pool);
-      const token = await addToken(pool, name, options.sites ? options.sites.split(',').map((s) => s.trim()) : null);
-      process.stdout.write(`${t('Token')}: ${token}\n${t('This is the only time it is shown.')}\n`);
-    } catch (error) {
-      throw new UserError((error as Error).message);
-    } finally {
-      await pool.end();
-    }
+    const token = await withHqDatabase(options.postgres, (pool) => addToken(pool, name, options.sites ? options.sites.split(',').map((s) => s.trim()) : null));
+    process.stdout.write(`${t('Token')}: ${token}\n${t('This is the only time it is shown.')}\n`);
+  });
+
+hq.command('account')
+  .description(t('add a head-office dashboard account; without --password-stdin a strong password is generated and printed once'))
+  .argument('<name>', t('user name: 2-32 characters of a-z, 0-9, ".", "_", "-"'))
+  .addOption(new Option('--role <role>', t('owner: the whole chain; area: an area manager, only the sites given with --sites')).choices(['owner', 'area']).default('area'))
+  .option('--sites <sites>', t('the area manager’s sites, comma-separated'))
+  .option('--password-stdin', t('read the password from standard input (at least 10 characters)'))
+  .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
+  .action(async (name: string, options: { role: HqRole; sites?: string; passwordStdin?: boolean; postgres: string }) => {
+    const password = await chosenPassword(options.passwordStdin);
+    await withHqDatabase(options.postgres, (pool) => new HqAccounts(pool).add(name, options.role, options.sites ? options.sites.split(',').map((s) => s.trim()) : null, password));
+    process.stdout.write(t('Added {{role}} "{{name}}".', { role: options.role === 'owner' ? t('chain owner') : t('area manager'), name }) + '\n');
+    printGenerated(password, options.passwordStdin);
   });
 
 hq.command('serve')
-  .description(t('serve the export API (JSON and CSV by date range and site, token required)'))
+  .description(t('serve the head-office dashboard and the export API (JSON and CSV by date range and site, token required)'))
   .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
   .option('--host <address>', t('address to listen on'), '127.0.0.1')
   .option('--port <port>', t('port to listen on'), positiveInt, 8090)
@@ -521,8 +535,8 @@ hq.command('serve')
     await migrate(pool).catch((error: Error) => {
       throw new UserError(error.message);
     });
-    const server = await startExportApi(pool, createLogger('info'), options.host, options.port);
-    process.stderr.write(t('Export API on http://{{host}}:{{port}}/api/v1/', { host: options.host, port: server.port }) + '\n');
+    const server = await startHqServer({ pool, log: createLogger('info'), host: options.host, port: options.port, publicDir: publicDir() });
+    process.stderr.write(t('Head office on http://{{host}}:{{port}}/ (export API under /api/v1/)', { host: options.host, port: server.port }) + '\n');
   });
 
 program

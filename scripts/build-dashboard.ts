@@ -1,4 +1,4 @@
-// Builds the owner dashboard into dist/public: two small ES2020 scripts
+// Builds the owner dashboard and the head office's into dist/public: small ES2020 scripts
 // (esbuild, minified), the HTML and the CSS. Everything is served by the hub:
 // no CDN, works offline. Prints the page weight.
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ export async function buildDashboard(log: (line: string) => void = console.log):
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await build({
-    entryPoints: [join(UI, 'app.ts'), join(UI, 'login.ts')],
+    entryPoints: [join(UI, 'app.ts'), join(UI, 'login.ts'), join(UI, 'hq.ts')],
     outdir: out,
     bundle: true,
     // What both pages use (i18next, the language loader) is one shared chunk, loaded once.
@@ -30,14 +30,14 @@ export async function buildDashboard(log: (line: string) => void = console.log):
   });
   // The service worker must be served from the root to cover the dashboard: a classic script, no imports.
   await build({ entryPoints: [join(UI, 'service-worker.ts')], outfile: join(out, 'sw.js'), bundle: true, format: 'iife', target: 'es2020', minify: true, legalComments: 'none' });
-  for (const file of ['index.html', 'login.html', 'style.css']) copyFileSync(join(UI, file), join(out, file));
+  for (const file of ['index.html', 'login.html', 'hq.html', 'style.css']) copyFileSync(join(UI, file), join(out, file));
   // One catalog per language: the page loads only the one it shows.
   mkdirSync(join(out, 'i18n'), { recursive: true });
   for (const [language, catalog] of Object.entries(CATALOGS)) writeFileSync(join(out, 'i18n', `${language}.json`), JSON.stringify(catalog));
   const size = (file: string) => statSync(join(out, file)).size;
   const chunks = readdirSync(out).filter((file) => /^chunk-\w+\.js$/.test(file));
   const js = size('app.js') + size('login.js') + chunks.reduce((sum, file) => sum + size(file), 0);
-  log(`dist/public: app.js ${(size('app.js') / 1024).toFixed(1)} KB, login.js ${(size('login.js') / 1024).toFixed(1)} KB, shared ${chunks.map((file) => `${(size(file) / 1024).toFixed(1)} KB`).join(' + ')}, style.css ${(size('style.css') / 1024).toFixed(1)} KB, index.html ${(size('index.html') / 1024).toFixed(1)} KB`);
+  log(`dist/public: app.js ${(size('app.js') / 1024).toFixed(1)} KB, hq.js ${(size('hq.js') / 1024).toFixed(1)} KB, login.js ${(size('login.js') / 1024).toFixed(1)} KB, shared ${chunks.map((file) => `${(size(file) / 1024).toFixed(1)} KB`).join(' + ')}, style.css ${(size('style.css') / 1024).toFixed(1)} KB, index.html ${(size('index.html') / 1024).toFixed(1)} KB`);
   if (js > JS_BUDGET_BYTES) throw new Error(`dashboard JavaScript is ${js} bytes, budget ${JS_BUDGET_BYTES}`);
 }
 

@@ -91,6 +91,21 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (site, from_id)
   );
   `,
+  // The head-office dashboard's accounts (a chain owner: every site; an area manager: `sites`) and sessions (hq-accounts.ts).
+  `
+  CREATE TABLE hq_accounts (
+    username      TEXT PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN ('owner', 'area')),
+    sites         TEXT[],
+    password_hash TEXT NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT now()
+  );
+  CREATE TABLE hq_sessions (
+    hash       TEXT PRIMARY KEY,
+    username   TEXT NOT NULL REFERENCES hq_accounts ON DELETE CASCADE,
+    expires_at TIMESTAMPTZ NOT NULL
+  );
+  `,
 ];
 
 export async function migrate(pool: pg.Pool): Promise<void> {

@@ -12,6 +12,7 @@ export const ERRORS = {
   'wrong-credentials': { status: 401, message: 'wrong user name or password' },
   'cross-site': { status: 403, message: 'cross-site request refused' },
   'owner-only': { status: 403, message: 'only an owner may do this' },
+  'other-site': { status: 403, message: 'this site is not one of yours' },
   'managers-only': { status: 403, message: 'only an owner or a manager may do this (a viewer account only looks)' },
   conflict: { status: 409, message: 'this cannot be done to the incident as it is now' },
   'not-found': { status: 404, message: 'no such page or API route' },

@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addToken, startExportApi } from '../../../hub/hq/export-api.js';
+import { addToken } from '../../../hub/hq/export-api.js';
+import { startHqServer } from '../../../hub/hq/hq-server.js';
+import { publicDir } from '../../../hub/paths.js';
 import { addSite, migrate, store } from '../../../hub/hq/hq-database.js';
 import { createLogger } from '../../../hub/log.js';
 import { PostgresServer } from '../../../scripts/lib/postgres-server.js';
@@ -35,7 +37,7 @@ beforeAll(async () => {
   await store(pool, { v: 1, site: 'cafe-b', from: 1, to: 1, items: [incident(1, 1, DAY + 60_000)] });
   everything = await addToken(pool, 'reporting', null);
   onlyA = await addToken(pool, 'area-north', ['cafe-a']);
-  api = await startExportApi(pool, createLogger('silent'), '127.0.0.1', 0);
+  api = await startHqServer({ pool, log: createLogger('silent'), host: '127.0.0.1', port: 0, publicDir: publicDir() });
 }, 60_000);
 
 afterAll(async () => {
