@@ -18,4 +18,8 @@ export const en: Record<string, string> = {
   '{{count}} still open: {{places}}_one': '{{count}} still open: {{places}}',
   '{{count}} complaints still open at closing: {{places}}_one': '{{count}} complaint still open at closing: {{places}}',
   '{{site}}: {{count}} complaints on {{date}}_one': '{{site}}: {{count}} complaint on {{date}}',
+  "{{count}} sites went silent_one": "{{count}} site went silent",
+  "{{count}} offline_one": "{{count}} offline",
+  "{{count}} low battery_one": "{{count}} low battery",
+  "{{count}} incidents_one": "{{count}} incident",
 };

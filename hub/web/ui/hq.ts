@@ -116,7 +116,8 @@ async function sitePage(site: string, from = isoDay(Date.now() - 6 * DAY_MS), to
 
 async function comparePage(from = isoDay(Date.now() - 6 * DAY_MS), to = isoDay(Date.now()), by = 'range'): Promise<void> {
   const rows = await api<Figures[]>(`/api/hq/compare?from=${from}&to=${to}&by=${by}`);
-  const periods = h('select', { name: 'by' }, ...(['range', 'day', 'week'] as const).map((value) => h('option', { value, selected: value === by }, t({ range: 'whole range', day: 'by day', week: 'by week' }[value]))));
+  const names = { range: t('whole range'), day: t('by day'), week: t('by week') };
+  const periods = h('select', { name: 'by' }, ...(['range', 'day', 'week'] as const).map((value) => h('option', { value, selected: value === by }, names[value])));
   replace(
     main,
     h('h1', {}, t('Comparison')),

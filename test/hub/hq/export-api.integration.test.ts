@@ -73,13 +73,17 @@ describe('head-office export API', () => {
     expect(text).toContain("'=cmd|calc"); // never a formula in a spreadsheet
   });
 
-  it('lets a site in and makes a token the documented way (loyalty-hub hq site, hq token)', async () => {
+  it('lets a site in, makes a token and a dashboard account the documented way (loyalty-hub hq site, hq token, hq account)', async () => {
     const cli = (...args: string[]) => execFileAsync(process.execPath, [resolve('dist/hub/cli.js'), 'hq', ...args, '--postgres', postgres.url()], { env: { ...process.env, LC_ALL: 'C.UTF-8' } });
     expect((await cli('site', 'cafe-c')).stdout).toBe('Site "cafe-c" may forward to the head office.\n');
     const token = /Token: (\S+)/.exec((await cli('token', 'tool', '--sites', 'cafe-c')).stdout)?.[1];
     // Let in, never heard from: flagged silent.
     expect(await (await get('/api/v1/sites', token)).json()).toEqual([{ site: 'cafe-c', watermark: 0, lastSeen: null, silent: true }]);
     await expect(cli('site', 'Not A Site')).rejects.toMatchObject({ stderr: 'loyalty-hub: a site id is lowercase letters, digits and "-"\n' });
+    const added = await cli('account', 'north', '--role', 'area', '--sites', 'cafe-a,cafe-c');
+    expect(added.stdout).toMatch(/^Added area manager "north"\.\nPassword: \S{16}\n/);
+    expect((await pool.query('SELECT role, sites FROM hq_accounts WHERE username = $1', ['north'])).rows).toEqual([{ role: 'area', sites: ['cafe-a', 'cafe-c'] }]);
+    await expect(cli('account', 'south', '--role', 'area')).rejects.toMatchObject({ stderr: 'loyalty-hub: an area manager needs --sites\n' });
   });
 
   it('compares the sites over a range: unhappy share, complaints, reaction, what went wrong most', async () => {
