@@ -48,6 +48,7 @@ import { EmailDigest } from './news/email-digest.js';
 import { OwnerNews } from './news/owner-news.js';
 import { PushNews } from './news/push-news.js';
 import { UplinkForwarder, type UplinkStatus } from './uplink/forwarder.js';
+import { HeadOfficeNews } from './uplink/head-office-news.js';
 import { markRunning, markStopped } from './store/hub-lock.js';
 import { freeBytes } from './store/free-space.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
@@ -166,7 +167,10 @@ export class Hub {
     const updates = this.updates;
     const mood = this.mood;
     const backups = new DailyBackup(options.dataDir, () => dailyBackupSettings(this.live.config, options.dataDir), log);
-    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates, shifts, backups, news: this.news });
+    const headOffice = config.uplink
+      ? new HeadOfficeNews({ submit: (op) => journal.submit(op), reports: this.storage.reports, timeZone: () => live.config.timeZone, alarms: () => [...this.storageAlarm.messages(), ...this.desk.alarms(), ...this.news.messages()] })
+      : undefined;
+    this.clockwork = new Clockwork({ live, clock, log, desk, watch, effects, updates, shifts, backups, news: this.news, headOffice });
     const intake = new UplinkIntake({ live, clock, log, desk, watch, journal, gate, effects, downlink, updates, mood, shifts, refusals: this.refusalLog, metrics });
     this.gatekeeper = new Gatekeeper(live, this.storage.devices, intake, this.refusalLog, clock, (error) => this.storageAlarm.failed(error));
     this.storageAlarm = new StorageAlarm(

@@ -13,6 +13,7 @@ import type { EffectRunner } from './effects.js';
 import type { DailyBackup } from '../store/daily-backup.js';
 import type { OwnerNews } from '../news/owner-news.js';
 import type { Shifts } from './shifts.js';
+import type { HeadOfficeNews } from '../uplink/head-office-news.js';
 import type { UpdateSender } from './updates.js';
 
 export interface ClockworkDeps {
@@ -26,6 +27,8 @@ export interface ClockworkDeps {
   shifts: Shifts;
   backups: DailyBackup;
   news: OwnerNews;
+  /** With an uplink: alarms and the day's figures for the head office. */
+  headOffice?: HeadOfficeNews;
 }
 
 export class Clockwork {
@@ -40,7 +43,8 @@ export class Clockwork {
     const siteOpen = isOpenAt(live.hours, live.config.timeZone, now);
     const closing = siteOpen ? closesAt(live.hours, live.config.timeZone, now) : null;
     // The moment the site closes, the managers hear once what is still open, and everyone goes off shift.
-    if (this.wasOpen === true && !siteOpen) {
+    const closedNow = this.wasOpen === true && !siteOpen;
+    if (closedNow) {
       effects.apply(desk.closingSummary());
       this.deps.shifts.closed();
     }
@@ -51,6 +55,7 @@ export class Clockwork {
     this.deps.updates.tick();
     void this.deps.backups.tick(now);
     this.deps.news.tick(now);
+    this.deps.headOffice?.tick(now, closedNow);
   }
 
   private superviseDevices(now: number, siteOpen: boolean, closing: number | null): void {

@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { Logger } from '../log.js';
-import { compare, devices, incidents, sites, type Period } from './hq-queries.js';
+import { compare, devices, incidents, sites, summaries, type Period } from './hq-queries.js';
 
 export const EXPORT_PAGE = 500;
 const CSV_LIMIT = 100_000;
@@ -101,6 +101,12 @@ export async function exportRoutes(app: FastifyInstance, { pool, log }: { pool: 
 
   /** Each site's figures over the range, side by side: what a chain's owner compares. */
   app.get<{ Querystring: Query }>('/api/v1/compare', { schema: { querystring: query } }, async (request) => compare(pool, await filter(request), request.query.by ?? 'range'));
+
+  /** Each shop's figures per day as it sent them at closing (its own calendar day). */
+  app.get<{ Querystring: Query }>('/api/v1/summaries', { schema: { querystring: query } }, async (request) => {
+    const f = await filter(request);
+    return summaries(pool, { from: request.query.from, to: request.query.to }, f.sites);
+  });
 
   app.get<{ Querystring: Query }>('/api/v1/incidents', { schema: { querystring: query } }, async (request) => {
     const f = await filter(request);

@@ -106,6 +106,22 @@ const MIGRATIONS: string[] = [
     expires_at TIMESTAMPTZ NOT NULL
   );
   `,
+  // A shop's alarms as it last forwarded them, and its figures per day at closing (uplink/head-office-news.ts).
+  `
+  CREATE TABLE hq_alarms (
+    site    TEXT PRIMARY KEY,
+    active  JSONB NOT NULL,
+    at      BIGINT NOT NULL,
+    feed_id BIGINT NOT NULL
+  );
+  CREATE TABLE hq_summaries (
+    site    TEXT NOT NULL,
+    day     TEXT NOT NULL,
+    body    JSONB NOT NULL,
+    feed_id BIGINT NOT NULL,
+    PRIMARY KEY (site, day)
+  );
+  `,
 ];
 
 export async function migrate(pool: pg.Pool): Promise<void> {
@@ -233,6 +249,22 @@ async function writeItems(client: pg.PoolClient, m: UplinkMessage): Promise<void
     devices.set(item.b.deviceId, { d: item.b.deviceId, o: item.b.online, b: item.b.batteryMv ?? before?.b ?? null, r: item.b.rssi ?? before?.r ?? null, v: item.b.firmware ?? before?.v ?? null, a: item.at, f: item.id });
   }
   const health = [...devices.values()];
+  const alarms = of('alarm').at(-1);
+  if (alarms) {
+    await client.query(
+      `INSERT INTO hq_alarms (site, active, at, feed_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (site) DO UPDATE SET active = excluded.active, at = excluded.at, feed_id = excluded.feed_id WHERE hq_alarms.feed_id < excluded.feed_id`,
+      [m.site, JSON.stringify(alarms.b.active), alarms.at, alarms.id],
+    );
+  }
+  const summaries = newest(of('summary'), (item) => item.b.day).map((item) => ({ d: item.b.day, b: item.b, f: item.id }));
+  if (summaries.length > 0) {
+    await client.query(
+      `INSERT INTO hq_summaries (site, day, body, feed_id) SELECT $1, x.d, x.b, x.f FROM jsonb_to_recordset($2::jsonb) AS x(d text, b jsonb, f bigint)
+       ON CONFLICT (site, day) DO UPDATE SET body = excluded.body, feed_id = excluded.feed_id WHERE hq_summaries.feed_id < excluded.feed_id`,
+      [m.site, JSON.stringify(summaries)],
+    );
+  }
   if (health.length > 0) {
     await client.query(
       `INSERT INTO hq_devices (site, device_id, online, battery_mv, rssi, firmware, at, feed_id)

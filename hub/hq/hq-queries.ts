@@ -3,6 +3,7 @@
 // figures side by side by range, day or week. Days and weeks are UTC (weeks
 // from Monday); `sites` null means every site.
 import type pg from 'pg';
+import type { Phrase } from '../domain/phrase.js';
 
 const DAY_MS = 86_400_000;
 /** 1970-01-05, the first Monday after the epoch: weeks start there. */
@@ -45,7 +46,7 @@ export async function devices(pool: pg.Pool, allowed: string[] | null) {
 
 /** The chain at a glance: each site's day (presses, complaints, open incidents), its devices' health, and whether it went silent. */
 export async function overview(pool: pg.Pool, allowed: string[] | null, day: { from: number; to: number }, now = Date.now()) {
-  const [all, presses, open, health] = await Promise.all([
+  const [all, presses, open, health, alarms] = await Promise.all([
     sites(pool, allowed, now),
     pool.query<{ site: string; red: string; green: string }>(
       `SELECT site, COUNT(*) FILTER (WHERE kind = 'red') AS red, COUNT(*) FILTER (WHERE kind = 'green') AS green FROM hq_presses
@@ -61,15 +62,24 @@ export async function overview(pool: pg.Pool, allowed: string[] | null, day: { f
         WHERE $1::text[] IS NULL OR site = ANY($1) GROUP BY site`,
       [allowed],
     ),
+    pool.query<{ site: string; active: Phrase[] }>('SELECT site, active FROM hq_alarms WHERE $1::text[] IS NULL OR site = ANY($1)', [allowed]),
   ]);
   const bySite = <T extends { site: string }>(rows: T[]) => new Map(rows.map((row) => [row.site, row]));
-  const [p, o, h] = [bySite(presses.rows), bySite(open.rows), bySite(health.rows)];
+  const [p, o, h, a] = [bySite(presses.rows), bySite(open.rows), bySite(health.rows), bySite(alarms.rows)];
   return all.map((site) => ({
     ...site,
     today: { red: Number(p.get(site.site)?.red ?? 0), green: Number(p.get(site.site)?.green ?? 0) },
     openIncidents: Number(o.get(site.site)?.n ?? 0),
     devices: { total: Number(h.get(site.site)?.total ?? 0), offline: Number(h.get(site.site)?.offline ?? 0), lowBattery: Number(h.get(site.site)?.low ?? 0) },
+    /** The shop's alarms as it last forwarded them (phrases: the page says them in its reader's language). */
+    alarms: a.get(site.site)?.active ?? [],
   }));
+}
+
+/** The shops' own figures per day, as each sent them at its closing (its calendar day, in its time zone). */
+export async function summaries(pool: pg.Pool, days: { from: string; to: string }, allowed: string[] | null) {
+  const rows = await pool.query<{ site: string; body: Record<string, unknown> }>('SELECT site, body FROM hq_summaries WHERE day >= $1 AND day <= $2 AND ($3::text[] IS NULL OR site = ANY($3)) ORDER BY site, day', [days.from, days.to, allowed]);
+  return rows.rows.map((row) => ({ site: row.site, ...row.body }));
 }
 
 /** Each site's figures over the range (or each day or week of it), side by side: what a chain's owner compares. */

@@ -16,7 +16,7 @@ import sameSiteJson from '../web/plugins/same-site-json.js';
 import securityHeaders from '../web/plugins/security-headers.js';
 import { exportRoutes } from './export-api.js';
 import { HQ_SESSION_MS, HqAccounts, type HqUser } from './hq-accounts.js';
-import { compare, incidents, overview, type Period } from './hq-queries.js';
+import { compare, incidents, overview, summaries, type Period } from './hq-queries.js';
 
 export const HQ_SESSION_COOKIE = 'lb_hq_session';
 const DAY_MS = 86_400_000;
@@ -129,8 +129,8 @@ export async function startHqServer(options: HqServerOptions): Promise<{ port: n
       { schema: { params: { type: 'object', properties: { site: { type: 'string', pattern: SITE } }, required: ['site'] }, querystring: { ...dayRange, properties: { from: dayRange.properties.from, to: dayRange.properties.to } } } },
       async (request) => {
         const sites = visible(user(request), request.params.site);
-        const { total, items } = await incidents(pool, { ...range(request.query), sites }, SITE_LOG_LIMIT, 0);
-        return { site: request.params.site, total, incidents: items };
+        const [{ total, items }, days] = await Promise.all([incidents(pool, { ...range(request.query), sites }, SITE_LOG_LIMIT, 0), summaries(pool, request.query, sites)]);
+        return { site: request.params.site, total, incidents: items, days };
       },
     );
     secure.get<{ Querystring: { from: string; to: string; by?: Period } }>('/api/hq/compare', { schema: { querystring: dayRange } }, async (request) =>

@@ -36,12 +36,19 @@ const incident = z
 const health = z.object({ deviceId: text(64), online: z.boolean(), batteryMv: z.number().int().min(0).max(10000).optional(), rssi: z.number().int().min(-127).max(0).optional(), firmware: text(32).optional() }).loose();
 const event = z.object({ incidentId: id, at: ms, type: text(32), pager: text(64).optional(), person: text(64).optional(), level: z.number().int().optional(), detail: text(500).optional() }).loose();
 
+const phrase = z.object({ key: text(300), values: z.record(text(40), z.union([text(200), z.number()])).optional() });
+const alarm = z.object({ active: z.array(phrase).max(20) }).loose();
+const count = z.number().int().nonnegative();
+const summary = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), red: count, green: count, customers: z.object({ red: count, green: count }), complaints: count, open: count }).loose();
+
 const item = z.discriminatedUnion('k', [
   z.object({ id, k: z.literal('press'), at: ms, b: press }),
   z.object({ id, k: z.literal('staff'), at: ms, b: staff }),
   z.object({ id, k: z.literal('incident'), at: ms, b: incident }),
   z.object({ id, k: z.literal('event'), at: ms, b: event }),
   z.object({ id, k: z.literal('health'), at: ms, b: health }),
+  z.object({ id, k: z.literal('alarm'), at: ms, b: alarm }),
+  z.object({ id, k: z.literal('summary'), at: ms, b: summary }),
 ]);
 
 const message = z.object({ v: z.literal(UPLINK_VERSION), site: text(64), from: id, to: id, items: z.array(item).min(1).max(1000) });

@@ -645,4 +645,6 @@ export const de: Record<string, string> = {
   "whole range": "ganzer Zeitraum",
   "by day": "nach Tagen",
   "by week": "nach Wochen",
+  "Alarms": "Alarme",
+  "Open at closing": "Offen bei Ladenschluss",
 };

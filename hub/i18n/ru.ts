@@ -687,4 +687,6 @@ export const ru: Record<string, string> = {
   "whole range": "весь период",
   "by day": "по дням",
   "by week": "по неделям",
+  "Alarms": "Тревоги",
+  "Open at closing": "Открыто при закрытии",
 };

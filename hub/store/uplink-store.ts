@@ -3,7 +3,7 @@
 // confirmed it. The policy (batches, resends) is uplink/forwarder.ts.
 import type { Db } from './database.js';
 
-export type FeedKind = 'press' | 'staff' | 'incident' | 'event' | 'health';
+export type FeedKind = 'press' | 'staff' | 'incident' | 'event' | 'health' | 'alarm' | 'summary';
 
 export interface FeedRow {
   id: number;

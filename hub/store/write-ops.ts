@@ -3,6 +3,8 @@ import type { Heartbeat } from '../../shared/payloads.js';
 import type { IncidentEvent, IncidentRecord } from '../domain/incident-desk.js';
 import type { PressRow } from './log-store.js';
 import type { Storage } from './storage.js';
+import type { Phrase } from '../domain/phrase.js';
+import type { DaySummary } from '../uplink/head-office-news.js';
 
 export type WriteOp =
   | { op: 'press'; row: PressRow }
@@ -15,6 +17,9 @@ export type WriteOp =
   /** Today's swap: `personId` wears the pager (null: nobody); `swapped` false puts its usual wearer back. */
   | { op: 'wear'; deviceId: string; swapped: boolean; personId: string | null }
   | { op: 'heartbeat'; deviceId: string; heartbeat: Heartbeat; at: number }
+  /** For the head office only (uplink/head-office-news.ts): the shop's alarms now, and a day's figures at closing. */
+  | { op: 'alarms'; active: Phrase[]; at: number }
+  | { op: 'summary'; summary: DaySummary; at: number }
   /** Writes nothing: its callback says that everything submitted before it is committed. */
   | { op: 'barrier' };
 
@@ -62,6 +67,12 @@ export function applyOp(storage: Storage, w: WriteOp, feed = false): void {
     case 'heartbeat':
       devices.setHeartbeat(w.deviceId, w.heartbeat, w.at);
       if (feed && healthDue(w.deviceId, w.at)) uplink.append('health', { deviceId: w.deviceId, online: true, batteryMv: w.heartbeat.batteryMv, rssi: w.heartbeat.rssi, firmware: w.heartbeat.firmware }, w.at);
+      return;
+    case 'alarms':
+      if (feed) uplink.append('alarm', { active: w.active }, w.at);
+      return;
+    case 'summary':
+      if (feed) uplink.append('summary', w.summary, w.at);
       return;
     case 'barrier':
       return;

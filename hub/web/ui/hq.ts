@@ -15,6 +15,16 @@ interface SiteGlance {
   today: { red: number; green: number };
   openIncidents: number;
   devices: { total: number; offline: number; lowBattery: number };
+  alarms: { key: string; values?: Record<string, string | number> }[];
+}
+
+interface DaySummary {
+  day: string;
+  red: number;
+  green: number;
+  customers: { red: number; green: number };
+  complaints: number;
+  open: number;
 }
 
 interface Incident {
@@ -59,7 +69,7 @@ async function sitesPage(): Promise<void> {
     h('p', { class: 'quiet' }, t('Today is {{day}} (UTC). A site is silent when the head office has heard nothing from it for 30 minutes.', { day: format.date(day) })),
     silent > 0 ? h('p', { class: 'banner', id: 'silent' }, t('{{count}} sites went silent', { count: silent })) : null,
     table(
-      [t('Site'), t('Red'), t('Green'), t('Open incidents'), t('Devices'), t('Last heard')],
+      [t('Site'), t('Red'), t('Green'), t('Open incidents'), t('Devices'), t('Alarms'), t('Last heard')],
       ordered.map((site) => [
         h('a', { href: `#site/${site.site}` }, site.site, site.silent ? h('span', { class: 'badge bad' }, ` ${t('silent')}`) : null),
         site.today.red,
@@ -72,6 +82,7 @@ async function sitesPage(): Promise<void> {
           site.devices.offline > 0 ? h('span', { class: 'badge bad' }, ` ${t('{{count}} offline', { count: site.devices.offline })}`) : null,
           site.devices.lowBattery > 0 ? h('span', { class: 'badge warn' }, ` ${t('{{count}} low battery', { count: site.devices.lowBattery })}`) : null,
         ),
+        site.alarms.length > 0 ? h('span', { class: 'error' }, site.alarms.map((alarm) => t(alarm.key, alarm.values)).join(' · ')) : '—',
         site.lastSeen ? when(site.lastSeen) : t('never'),
       ]),
       (i) => (ordered[i].silent ? 'alert' : undefined),
@@ -99,11 +110,17 @@ function rangeForm(from: string, to: string, show: (from: string, to: string, ex
 }
 
 async function sitePage(site: string, from = isoDay(Date.now() - 6 * DAY_MS), to = isoDay(Date.now())): Promise<void> {
-  const log = await api<{ total: number; incidents: Incident[] }>(`/api/hq/sites/${encodeURIComponent(site)}/incidents?from=${from}&to=${to}`);
+  const log = await api<{ total: number; incidents: Incident[]; days: DaySummary[] }>(`/api/hq/sites/${encodeURIComponent(site)}/incidents?from=${from}&to=${to}`);
   replace(
     main,
     h('h1', {}, site),
     rangeForm(from, to, (f, tt) => void sitePage(site, f, tt).catch(failed)),
+    log.days.length > 0
+      ? table(
+          [t('Day'), t('Customers'), t('Red'), t('Green'), t('Complaints'), t('Open at closing')],
+          log.days.map((day) => [format.date(day.day), day.customers.red + day.customers.green, day.red, day.green, day.complaints, day.open]),
+        )
+      : null,
     h('p', { class: 'quiet' }, t('{{count}} incidents', { count: log.total })),
     table(
       [t('Opened'), t('Presses'), t('Acknowledged after'), t('By'), t('Reached after'), t('Outcome'), t('Cause')],

@@ -130,6 +130,9 @@ describe('a shop forwarding to the head office', () => {
     // Exactly once: the keys would refuse a second row, and the counts are equal, so nothing is missing either.
     expect((await counts()).shop[0]).toBe(before + 40);
     expect(shop.hub.uplinkStatus()).toMatchObject({ connected: true, backlog: 0 });
+    // The shop's alarms went along (none: an empty list, said at its first tick).
+    shop.jumpClock(0);
+    await expect.poll(async () => (await pool.query('SELECT active FROM hq_alarms')).rows, { timeout: 20_000 }).toEqual([{ active: [] }]);
     // Device health went along: the pager and the buttons, online.
     const devices = (await pool.query<{ device_id: string; online: boolean }>('SELECT device_id, online FROM hq_devices ORDER BY device_id')).rows;
     expect(devices).toEqual(expect.arrayContaining([{ device_id: 'pgr-anna', online: true }, { device_id: 'btn-2', online: true }]));

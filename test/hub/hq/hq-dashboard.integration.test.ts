@@ -13,6 +13,7 @@ import { launchChromium } from '../../../scripts/lib/chromium.js';
 import { PostgresServer } from '../../../scripts/lib/postgres-server.js';
 
 const PASSWORD = 'head-office-password';
+const DISK_ALARM = 'The hub cannot write to its disk (since {{since}}): presses stay in the buttons, unacknowledged, until it can. Free disk space or fix the data directory.';
 const DAY_MS = 86_400_000;
 let postgres: PostgresServer;
 let pool: pg.Pool;
@@ -40,6 +41,11 @@ beforeAll(async () => {
   const yesterday = today - DAY_MS + 3_600_000;
   // cafe-a: yesterday one complaint recovered; today one open complaint and two greens; a pager offline, a button low.
   await store(pool, { v: 1, site: 'cafe-a', from: 1, to: 8, items: [press(1, 1, 'red', yesterday, 1), incident(2, 1, yesterday, { outcome: 'recovered', cause: 'Waiting time' }), press(3, 2, 'red', t0, 2), incident(4, 2, t0, null), press(5, 3, 'green', t0 + 1000), press(6, 4, 'green', t0 + 2000), { id: 7, k: 'health', at: t0, b: { deviceId: 'pgr-1', online: false } }, { id: 8, k: 'health', at: t0, b: { deviceId: 'btn-1', online: true, batteryMv: 3300 } }] });
+  // cafe-a's disk is failing, and it sent yesterday's figures at closing.
+  await store(pool, { v: 1, site: 'cafe-a', from: 9, to: 10, items: [
+    { id: 9, k: 'alarm', at: t0, b: { active: [{ key: DISK_ALARM, values: { since: '08:00' } }] } },
+    { id: 10, k: 'summary', at: t0, b: { day: isoDay(yesterday), red: 1, green: 0, customers: { red: 1, green: 0 }, complaints: 1, open: 0 } },
+  ] });
   await store(pool, { v: 1, site: 'cafe-b', from: 1, to: 2, items: [press(1, 1, 'green', t0), press(2, 2, 'green', t0 + 5000)] });
   // cafe-c was let in and has never been heard from: silent.
   const accounts = new HqAccounts(pool);
@@ -84,7 +90,7 @@ describe('head-office dashboard API', () => {
     const { body } = await get(cookie, '/api/hq/overview');
     const sites = (body as { sites: { site: string; silent: boolean; today: object; openIncidents: number; devices: object }[] }).sites;
     expect(sites.map((s) => [s.site, s.silent])).toEqual([['cafe-a', false], ['cafe-b', false], ['cafe-c', true]]);
-    expect(sites[0]).toMatchObject({ today: { red: 1, green: 2 }, openIncidents: 1, devices: { total: 2, offline: 1, lowBattery: 1 } });
+    expect(sites[0]).toMatchObject({ today: { red: 1, green: 2 }, openIncidents: 1, devices: { total: 2, offline: 1, lowBattery: 1 }, alarms: [{ key: DISK_ALARM, values: { since: '08:00' } }] });
     expect(sites[1]).toMatchObject({ today: { red: 0, green: 2 }, openIncidents: 0 });
   });
 
@@ -96,8 +102,9 @@ describe('head-office dashboard API', () => {
     expect(compare.map((row) => row.site)).toEqual(['cafe-a']);
     const other = await get(cookie, `/api/hq/sites/cafe-b/incidents?from=${isoDay(today)}&to=${isoDay(today)}`);
     expect(other).toMatchObject({ status: 403, body: { error: { code: 'other-site' } } });
-    const own = (await get(cookie, `/api/hq/sites/cafe-a/incidents?from=${isoDay(today - DAY_MS)}&to=${isoDay(today)}`)).body as { total: number };
+    const own = (await get(cookie, `/api/hq/sites/cafe-a/incidents?from=${isoDay(today - DAY_MS)}&to=${isoDay(today)}`)).body as { total: number; days: { day: string; complaints: number }[] };
     expect(own.total).toBe(2);
+    expect(own.days).toEqual([expect.objectContaining({ day: isoDay(today - DAY_MS), complaints: 1 })]);
   });
 
   it('compares the sites over a range and day by day, and refuses a range backwards', async () => {
@@ -137,6 +144,7 @@ describe('head-office dashboard in a browser', () => {
       // The silent site first, marked.
       expect(await page.textContent('tbody tr:first-child')).toContain('cafe-c');
       expect(await page.textContent('#who')).toContain('olga · chain owner');
+      expect(await page.textContent('main table')).toContain('The hub cannot write to its disk (since 08:00)');
       await page.click('a[href="#site/cafe-a"]');
       await page.waitForSelector('h1:text("cafe-a")');
       expect(await page.textContent('main')).toContain('2 incidents');

@@ -62,6 +62,15 @@ describe('head-office tables', () => {
     expect(await rows("SELECT online, battery_mv FROM hq_devices WHERE device_id = 'pgr-anna'")).toEqual([{ online: false, battery_mv: 3900 }]);
   });
 
+  it('keeps a shop’s latest alarms and its figures per day, the newest feed id winning', async () => {
+    const alarm = (id: number, keys: string[]) => ({ id, k: 'alarm' as const, at: 5000 + id, b: { active: keys.map((key) => ({ key })) } });
+    const summary = (id: number, day: string, red: number) => ({ id, k: 'summary' as const, at: 5000 + id, b: { day, red, green: 3, customers: { red, green: 3 }, complaints: red, open: 0 } });
+    await store(pool, batch('cafe-a', [alarm(20, ['The disk is full']), summary(21, '2026-12-06', 2), alarm(22, []), summary(23, '2026-12-06', 4)]));
+    await store(pool, batch('cafe-a', [alarm(20, ['The disk is full'])])); // an older one, late
+    expect(await rows("SELECT active FROM hq_alarms WHERE site = 'cafe-a'")).toEqual([{ active: [] }]);
+    expect(await rows("SELECT day, (body->>'red')::int AS red FROM hq_summaries WHERE site = 'cafe-a'")).toEqual([{ day: '2026-12-06', red: 4 }]);
+  });
+
   it('writes nothing for a site nobody let in', async () => {
     expect(await store(pool, batch('stranger', [press(1, 1)]))).toBeNull();
     expect(await rows("SELECT 1 FROM hq_presses WHERE site = 'stranger'")).toEqual([]);

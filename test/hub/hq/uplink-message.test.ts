@@ -23,5 +23,11 @@ describe('uplink messages', () => {
     expect(reason('cafe-a', bytes(message({ items: [{ ...press(5, 1), b: { deviceId: 'btn-1' } }] })))).toMatch(/^malformed: items\.0\.b/);
     expect(reason('cafe-b', bytes(message()))).toBe('site "cafe-a" on the topic of "cafe-b"');
     expect(reason('cafe-a', bytes(message({ items: [press(6, 2), press(5, 1)], from: 6, to: 5 })))).toBe('feed ids out of order');
+    // A shop's alarms and its day's figures: taken when well-formed, refused otherwise.
+    const alarm = (active: unknown) => ({ id: 5, k: 'alarm', at: 1, b: { active } });
+    const summary = (day: string) => ({ id: 6, k: 'summary', at: 1, b: { day, red: 1, green: 2, customers: { red: 1, green: 2 }, complaints: 1, open: 0 } });
+    expect(reason('cafe-a', bytes(message({ items: [alarm([{ key: 'The disk is full', values: { since: '08:00' } }]), summary('2026-12-06')] })))).toBe('taken');
+    expect(reason('cafe-a', bytes(message({ items: [alarm(['just a string']), summary('2026-12-06')] })))).toMatch(/^malformed: items\.0\.b\.active/);
+    expect(reason('cafe-a', bytes(message({ items: [alarm([]), summary('yesterday')] })))).toMatch(/^malformed: items\.1\.b\.day/);
   });
 });
