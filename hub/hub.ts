@@ -15,7 +15,7 @@ import { Aedes, type PublishPacket } from 'aedes';
 import { MAX_PACKET_BYTES } from '../shared/limits.js';
 import { skipRoutingOfHubOnlyUplinks } from './broker/aedes-patches.js';
 import { listenTcp, listenTls, listenWebSocket, portOf } from './broker/listeners.js';
-import { loadConfig, readTlsFiles, settingsAccess } from './config/load.js';
+import { loadConfig, readTlsFiles, readUplinkCa, settingsAccess } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { Gatekeeper } from './device-in/gatekeeper.js';
 import { UplinkIntake } from './device-in/intake.js';
@@ -320,6 +320,7 @@ export class Hub {
     const config = this.live.config;
     const common = { host: config.mqtt.host, maxPacketBytes: MAX_PACKET_BYTES, log: this.log, onOversized: () => this.refusalLog.oversized() };
     const tls = config.tls ? readTlsFiles(config.tls) : undefined;
+    const uplinkCa = config.uplink ? readUplinkCa(config.uplink) : undefined;
     this.tcp = await listenTcp(this.broker, { ...common, port: config.mqtt.port });
     if (tls && config.tls) this.mqttTls = await listenTls(this.broker, { ...common, port: config.tls.mqttPort, ...tls });
     const limits = { idleTimeoutMs: config.http.idleTimeoutS * 1000, maxPerSource: config.http.maxConnectionsPerSource };
@@ -361,7 +362,7 @@ export class Hub {
       this.uplink?.poke();
     });
     if (config.uplink) {
-      this.uplink = new UplinkForwarder(this.site, config.uplink, this.storage.uplink, this.log, () => this.clock.now());
+      this.uplink = new UplinkForwarder(this.site, { ...config.uplink, ca: uplinkCa }, this.storage.uplink, this.log, () => this.clock.now());
       this.uplink.start();
     }
     this.journal.onCommitFailed((error) => this.storageAlarm.failed(error));

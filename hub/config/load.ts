@@ -73,16 +73,23 @@ export function dataDirOf(config: HubConfig, configPath: string): string {
   return resolve(dirname(resolve(configPath)), config.dataDir);
 }
 
-/** The certificate and key named in the configuration; a file that cannot be read is a configuration error. */
+/** A file the configuration names; one that cannot be read is a configuration error naming its setting. */
+function readNamed(file: string, setting: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(`${setting}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/** The certificate and key named in the configuration. */
 export function readTlsFiles(tls: NonNullable<HubConfig['tls']>): { key: Buffer; cert: Buffer } {
-  const read = (file: string, what: string) => {
-    try {
-      return readFileSync(file);
-    } catch (error) {
-      throw new ConfigError(`tls.${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-  };
-  return { cert: read(tls.certFile, 'certFile'), key: read(tls.keyFile, 'keyFile') };
+  return { cert: readNamed(tls.certFile, 'tls.certFile'), key: readNamed(tls.keyFile, 'tls.keyFile') };
+}
+
+/** The CA the uplink trusts for its brokers, when one is named. */
+export function readUplinkCa(uplink: NonNullable<HubConfig['uplink']>): Buffer | undefined {
+  return uplink.caFile ? readNamed(uplink.caFile, 'uplink.caFile') : undefined;
 }
 
 

@@ -199,6 +199,8 @@ export const configSchema = z
         password: z.string().min(1),
         /** Feed rows per message. */
         batch: z.number().int().min(1).max(1000).default(200),
+        /** For mqtts:// brokers whose certificate a chain's own CA signed: that CA (PEM). Without it, the system's CAs. */
+        caFile: z.string().min(1).optional(),
       })
       .strict()
       .optional(),

@@ -18,6 +18,8 @@ export interface UplinkSettings {
   username?: string;
   password: string;
   batch: number;
+  /** The CA that signed the brokers' certificates (mqtts://); without it, the system's. */
+  ca?: Buffer;
 }
 
 export interface UplinkStatus {
@@ -91,6 +93,9 @@ export class UplinkForwarder {
       keepalive: 30,
       reconnectPeriod: 0,
       connectTimeout: 10_000,
+      // mqtts: the broker's certificate is checked (never accepted unchecked); against the chain's CA when given.
+      ...(this.settings.ca ? { ca: this.settings.ca } : {}),
+      rejectUnauthorized: true,
     });
     this.client = client;
     client.once('close', () => {

@@ -6,6 +6,7 @@
 // subject hq.v1.<site>.>) and read only its own acknowledgements; the
 // ingesters' user may read everything under hq.v1 and use JetStream.
 // Nodes can be killed (SIGKILL) and started again on the same ports and store.
+// With a certificate, the MQTT listeners speak TLS only (mqtts://).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -48,7 +49,10 @@ export class NatsCluster {
   private readonly dir = mkdtempSync(join(tmpdir(), 'loyalty-nats-'));
   private readonly log: string[] = [];
 
-  private constructor(private readonly sites: SiteCredentials[]) {}
+  private constructor(
+    private readonly sites: SiteCredentials[],
+    private readonly tls?: { certFile: string; keyFile: string },
+  ) {}
 
   /**
    * Starts the nodes on free ports. A port found free can be taken by another
@@ -56,10 +60,10 @@ export class NatsCluster {
    * a node that exits at start is such a race, and the whole cluster is tried
    * again on fresh ports, three times at most.
    */
-  static async start(sites: SiteCredentials[], size = 3): Promise<NatsCluster> {
+  static async start(sites: SiteCredentials[], size = 3, tls?: { certFile: string; keyFile: string }): Promise<NatsCluster> {
     if (!NATS_SERVER) throw new Error('nats-server is not installed (Debian: apt-get install nats-server)');
     for (let attempt = 1; ; attempt++) {
-      const cluster = new NatsCluster(sites);
+      const cluster = new NatsCluster(sites, tls);
       for (let i = 1; i <= size; i++) {
         cluster.nodes.push({ name: `hq-${i}`, natsPort: await freePort(), mqttPort: await freePort(), clusterPort: await freePort(), monitorPort: await freePort(), process: null });
       }
@@ -76,7 +80,7 @@ export class NatsCluster {
 
   /** Broker addresses for the shops, one per node. */
   mqttUrls(): string[] {
-    return this.nodes.map((node) => `mqtt://127.0.0.1:${node.mqttPort}`);
+    return this.nodes.map((node) => `${this.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${node.mqttPort}`);
   }
 
   natsServers(): string[] {
@@ -141,7 +145,7 @@ export class NatsCluster {
       `http: "127.0.0.1:${node.monitorPort}"`,
       `jetstream { store_dir: ${quoted(join(this.dir, node.name))} }`,
       // The MQTT sessions and retained messages replicated on all three nodes: a node killed takes no shop's session with it.
-      `mqtt { listen: "127.0.0.1:${node.mqttPort}", stream_replicas: ${this.nodes.length} }`,
+      `mqtt { listen: "127.0.0.1:${node.mqttPort}", stream_replicas: ${this.nodes.length}${this.tls ? `, tls { cert_file: ${quoted(this.tls.certFile)}, key_file: ${quoted(this.tls.keyFile)} }` : ''} }`,
       `cluster { name: "loyalty-hq", listen: "127.0.0.1:${node.clusterPort}", routes: [${routes.join(', ')}] }`,
       `accounts { HQ: { jetstream: enabled, users: [${[...siteUsers, ingest].join(', ')}] } }`,
       '',

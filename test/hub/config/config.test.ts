@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig, writeConfigFile } from '../../../hub/config/load.js';
+import { ConfigError, loadConfig, parseConfig, readUplinkCa, writeConfigFile } from '../../../hub/config/load.js';
 import { systemTimeZone, weeklyHours } from '../../../hub/config/schema.js';
 import { deviceIdFor } from '../../../hub/config/edit.js';
 import { shopConfig } from '../../support/shop.js';
@@ -22,6 +22,15 @@ describe('configuration', () => {
     const config = parseConfig({}, 'x');
     expect(config).toMatchObject({ site: 'shop', timeZone: systemTimeZone(), mqtt: { port: 1883, wsPort: 8083 }, timings: { foldWindowS: 60, rebuzzS: 15, escalateS: 30, retriggerS: 180 } });
     expect(weeklyHours(config).slice(1).every((day) => day.length === 1 && day[0][0] === 0 && day[0][1] === 1440)).toBe(true);
+  });
+
+  it('reads the uplink’s CA, and names the setting when it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lb-ca-'));
+    writeFileSync(join(dir, 'ca.pem'), 'PEM');
+    const uplink = (caFile?: string) => parseConfig({ uplink: { brokers: ['mqtts://hq.example:8883'], password: 'secret', caFile } }, 'test').uplink!;
+    expect(readUplinkCa(uplink())).toBeUndefined();
+    expect(readUplinkCa(uplink(join(dir, 'ca.pem')))?.toString()).toBe('PEM');
+    expect(() => readUplinkCa(uplink(join(dir, 'missing.pem')))).toThrow(new ConfigError(`uplink.caFile: cannot read ${join(dir, 'missing.pem')} (ENOENT)`));
   });
 
   it('accepts the example shop', () => {
