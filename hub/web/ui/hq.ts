@@ -71,7 +71,7 @@ async function sitesPage(): Promise<void> {
     table(
       [t('Site'), t('Red'), t('Green'), t('Open incidents'), t('Devices'), t('Alarms'), t('Last heard')],
       ordered.map((site) => [
-        h('a', { href: `#site/${site.site}` }, site.site, site.silent ? h('span', { class: 'badge bad' }, ` ${t('silent')}`) : null),
+        h('span', {}, h('a', { href: `#site/${site.site}` }, site.site), site.silent ? h('span', { class: 'badge bad' }, t('silent')) : null),
         site.today.red,
         site.today.green,
         site.openIncidents > 0 ? h('span', { class: 'badge warn' }, site.openIncidents) : 0,
@@ -82,7 +82,7 @@ async function sitesPage(): Promise<void> {
           site.devices.offline > 0 ? h('span', { class: 'badge bad' }, ` ${t('{{count}} offline', { count: site.devices.offline })}`) : null,
           site.devices.lowBattery > 0 ? h('span', { class: 'badge warn' }, ` ${t('{{count}} low battery', { count: site.devices.lowBattery })}`) : null,
         ),
-        site.alarms.length > 0 ? h('span', { class: 'error' }, site.alarms.map((alarm) => t(alarm.key, alarm.values)).join(' · ')) : '—',
+        site.alarms.length > 0 ? h('span', { class: 'error prose' }, site.alarms.map((alarm) => t(alarm.key, alarm.values)).join(' · ')) : '—',
         site.lastSeen ? when(site.lastSeen) : t('never'),
       ]),
       (i) => (ordered[i].silent ? 'alert' : undefined),

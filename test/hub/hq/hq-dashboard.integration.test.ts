@@ -2,6 +2,9 @@
 // its own accounts (a chain owner sees every site, an area manager only theirs,
 // refused with a 403 elsewhere), the sites at a glance with the silent ones
 // flagged, one site's log, and the comparison by range and by day.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HqAccounts } from '../../../hub/hq/hq-accounts.js';
@@ -12,6 +15,8 @@ import { publicDir } from '../../../hub/paths.js';
 import { launchChromium } from '../../../scripts/lib/chromium.js';
 import { PostgresServer } from '../../../scripts/lib/postgres-server.js';
 
+// Screenshots go to docs/screenshots when UPDATE_SCREENSHOTS=1, else to a temp dir.
+const shots = process.env.UPDATE_SCREENSHOTS ? join('docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'lb-hq-shots-'));
 const PASSWORD = 'head-office-password';
 const DISK_ALARM = 'The hub cannot write to its disk (since {{since}}): presses stay in the buttons, unacknowledged, until it can. Free disk space or fix the data directory.';
 const DAY_MS = 86_400_000;
@@ -133,7 +138,7 @@ describe('head-office dashboard in a browser', () => {
   it('logs a chain owner in, flags the silent site, opens a site’s log and the comparison', async () => {
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage();
+      const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
       await page.goto(`${base}/`);
       await page.waitForURL(/\/login$/);
       await page.fill('input[name=username]', 'olga');
@@ -145,6 +150,7 @@ describe('head-office dashboard in a browser', () => {
       expect(await page.textContent('tbody tr:first-child')).toContain('cafe-c');
       expect(await page.textContent('#who')).toContain('olga · chain owner');
       expect(await page.textContent('main table')).toContain('The hub cannot write to its disk (since 08:00)');
+      await page.screenshot({ path: join(shots, 'hq-sites.png'), fullPage: true });
       await page.click('a[href="#site/cafe-a"]');
       await page.waitForSelector('h1:text("cafe-a")');
       expect(await page.textContent('main')).toContain('2 incidents');
@@ -152,6 +158,7 @@ describe('head-office dashboard in a browser', () => {
       await page.click('nav a[href="#compare"]');
       await page.waitForSelector('h1:text("Comparison")');
       expect(await page.textContent('main table')).toContain('50%');
+      await page.screenshot({ path: join(shots, 'hq-comparison.png'), fullPage: true });
     } finally {
       await browser.close();
     }
