@@ -50,6 +50,12 @@ export async function prepareStream(nc: NatsConnection, replicas: number): Promi
   await jsm.consumers.add(HQ_STREAM, { durable_name: HQ_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ACK_WAIT_MS * 1_000_000, max_ack_pending: 1000 }).catch((error: Error) => {
     if (!/already in use|exists/.test(error.message)) throw error;
   });
+  // A stream just made elects its leader among the replicas; until then a shop's QoS 1 publish waits for its PUBACK.
+  const deadline = Date.now() + 30_000;
+  while (!(await jsm.streams.info(HQ_STREAM)).cluster?.leader && replicas > 1) {
+    if (Date.now() > deadline) throw new Error(`the stream ${HQ_STREAM} has no leader after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export class Ingester {
