@@ -24,6 +24,7 @@ import { Ingester } from './hq/ingester.js';
 import { addToken } from './hq/export-api.js';
 import { HqAccounts, type HqRole } from './hq/hq-accounts.js';
 import { publicDir } from './paths.js';
+import { StorageFaults } from './store/storage-faults.js';
 import { startHqServer } from './hq/hq-server.js';
 import { createLogger } from './log.js';
 import { csvOptionsFor, logCsv, type CsvPart, type CsvSeparator } from './report/csv-export.js';
@@ -123,6 +124,18 @@ async function ensureOwner(dataDir: string): Promise<void> {
   }
 }
 
+/**
+ * For `npm run bench` only: LOYALTY_HUB_COMMIT_DELAY_MS slows every commit of
+ * the journal by that many milliseconds (the slow SD card of a small board),
+ * through the storage-fault hook the tests use. Said on stderr when set.
+ */
+function benchCommitDelay(): StorageFaults | undefined {
+  const ms = Number(process.env.LOYALTY_HUB_COMMIT_DELAY_MS ?? 0);
+  if (!Number.isInteger(ms) || ms <= 0) return undefined;
+  process.stderr.write(`loyalty-hub: LOYALTY_HUB_COMMIT_DELAY_MS: every commit is slowed by ${ms} ms (a benchmark of a slow disk)\n`);
+  return new StorageFaults({ commitDelayMs: ms });
+}
+
 program
   .command('start')
   .description(t('start the hub: MQTT on TCP and WebSocket, the press log, paging and escalation, the dashboard'))
@@ -131,7 +144,7 @@ program
     const { config, dataDir } = load();
     let hub: Hub;
     try {
-      hub = await Hub.start({ config, dataDir: writableDataDir(dataDir), configPath: configPath(), simulate: options.sim, metricsFile: process.env.LOYALTY_HUB_METRICS });
+      hub = await Hub.start({ config, dataDir: writableDataDir(dataDir), configPath: configPath(), simulate: options.sim, metricsFile: process.env.LOYALTY_HUB_METRICS, storageFaults: benchCommitDelay() });
     } catch (error) {
       const e = error as NodeJS.ErrnoException & { port?: number };
       if (e.code === 'EADDRINUSE') {

@@ -356,7 +356,8 @@ export class Hub {
       config.http.port,
       { ...limits, onRefused: () => this.refusalLog.crowded(), hosts, https: tls, liveKeepAliveMs: this.options.liveKeepAliveMs },
     );
-    this.journal.onCommit(() => {
+    this.journal.onCommit((ops) => {
+      this.metrics?.committed(ops);
       this.storageAlarm.committed();
       this.web?.changed('today');
       this.uplink?.poke();

@@ -20,6 +20,8 @@ export interface MetricsSnapshot {
   hubAddedUs: LatencySummary;
   /** Press packet in → committed to disk (when the PUBACK may go). */
   durableUs: LatencySummary;
+  /** Writes per commit of the journal (group commit): how many presses and their incidents one fsync carried. */
+  commitOps: LatencySummary;
   eventLoopDelayUs: LatencySummary;
   cpuUserMs: number;
   cpuSystemMs: number;
@@ -36,6 +38,7 @@ function summary(h: hdr.Histogram): LatencySummary {
 export class HubMetrics {
   private hubAdded = HubMetrics.histogram();
   private durable = HubMetrics.histogram();
+  private commits = HubMetrics.histogram();
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_PROBE_MS });
   private cpu = process.cpuUsage();
   private since = performance.now();
@@ -57,12 +60,17 @@ export class HubMetrics {
     this.durable.recordValue(Math.max(1, Math.round((performance.now() - startedAt) * 1000)));
   }
 
+  committed(ops: number): void {
+    this.commits.recordValue(Math.max(1, ops));
+  }
+
   snapshot(): MetricsSnapshot {
     const cpu = process.cpuUsage(this.cpu);
     const ns = (v: number) => Math.round(v / 1000);
     return {
       hubAddedUs: summary(this.hubAdded),
       durableUs: summary(this.durable),
+      commitOps: summary(this.commits),
       // The histogram holds whole probe intervals; the delay is what exceeds the probe's period.
       eventLoopDelayUs: {
         count: this.loop.count,
@@ -82,6 +90,7 @@ export class HubMetrics {
   reset(): void {
     this.hubAdded.reset();
     this.durable.reset();
+    this.commits.reset();
     this.loop.reset();
     this.cpu = process.cpuUsage();
     this.since = performance.now();

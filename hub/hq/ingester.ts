@@ -42,19 +42,35 @@ export interface IngestCounts {
  * to another after ACK_WAIT.
  */
 export async function prepareStream(nc: NatsConnection, replicas: number): Promise<void> {
-  const jsm = await nc.jetstreamManager({ timeout: 20_000 });
-  const stream = { name: HQ_STREAM, subjects: ['hq.v1.*.events'], num_replicas: replicas, storage: StorageType.File, retention: RetentionPolicy.Limits };
-  await jsm.streams.add(stream).catch((error: Error) => {
-    if (!/already in use/.test(error.message)) throw error;
+  await whileClusterSettles(async () => {
+    const jsm = await nc.jetstreamManager({ timeout: 20_000 });
+    const stream = { name: HQ_STREAM, subjects: ['hq.v1.*.events'], num_replicas: replicas, storage: StorageType.File, retention: RetentionPolicy.Limits };
+    await jsm.streams.add(stream).catch((error: Error) => {
+      if (!/already in use/.test(error.message)) throw error;
+    });
+    await jsm.consumers.add(HQ_STREAM, { durable_name: HQ_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ACK_WAIT_MS * 1_000_000, max_ack_pending: 1000 }).catch((error: Error) => {
+      if (!/already in use|exists/.test(error.message)) throw error;
+    });
+    // A stream just made elects its leader among the replicas; until then a shop's QoS 1 publish waits for its PUBACK.
+    if (replicas > 1 && !(await jsm.streams.info(HQ_STREAM)).cluster?.leader) throw new Error('TIMEOUT: the stream has no leader yet');
   });
-  await jsm.consumers.add(HQ_STREAM, { durable_name: HQ_CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ACK_WAIT_MS * 1_000_000, max_ack_pending: 1000 }).catch((error: Error) => {
-    if (!/already in use|exists/.test(error.message)) throw error;
-  });
-  // A stream just made elects its leader among the replicas; until then a shop's QoS 1 publish waits for its PUBACK.
-  const deadline = Date.now() + 30_000;
-  while (!(await jsm.streams.info(HQ_STREAM)).cluster?.leader && replicas > 1) {
-    if (Date.now() > deadline) throw new Error(`the stream ${HQ_STREAM} has no leader after 30 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/**
+ * Runs `attempt` until it succeeds, again after a pause while the cluster
+ * answers with a timeout or has no responders (a node just restarted, a
+ * leader being elected): for up to a minute. Other errors are final.
+ */
+async function whileClusterSettles<T>(attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const settling = /TIMEOUT|503|no responders|leader/i.test((error as Error).message);
+      if (!settling || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 }
 
@@ -76,7 +92,7 @@ export class Ingester {
     const nc = await connect({ servers: options.servers, user: options.user, pass: options.password, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
     await prepareStream(nc, options.replicas);
     const ingester = new Ingester(nc, pool, options.log);
-    const consumer = await nc.jetstream({ timeout: 20_000 }).consumers.get(HQ_STREAM, HQ_CONSUMER);
+    const consumer = await whileClusterSettles(() => nc.jetstream({ timeout: 20_000 }).consumers.get(HQ_STREAM, HQ_CONSUMER));
     // Pull requests that expire in 5 s: one left by an ingester that died stops taking messages soon.
     ingester.messages = await consumer.consume({ max_messages: 100, expires: 5000 });
     ingester.running = ingester.loop();

@@ -36,7 +36,7 @@ export class Journal {
   private batch = 0;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
-  private commitListeners: (() => void)[] = [];
+  private commitListeners: ((ops: number) => void)[] = [];
   private failureListeners: ((error: Error) => void)[] = [];
   private readonly worker: Worker;
   private exited = false;
@@ -73,8 +73,8 @@ export class Journal {
     setImmediate(() => (this.pending.length >= LARGE_BATCH ? post() : setImmediate(post)));
   }
 
-  /** `listener` runs after every successful commit (live views refresh from it). */
-  onCommit(listener: () => void): void {
+  /** `listener` runs after every successful commit, with the writes it held (live views refresh from it; the bench counts group commits). */
+  onCommit(listener: (ops: number) => void): void {
     this.commitListeners.push(listener);
   }
 
@@ -109,7 +109,7 @@ export class Journal {
     this.inFlight = null;
     const failure = error ? new Error(error) : null;
     for (const entry of batch) entry.done?.(failure);
-    if (!failure) for (const listener of this.commitListeners) listener();
+    if (!failure) for (const listener of this.commitListeners) listener(batch.length);
     else for (const listener of this.failureListeners) listener(failure);
     if (this.pending.length > 0) this.send();
     else this.settle();

@@ -24,6 +24,7 @@ import { deviceTopic } from '../../shared/topics.js';
 import { HubProcess, provision, stopChild, until } from '../lib/hub-process.js';
 import { describeHostStalls, measureHostStalls } from './host-stalls.js';
 import { startMosquitto } from './mosquitto.js';
+import { costOver, sampleCost } from './process-cost.js';
 import { RawMqttClient } from './raw-mqtt.js';
 import { hubCpuShare, isSustained, ms, percent, writeReport } from './report.js';
 import type { BenchResult, PhaseResult, Settings } from './results.js';
@@ -97,7 +98,20 @@ interface BenchHub {
   dir: string;
 }
 
-async function startHub(f: Fleet, durability: 'fsync' | 'none'): Promise<BenchHub> {
+/** The hub as a small board would run it: on one core, or on a disk whose every commit takes 20 ms more. */
+interface Variant {
+  label: string;
+  cpus?: string;
+  env?: Record<string, string>;
+}
+
+export const SLOW_DISK_MS = 20;
+const VARIANTS = {
+  'hub-one-core': { label: 'one core (taskset -c 0)', cpus: '0' },
+  'hub-slow-disk': { label: `slow disk (+${SLOW_DISK_MS} ms a commit)`, env: { LOYALTY_HUB_COMMIT_DELAY_MS: String(SLOW_DISK_MS) } },
+} satisfies Record<string, Variant>;
+
+async function startHub(f: Fleet, durability: 'fsync' | 'none', variant?: Variant): Promise<BenchHub> {
   const dir = mkdtempSync(join(tmpdir(), `lb-bench-${durability}-`));
   const config = {
     site: SITE,
@@ -118,7 +132,7 @@ async function startHub(f: Fleet, durability: 'fsync' | 'none'): Promise<BenchHu
   const secrets = await provision(join(dir, 'data'), [...f.buttons, ...f.pagers]);
   // LB_BENCH_HUB_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": Node flags for the hub process (profiling).
   const nodeArgs = (process.env.LB_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return { process: await HubProcess.start(dir, config, nodeArgs), secrets, dir };
+  return { process: await HubProcess.start(dir, config, nodeArgs, { cpus: variant?.cpus, env: variant?.env }), secrets, dir };
 }
 
 // ---- MQTT load ------------------------------------------------------------------------------
@@ -276,23 +290,26 @@ async function echoBaseline(s: Settings, devices: number): Promise<PhaseResult> 
     await new Promise((r) => socket.once('connect', r));
     sockets.push(socket);
   }
+  const before = sampleCost([child.pid!]);
+  const started = performance.now();
   const sent = await openLoop(s.rate, s.durationS, (index, at) => {
     scheduled[index] = at;
     sockets[index % sockets.length].write(`${index}\n`);
   });
   await until(() => received >= sent, 10_000);
+  const cost = { processes: 'node', ...costOver(before, sampleCost([child.pid!]), sent, (performance.now() - started) / 1000) };
   for (const socket of sockets) socket.destroy();
   await stopChild(child);
-  return { target: 'TCP echo (floor)', phase: 'main', rate: s.rate, durationS: s.durationS, sent, acked: received, delivered: received, lost: sent - received, pressToPagerUs: summary(rtt), pressToPubackUs: summary(rtt) };
+  return { target: 'TCP echo (floor)', phase: 'main', rate: s.rate, durationS: s.durationS, sent, acked: received, delivered: received, lost: sent - received, pressToPagerUs: summary(rtt), pressToPubackUs: summary(rtt), cost };
 }
 
 // ---- the run ----------------------------------------------------------------------------------
 
-async function benchHub(s: Settings, durability: 'fsync' | 'none', result: BenchResult): Promise<void> {
+async function benchHub(s: Settings, durability: 'fsync' | 'none', result: BenchResult, variant?: Variant): Promise<void> {
   const f = fleet(s.devices);
-  const target = durability === 'fsync' ? 'loyalty hub' : 'loyalty hub, durability off';
+  const target = variant ? `loyalty hub, ${variant.label}` : durability === 'fsync' ? 'loyalty hub' : 'loyalty hub, durability off';
   log(`${target}: starting the hub, ${f.buttons.length} buttons and ${f.pagers.length} pagers…`);
-  const hub = await startHub(f, durability);
+  const hub = await startHub(f, durability, variant);
   // The hub's alert: {"i":…,"k":"r","l":"btn-7","n":12,…}: button by label, press number by count.
   const load = new MqttLoad(f, hub.process.mqttPort, (id) => hub.secrets.get(id)!, (payload) => {
     const alert = JSON.parse(payload) as { l: string; n: number };
@@ -302,11 +319,11 @@ async function benchHub(s: Settings, durability: 'fsync' | 'none', result: Bench
     await load.connect();
     await load.phase(target, 'warm-up', s.rate, s.warmupS);
     const resetMetrics = async () => void (await hub.process.metrics());
-    const main = await load.phase(target, 'main', s.rate, s.durationS, resetMetrics);
+    const main = await withCost([hub.process.child.pid!], 'node', () => load.phase(target, 'main', s.rate, s.durationS, resetMetrics));
     main.hub = await hub.process.metrics();
     result.phases.push(main);
     log(`${target}: ${describe(main)}`);
-    if (durability === 'none') return;
+    if (durability === 'none' || variant) return;
 
     for (const rate of s.stepRates) {
       const step = await load.phase(target, `${rate}/s`, rate, s.stepS, resetMetrics);
@@ -328,12 +345,23 @@ async function benchHub(s: Settings, durability: 'fsync' | 'none', result: Bench
   }
 }
 
-async function diyBaseline(s: Settings, result: BenchResult): Promise<void> {
+/** Runs `phase` and records what the system's processes spent on it: CPU per press and memory at its end. */
+async function withCost(pids: number[], processes: string, phase: () => Promise<PhaseResult>): Promise<PhaseResult> {
+  const before = sampleCost(pids);
+  const started = performance.now();
+  const result = await phase();
+  result.cost = { processes, ...costOver(before, sampleCost(pids), result.sent, (performance.now() - started) / 1000) };
+  return result;
+}
+
+async function diyBaseline(s: Settings, result: BenchResult, durable: boolean): Promise<void> {
   const f = fleet(s.devices);
-  const target = 'mosquitto + mqtt.js forwarder';
+  const target = durable ? 'mosquitto + durable forwarder (SQLite fsync)' : 'mosquitto + mqtt.js forwarder';
   log(`${target}: starting…`);
   const mosquitto = await startMosquitto();
-  const forwarder = spawn(process.execPath, [join(ROOT, 'dist', 'scripts', 'bench', 'diy-forwarder.js'), String(mosquitto.port), SITE, f.buttons.map((b) => `${b}=${f.pagerOf(b)}`).join(',')], {
+  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-diy-'));
+  const routes = f.buttons.map((b) => `${b}=${f.pagerOf(b)}`).join(',');
+  const forwarder = spawn(process.execPath, [join(ROOT, 'dist', 'scripts', 'bench', 'diy-forwarder.js'), String(mosquitto.port), SITE, routes, ...(durable ? [join(dir, 'presses.db')] : [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -346,13 +374,14 @@ async function diyBaseline(s: Settings, result: BenchResult): Promise<void> {
     await until(() => out.includes('ready'), 10_000);
     await load.connect();
     await load.phase(target, 'warm-up', s.rate, s.warmupS);
-    const main = await load.phase(target, 'main', s.rate, s.durationS);
+    const main = await withCost([mosquitto.pid, forwarder.pid!], 'mosquitto + node', () => load.phase(target, 'main', s.rate, s.durationS));
     result.phases.push(main);
     log(`${target}: ${describe(main)}`);
   } finally {
     load.close();
     await stopChild(forwarder);
     await mosquitto.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -361,10 +390,11 @@ function describe(p: PhaseResult): string {
   const hub = p.hub ? `; hub-added ${l(p.hub.hubAddedUs)}; CPU hub ${percent(hubCpuShare(p.hub))}` : '';
   const generator = p.generatorCpu === undefined ? '' : `${p.hub ? ',' : '; CPU'} generator ${percent(p.generatorCpu)}`;
   const growth = p.backlogGrowthUs === undefined || p.phase === 'main' || p.phase === 'warm-up' ? '' : `; queue growth ${ms(p.backlogGrowthUs)} ms`;
-  return `${p.sent} presses, lost ${p.lost}${growth}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}`;
+  const cost = p.cost ? `; ${p.cost.processes}: ${Math.round(p.cost.cpuUsPerPress)} µs CPU a press, RSS ${Math.round(p.cost.rssBytes / 2 ** 20)} MiB` : '';
+  return `${p.sent} presses, lost ${p.lost}${growth}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}${cost}`;
 }
 
-const SYSTEMS = ['echo', 'diy', 'hub-volatile', 'hub'] as const;
+const SYSTEMS = ['echo', 'diy', 'diy-durable', 'hub-volatile', 'hub', 'hub-one-core', 'hub-slow-disk'] as const;
 type System = (typeof SYSTEMS)[number];
 
 export async function runBench(settings: Settings, quick: boolean, systems: readonly System[] = SYSTEMS): Promise<BenchResult> {
@@ -390,9 +420,11 @@ export async function runBench(settings: Settings, quick: boolean, systems: read
     result.phases.push(echo);
     log(`TCP echo: ${describe(echo)}`);
   }
-  if (systems.includes('diy')) await diyBaseline(settings, result);
+  if (systems.includes('diy')) await diyBaseline(settings, result, false);
+  if (systems.includes('diy-durable')) await diyBaseline(settings, result, true);
   if (systems.includes('hub-volatile')) await benchHub(settings, 'none', result);
   if (systems.includes('hub')) await benchHub(settings, 'fsync', result);
+  for (const name of ['hub-one-core', 'hub-slow-disk'] as const) if (systems.includes(name)) await benchHub(settings, 'fsync', result, VARIANTS[name]);
   result.hostStalls = { before, after: await stalls('after') };
   return result;
 }

@@ -39,6 +39,7 @@ function portOpen(port: number): Promise<boolean> {
 
 export interface Mosquitto {
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -47,7 +48,9 @@ export async function startMosquitto(): Promise<Mosquitto> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`);
+  // set_tcp_nodelay: as anyone measuring latency configures it. Without it Nagle's algorithm holds a small
+  // publish back until the previous one is acknowledged, and with the peer's delayed ACK that costs ~40 ms.
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest none\n`);
   const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
   while (!(await portOpen(port))) {
@@ -57,6 +60,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
   }
   return {
     port,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

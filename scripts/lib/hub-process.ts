@@ -44,11 +44,14 @@ export class HubProcess {
   ) {}
 
   /** Starts `loyalty-hub start --no-sim` with the configuration `dir/loyalty-hub.json`. */
-  static async start(dir: string, config: object, nodeArgs: string[] = []): Promise<HubProcess> {
+  /** `cpus`: pin the hub to these CPUs (taskset -c, which execs node in the same process); `env`: more environment. */
+  static async start(dir: string, config: object, nodeArgs: string[] = [], options: { cpus?: string; env?: Record<string, string> } = {}): Promise<HubProcess> {
     writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify(config));
     const metricsFile = join(dir, 'metrics.json');
-    const child = spawn(process.execPath, [...HUB_NODE_FLAGS, ...nodeArgs, join(repoRoot(), 'dist', 'hub', 'cli.js'), 'start', '--no-sim'], {
-      env: { ...process.env, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile },
+    const command = [process.execPath, ...HUB_NODE_FLAGS, ...nodeArgs, join(repoRoot(), 'dist', 'hub', 'cli.js'), 'start', '--no-sim'];
+    const [file, ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...command] : command;
+    const child = spawn(file, args, {
+      env: { ...process.env, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile, ...options.env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
