@@ -26,6 +26,8 @@ export interface MetricsSnapshot {
   cpuUserMs: number;
   cpuSystemMs: number;
   rssBytes: number;
+  /** Where the main thread's memory is (the journal worker's isolate is in RSS only). */
+  memory?: { heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; arrayBuffersBytes: number };
   elapsedMs: number;
   /** Refusals since the hub started, by kind. */
   refusals: Record<string, number>;
@@ -82,6 +84,7 @@ export class HubMetrics {
       cpuUserMs: Math.round(cpu.user / 1000),
       cpuSystemMs: Math.round(cpu.system / 1000),
       rssBytes: process.memoryUsage().rss,
+      memory: (({ heapUsed, heapTotal, external, arrayBuffers }) => ({ heapUsedBytes: heapUsed, heapTotalBytes: heapTotal, externalBytes: external, arrayBuffersBytes: arrayBuffers }))(process.memoryUsage()),
       elapsedMs: Math.round(performance.now() - this.since),
       refusals: this.refusals(),
     };
