@@ -9,7 +9,7 @@
 // echo between processes (the floor), mosquitto plus a minimal mqtt.js
 // forwarder (what a DIY user builds), and this hub without durability.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { cpus, setPriority, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +25,10 @@ import { HubProcess, provision, stopChild, until } from '../lib/hub-process.js';
 import { describeHostStalls, measureHostStalls } from './host-stalls.js';
 import { startMosquitto } from './mosquitto.js';
 import { costOver, sampleCost } from './process-cost.js';
+import { writeYear } from './year-database.js';
+import { Accounts } from '../../hub/web/accounts.js';
+import { withStorage } from '../../hub/store/storage.js';
+import { DATABASE_FILE } from '../../hub/store/database.js';
 import { RawMqttClient } from './raw-mqtt.js';
 import { hubCpuShare, isSustained, ms, percent, writeReport } from './report.js';
 import type { BenchResult, PhaseResult, Settings } from './results.js';
@@ -111,9 +115,8 @@ const VARIANTS = {
   'hub-slow-disk': { label: `slow disk (+${SLOW_DISK_MS} ms a commit)`, env: { LOYALTY_HUB_COMMIT_DELAY_MS: String(SLOW_DISK_MS) } },
 } satisfies Record<string, Variant>;
 
-async function startHub(f: Fleet, durability: 'fsync' | 'none', variant?: Variant): Promise<BenchHub> {
-  const dir = mkdtempSync(join(tmpdir(), `lb-bench-${durability}-`));
-  const config = {
+function benchConfig(f: Fleet, durability: 'fsync' | 'none'): object {
+  return {
     site: SITE,
     dataDir: 'data',
     logLevel: 'warn',
@@ -129,6 +132,11 @@ async function startHub(f: Fleet, durability: 'fsync' | 'none', variant?: Varian
     devices: [...f.buttons.map((id) => ({ id, kind: 'button', label: id })), ...f.pagers.map((id) => ({ id, kind: 'pager', label: id }))],
     routes: Object.fromEntries(f.buttons.map((b) => [b, [[f.pagerOf(b)]]])),
   };
+}
+
+async function startHub(f: Fleet, durability: 'fsync' | 'none', variant?: Variant): Promise<BenchHub> {
+  const dir = mkdtempSync(join(tmpdir(), `lb-bench-${durability}-`));
+  const config = benchConfig(f, durability);
   const secrets = await provision(join(dir, 'data'), [...f.buttons, ...f.pagers]);
   // LB_BENCH_HUB_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": Node flags for the hub process (profiling).
   const nodeArgs = (process.env.LB_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -385,6 +393,68 @@ async function diyBaseline(s: Settings, result: BenchResult, durable: boolean): 
   }
 }
 
+/**
+ * Start-up with a year of data (#20): the hub's database filled with a
+ * year of a busy café, then the hub started cold (a new process; the file is
+ * in the OS's page cache after the first) several times, each until it says
+ * it is ready (listeners up, state restored); then the owner's heaviest
+ * views of that database asked for again and again.
+ */
+async function startupBench(s: Settings, result: BenchResult, quick: boolean): Promise<void> {
+  const f = fleet(s.devices);
+  const dir = mkdtempSync(join(tmpdir(), 'lb-bench-year-'));
+  const dataDir = join(dir, 'data');
+  const days = quick ? 30 : 365;
+  try {
+    await provision(dataDir, [...f.buttons, ...f.pagers]);
+    log(`start-up: writing ${days} days of 200 presses into the hub's database…`);
+    const written = writeYear(dataDir, { end: Date.now(), days, perDay: 200, buttons: f.buttons.slice(0, 8), pager: f.pagers[0] });
+    const password = 'bench-owner-password';
+    await withStorage(dataDir, (storage) => new Accounts(storage.accounts).add('bench', 'owner', password, Date.now()));
+    const dbBytes = statSync(join(dataDir, DATABASE_FILE)).size;
+    const readyMs: number[] = [];
+    let hub: HubProcess | undefined;
+    for (let run = 0; run < (quick ? 2 : 5); run++) {
+      await hub?.stop();
+      const started = performance.now();
+      hub = await HubProcess.start(dir, benchConfig(f, 'fsync'));
+      readyMs.push(Math.round(performance.now() - started));
+    }
+    log(`start-up: ${written.presses} presses, ${written.incidents} incidents, ${written.events} events (${(dbBytes / 2 ** 20).toFixed(1)} MiB): ready in ${readyMs.join(', ')} ms`);
+    const base = `http://127.0.0.1:${hub!.httpPort}`;
+    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'bench', password }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const views: { view: string; path: string }[] = [
+      { view: 'daily log', path: `/api/log?date=${yesterday}` },
+      { view: 'daily log as CSV', path: `/api/log.csv?date=${yesterday}` },
+      { view: 'analytics, 7 days', path: '/api/analytics?days=7' },
+      { view: 'analytics, 90 days', path: '/api/analytics?days=90' },
+      { view: 'history, 30 days', path: `/api/history?from=${monthAgo}&to=${yesterday}` },
+    ];
+    const answers = [];
+    for (const { view, path } of views) {
+      const times: number[] = [];
+      for (let i = 0; i < (quick ? 5 : 30); i++) {
+        const started = performance.now();
+        const response = await fetch(`${base}${path}`, { headers: { Cookie: cookie } });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`${path}: ${response.status}`);
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] * 10) / 10;
+      answers.push({ view, path, requests: times.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(times[times.length - 1] * 10) / 10 });
+      log(`start-up: ${view}: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms over ${times.length} requests`);
+    }
+    await hub!.stop();
+    result.startup = { days, ...written, dbBytes, readyMs, answers };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function describe(p: PhaseResult): string {
   const l = (s: LatencySummary) => `p50 ${ms(s.p50)} / p99 ${ms(s.p99)} / p99.9 ${ms(s.p999)} / max ${ms(s.max)} ms`;
   const hub = p.hub ? `; hub-added ${l(p.hub.hubAddedUs)}; CPU hub ${percent(hubCpuShare(p.hub))}` : '';
@@ -394,7 +464,7 @@ function describe(p: PhaseResult): string {
   return `${p.sent} presses, lost ${p.lost}${growth}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}${cost}`;
 }
 
-const SYSTEMS = ['echo', 'diy', 'diy-durable', 'hub-volatile', 'hub', 'hub-one-core', 'hub-slow-disk'] as const;
+const SYSTEMS = ['echo', 'diy', 'diy-durable', 'hub-volatile', 'hub', 'hub-one-core', 'hub-slow-disk', 'startup'] as const;
 type System = (typeof SYSTEMS)[number];
 
 export async function runBench(settings: Settings, quick: boolean, systems: readonly System[] = SYSTEMS): Promise<BenchResult> {
@@ -425,6 +495,7 @@ export async function runBench(settings: Settings, quick: boolean, systems: read
   if (systems.includes('hub-volatile')) await benchHub(settings, 'none', result);
   if (systems.includes('hub')) await benchHub(settings, 'fsync', result);
   for (const name of ['hub-one-core', 'hub-slow-disk'] as const) if (systems.includes(name)) await benchHub(settings, 'fsync', result, VARIANTS[name]);
+  if (systems.includes('startup')) await startupBench(settings, result, quick);
   result.hostStalls = { before, after: await stalls('after') };
   return result;
 }

@@ -42,6 +42,8 @@ export interface BenchResult {
   phases: PhaseResult[];
   maxSustainedRate: number | null;
   burst: { presses: number; acked: number; seconds: number; hubAlive: boolean } | null;
+  /** Start-up with a year of data, and the owner's heaviest views of it. */
+  startup?: { days: number; presses: number; incidents: number; events: number; dbBytes: number; readyMs: number[]; answers: { view: string; path: string; requests: number; p50Ms: number; p99Ms: number; maxMs: number }[] };
   /** The machine's own stalls with nothing else running, before and after the systems. */
   hostStalls: { before: HostStalls; after: HostStalls } | null;
 }
