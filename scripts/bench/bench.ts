@@ -21,11 +21,12 @@ import type { LatencySummary } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
 import { encodePress } from '../../shared/payloads.js';
 import { deviceTopic } from '../../shared/topics.js';
-import { HubProcess, provision, stopChild, until } from '../lib/hub-process.js';
+import { HubProcess, provision, sleep, stopChild, until } from '../lib/hub-process.js';
 import { describeHostStalls, measureHostStalls } from './host-stalls.js';
 import { startMosquitto } from './mosquitto.js';
 import { costOver, sampleCost } from './process-cost.js';
 import { writeYear } from './year-database.js';
+import { LiveWatchers } from './live-watchers.js';
 import { Accounts } from '../../hub/web/accounts.js';
 import { withStorage } from '../../hub/store/storage.js';
 import { DATABASE_FILE } from '../../hub/store/database.js';
@@ -107,12 +108,17 @@ interface Variant {
   label: string;
   cpus?: string;
   env?: Record<string, string>;
+  /** Dashboards holding the live stream open during the phases. */
+  watchers?: number;
 }
+
+const OWNER = { username: 'bench', password: 'bench-owner-password' };
 
 export const SLOW_DISK_MS = 20;
 const VARIANTS = {
   'hub-one-core': { label: 'one core (taskset -c 0)', cpus: '0' },
   'hub-slow-disk': { label: `slow disk (+${SLOW_DISK_MS} ms a commit)`, env: { LOYALTY_HUB_COMMIT_DELAY_MS: String(SLOW_DISK_MS) } },
+  'hub-watched': { label: 'watched by 50 live dashboards', watchers: 50 },
 } satisfies Record<string, Variant>;
 
 function benchConfig(f: Fleet, durability: 'fsync' | 'none'): object {
@@ -138,6 +144,7 @@ async function startHub(f: Fleet, durability: 'fsync' | 'none', variant?: Varian
   const dir = mkdtempSync(join(tmpdir(), `lb-bench-${durability}-`));
   const config = benchConfig(f, durability);
   const secrets = await provision(join(dir, 'data'), [...f.buttons, ...f.pagers]);
+  if (variant?.watchers) await withStorage(join(dir, 'data'), (storage) => new Accounts(storage.accounts).add(OWNER.username, 'owner', OWNER.password, Date.now()));
   // LB_BENCH_HUB_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": Node flags for the hub process (profiling).
   const nodeArgs = (process.env.LB_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
   return { process: await HubProcess.start(dir, config, nodeArgs, { cpus: variant?.cpus, env: variant?.env }), secrets, dir };
@@ -200,6 +207,9 @@ class MqttLoad {
     this.deliveredUpTo.set(button, next);
   }
 
+  /** Told of every press sent in a phase, with its scheduled time. */
+  onSend: ((scheduled: number) => void) | undefined;
+
   async phase(target: string, name: string, rate: number, seconds: number, onPhaseStart?: () => Promise<void>): Promise<PhaseResult> {
     this.toPager = histogram();
     this.toPuback = histogram();
@@ -220,6 +230,7 @@ class MqttLoad {
       const button = buttons[index % buttons.length];
       const times = this.scheduled.get(button)!;
       times.push(scheduled);
+      this.onSend?.(scheduled);
       const seq = times.length;
       this.buttons.get(button)!.publish(deviceTopic(SITE, button, 'press'), encodePress({ kind: 'red', seq, ageMs: 0 }), () => {
         this.acked++;
@@ -323,11 +334,28 @@ async function benchHub(s: Settings, durability: 'fsync' | 'none', result: Bench
     const alert = JSON.parse(payload) as { l: string; n: number };
     return [alert.l, alert.n];
   });
+  let watchers: LiveWatchers | undefined;
   try {
     await load.connect();
+    if (variant?.watchers) {
+      const login = await fetch(`http://127.0.0.1:${hub.process.httpPort}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
+      watchers = await LiveWatchers.open(hub.process.httpPort, (login.headers.get('set-cookie') ?? '').split(';')[0], variant.watchers);
+      load.onSend = (at) => watchers!.pressSent(at);
+    }
     await load.phase(target, 'warm-up', s.rate, s.warmupS);
-    const resetMetrics = async () => void (await hub.process.metrics());
+    const resetMetrics = async () => {
+      if (watchers) {
+        await sleep(300); // the warm-up's last count reaches the page
+        watchers.track();
+      }
+      await hub.process.metrics();
+    };
     const main = await withCost([hub.process.child.pid!], 'node', () => load.phase(target, 'main', s.rate, s.durationS, resetMetrics));
+    if (watchers) {
+      await sleep(300);
+      main.live = { streams: watchers.streams, updateDelayUs: watchers.summary() };
+      log(`${target}: the page's count showed a press after p50 ${ms(main.live.updateDelayUs.p50)} / p99 ${ms(main.live.updateDelayUs.p99)} / max ${ms(main.live.updateDelayUs.max)} ms (${main.live.updateDelayUs.count} presses)`);
+    }
     main.hub = await hub.process.metrics();
     result.phases.push(main);
     log(`${target}: ${describe(main)}`);
@@ -347,6 +375,7 @@ async function benchHub(s: Settings, durability: 'fsync' | 'none', result: Bench
     result.burst = { ...burst, hubAlive: alive };
     log(`${target}: burst of ${burst.presses} presses from one client: ${burst.acked} acknowledged in ${burst.seconds.toFixed(1)} s, hub ${alive ? 'still up' : 'DOWN'}`);
   } finally {
+    watchers?.close();
     load.close();
     await hub.process.stop();
     rmSync(hub.dir, { recursive: true, force: true });
@@ -464,7 +493,7 @@ function describe(p: PhaseResult): string {
   return `${p.sent} presses, lost ${p.lost}${growth}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}${cost}`;
 }
 
-const SYSTEMS = ['echo', 'diy', 'diy-durable', 'hub-volatile', 'hub', 'hub-one-core', 'hub-slow-disk', 'startup'] as const;
+const SYSTEMS = ['echo', 'diy', 'diy-durable', 'hub-volatile', 'hub', 'hub-one-core', 'hub-slow-disk', 'hub-watched', 'startup'] as const;
 type System = (typeof SYSTEMS)[number];
 
 export async function runBench(settings: Settings, quick: boolean, systems: readonly System[] = SYSTEMS): Promise<BenchResult> {
@@ -494,7 +523,7 @@ export async function runBench(settings: Settings, quick: boolean, systems: read
   if (systems.includes('diy-durable')) await diyBaseline(settings, result, true);
   if (systems.includes('hub-volatile')) await benchHub(settings, 'none', result);
   if (systems.includes('hub')) await benchHub(settings, 'fsync', result);
-  for (const name of ['hub-one-core', 'hub-slow-disk'] as const) if (systems.includes(name)) await benchHub(settings, 'fsync', result, VARIANTS[name]);
+  for (const name of ['hub-one-core', 'hub-slow-disk', 'hub-watched'] as const) if (systems.includes(name)) await benchHub(settings, 'fsync', result, VARIANTS[name]);
   if (systems.includes('startup')) await startupBench(settings, result, quick);
   result.hostStalls = { before, after: await stalls('after') };
   return result;

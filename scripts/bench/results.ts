@@ -30,6 +30,8 @@ export interface PhaseResult {
   /** The load generator's own CPU over the phase, as a share of one core: it shares the machine with the system under test. */
   generatorCpu?: number;
   hub?: MetricsSnapshot;
+  /** Dashboards watching: how many live streams were open, and how long until the page's count showed a press. */
+  live?: { streams: number; updateDelayUs: LatencySummary };
   /** What the system's processes spent over the phase (from /proc): CPU per press, CPU as a share of one core, memory at the end. */
   cost?: { processes: string; cpuUsPerPress: number; cpuShare: number; rssBytes: number };
 }
