@@ -1,6 +1,7 @@
 // Server-sent events for the dashboard: a view is sent when a client
 // connects and again after each change, coalesced to one send per
-// LIVE_COALESCE_MS per view, with a "ping" event in between. The ping is an
+// LIVE_COALESCE_MS per view (longer when a send costs more than 1 % of the
+// event loop at that pace), with a "ping" event in between. The ping is an
 // event, not a comment, so the page sees it: a page that hears nothing for a
 // few pings says its data is getting old (the hub is gone, the Wi-Fi is).
 // EventSource reconnects by itself, and the first message on a new stream is
@@ -11,6 +12,9 @@ import type { Language } from '../i18n/languages.js';
 export type LiveTopic = 'today' | 'shop';
 
 const LIVE_COALESCE_MS = 100;
+/** The feed's share of the event loop, at most: a view that takes longer to make and send is sent less often. */
+const LIVE_SHARE = 0.01;
+const LIVE_COALESCE_MAX_MS = 1000;
 /** How often an idle stream hears from the hub. */
 export const KEEP_ALIVE_MS = 5_000;
 
@@ -27,6 +31,11 @@ export class LiveFeed {
   private readonly clients = new Set<LiveClient>();
   private readonly pending = new Map<LiveTopic, NodeJS.Timeout>();
   private readonly keepAlive: NodeJS.Timeout;
+  /** What the last send of each view cost the event loop (making it and writing it), in ms. */
+  private readonly costMs = new Map<LiveTopic, number>();
+  /** Views that changed since their last send began. */
+  private readonly dirty = new Set<LiveTopic>();
+  private closed = false;
 
   /** `snapshot(topic, language)` is the view's current JSON; `active(topic)` whether it is sent at connect. */
   constructor(
@@ -61,23 +70,55 @@ export class LiveFeed {
 
   /** Something changed: the view goes to every client shortly (coalesced). */
   changed(topic: LiveTopic): void {
-    if (this.pending.has(topic) || this.clients.size === 0) return;
+    if (this.clients.size === 0) return;
+    this.dirty.add(topic);
+    if (!this.pending.has(topic)) this.schedule(topic);
+  }
+
+  /** The next send of `topic`; it stays pending until every client is written, then the next is scheduled if anything changed meanwhile. */
+  private schedule(topic: LiveTopic): void {
+    // Every 100 ms, or less often when a send is expensive (many open incidents, many dashboards): presses come first.
+    const waitMs = Math.min(LIVE_COALESCE_MAX_MS, Math.max(LIVE_COALESCE_MS, (this.costMs.get(topic) ?? 0) / LIVE_SHARE));
     this.pending.set(
       topic,
       setTimeout(() => {
-        this.pending.delete(topic);
-        // Made once per language spoken by someone watching, not once per client.
-        const messages = new Map<Language, string>();
-        for (const client of this.clients) {
+        this.dirty.delete(topic);
+        let cost = 0;
+        // Made once per language spoken by someone watching, not once per client, and encoded once.
+        const messages = new Map<Language, Buffer>();
+        const sends = [...this.clients].map((client) => () => {
+          const started = performance.now();
           let message = messages.get(client.language);
-          if (message === undefined) messages.set(client.language, (message = this.message(topic, client.language)));
-          client.res.write(message);
-        }
-      }, LIVE_COALESCE_MS),
+          if (message === undefined) messages.set(client.language, (message = Buffer.from(this.message(topic, client.language))));
+          if (this.clients.has(client)) client.res.write(message);
+          cost += performance.now() - started;
+        });
+        this.sendInTurns(sends, () => {
+          this.costMs.set(topic, cost);
+          this.pending.delete(topic);
+          if (this.dirty.has(topic) && !this.closed) this.schedule(topic);
+        });
+      }, waitMs),
     );
   }
 
+  /**
+   * One client per turn of the event loop: a press that arrives meanwhile
+   * waits for one write, not for the whole round (fifty dashboards held the
+   * loop ~3 ms a send; docs/benchmarks-findings.md §13).
+   */
+  private sendInTurns(sends: (() => void)[], done: () => void): void {
+    const next = () => {
+      const send = sends.shift();
+      if (!send) return done();
+      send();
+      setImmediate(next);
+    };
+    next();
+  }
+
   close(): void {
+    this.closed = true;
     clearInterval(this.keepAlive);
     for (const timer of this.pending.values()) clearTimeout(timer);
     for (const client of this.clients) client.res.end();
