@@ -423,6 +423,45 @@ async function diyBaseline(s: Settings, result: BenchResult, durable: boolean): 
 }
 
 /**
+ * The soak (#20): the main load for `minutes`, the hub's resident memory
+ * read from /proc every 10 s; the slope of a least-squares line through
+ * the samples says whether it grows.
+ */
+async function soakBench(s: Settings, result: BenchResult, minutes: number): Promise<void> {
+  const f = fleet(s.devices);
+  const target = `loyalty hub, ${minutes} min soak`;
+  log(`${target}: starting the hub, ${f.buttons.length} buttons and ${f.pagers.length} pagers…`);
+  const hub = await startHub(f, 'fsync');
+  const load = new MqttLoad(f, hub.process.mqttPort, (id) => hub.secrets.get(id)!, (payload) => {
+    const alert = JSON.parse(payload) as { l: string; n: number };
+    return [alert.l, alert.n];
+  });
+  const samples: { s: number; rssMiB: number }[] = [];
+  try {
+    await load.connect();
+    await load.phase(target, 'warm-up', s.rate, s.warmupS);
+    const started = performance.now();
+    const pid = hub.process.child.pid!;
+    const sample = () => samples.push({ s: Math.round((performance.now() - started) / 1000), rssMiB: Math.round((sampleCost([pid]).rssBytes / 2 ** 20) * 10) / 10 });
+    sample();
+    const timer = setInterval(sample, 10_000);
+    const phase = await load.phase(target, 'soak', s.rate, minutes * 60);
+    clearInterval(timer);
+    sample();
+    const n = samples.length;
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const [mx, my] = [mean(samples.map((p) => p.s)), mean(samples.map((p) => p.rssMiB))];
+    const slope = samples.reduce((sum, p) => sum + (p.s - mx) * (p.rssMiB - my), 0) / samples.reduce((sum, p) => sum + (p.s - mx) ** 2, 0);
+    result.soak = { minutes, presses: phase.sent, lost: phase.lost, samples, slopeMiBPerMin: Math.round(slope * 60 * 100) / 100, pressToPagerUs: phase.pressToPagerUs };
+    log(`${target}: ${phase.sent} presses, lost ${phase.lost}; RSS ${samples[0].rssMiB} → ${samples[n - 1].rssMiB} MiB, slope ${result.soak.slopeMiBPerMin} MiB/min; press→pager p99 ${ms(phase.pressToPagerUs.p99)} ms`);
+  } finally {
+    load.close();
+    await hub.process.stop();
+    rmSync(hub.dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Start-up with a year of data (#20): the hub's database filled with a
  * year of a busy café, then the hub started cold (a new process; the file is
  * in the OS's page cache after the first) several times, each until it says
@@ -493,7 +532,7 @@ function describe(p: PhaseResult): string {
   return `${p.sent} presses, lost ${p.lost}${growth}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}${cost}`;
 }
 
-const SYSTEMS = ['echo', 'diy', 'diy-durable', 'hub-volatile', 'hub', 'hub-one-core', 'hub-slow-disk', 'hub-watched', 'startup'] as const;
+const SYSTEMS = ['echo', 'diy', 'diy-durable', 'hub-volatile', 'hub', 'hub-one-core', 'hub-slow-disk', 'hub-watched', 'startup', 'soak'] as const;
 type System = (typeof SYSTEMS)[number];
 
 export async function runBench(settings: Settings, quick: boolean, systems: readonly System[] = SYSTEMS): Promise<BenchResult> {
@@ -525,6 +564,7 @@ export async function runBench(settings: Settings, quick: boolean, systems: read
   if (systems.includes('hub')) await benchHub(settings, 'fsync', result);
   for (const name of ['hub-one-core', 'hub-slow-disk', 'hub-watched'] as const) if (systems.includes(name)) await benchHub(settings, 'fsync', result, VARIANTS[name]);
   if (systems.includes('startup')) await startupBench(settings, result, quick);
+  if (systems.includes('soak')) await soakBench(settings, result, quick ? 0.5 : 10);
   result.hostStalls = { before, after: await stalls('after') };
   return result;
 }

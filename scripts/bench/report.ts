@@ -188,6 +188,14 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
           '',
         ]
       : []),
+    ...(result.soak
+      ? [
+          `## Soak: ${result.soak.minutes} minutes at the main rate`,
+          '',
+          `${result.soak.presses} presses, ${result.soak.lost} lost, press → pager p99 ${ms(result.soak.pressToPagerUs.p99)} ms. The hub's RSS from /proc every 10 s: ${result.soak.samples.map((p) => `${p.rssMiB}`).join(', ')} MiB; least-squares slope **${result.soak.slopeMiBPerMin} MiB/min**.`,
+          '',
+        ]
+      : []),
     '## Against the targets',
     '',
     '| target | result | |',
@@ -200,6 +208,8 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
     oneCore ? latencyTargetRow(result, oneCore, echo, 'p99', 2000).replace('| press → pager', '| one core: press → pager') : '',
     slowDisk ? `| slow disk (+20 ms a commit): press→PUBACK p99 ≤ 100 ms at ${result.settings.rate}/s | ${ms(slowDisk.pressToPubackUs.p99)} ms (writes per commit p99 ${slowDisk.hub?.commitOps?.p99 ?? '–'}) | ${verdict(slowDisk.pressToPubackUs.p99 <= 100_000)} |` : '',
     slowDisk && hub ? `| slow disk: pages unaffected (press → pager p99 within 0.5 ms of the hub's) | ${ms(slowDisk.pressToPagerUs.p99)} vs ${ms(hub.pressToPagerUs.p99)} ms | ${verdict(slowDisk.pressToPagerUs.p99 <= hub.pressToPagerUs.p99 + 500)} |` : '',
+    hub ? `| hub RSS ≤ 120 MiB with ${result.settings.devices} devices at ${result.settings.rate}/s | ${Math.round((hub.cost?.rssBytes ?? hub.hub?.rssBytes ?? 0) / 2 ** 20)} MiB | ${verdict((hub.cost?.rssBytes ?? hub.hub?.rssBytes ?? Infinity) <= 120 * 2 ** 20)} |` : '',
+    result.soak ? `| memory flat over a ${result.soak.minutes}-minute soak | slope ${result.soak.slopeMiBPerMin} MiB/min (${result.soak.samples[0].rssMiB} → ${result.soak.samples[result.soak.samples.length - 1].rssMiB} MiB) | ${verdict(Math.abs(result.soak.slopeMiBPerMin) <= 0.5)} |` : '',
     result.startup ? `| cold start to ready ≤ 1 s with a year of data | ${Math.max(...result.startup.readyMs)} ms at worst of ${result.startup.readyMs.length} | ${verdict(Math.max(...result.startup.readyMs) <= 1000)} |` : '',
     ...(result.startup?.answers ?? []).filter((a) => !a.view.includes('90') && !a.view.startsWith('history')).map((a) => `| ${a.view} of a year-sized database ≤ 200 ms | p50 ${a.p50Ms} / p99 ${a.p99Ms} ms | ${verdict(a.p99Ms <= 200)} |`),
     watched && hub ? `| ${watched.live!.streams} live dashboards open: press → pager p99 within 0.5 ms of the hub's | ${ms(watched.pressToPagerUs.p99)} vs ${ms(hub.pressToPagerUs.p99)} ms; the page's count showed a press after p50 ${ms(watched.live!.updateDelayUs.p50)} / p99 ${ms(watched.live!.updateDelayUs.p99)} ms | ${verdict(watched.pressToPagerUs.p99 <= hub.pressToPagerUs.p99 + 500)} |` : '',

@@ -44,6 +44,8 @@ export interface BenchResult {
   phases: PhaseResult[];
   maxSustainedRate: number | null;
   burst: { presses: number; acked: number; seconds: number; hubAlive: boolean } | null;
+  /** The hub's memory over a long run at the main rate. */
+  soak?: { minutes: number; presses: number; lost: number; samples: { s: number; rssMiB: number }[]; slopeMiBPerMin: number; pressToPagerUs: LatencySummary };
   /** Start-up with a year of data, and the owner's heaviest views of it. */
   startup?: { days: number; presses: number; incidents: number; events: number; dbBytes: number; readyMs: number[]; answers: { view: string; path: string; requests: number; p50Ms: number; p99Ms: number; maxMs: number }[] };
   /** The machine's own stalls with nothing else running, before and after the systems. */
