@@ -259,3 +259,14 @@ export interface HistoryView {
     resolvedBy: string | null;
   }[];
 }
+
+/** A shop's figures for its calendar day (its time zone), sent to the head office at closing (hub/uplink/head-office-news.ts; GET /api/v1/summaries, the head office's site page). */
+export interface DaySummary {
+  day: string;
+  red: number;
+  green: number;
+  customers: { red: number; green: number };
+  complaints: number;
+  /** Incidents still open at closing. */
+  open: number;
+}

@@ -73,6 +73,33 @@ export interface IncidentEvent {
   detail?: string;
 }
 
+/** An incident as it opens: one press, nobody paged or acknowledged yet. */
+export function newIncidentRecord(id: number, kind: AlertKind, source: string, label: string, at: number, trial: boolean): IncidentRecord {
+  return {
+    id,
+    kind,
+    source,
+    label,
+    openedAt: at,
+    lastPressAt: at,
+    count: 1,
+    level: 0,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    acknowledgedPerson: null,
+    holder: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    resolvedPerson: null,
+    outcome: null,
+    cause: null,
+    reachedAt: null,
+    note: null,
+    retriggers: 0,
+    trial,
+  };
+}
+
 /** What the log keeps of an incident; written whole on every change. */
 export interface IncidentRecord {
   id: number;
@@ -740,29 +767,7 @@ export class IncidentDesk {
   private openIncident(kind: AlertKind, source: string, at: number, seq: number | null, detail?: string, late = false): { incidentId: number; effects: Effect[] } {
     const id = this.ids.next();
     const incident: OpenIncident = {
-      record: {
-        id,
-        kind,
-        source,
-        label: kind === 'storage' ? this.directory.say(phrase('Hub disk')) : this.directory.labelOf(source),
-        openedAt: at,
-        lastPressAt: at,
-        count: 1,
-        level: 0,
-        acknowledgedAt: null,
-        acknowledgedBy: null,
-        acknowledgedPerson: null,
-        holder: null,
-        resolvedAt: null,
-        resolvedBy: null,
-        resolvedPerson: null,
-        outcome: null,
-        cause: null,
-        reachedAt: null,
-        note: null,
-        retriggers: 0,
-        trial: this.trial,
-      },
+      record: newIncidentRecord(id, kind, source, kind === 'storage' ? this.directory.say(phrase('Hub disk')) : this.directory.labelOf(source), at, this.trial),
       // A late press goes to the managers (its age on their pager says how late), not to the counter's staff.
       tiers: isSupervision(kind) || late ? this.directory.supervisionRoute() : this.directory.routeOf(source),
       tierIndex: -1,

@@ -4,22 +4,14 @@
 // language; and at closing, the day's figures. Both go through the journal,
 // so they are in the feed in commit order, after what they summarize.
 import { DateTime } from 'luxon';
+import type { DaySummary } from '../contract/api-types.js';
 import type { Phrase } from '../domain/phrase.js';
+
+export type { DaySummary };
 import { dayBounds } from '../report/daily-log.js';
 import { CUSTOMER_GAP_MS } from '../report/today.js';
 import type { ReportQueries } from '../store/report-queries.js';
 import type { WriteOp } from '../store/write-ops.js';
-
-export interface DaySummary {
-  /** The shop's calendar day, in its time zone. */
-  day: string;
-  red: number;
-  green: number;
-  customers: { red: number; green: number };
-  complaints: number;
-  /** Incidents still open at closing. */
-  open: number;
-}
 
 export interface HeadOfficeNewsDeps {
   submit(op: WriteOp): void;

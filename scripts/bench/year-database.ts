@@ -4,7 +4,7 @@
 // sometimes a cause — written with the hub's own write path (applyOp), in a
 // transaction per day.
 import { OUTCOMES } from '../../shared/payloads.js';
-import type { IncidentEvent, IncidentRecord } from '../../hub/domain/incident-desk.js';
+import { newIncidentRecord, type IncidentEvent, type IncidentRecord } from '../../hub/domain/incident-desk.js';
 import { Storage } from '../../hub/store/storage.js';
 import { applyOp, type WriteOp } from '../../hub/store/write-ops.js';
 
@@ -46,9 +46,17 @@ export function writeYear(dataDir: string, options: { end: number; days: number;
           const outcome = OUTCOMES[Math.floor(random() * OUTCOMES.length)];
           const cause = CAUSES[Math.floor(random() * CAUSES.length)];
           const record: IncidentRecord = {
-            id, kind: 'red', source: button, label: button, openedAt: at, lastPressAt: at, count: 1, level: 1,
-            acknowledgedAt: ack, acknowledgedBy: options.pager, acknowledgedPerson: 'Anna', holder: null,
-            resolvedAt: resolved, resolvedBy: options.pager, resolvedPerson: 'Anna', outcome, cause, reachedAt: reached, note: null, retriggers: 0, trial: false,
+            ...newIncidentRecord(id, 'red', button, button, at, false),
+            level: 1,
+            acknowledgedAt: ack,
+            acknowledgedBy: options.pager,
+            acknowledgedPerson: 'Anna',
+            resolvedAt: resolved,
+            resolvedBy: options.pager,
+            resolvedPerson: 'Anna',
+            outcome,
+            cause,
+            reachedAt: reached,
           };
           const events: IncidentEvent[] = [
             { incidentId: id, at, type: 'opened' },

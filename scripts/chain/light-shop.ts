@@ -4,7 +4,7 @@
 // commit), and forwarded by the hub's own UplinkForwarder. What it does not
 // have is what the uplink never touches: MQTT devices, paging, the dashboard.
 import { mkdirSync } from 'node:fs';
-import type { IncidentEvent, IncidentRecord } from '../../hub/domain/incident-desk.js';
+import { newIncidentRecord, type IncidentEvent } from '../../hub/domain/incident-desk.js';
 import type { Logger } from '../../hub/log.js';
 import { Storage } from '../../hub/store/storage.js';
 import { applyOp, type WriteOp } from '../../hub/store/write-ops.js';
@@ -59,29 +59,7 @@ export class LightShop {
     let incidentId: number | null = null;
     if (kind === 'red') {
       incidentId = ++this.incidentId;
-      const record: IncidentRecord = {
-        id: incidentId,
-        kind: 'red',
-        source: LIGHT_DEVICE,
-        label: 'Counter',
-        openedAt: pressedAt,
-        lastPressAt: pressedAt,
-        count: 1,
-        level: 1,
-        acknowledgedAt: null,
-        acknowledgedBy: null,
-        acknowledgedPerson: null,
-        holder: null,
-        resolvedAt: null,
-        resolvedBy: null,
-        resolvedPerson: null,
-        outcome: null,
-        cause: null,
-        reachedAt: null,
-        note: null,
-        retriggers: 0,
-        trial: false,
-      };
+      const record = { ...newIncidentRecord(incidentId, 'red', LIGHT_DEVICE, 'Counter', pressedAt, false), level: 1 };
       const opened: IncidentEvent = { incidentId, at: pressedAt, type: 'opened' };
       ops.push({ op: 'incident', record }, { op: 'event', event: opened });
     }

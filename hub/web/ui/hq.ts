@@ -3,6 +3,7 @@
 // and the sites side by side by range, day or week. Same stack and look as
 // the shop's page; an area manager's answers hold only their sites (the
 // server sees to that, hub/hq/hq-server.ts).
+import type { DaySummary } from '../../contract/api-types.js';
 import { api, jsonRequest } from './api.js';
 import { duration, field, h, replace, table } from './dom.js';
 import { format, languagePicker, loadLanguage, t } from './i18n.js';
@@ -16,15 +17,6 @@ interface SiteGlance {
   openIncidents: number;
   devices: { total: number; offline: number; lowBattery: number };
   alarms: { key: string; values?: Record<string, string | number> }[];
-}
-
-interface DaySummary {
-  day: string;
-  red: number;
-  green: number;
-  customers: { red: number; green: number };
-  complaints: number;
-  open: number;
 }
 
 interface Incident {
