@@ -4,7 +4,7 @@ import type { IncidentEvent, IncidentRecord } from '../domain/incident-desk.js';
 import type { PressRow } from './log-store.js';
 import type { Storage } from './storage.js';
 import type { Phrase } from '../domain/phrase.js';
-import type { DaySummary } from '../uplink/head-office-news.js';
+import type { DaySummary } from '../contract/api-types.js';
 
 export type WriteOp =
   | { op: 'press'; row: PressRow }
