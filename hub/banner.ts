@@ -1,9 +1,10 @@
 // What `loyalty-hub start` prints once it listens: where the dashboard is —
 // with the addresses a phone on the shop's Wi-Fi can use, and a QR code of
 // the first to scan — where devices connect, which time zone counts, and
-// where the data lives.
+// where the data lives. The QR code is drawn only on a terminal: in a log or
+// the journal it is noise, and its library is then never loaded into a hub
+// that runs for months (docs/benchmarks-findings.md §14).
 import { hostname, networkInterfaces } from 'node:os';
-import QRCode from 'qrcode';
 import type { HubConfig } from './config/schema.js';
 import { english, type Translate } from './i18n/translate.js';
 
@@ -17,6 +18,8 @@ export interface BannerFacts {
   /** The time zone came from this computer (the file sets none). */
   zoneFromSystem: boolean;
   simulating: boolean;
+  /** The banner goes to a terminal (someone can scan a QR code off it). */
+  terminal: boolean;
   /** The terminal's language (default English). */
   t?: Translate;
 }
@@ -53,7 +56,8 @@ export async function startBanner(facts: BannerFacts): Promise<string> {
   if (facts.simulating) {
     lines.push(`  ${t('Simulated shop: 2 buttons and 2 pagers running the real firmware. Press them on the dashboard’s "Virtual shop" page. It stops once a real device is added (--no-sim: off).')}`);
   }
-  if (urls.length > 1 || !urls[0].includes('localhost')) {
+  if (facts.terminal && (urls.length > 1 || !urls[0].includes('localhost'))) {
+    const { default: QRCode } = await import('qrcode');
     lines.push(t('Scan to open the dashboard on a phone on this network ({{url}}):', { url: urls[0] }), await QRCode.toString(urls[0], { type: 'terminal', small: true }));
   }
   lines.push(t('Stop with Ctrl-C.'), '');

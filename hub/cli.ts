@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --no-memory-reducer
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --no-memory-reducer --max-semi-space-size=1
 // loyalty-hub: start the hub, manage devices, print the day's log.
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
@@ -18,15 +18,8 @@ import { issueSecret, revokeSecret } from './provisioning.js';
 import { missingNodeFlags } from './runtime-flags.js';
 import { dailyLog, logTable, namedDate, type DailyLog } from './report/daily-log.js';
 import { textTable } from './report/text-table.js';
-import pg from 'pg';
-import { addSite, migrate } from './hq/hq-database.js';
-import { Ingester } from './hq/ingester.js';
-import { addToken } from './hq/export-api.js';
-import { HqAccounts, type HqRole } from './hq/hq-accounts.js';
-import { publicDir } from './paths.js';
+import type { HqRole } from './hq/hq-accounts.js';
 import { StorageFaults } from './store/storage-faults.js';
-import { startHqServer } from './hq/hq-server.js';
-import { createLogger } from './log.js';
 import { csvOptionsFor, logCsv, type CsvPart, type CsvSeparator } from './report/csv-export.js';
 import { historyView, totalsTable, type Period } from './report/history.js';
 import { descriptorWarning, openFileLimit } from './descriptor-limit.js';
@@ -159,7 +152,7 @@ program
     // reads up to the banner has read it too.
     const missing = missingNodeFlags();
     const warning =
-      (missing.length > 0 ? `loyalty-hub: node was started without ${missing.join(' ')} (npm start and npx loyalty-hub pass it): expect occasional garbage-collection pauses of 10-20 ms\n` : '') +
+      (missing.length > 0 ? `loyalty-hub: node was started without ${missing.join(' ')} (npm start and npx loyalty-hub pass them): expect occasional garbage-collection pauses of 10-20 ms and more memory\n` : '') +
       (descriptorWarning(openFileLimit()) ?? '');
     const shown = await startBanner({
       config,
@@ -170,6 +163,7 @@ program
       https: config.tls !== undefined,
       zoneFromSystem: readConfigFile(configPath()).timeZone === undefined,
       simulating: hub.simulatedShop !== undefined,
+      terminal: process.stderr.isTTY === true,
       t,
     });
     process.stderr.write(warning + shown);
@@ -273,14 +267,11 @@ device
   .action(async (ids: string[], options: DeviceUpdateOptions) => {
     const { config, dataDir } = load();
     const request = updateRequestFrom(ids, options);
-    const queued = withStorage(writableDataDir(dataDir), (storage) => {
-      try {
-        return queueUpdates(storage.updates, config, request, Date.now());
-      } catch (error) {
-        if (error instanceof UpdateRequestError) throw new UserError(error.message);
-        throw error;
-      }
-    });
+    const queued = await withStorage(writableDataDir(dataDir), (storage) =>
+      queueUpdates(storage.updates, config, request, Date.now()).catch((error: unknown) => {
+        throw error instanceof UpdateRequestError ? new UserError(error.message) : error;
+      }),
+    );
     for (const q of queued) process.stdout.write(`${q.deviceId}: ${t(q.what === 'firmware' ? 'firmware update queued (#{{id}})' : 'configuration update queued (#{{id}})', { id: q.id })}\n`);
     if (!options.wait) return;
     const finished = await followUpdates(dataDir, queued.map((q) => q.id), Number(options.timeout) * 1000);
@@ -469,6 +460,9 @@ service
     process.stdout.write(`${line}; ${health}\n`);
   });
 
+// Loaded by the hq commands only: a shop's hub never holds the PostgreSQL and NATS clients.
+const hqCommands = () => import('./hq/hq-commands.js');
+
 const hq = program.command('hq').description(t('the head office of a chain: ingest what the shops forward into PostgreSQL'));
 
 hq.command('ingest')
@@ -480,28 +474,8 @@ hq.command('ingest')
   .action(async (options: { nats: string; postgres: string; user: string; replicas: number }) => {
     const password = process.env.LB_HQ_NATS_PASSWORD;
     if (!password) throw new UserError(t('set LB_HQ_NATS_PASSWORD to the NATS password of the ingesters'));
-    const log = createLogger('info');
-    const ingester = await Ingester.start({ servers: options.nats.split(',').map((s) => s.trim()), user: options.user, password, postgres: options.postgres, replicas: options.replicas, log }).catch((error: Error) => {
-      throw new UserError(t('the ingester could not start: {{error}}', { error: error.message }));
-    });
-    log.info('hq: ingesting');
-    const stop = () => void ingester.stop().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    await (await hqCommands()).ingest(options, password, t);
   });
-
-/** Runs `use` with a pool on the head office's database, migrated; a failure is the user's to read, and the pool ends. */
-async function withHqDatabase<T>(url: string, use: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  try {
-    await migrate(pool);
-    return await use(pool);
-  } catch (error) {
-    throw error instanceof UserError ? error : new UserError((error as Error).message);
-  } finally {
-    await pool.end();
-  }
-}
 
 hq.command('site')
   .description(t('let a shop in: its messages are refused until its site is added'))
@@ -509,7 +483,7 @@ hq.command('site')
   .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
   .action(async (site: string, options: { postgres: string }) => {
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(site)) throw new UserError(t('a site id is lowercase letters, digits and "-"'));
-    await withHqDatabase(options.postgres, (pool) => addSite(pool, site));
+    await (await hqCommands()).allowSite(options.postgres, site);
     process.stdout.write(t('Site "{{site}}" may forward to the head office.', { site }) + '\n');
   });
 
@@ -519,7 +493,7 @@ hq.command('token')
   .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
   .option('--sites <sites>', t('only these sites, comma-separated (default: every site)'))
   .action(async (name: string, options: { postgres: string; sites?: string }) => {
-    const token = await withHqDatabase(options.postgres, (pool) => addToken(pool, name, options.sites ? options.sites.split(',').map((s) => s.trim()) : null));
+    const token = await (await hqCommands()).makeToken(options.postgres, name, options.sites);
     process.stdout.write(`${t('Token')}: ${token}\n${t('This is the only time it is shown.')}\n`);
   });
 
@@ -532,7 +506,7 @@ hq.command('account')
   .requiredOption('--postgres <url>', t('PostgreSQL connection URL (the password may come from PGPASSWORD)'))
   .action(async (name: string, options: { role: HqRole; sites?: string; passwordStdin?: boolean; postgres: string }) => {
     const password = await chosenPassword(options.passwordStdin);
-    await withHqDatabase(options.postgres, (pool) => new HqAccounts(pool).add(name, options.role, options.sites ? options.sites.split(',').map((s) => s.trim()) : null, password));
+    await (await hqCommands()).addAccount(options.postgres, name, options.role, options.sites, password);
     process.stdout.write(t('Added {{role}} "{{name}}".', { role: options.role === 'owner' ? t('chain owner') : t('area manager'), name }) + '\n');
     printGenerated(password, options.passwordStdin);
   });
@@ -543,13 +517,8 @@ hq.command('serve')
   .option('--host <address>', t('address to listen on'), '127.0.0.1')
   .option('--port <port>', t('port to listen on'), positiveInt, 8090)
   .action(async (options: { postgres: string; host: string; port: number }) => {
-    const pool = new pg.Pool({ connectionString: options.postgres, max: 8 });
-    pool.on('error', () => undefined);
-    await migrate(pool).catch((error: Error) => {
-      throw new UserError(error.message);
-    });
-    const server = await startHqServer({ pool, log: createLogger('info'), host: options.host, port: options.port, publicDir: publicDir() });
-    process.stderr.write(t('Head office on http://{{host}}:{{port}}/ (export API under /api/v1/)', { host: options.host, port: server.port }) + '\n');
+    const port = await (await hqCommands()).serve(options);
+    process.stderr.write(t('Head office on http://{{host}}:{{port}}/ (export API under /api/v1/)', { host: options.host, port }) + '\n');
   });
 
 program

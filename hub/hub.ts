@@ -13,7 +13,7 @@ import type { Agent } from 'node:https';
 import type { Phrase } from './i18n/translate-options.js';
 import { Aedes, type PublishPacket } from 'aedes';
 import { MAX_PACKET_BYTES } from '../shared/limits.js';
-import { skipRoutingOfHubOnlyUplinks } from './broker/aedes-patches.js';
+import { skipRoutingOfHubOnlyUplinks, writeMessageIdsOnDemand } from './broker/aedes-patches.js';
 import { listenTcp, listenTls, listenWebSocket, portOf } from './broker/listeners.js';
 import { loadConfig, readTlsFiles, readUplinkCa, settingsAccess } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
@@ -40,14 +40,15 @@ import { createLogger, type Logger } from './log.js';
 import { HubMetrics } from './metrics.js';
 import { publicDir } from './paths.js';
 import { issueSecrets } from './provisioning.js';
-import { SIMULATED_DEVICES, SimulatedShop, hasRealDevices, withSimulatedShop } from './simulation/simulated-shop.js';
+import { SIMULATED_DEVICES, hasRealDevices, withSimulatedShop } from './simulation/simulated-devices.js';
+import type { SimulatedShop } from './simulation/simulated-shop.js';
 import { StorageAlarm } from './storage-alarm.js';
 import { TrialData } from './simulation/trial-data.js';
 import { DailyBackup, dailyBackupSettings } from './store/daily-backup.js';
 import { EmailDigest } from './news/email-digest.js';
 import { OwnerNews } from './news/owner-news.js';
 import { PushNews } from './news/push-news.js';
-import { UplinkForwarder, type UplinkStatus } from './uplink/forwarder.js';
+import type { UplinkForwarder, UplinkStatus } from './uplink/forwarder.js';
 import { HeadOfficeNews } from './uplink/head-office-news.js';
 import { markRunning, markStopped } from './store/hub-lock.js';
 import { freeBytes } from './store/free-space.js';
@@ -81,6 +82,21 @@ export interface HubOptions {
   liveKeepAliveMs?: number;
   /** An HTTPS agent for a push service with its own certificate authority (the tests' push service). */
   pushAgent?: Agent;
+  /** What happens when the journal's worker dies; by default the process exits for its service manager to start it again (tests observe it instead). */
+  onJournalLost?: (error: Error) => void;
+}
+
+/**
+ * The journal's worker died (a native crash, an out-of-memory end): nothing
+ * more can be stored, so no press would be confirmed again. Rather than run on
+ * refusing every press, the hub exits with EX_SOFTWARE (70); the service unit's
+ * Restart=on-failure starts it again, and a start restores the state from the
+ * log as after any crash. The devices keep their unconfirmed presses meanwhile
+ * and send them again (the log takes each once).
+ */
+function exitForRestart(error: Error): void {
+  process.stderr.write(`loyalty-hub: ${error.message}: nothing more can be stored; exiting so that the service manager starts the hub again\n`);
+  process.exit(70);
 }
 
 const SIMULATED_IDS = SIMULATED_DEVICES.map((device) => device.id);
@@ -130,6 +146,10 @@ export class Hub {
       this.stopMetrics = this.metrics.serveOnSignal(options.metricsFile);
     }
     this.journal = new Journal({ dataDir: options.dataDir, fsync: config.durability === 'fsync', faults: options.storageFaults, feed: config.uplink !== undefined });
+    this.journal.onLost((error) => {
+      this.log.fatal({ error: error.message }, 'the journal worker stopped: the hub cannot store presses');
+      (options.onJournalLost ?? exitForRestart)(error);
+    });
     this.desk = new IncidentDesk(this.clock, this.live.deskTimings(), this.live.directory, new ReservedIncidentIds(this.storage.db));
     this.watch = new DeviceWatch(this.live.watchSettings(), this.clock.now());
     this.mood = new MoodWatch(this.live.moodSettings());
@@ -299,6 +319,7 @@ export class Hub {
 
   private async listen(): Promise<void> {
     const gate = this.gatekeeper;
+    writeMessageIdsOnDemand();
     this.broker = await Aedes.createBroker({
       // Bounded so a burst of QoS 1 publishes cannot recurse through mqemitter until the stack overflows.
       concurrency: 1000,
@@ -363,6 +384,8 @@ export class Hub {
       this.uplink?.poke();
     });
     if (config.uplink) {
+      // The MQTT client is loaded only by a shop that forwards to a head office.
+      const { UplinkForwarder } = await import('./uplink/forwarder.js');
       this.uplink = new UplinkForwarder(this.site, { ...config.uplink, ca: uplinkCa }, this.storage.uplink, this.log, () => this.clock.now());
       this.uplink.start();
     }
@@ -376,6 +399,8 @@ export class Hub {
   private async startSimulation(): Promise<void> {
     // Fresh secrets at every start: the simulated devices' flash is rewritten with them.
     const secrets = await issueSecrets(this.storage.devices, SIMULATED_DEVICES.map((device) => device.id), this.clock.now());
+    // Loaded only now: a hub with real devices never holds the shim and the firmware bundles.
+    const { SimulatedShop } = await import('./simulation/simulated-shop.js');
     this.simulation = new SimulatedShop({ dataDir: this.options.dataDir, site: this.site, mqttPort: this.mqttPort, secrets, log: this.log, language: this.live.config.language });
     this.simulation.onChange(() => this.web?.changed('shop'));
     this.simulation.start();

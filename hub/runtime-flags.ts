@@ -1,17 +1,32 @@
-// The Node flags the hub runs with. They must be on node's command line: V8
-// reads them when it sets its heap up, and v8.setFlagsFromString at run time
-// comes too late for them. Three places start the hub and carry them:
-// package.json's start script, the shebang of hub/cli.ts (npx loyalty-hub)
-// and scripts/lib/hub-process.ts (bench and chaos suite); a test checks that
-// they agree with this list.
+// How node runs the hub: flags on node's command line and an environment
+// variable. Both must be there when the process starts (V8 reads its flags
+// when it sets its heap up; glibc reads MALLOC_ARENA_MAX at its first
+// allocation), so they cannot be set from inside. Four places start the hub
+// and carry them: package.json's start script, the shebang of hub/cli.ts
+// (npx loyalty-hub), the service unit (service.ts) and
+// scripts/lib/hub-process.ts (bench and chaos suite); tests check that they
+// agree with these lists.
 //
 // --no-memory-reducer: when the allocation rate looks low, as it does for a
 // hub between presses, V8's memory reducer runs up to three compacting
 // garbage collections in a row to shrink the heap. Measured at 200
 // presses/s: pauses of 11.5 and 19.5 ms on the event loop, with presses
-// waiting behind them. The hub is a long-running process with a steady heap
-// of ~35 MB; memory is not what it is short of, latency is.
-export const HUB_NODE_FLAGS: readonly string[] = ['--no-memory-reducer'];
+// waiting behind them (docs/benchmarks-findings.md §11).
+//
+// --max-semi-space-size=1: V8's young generation, where each press's
+// short-lived objects are made, grows to 16 MiB per semi-space on a machine
+// with memory to spare and never gives it back; a shop's board has 512 MB to
+// 2 GB. 1 MiB keeps the hub's RSS under 120 MiB with 500 devices at 200
+// presses/s at the same latency there; the price is paid at rates no shop
+// reaches (20 000 presses/s: p99 48 → 89 ms, still sustained)
+// (docs/benchmarks-findings.md §14).
+export const HUB_NODE_FLAGS: readonly string[] = ['--no-memory-reducer', '--max-semi-space-size=1'];
+
+// MALLOC_ARENA_MAX=2: glibc gives each thread that allocates an arena of its
+// own (the hub has 12 threads: V8's, libuv's, the journal's); two arenas are
+// plenty for one event loop and a writer thread, and hold 4-5 MiB less
+// (docs/benchmarks-findings.md §14).
+export const HUB_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 
 /** The hub's flags that this process was started without. */
 export function missingNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {

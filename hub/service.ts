@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { HUB_NODE_FLAGS } from './runtime-flags.js';
+import { HUB_ENVIRONMENT, HUB_NODE_FLAGS } from './runtime-flags.js';
 
 export const SERVICE_NAME = 'loyalty-hub';
 
@@ -43,6 +43,7 @@ export function systemdUnit(o: Pick<ServiceOptions, 'user' | 'config' | 'data' |
     `Group=${o.user}`,
     `WorkingDirectory=${o.data}`,
     `Environment=LOYALTY_HUB_CONFIG=${o.config}`,
+    ...Object.entries(HUB_ENVIRONMENT).map(([name, value]) => `Environment=${name}=${value}`),
     `ExecStart=${o.node} ${HUB_NODE_FLAGS.join(' ')} ${o.cli} --config ${o.config} start`,
     // SIGTERM lets it finish its writes (it says "stopped cleanly").
     'KillSignal=SIGTERM',

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { UPDATE_CHUNK_BYTES } from '../shared/limits.js';
 import type { UpdateWhat } from '../shared/payloads.js';
 import type { HubConfig } from './config/schema.js';
-import { firmwareProblems } from './firmware/bundle-check.js';
 import { bundlePath } from './firmware/bundles.js';
 import type { UpdateStore } from './store/update-store.js';
 
@@ -52,7 +51,7 @@ export function configPatchProblem(patch: ConfigPatch): string | null {
 }
 
 /** Checks the whole request, then queues one update per device and kind of update (firmware first). */
-export function queueUpdates(store: UpdateStore, config: HubConfig, request: UpdateRequest, now: number): QueuedUpdate[] {
+export async function queueUpdates(store: UpdateStore, config: HubConfig, request: UpdateRequest, now: number): Promise<QueuedUpdate[]> {
   const languageOf = (id: string) => config.devices.find((d) => d.id === id)?.language ?? config.language;
   const known = new Map(config.devices.map((d) => [d.id, d.kind]));
   const ids = request.devices === 'all' ? [...known.keys()] : request.devices;
@@ -78,6 +77,8 @@ export function queueUpdates(store: UpdateStore, config: HubConfig, request: Upd
         } catch (error) {
           throw new UpdateRequestError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
         }
+        // The checker (acorn) is loaded when firmware is sent, not at the hub's start (docs/benchmarks-findings.md §14).
+        const { firmwareProblems } = await import('./firmware/bundle-check.js');
         const problems = firmwareProblems(code, kind);
         if (problems.length > 0) throw new UpdateRequestError(`${file} cannot go to ${id}: ${problems.join('; ')}`);
         bundle = Buffer.from(code, 'latin1');

@@ -4,6 +4,7 @@
 // they rely on, so an upgrade is a test run, not a hunt.
 import type { Duplex } from 'node:stream';
 import type { Aedes, Client, PublishPacket } from 'aedes';
+import mqttPacket from 'mqtt-packet';
 import { UPLINK } from '../../shared/topics.js';
 import { beforeWrite } from './coalesced-writes.js';
 
@@ -57,4 +58,20 @@ export function coalesceWrites(stream: Duplex): void {
     beforeWrite(stream, args[0]);
     return (write as (...a: unknown[]) => boolean).apply(this, args);
   } as Duplex['write'];
+}
+
+/**
+ * Message ids written as they are needed. By default mqtt-packet makes, on
+ * its first write, a 2-byte Buffer for each of the 65 536 possible message
+ * ids and keeps them for the life of the process: 65 536 Buffer objects, 6 MB
+ * of the hub's heap (a heap snapshot under load: docs/benchmarks-findings.md
+ * §14), on a board with 512 MB. Without the cache a QoS 1 packet's id costs
+ * one 2-byte allocation from Node's buffer pool.
+ *
+ * Relies on: mqtt-packet's documented writeToStream.cacheNumbers switch,
+ * set before the first packet is written (the cache is built on that write);
+ * one copy of mqtt-packet in the install, shared by aedes and mqtt.js.
+ */
+export function writeMessageIdsOnDemand(): void {
+  mqttPacket.writeToStream.cacheNumbers = false;
 }

@@ -4,7 +4,6 @@
 // over the configured SMTP server (nodemailer). The hub never waits on it:
 // a digest that cannot be sent (no internet, a wrong password) is tried
 // again every 10 minutes until the next day's, and the dashboard says so.
-import nodemailer from 'nodemailer';
 import { DateTime } from 'luxon';
 import type { HubConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
@@ -107,6 +106,8 @@ export class EmailDigest {
 
   private async send(settings: EmailSettings, date: string, now: number): Promise<void> {
     const mail = digestMail(this.deps, date, now);
+    // Loaded when the first digest goes out, not at start (docs/benchmarks-findings.md §14).
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: settings.host,
       port: settings.port,

@@ -9,7 +9,6 @@
 // phone the push service no longer knows (404/410) is forgotten.
 import type { Agent } from 'node:https';
 import { DateTime } from 'luxon';
-import webpush from 'web-push';
 import type { HubConfig } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
 import { DEVICE_PROBLEM_KINDS, type Effect, type IncidentRecord } from '../domain/incident-desk.js';
@@ -92,6 +91,11 @@ export interface PushDeps {
   agent?: Agent;
 }
 
+/** web-push, loaded when push is configured and first used, not at start (docs/benchmarks-findings.md §14). */
+async function webPush(): Promise<typeof import('web-push')> {
+  return (await import('web-push')).default;
+}
+
 export class PushNews {
   private queue: Pending[] = [];
   private sending: Promise<void> | null = null;
@@ -101,8 +105,8 @@ export class PushNews {
   constructor(private readonly deps: PushDeps) {}
 
   /** The public key phones subscribe with (made once, kept in the database). */
-  publicKey(): string {
-    return this.keys().publicKey;
+  async publicKey(): Promise<string> {
+    return (await this.keys()).publicKey;
   }
 
   enabled(): boolean {
@@ -188,10 +192,11 @@ export class PushNews {
     const { subscription, note } = pending;
     const config = this.deps.config().push;
     if (!config) return;
-    const keys = this.keys();
+    const keys = await this.keys();
     const t = translator(isLanguage(subscription.lang) ? subscription.lang : 'en');
     const payload = JSON.stringify({ title: say(t, note.title), body: say(t, note.body), tag: note.tag, incident: note.incidentId, site: this.deps.config().site });
     try {
+      const webpush = await webPush();
       await webpush.sendNotification({ endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } }, payload, {
         vapidDetails: { subject: config.contact, publicKey: keys.publicKey, privateKey: keys.privateKey },
         TTL: MAX_AGE_MS / 1000,
@@ -219,7 +224,8 @@ export class PushNews {
     }
   }
 
-  private keys(): { publicKey: string; privateKey: string } {
+  private async keys(): Promise<{ publicKey: string; privateKey: string }> {
+    const webpush = await webPush();
     return this.deps.store.keys(() => webpush.generateVAPIDKeys(), this.deps.clock.now());
   }
 }

@@ -38,16 +38,21 @@ export class Journal {
   private idleWaiters: (() => void)[] = [];
   private commitListeners: ((ops: number) => void)[] = [];
   private failureListeners: ((error: Error) => void)[] = [];
+  private lostListeners: ((error: Error) => void)[] = [];
   private readonly worker: Worker;
   private exited = false;
+  private closing = false;
 
   constructor(options: JournalOptions) {
     this.worker = new Worker(workerFile(), { workerData: { dataDir: options.dataDir, fsync: options.fsync, faults: options.faults?.shared, feed: options.feed === true } });
     this.worker.on('message', (reply: { batch: number; error: string | null }) => this.committed(reply.error));
     this.worker.on('error', (error) => this.failAll(error));
-    this.worker.on('exit', () => {
+    // An uncaught error in the worker ends it too: 'exit' follows 'error'.
+    this.worker.on('exit', (code) => {
       this.exited = true;
-      this.failAll(new Error('the journal worker stopped'));
+      const error = new Error(`the journal worker stopped (exit code ${code})`);
+      this.failAll(error);
+      if (!this.closing) for (const listener of this.lostListeners) listener(error);
     });
   }
 
@@ -83,6 +88,14 @@ export class Journal {
     this.failureListeners.push(listener);
   }
 
+  /**
+   * `listener` runs if the worker stops without being asked to (close()):
+   * from then on nothing can be stored, and every write fails.
+   */
+  onLost(listener: (error: Error) => void): void {
+    this.lostListeners.push(listener);
+  }
+
   /** Resolves once everything submitted so far is committed (or failed). */
   idle(): Promise<void> {
     if (!this.inFlight && !this.scheduled && this.pending.length === 0) return Promise.resolve();
@@ -90,6 +103,7 @@ export class Journal {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.idle();
     if (this.exited) return;
     const exited = new Promise((resolve) => this.worker.once('exit', resolve));

@@ -24,7 +24,7 @@ import { deviceTopic } from '../../shared/topics.js';
 import { HubProcess, provision, sleep, stopChild, until } from '../lib/hub-process.js';
 import { describeHostStalls, measureHostStalls } from './host-stalls.js';
 import { startMosquitto } from './mosquitto.js';
-import { costOver, sampleCost } from './process-cost.js';
+import { sampleCost, watchCost } from './process-cost.js';
 import { writeYear } from './year-database.js';
 import { LiveWatchers } from './live-watchers.js';
 import { Accounts } from '../../hub/web/accounts.js';
@@ -309,17 +309,16 @@ async function echoBaseline(s: Settings, devices: number): Promise<PhaseResult> 
     await new Promise((r) => socket.once('connect', r));
     sockets.push(socket);
   }
-  const before = sampleCost([child.pid!]);
-  const started = performance.now();
+  const cost = watchCost([child.pid!]);
   const sent = await openLoop(s.rate, s.durationS, (index, at) => {
     scheduled[index] = at;
     sockets[index % sockets.length].write(`${index}\n`);
   });
   await until(() => received >= sent, 10_000);
-  const cost = { processes: 'node', ...costOver(before, sampleCost([child.pid!]), sent, (performance.now() - started) / 1000) };
+  const spent = { processes: 'node', ...cost.stop(sent) };
   for (const socket of sockets) socket.destroy();
   await stopChild(child);
-  return { target: 'TCP echo (floor)', phase: 'main', rate: s.rate, durationS: s.durationS, sent, acked: received, delivered: received, lost: sent - received, pressToPagerUs: summary(rtt), pressToPubackUs: summary(rtt), cost };
+  return { target: 'TCP echo (floor)', phase: 'main', rate: s.rate, durationS: s.durationS, sent, acked: received, delivered: received, lost: sent - received, pressToPagerUs: summary(rtt), pressToPubackUs: summary(rtt), cost: spent };
 }
 
 // ---- the run ----------------------------------------------------------------------------------
@@ -382,12 +381,11 @@ async function benchHub(s: Settings, durability: 'fsync' | 'none', result: Bench
   }
 }
 
-/** Runs `phase` and records what the system's processes spent on it: CPU per press and memory at its end. */
+/** Runs `phase` and records what the system's processes spent on it: CPU per press, memory at its end and at its peak. */
 async function withCost(pids: number[], processes: string, phase: () => Promise<PhaseResult>): Promise<PhaseResult> {
-  const before = sampleCost(pids);
-  const started = performance.now();
+  const cost = watchCost(pids);
   const result = await phase();
-  result.cost = { processes, ...costOver(before, sampleCost(pids), result.sent, (performance.now() - started) / 1000) };
+  result.cost = { processes, ...cost.stop(result.sent) };
   return result;
 }
 
@@ -528,7 +526,7 @@ function describe(p: PhaseResult): string {
   const hub = p.hub ? `; hub-added ${l(p.hub.hubAddedUs)}; CPU hub ${percent(hubCpuShare(p.hub))}` : '';
   const generator = p.generatorCpu === undefined ? '' : `${p.hub ? ',' : '; CPU'} generator ${percent(p.generatorCpu)}`;
   const growth = p.backlogGrowthUs === undefined || p.phase === 'main' || p.phase === 'warm-up' ? '' : `; queue growth ${ms(p.backlogGrowthUs)} ms`;
-  const cost = p.cost ? `; ${p.cost.processes}: ${Math.round(p.cost.cpuUsPerPress)} µs CPU a press, RSS ${Math.round(p.cost.rssBytes / 2 ** 20)} MiB` : '';
+  const cost = p.cost ? `; ${p.cost.processes}: ${Math.round(p.cost.cpuUsPerPress)} µs CPU a press, RSS ${Math.round(p.cost.rssBytes / 2 ** 20)} MiB (peak ${Math.round(p.cost.peakRssBytes / 2 ** 20)}, anonymous ${Math.round(p.cost.rssAnonBytes / 2 ** 20)})` : '';
   return `${p.sent} presses, lost ${p.lost}${growth}; press→pager ${l(p.pressToPagerUs)}; press→PUBACK ${l(p.pressToPubackUs)}${hub}${generator}${cost}`;
 }
 

@@ -4,7 +4,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
-import { HUB_NODE_FLAGS } from '../../hub/runtime-flags.js';
+import { HUB_ENVIRONMENT, HUB_NODE_FLAGS } from '../../hub/runtime-flags.js';
 import { hasChromium, launchChromium } from '../lib/chromium.js';
 import type { BenchResult, PhaseResult } from './results.js';
 import { describeHostStalls } from './host-stalls.js';
@@ -22,6 +22,7 @@ const WIFI_NOTE = [
 export const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 0);
 /** A share of one core as the report and the console print it. */
 export const percent = (share: number) => `${Math.round(share * 100)} %`;
+export const mib = (bytes: number) => String(Math.round(bytes / 2 ** 20));
 /** The hub's CPU over a phase, as a share of one core. */
 export const hubCpuShare = (hub: MetricsSnapshot) => (hub.cpuUserMs + hub.cpuSystemMs) / hub.elapsedMs;
 const row = (s: LatencySummary) => `${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)}`;
@@ -121,7 +122,7 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
     '',
     '## Method',
     '',
-    `- The hub runs as its own process (\`node ${HUB_NODE_FLAGS.join(' ')} dist/hub/cli.js start\`) with a real SQLite file (WAL, \`synchronous=FULL\`: every acknowledged press is fsync'd) and durable acknowledgement on. The load generator is another process on the same machine (2 cores), at a lower scheduling priority (nice 10) so that its busy-wait before each scheduled press yields to the system under test.`,
+    `- The hub runs as its own process (\`${Object.entries(HUB_ENVIRONMENT).map(([name, value]) => `${name}=${value} `).join('')}node ${HUB_NODE_FLAGS.join(' ')} dist/hub/cli.js start\`, as \`npm start\` and the service unit run it) with a real SQLite file (WAL, \`synchronous=FULL\`: every acknowledged press is fsync'd) and durable acknowledgement on. The load generator is another process on the same machine (2 cores), at a lower scheduling priority (nice 10) so that its busy-wait before each scheduled press yields to the system under test.`,
     `- ${result.settings.devices} devices speak the real protocol over TCP (a fifth of them pagers, each button routed to one pager): buttons publish QoS 1 presses, pagers subscribe to their alerts and acknowledge them. The generator uses a lean raw-socket MQTT client built on the firmware's own packet codec.`,
     `- Open loop: presses are scheduled at a fixed rate (${result.settings.rate}/s for ${result.settings.durationS} s after a ${result.settings.warmupS} s warm-up, spread round-robin over the buttons), and every latency is measured from the press's **scheduled** time, so a stall shows up in the numbers instead of slowing the generator down (coordinated omission). Histograms are HDR (hdr-histogram-js), 3 significant digits.`,
     '- **press → pager**: scheduled press time → the alert arriving at the pager client (same clock). **press → PUBACK**: scheduled press time → the PUBACK at the button: the cost of durability. **hub-added**: measured inside the hub, press packet in (`authorizePublish`) → the alert\'s bytes handed to the pager\'s socket (the hub\'s write coalescing reports the moment it flushes them).',
@@ -147,9 +148,11 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
     '',
     '## What each system costs at the main rate',
     '',
-    '| system | processes | CPU per press (µs) | CPU (of one core) | RSS |',
-    '|---|---|---|---|---|',
-    ...phases.filter((p) => p.cost).map((p) => `| ${p.target} | ${p.cost!.processes} | ${Math.round(p.cost!.cpuUsPerPress)} | ${percent(p.cost!.cpuShare)} | ${Math.round(p.cost!.rssBytes / 2 ** 20)} MiB |`),
+    '| system | processes | CPU per press (µs) | CPU (of one core) | RSS at the end / peak | of which anonymous (not file-backed) |',
+    '|---|---|---|---|---|---|',
+    ...phases.filter((p) => p.cost).map((p) => `| ${p.target} | ${p.cost!.processes} | ${Math.round(p.cost!.cpuUsPerPress)} | ${percent(p.cost!.cpuShare)} | ${mib(p.cost!.rssBytes)} / ${mib(p.cost!.peakRssBytes)} MiB | ${mib(p.cost!.rssAnonBytes)} MiB |`),
+    '',
+    'RSS from `/proc/<pid>/status`, summed over the system\'s processes, at the end of the main phase and the highest of the samples taken every second during it. "Anonymous" is the part not backed by a file: the processes\' own heaps and stacks; the rest is mostly the executables\' pages (the node binary, ~45–55 MiB of every node process), shared with any other process running them and dropped by the kernel under memory pressure.',
     '',
     '## Inside the hub at the main rate',
     '',
@@ -208,7 +211,7 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
     oneCore ? latencyTargetRow(result, oneCore, echo, 'p99', 2000).replace('| press → pager', '| one core: press → pager') : '',
     slowDisk ? `| slow disk (+20 ms a commit): press→PUBACK p99 ≤ 100 ms at ${result.settings.rate}/s | ${ms(slowDisk.pressToPubackUs.p99)} ms (writes per commit p99 ${slowDisk.hub?.commitOps?.p99 ?? '–'}) | ${verdict(slowDisk.pressToPubackUs.p99 <= 100_000)} |` : '',
     slowDisk && hub ? `| slow disk: pages unaffected (press → pager p99 within 0.5 ms of the hub's) | ${ms(slowDisk.pressToPagerUs.p99)} vs ${ms(hub.pressToPagerUs.p99)} ms | ${verdict(slowDisk.pressToPagerUs.p99 <= hub.pressToPagerUs.p99 + 500)} |` : '',
-    hub ? `| hub RSS ≤ 120 MiB with ${result.settings.devices} devices at ${result.settings.rate}/s | ${Math.round((hub.cost?.rssBytes ?? hub.hub?.rssBytes ?? 0) / 2 ** 20)} MiB | ${verdict((hub.cost?.rssBytes ?? hub.hub?.rssBytes ?? Infinity) <= 120 * 2 ** 20)} |` : '',
+    hub?.cost ? `| hub RSS ≤ 120 MiB with ${result.settings.devices} devices at ${result.settings.rate}/s (the peak of the phase) | ${mib(hub.cost.peakRssBytes)} MiB (${mib(hub.cost.rssBytes)} at the end) | ${verdict(hub.cost.peakRssBytes <= 120 * 2 ** 20)} |` : '',
     result.soak ? `| memory flat over a ${result.soak.minutes}-minute soak | slope ${result.soak.slopeMiBPerMin} MiB/min (${result.soak.samples[0].rssMiB} → ${result.soak.samples[result.soak.samples.length - 1].rssMiB} MiB) | ${verdict(Math.abs(result.soak.slopeMiBPerMin) <= 0.5)} |` : '',
     result.startup ? `| cold start to ready ≤ 1 s with a year of data | ${Math.max(...result.startup.readyMs)} ms at worst of ${result.startup.readyMs.length} | ${verdict(Math.max(...result.startup.readyMs) <= 1000)} |` : '',
     ...(result.startup?.answers ?? []).filter((a) => !a.view.includes('90') && !a.view.startsWith('history')).map((a) => `| ${a.view} of a year-sized database ≤ 200 ms | p50 ${a.p50Ms} / p99 ${a.p99Ms} ms | ${verdict(a.p99Ms <= 200)} |`),

@@ -1,6 +1,7 @@
 // What a bench run measures and records: shared by the runner (bench.ts) and the report (report.ts).
 import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
 import type { HostStalls } from './host-stalls.js';
+import type { PhaseCost } from './process-cost.js';
 
 export interface Settings {
   devices: number;
@@ -33,7 +34,7 @@ export interface PhaseResult {
   /** Dashboards watching: how many live streams were open, and how long until the page's count showed a press. */
   live?: { streams: number; updateDelayUs: LatencySummary };
   /** What the system's processes spent over the phase (from /proc): CPU per press, CPU as a share of one core, memory at the end. */
-  cost?: { processes: string; cpuUsPerPress: number; cpuShare: number; rssBytes: number };
+  cost?: { processes: string } & PhaseCost;
 }
 
 export interface BenchResult {

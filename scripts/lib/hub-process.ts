@@ -7,7 +7,7 @@ import type { MetricsSnapshot } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
 import { issueSecrets } from '../../hub/provisioning.js';
 import { withStorage } from '../../hub/store/storage.js';
-import { HUB_NODE_FLAGS } from '../../hub/runtime-flags.js';
+import { HUB_ENVIRONMENT, HUB_NODE_FLAGS } from '../../hub/runtime-flags.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -51,7 +51,7 @@ export class HubProcess {
     const command = [process.execPath, ...HUB_NODE_FLAGS, ...nodeArgs, join(repoRoot(), 'dist', 'hub', 'cli.js'), 'start', '--no-sim'];
     const [file, ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...command] : command;
     const child = spawn(file, args, {
-      env: { ...process.env, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile, ...options.env },
+      env: { ...process.env, ...HUB_ENVIRONMENT, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile, ...options.env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

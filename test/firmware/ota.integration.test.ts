@@ -45,8 +45,8 @@ function newPagerFirmware(): string {
   return file;
 }
 
-function ask(request: UpdateRequest): number {
-  return withStorage(shop.dir, (storage) => queueUpdates(storage.updates, parseConfig(shop.config, 'test'), request, Date.now()))[0].id;
+async function ask(request: UpdateRequest): Promise<number> {
+  return (await withStorage(shop.dir, (storage) => queueUpdates(storage.updates, parseConfig(shop.config, 'test'), request, Date.now())))[0].id;
 }
 
 function job(id: number): UpdateJob {
@@ -61,7 +61,7 @@ describe('updates over the air (#15)', () => {
     shop = await TestShop.open({}, { realClock: true, tickMs: 100 });
     const pager = flashed('pgr-anna', 'pager');
     await eventually(() => online('pgr-anna') && firmwareOf('pgr-anna') === '0.1.0', 10_000, 'pager online');
-    const id = ask({ devices: ['pgr-anna'], firmware: newPagerFirmware() });
+    const id = await ask({ devices: ['pgr-anna'], firmware: newPagerFirmware() });
     await eventually(() => job(id).state === 'done', 30_000, 'update done');
     expect(job(id)).toMatchObject({ detail: 'running firmware 0.1.1', chunksSent: job(id).chunksTotal });
     await eventually(() => firmwareOf('pgr-anna') === '0.1.1', 70_000, 'heartbeat from the new firmware');
@@ -88,7 +88,7 @@ describe('updates over the air (#15)', () => {
     pager.traffic.on('received', (data: string) => {
       if (data.includes('"o":"d"') && ++chunks === 10) pager.powerOff();
     });
-    const id = ask({ devices: ['pgr-anna'], firmware: newPagerFirmware() });
+    const id = await ask({ devices: ['pgr-anna'], firmware: newPagerFirmware() });
     await eventually(() => !pager.running, 20_000, 'power cut');
     expect(pager.storage.read('lb.u.new')).toBeDefined(); // nine chunks of it, in a file the next transfer starts afresh
     expect(pager.storage.read('.bootcde')).toContain('"0.1.0"');
@@ -106,7 +106,7 @@ describe('updates over the air (#15)', () => {
     const pager = flashed('pgr-anna', 'pager');
     await eventually(() => online('pgr-anna'), 10_000, 'pager online');
     const nowhere = await freePort(); // nothing listens there
-    const id = ask({ devices: ['pgr-anna'], config: { hub: { host: '127.0.0.1', port: nowhere } } });
+    const id = await ask({ devices: ['pgr-anna'], config: { hub: { host: '127.0.0.1', port: nowhere } } });
     await eventually(() => job(id).state === 'rolled-back', 60_000, 'rolled back');
     expect(job(id).detail).toBe('no connection to the hub within 5 s');
     expect((pager.storage.readJSON('lb.config', true) as { hub: { port: number } }).hub.port).toBe(shop.hub.mqttPort);
@@ -121,7 +121,7 @@ describe('updates over the air (#15)', () => {
     const before = pager.storage.read('.bootcde');
     const file = join(mkdtempSync(join(tmpdir(), 'lb-ota-')), 'broken.js');
     writeFileSync(file, 'var LB_FIRMWARE="lb-firmware:pager";throw new Error("broken build");');
-    const id = ask({ devices: ['pgr-anna'], firmware: file });
+    const id = await ask({ devices: ['pgr-anna'], firmware: file });
     await eventually(() => job(id).state === 'rolled-back', 60_000, 'rolled back');
     expect(job(id).detail).toBe('no connection to the hub within 5 s');
     expect(pager.storage.read('.bootcde')).toBe(before);
@@ -135,7 +135,7 @@ describe('updates over the air (#15)', () => {
     const pager = flashed('pgr-anna', 'pager');
     await eventually(() => online('pgr-anna'), 10_000, 'pager online');
     const before = pager.storage.read('.bootcde');
-    const id = ask({ devices: ['pgr-anna'], firmware: newPagerFirmware() });
+    const id = await ask({ devices: ['pgr-anna'], firmware: newPagerFirmware() });
     await eventually(() => job(id).state === 'refused', 20_000, 'refused');
     expect(job(id).detail).toBe('chunk 3 is corrupt (checksum)');
     expect(pager.storage.read('.bootcde')).toBe(before);

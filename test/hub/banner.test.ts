@@ -17,12 +17,19 @@ describe('start banner', () => {
     expect(lanAddresses(interfaces)).toEqual(['192.168.1.20']);
   });
 
-  it('shows a QR code of the dashboard and says the time zone is this computer’s when the file sets none', async () => {
-    const text = await startBanner({ config: everywhere, dataDir: '/var/lib/loyalty-hub', httpPort: 8080, mqttPort: 1883, wsPort: 8083, https: false, zoneFromSystem: true, simulating: false });
+  it('shows a QR code of the dashboard on a terminal and says the time zone is this computer’s when the file sets none', async () => {
+    const text = await startBanner({ config: everywhere, dataDir: '/var/lib/loyalty-hub', httpPort: 8080, mqttPort: 1883, wsPort: 8083, https: false, zoneFromSystem: true, simulating: false, terminal: true });
     expect(text).toMatch(/Dashboard {3}http:\/\/\S+:8080\//);
     expect(text).toContain('Time zone   Europe/Berlin (this computer’s; set "timeZone" in the configuration to change it)');
     expect(text).toMatch(/Scan to open the dashboard on a phone/);
     expect(text).toMatch(/[▀▄█]/); // the QR code, in block characters
+  });
+
+  it('draws no QR code into a log or the journal: the addresses are there, written out', async () => {
+    const text = await startBanner({ config: everywhere, dataDir: '/var/lib/loyalty-hub', httpPort: 8080, mqttPort: 1883, wsPort: 8083, https: false, zoneFromSystem: false, simulating: false, terminal: false });
+    expect(text).toMatch(/Dashboard {3}http:\/\/\S+:8080\//);
+    expect(text).not.toMatch(/Scan to open/);
+    expect(text).not.toMatch(/[▀▄█]/);
   });
 
   it('takes this computer’s time zone when the file sets none', () => {

@@ -14,7 +14,7 @@ import { DOWNLINK, UPLINK } from '../../shared/topics.js';
 import { parseConfig } from '../../hub/config/load.js';
 import { Hub } from '../../hub/hub.js';
 import { createLogger } from '../../hub/log.js';
-import { HUB_NODE_FLAGS, missingNodeFlags } from '../../hub/runtime-flags.js';
+import { HUB_ENVIRONMENT, HUB_NODE_FLAGS, missingNodeFlags } from '../../hub/runtime-flags.js';
 import { TestShop, eventually } from '../support/shop.js';
 
 const CLI = resolve('dist/hub/cli.js');
@@ -117,13 +117,17 @@ describe('loyalty-hub CLI', () => {
       expect(shebang).toContain(flag);
       expect(startScript).toContain(flag);
     }
+    for (const [name, value] of Object.entries(HUB_ENVIRONMENT)) {
+      expect(shebang).toContain(`${name}=${value} node`);
+      expect(startScript).toMatch(new RegExp(`^${name}=${value} node `));
+    }
     const help = await new Promise<string>((done, fail) => execFile(CLI, ['--help'], { timeout: 15_000 }, (error, stdout) => (error ? fail(error) : done(stdout))));
     expect(help).toMatch(/^Usage: loyalty-hub/);
   });
 
   it('warns when node was started without the hub\'s flags', async () => {
-    expect(missingNodeFlags(['--no-memory-reducer'])).toEqual([]);
-    expect(missingNodeFlags([])).toEqual(['--no-memory-reducer']);
+    expect(missingNodeFlags(['--no-memory-reducer', '--max-semi-space-size=1'])).toEqual([]);
+    expect(missingNodeFlags([])).toEqual(['--no-memory-reducer', '--max-semi-space-size=1']);
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
     writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } }));
     const child = spawn(process.execPath, [CLI, 'start', '--no-sim'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodePress } from '../../shared/payloads.js';
 import { DOWNLINK, UPLINK } from '../../shared/topics.js';
 import { StorageFaults } from '../../hub/store/storage-faults.js';
-import { TestShop } from '../support/shop.js';
+import { TestShop, eventually } from '../support/shop.js';
 
 const red = (seq: number) => encodePress({ kind: 'red', seq, ageMs: 0 });
 
@@ -73,6 +73,34 @@ describe('storage', () => {
       expect(await boss.next(DOWNLINK.cancel, (c) => c.i === alarm.i)).toMatchObject({ w: 'x' });
       expect(await alarms()).toEqual([]);
       expect(shop.query("SELECT outcome FROM incidents WHERE kind = 'storage'")).toEqual([{ outcome: 'fixed' }]);
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it('does not run on without its journal: a dead worker is reported at once, nothing is confirmed, and a restart takes the press once', async () => {
+    const faults = new StorageFaults();
+    const lost: Error[] = [];
+    const shop = await TestShop.open({}, { storageFaults: faults, onJournalLost: (error) => lost.push(error) });
+    try {
+      const button = await shop.connect('btn-1');
+      await button.publish(UPLINK.press, red(1));
+      faults.killWorker();
+      let acknowledged = false;
+      button.client.publish(button.topic(UPLINK.press), red(2), { qos: 1 }, () => (acknowledged = true));
+      await eventually(() => lost.length > 0, 5000, 'the journal reported lost');
+      expect(lost[0].message).toMatch(/^the journal worker stopped \(exit code 70\)$/);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(acknowledged).toBe(false);
+
+      // What the service manager does: start the hub again. The button sends the unconfirmed press again.
+      await shop.stop();
+      faults.shared.fill(0);
+      await shop.startHub();
+      const again = await shop.connect('btn-1');
+      await again.publish(UPLINK.press, red(2));
+      expect(shop.query('SELECT seq FROM presses ORDER BY seq')).toEqual([{ seq: 1 }, { seq: 2 }]);
+      expect(lost).toHaveLength(1);
     } finally {
       await shop.close();
     }

@@ -20,9 +20,9 @@ function setup() {
 }
 
 describe('asking for updates over the air (#15)', () => {
-  it('queues one update per device and kind, firmware first, with the built bundle by default', () => {
+  it('queues one update per device and kind, firmware first, with the built bundle by default', async () => {
     const { storage, config } = setup();
-    const queued = queueUpdates(storage.updates, config, { devices: ['pgr-anna', 'btn-1'], firmware: true, config: { powersave: 'max' } }, 1000);
+    const queued = await queueUpdates(storage.updates, config, { devices: ['pgr-anna', 'btn-1'], firmware: true, config: { powersave: 'max' } }, 1000);
     expect(queued.map((q) => [q.deviceId, q.what])).toEqual([
       ['pgr-anna', 'firmware'],
       ['pgr-anna', 'config'],
@@ -34,7 +34,7 @@ describe('asking for updates over the air (#15)', () => {
     expect(pagerJob).toMatchObject({ state: 'queued', chunksTotal: Math.ceil(pagerJob.payload.length / 512) });
   });
 
-  it('refuses the whole request, queueing nothing, for an unknown device, a wrong or broken bundle, or bad settings', () => {
+  it('refuses the whole request, queueing nothing, for an unknown device, a wrong or broken bundle, or bad settings', async () => {
     const { storage, config, file } = setup();
     const attempts: [object, RegExp][] = [
       [{ devices: ['pgr-nobody'], firmware: true }, /^no device "pgr-nobody" in the configuration/],
@@ -47,7 +47,7 @@ describe('asking for updates over the air (#15)', () => {
       [{ devices: ['pgr-anna'], config: { hub: { host: '10.0.0.2', port: 70000 } } }, /^the hub port must be 1-65535$/],
       [{ devices: ['pgr-anna'] }, /^nothing to update/],
     ];
-    for (const [request, error] of attempts) expect(() => queueUpdates(storage.updates, config, request as never, 1000), String(error)).toThrow(error);
+    for (const [request, error] of attempts) await expect(queueUpdates(storage.updates, config, request as never, 1000), String(error)).rejects.toThrow(error);
     expect(storage.updates.unfinished()).toEqual([]);
   });
 });

@@ -61,6 +61,8 @@ export interface ShopOptions {
   configFile?: boolean;
   /** Trusts the tests' push service (its own certificate). */
   pushAgent?: Agent;
+  /** Called instead of the process exiting when the journal's worker dies. */
+  onJournalLost?: (error: Error) => void;
 }
 
 export interface Message {
@@ -168,6 +170,7 @@ export class TestShop {
       simulate: this.options.simulate,
       liveKeepAliveMs: this.options.liveKeepAliveMs,
       pushAgent: this.options.pushAgent,
+      onJournalLost: this.options.onJournalLost,
     });
   }
 

@@ -65,7 +65,7 @@ export const pushRoutes: FastifyPluginAsync<PushRouteOptions> = async (app, { ne
   const handle = { preHandler: requires('handle') };
   const mine = (username: string) =>
     store.of(username).map((row) => ({ endpoint: row.endpoint, topics: row.topics, quietFrom: row.quietFrom, quietTo: row.quietTo, lastSentAt: row.lastSentAt, lastError: row.lastError }));
-  const view = (username: string) => ({ enabled: news.enabled(), publicKey: news.enabled() ? news.publicKey() : null, topics: PUSH_TOPICS, phones: mine(username) });
+  const view = async (username: string) => ({ enabled: news.enabled(), publicKey: news.enabled() ? await news.publicKey() : null, topics: PUSH_TOPICS, phones: mine(username) });
   const mustBeOn = () => {
     if (!news.enabled()) throw new ApiError('bad-request', 'phone notifications are off on this hub: an owner sets push.contact in the settings file');
   };

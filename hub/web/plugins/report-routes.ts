@@ -140,7 +140,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
     async (request, reply) => {
       if (directory().isSimulated(request.params.id)) throw new ApiError('bad-request', 'a simulated device runs the firmware in dist/ already');
       try {
-        const [queued] = queueUpdates(storage.updates, config(), { devices: [request.params.id], firmware: true }, clock.now());
+        const [queued] = await queueUpdates(storage.updates, config(), { devices: [request.params.id], firmware: true }, clock.now());
         return reply.code(202).send({ id: queued.id });
       } catch (error) {
         if (error instanceof UpdateRequestError) throw new ApiError('bad-request', error.message);

@@ -3,7 +3,8 @@
 // (owner only) that removes it.
 import type { FastifyPluginAsync } from 'fastify';
 import type { PressKind } from '../../../shared/payloads.js';
-import { PAGER_HOLD_MS, type PagerHold, type SimulatedShop } from '../../simulation/simulated-shop.js';
+import { PAGER_HOLD_MS, type PagerHold } from '../../simulation/simulated-devices.js';
+import type { SimulatedShop } from '../../simulation/simulated-shop.js';
 import type { TrialData } from '../../simulation/trial-data.js';
 import { ApiError } from '../errors.js';
 import { requires } from '../permissions.js';
