@@ -211,6 +211,8 @@ export class Hub {
   static async start(options: HubOptions): Promise<Hub> {
     const hub = new Hub(options);
     try {
+      // Storage first: a hub that listens is one that can confirm presses.
+      await hub.journal.ready();
       await hub.listen();
       // Only now that the ports are ours: a second start that fails on them must not touch the running hub's state.
       hub.storage.devices.markOfflineExcept(hub.connections.ids());

@@ -10,6 +10,7 @@ import { applyOp, type WriteOp } from './write-ops.js';
 const { dataDir, fsync, faults, feed } = workerData as { dataDir: string; fsync: boolean; faults?: Int32Array; feed: boolean };
 const storage = Storage.open(dataDir, { fsync });
 const db = storage.db;
+parentPort!.postMessage('ready');
 
 parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | 'close') => {
   if (message === 'close') {

@@ -42,15 +42,24 @@ export class Journal {
   private readonly worker: Worker;
   private exited = false;
   private closing = false;
+  private workerError: Error | undefined;
+  private readonly opened: Promise<void>;
 
   constructor(options: JournalOptions) {
     this.worker = new Worker(workerFile(), { workerData: { dataDir: options.dataDir, fsync: options.fsync, faults: options.faults?.shared, feed: options.feed === true } });
-    this.worker.on('message', (reply: { batch: number; error: string | null }) => this.committed(reply.error));
-    this.worker.on('error', (error) => this.failAll(error));
+    this.opened = new Promise((resolve, reject) => {
+      this.worker.on('message', (reply: { batch: number; error: string | null } | 'ready') => (reply === 'ready' ? resolve() : this.committed(reply.error)));
+      this.worker.once('exit', () => reject(new Error(`the journal could not open the database${this.workerError ? `: ${String(this.workerError.message ?? JSON.stringify(this.workerError))}` : ''}`)));
+    });
+    this.opened.catch(() => undefined); // the hub awaits it; a worker that dies later is reported by onLost
+    this.worker.on('error', (error) => {
+      this.workerError = error;
+      this.failAll(error);
+    });
     // An uncaught error in the worker ends it too: 'exit' follows 'error'.
     this.worker.on('exit', (code) => {
       this.exited = true;
-      const error = new Error(`the journal worker stopped (exit code ${code})`);
+      const error = new Error(`the journal worker stopped (exit code ${code}${this.workerError ? `: ${String(this.workerError.message ?? JSON.stringify(this.workerError))}` : ''})`);
       this.failAll(error);
       if (!this.closing) for (const listener of this.lostListeners) listener(error);
     });
@@ -86,6 +95,11 @@ export class Journal {
   /** `listener` runs after every failed commit. */
   onCommitFailed(listener: (error: Error) => void): void {
     this.failureListeners.push(listener);
+  }
+
+  /** Resolves once the worker has its own connection open; rejects if it could not open one. */
+  ready(): Promise<void> {
+    return this.opened;
   }
 
   /**

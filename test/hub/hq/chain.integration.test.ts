@@ -79,7 +79,7 @@ describe('a shop forwarding to the head office', () => {
     await publish(JSON.stringify({ v: 1, site: SITE, from: 1, to: 1, items: [{ id: 1, k: 'press', at: 1, b: { deviceId: 'x'.repeat(600_000) } }] }));
     await publish(JSON.stringify({ v: 1, site: 'cafe-other', from: 1, to: 1, items: [{ id: 1, k: 'health', at: 1, b: { deviceId: 'x', online: true } }] }));
     await publish(JSON.stringify({ v: 9, site: SITE }));
-    await intruder.endAsync();
+    await intruder.endAsync(true); // its PUBACKs are in: a forced end does not wait on the node
     await expect
       // Two ingesters share the work: the order they finish in is theirs.
       .poll(async () => (await pool.query<{ reason: string }>('SELECT reason FROM hq_refusals')).rows.map((row) => row.reason.split(':')[0]).sort(), { timeout: 20_000 })
