@@ -49,7 +49,7 @@ export class Journal {
     this.worker = new Worker(workerFile(), { workerData: { dataDir: options.dataDir, fsync: options.fsync, faults: options.faults?.shared, feed: options.feed === true } });
     this.opened = new Promise((resolve, reject) => {
       this.worker.on('message', (reply: { batch: number; error: string | null } | 'ready') => (reply === 'ready' ? resolve() : this.committed(reply.error)));
-      this.worker.once('exit', () => reject(new Error(`the journal could not open the database${this.workerError ? `: ${String(this.workerError.message ?? JSON.stringify(this.workerError))}` : ''}`)));
+      this.worker.once('exit', () => reject(new Error(`the journal could not open the database${this.workerReason()}`)));
     });
     this.opened.catch(() => undefined); // the hub awaits it; a worker that dies later is reported by onLost
     this.worker.on('error', (error) => {
@@ -59,7 +59,7 @@ export class Journal {
     // An uncaught error in the worker ends it too: 'exit' follows 'error'.
     this.worker.on('exit', (code) => {
       this.exited = true;
-      const error = new Error(`the journal worker stopped (exit code ${code}${this.workerError ? `: ${String(this.workerError.message ?? JSON.stringify(this.workerError))}` : ''})`);
+      const error = new Error(`the journal worker stopped (exit code ${code}${this.workerReason()})`);
       this.failAll(error);
       if (!this.closing) for (const listener of this.lostListeners) listener(error);
     });
@@ -123,6 +123,12 @@ export class Journal {
     const exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.postMessage('close');
     await exited;
+  }
+
+  /** ": why", from the worker's uncaught error (a cloned SQLite error may arrive as a plain object without a message), or nothing. */
+  private workerReason(): string {
+    const error = this.workerError;
+    return error ? `: ${String(error.message ?? JSON.stringify(error))}` : '';
   }
 
   private send(): void {
