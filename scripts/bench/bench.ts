@@ -21,6 +21,7 @@ import type { LatencySummary } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
 import { encodePress } from '../../shared/payloads.js';
 import { deviceTopic } from '../../shared/topics.js';
+import { positive, positiveList } from '../lib/cli-numbers.js';
 import { HubProcess, provision, sleep, stopChild, until } from '../lib/hub-process.js';
 import { describeHostStalls, measureHostStalls } from './host-stalls.js';
 import { startMosquitto } from './mosquitto.js';
@@ -39,8 +40,8 @@ export type { BenchResult, PhaseResult, Settings };
 const SITE = 'bench';
 const ROOT = repoRoot();
 
-const FULL: Settings = { devices: 500, rate: 200, durationS: 30, warmupS: 5, stepRates: [1000, 2000, 5000, 10000, 15000, 20000, 25000, 30000, 40000], stepS: 5, burst: 20000, hostStallS: 10 };
-const QUICK: Settings = { devices: 100, rate: 200, durationS: 3, warmupS: 1, stepRates: [1000, 2000], stepS: 2, burst: 2000, hostStallS: 1 };
+const FULL: Settings = { devices: 500, rate: 200, durationS: 30, warmupS: 5, stepRates: [1000, 2000, 5000, 10000, 15000, 20000, 25000, 30000, 40000], stepS: 5, burst: 20000, hostStallS: 10, soakMinutes: 10 };
+const QUICK: Settings = { devices: 100, rate: 200, durationS: 3, warmupS: 1, stepRates: [1000, 2000], stepS: 2, burst: 2000, hostStallS: 1, soakMinutes: 0.5 };
 
 const histogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 const summary = (h: hdr.Histogram): LatencySummary => ({
@@ -562,7 +563,7 @@ export async function runBench(settings: Settings, quick: boolean, systems: read
   if (systems.includes('hub')) await benchHub(settings, 'fsync', result);
   for (const name of ['hub-one-core', 'hub-slow-disk', 'hub-watched'] as const) if (systems.includes(name)) await benchHub(settings, 'fsync', result, VARIANTS[name]);
   if (systems.includes('startup')) await startupBench(settings, result, quick);
-  if (systems.includes('soak')) await soakBench(settings, result, quick ? 0.5 : 10);
+  if (systems.includes('soak')) await soakBench(settings, result, settings.soakMinutes);
   result.hostStalls = { before, after: await stalls('after') };
   return result;
 }
@@ -572,21 +573,23 @@ async function main(): Promise<void> {
     .description('Latency and throughput of the hub, side by side with a TCP echo, mosquitto + a forwarder, and the hub without durability.')
     .option('--quick', 'a short smoke run (100 devices, a few seconds per phase), as CI runs it')
     .option('--json <file>', 'also write the results as JSON')
-    .option('--devices <n>', 'devices in total (a fifth of them pagers)', (v) => Number(v))
-    .option('--rate <n>', 'presses per second in the main phase', (v) => Number(v))
-    .option('--duration <s>', 'seconds of the main phase', (v) => Number(v))
-    .option('--steps <list>', 'capacity steps in presses/s, e.g. 5000,10000', (v) => v.split(',').map(Number))
-    .option('--step-seconds <s>', 'seconds of each capacity step', (v) => Number(v))
+    .option('--devices <n>', 'devices in total (a fifth of them pagers)', positive)
+    .option('--rate <n>', 'presses per second in the main phase', positive)
+    .option('--duration <s>', 'seconds of the main phase', positive)
+    .option('--steps <list>', 'capacity steps in presses/s, e.g. 5000,10000', positiveList)
+    .option('--step-seconds <s>', 'seconds of each capacity step', positive)
+    .option('--soak-minutes <m>', 'minutes of the soak', positive)
     .option('--only <systems>', `run only some of ${SYSTEMS.join(', ')} (comma-separated; the docs are written only for a run of all)`, (v) => v.split(','))
     .option('--write-docs', 'write docs/benchmarks.md and docs/benchmarks.png (default for a full run)')
     .parse();
-  const o = program.opts<{ quick?: boolean; json?: string; devices?: number; rate?: number; duration?: number; steps?: number[]; stepSeconds?: number; only?: string[]; writeDocs?: boolean }>();
+  const o = program.opts<{ quick?: boolean; json?: string; devices?: number; rate?: number; duration?: number; steps?: number[]; stepSeconds?: number; soakMinutes?: number; only?: string[]; writeDocs?: boolean }>();
   const settings: Settings = { ...(o.quick ? QUICK : FULL) };
   if (o.devices) settings.devices = o.devices;
   if (o.rate) settings.rate = o.rate;
   if (o.duration) settings.durationS = o.duration;
   if (o.steps) settings.stepRates = o.steps;
   if (o.stepSeconds) settings.stepS = o.stepSeconds;
+  if (o.soakMinutes) settings.soakMinutes = o.soakMinutes;
   const unknown = (o.only ?? []).filter((name) => !(SYSTEMS as readonly string[]).includes(name));
   if (unknown.length > 0) program.error(`--only: unknown system ${unknown.join(', ')} (known: ${SYSTEMS.join(', ')})`);
   const systems = (o.only as System[] | undefined) ?? SYSTEMS;

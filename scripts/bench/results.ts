@@ -13,6 +13,8 @@ export interface Settings {
   burst: number;
   /** Seconds of the machine's own stalls measured before and after the systems run. */
   hostStallS: number;
+  /** Minutes of the soak (#20). */
+  soakMinutes: number;
 }
 
 export interface PhaseResult {

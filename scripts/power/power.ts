@@ -9,6 +9,7 @@ import { DEFAULT_POWERSAVE } from '../../firmware/lib/device-config.js';
 import { CURRENTS } from './currents.js';
 import { powerBudget, type Budget, type Powersave } from './energy-model.js';
 import { runShift, type ShiftResult } from './shift.js';
+import { positive } from '../lib/cli-numbers.js';
 
 export interface PowerResult {
   date: string;
@@ -35,12 +36,6 @@ interface PowerOptions {
 }
 
 const log = (line: string) => process.stderr.write(line + '\n');
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
-  return n;
-}
 
 function percent(value: string): number {
   const n = Number(value);
