@@ -54,6 +54,7 @@ import { markRunning, markStopped } from './store/hub-lock.js';
 import { freeBytes } from './store/free-space.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
 import { Journal } from './store/journal.js';
+import { CUSTOMER_GAP_MS } from './report/today.js';
 import type { StorageFaults } from './store/storage-faults.js';
 import { Storage } from './store/storage.js';
 import { allowedHostnames, originHostname } from './web/allowed-hosts.js';
@@ -366,6 +367,7 @@ export class Hub {
         directory: () => this.live.directory,
         simulation: () => this.simulation,
         alarms: () => this.alarms(),
+        todayFacts: (from, to) => this.journal.read({ read: 'today', from, to, customerGapMs: CUSTOMER_GAP_MS, showTrial: this.storage.reports.showTrial }),
         batteryOutlook: (deviceId) => this.watch.batteryOutlook(deviceId),
         publicDir: publicDir(),
         staff: { view: () => this.shifts.view((id) => this.connections.newest(id) !== undefined), wear: (pager, person) => this.shifts.wear(pager, person), shift: (pager, on, user) => this.shifts.fromDashboard(pager, on, user) },

@@ -1,9 +1,22 @@
 // The live "Today" view: open incidents with who was paged and what happened
-// since, and today's counts. A fixed number of queries, however many incidents are open.
+// since, and today's counts. Its facts come from a fixed number of queries
+// (store/read-ops.ts), however many incidents are open, run on the journal's
+// thread so that making the view never holds up a press.
 import { DateTime } from 'luxon';
 import type { OpenIncidentView, PagedPager, TodayView } from '../contract/api-types.js';
-import type { ReportQueries, RoutingEvent } from '../store/report-queries.js';
+import type { TodayFacts } from '../store/read-ops.js';
+import type { RoutingEvent } from '../store/report-queries.js';
 import { dayBounds } from './daily-log.js';
+
+/** Presses of one kind at one button closer together than this are one customer (repeat presses: HappyOrNot filters them too). */
+export const CUSTOMER_GAP_MS = 30_000;
+
+/** The local day `now` falls in: its date and its bounds [from, to). */
+export function today(now: number, timeZone: string): { date: string; from: number; to: number } {
+  const date = DateTime.fromMillis(now, { zone: timeZone }).toFormat('yyyy-MM-dd');
+  const [from, to] = dayBounds(date, timeZone);
+  return { date, from, to };
+}
 
 /** Paged pagers with their delivery, from an incident's events. */
 function pagedFrom(events: RoutingEvent[], nameOf: (id: string) => string): PagedPager[] {
@@ -20,14 +33,9 @@ function pagedFrom(events: RoutingEvent[], nameOf: (id: string) => string): Page
   return [...paged.values()];
 }
 
-/** Presses of one kind at one button closer together than this are one customer (repeat presses: HappyOrNot filters them too). */
-export const CUSTOMER_GAP_MS = 30_000;
-
-export function todayView(reports: ReportQueries, now: number, timeZone: string, nameOf: (id: string) => string, alarms: string[]): TodayView {
-  const date = DateTime.fromMillis(now, { zone: timeZone }).toFormat('yyyy-MM-dd');
-  const [start, end] = dayBounds(date, timeZone);
-  const counts = reports.pressCounts(start, end);
-  const open = reports.openIncidents().map(({ incident, events }): OpenIncidentView => {
+/** The view of `facts` for the day of `now`, names and alarms in the reader's words. */
+export function todayView(facts: TodayFacts, now: number, timeZone: string, nameOf: (id: string) => string, alarms: string[]): TodayView {
+  const open = facts.open.map(({ incident, events }): OpenIncidentView => {
     const paged = pagedFrom(events, nameOf);
     return {
       id: incident.id,
@@ -47,6 +55,6 @@ export function todayView(reports: ReportQueries, now: number, timeZone: string,
       unrouted: paged.length === 0,
     };
   });
-  const customers = reports.customerCounts(start, end, CUSTOMER_GAP_MS);
-  return { now, date, timeZone, red: counts.red, green: counts.green, customers, incidents: reports.redIncidentCount(start, end), open, alarms };
+  const { date } = today(now, timeZone);
+  return { now, date, timeZone, red: facts.red, green: facts.green, customers: facts.customers, incidents: facts.incidents, open, alarms };
 }

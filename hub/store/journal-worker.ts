@@ -1,10 +1,13 @@
 // The journal's worker thread: owns a connection of its own and commits each
 // batch in one transaction, so the fsync blocks this thread and never the
-// hub's event loop (where presses arrive and pages leave).
+// hub's event loop (where presses arrive and pages leave). It also runs the
+// reads that would take the event loop too long (read-ops.ts), in turn with
+// the commits.
 import { parentPort, workerData } from 'node:worker_threads';
 import { shrinkWal } from './database.js';
 import { Storage } from './storage.js';
 import { injectFaults } from './storage-faults.js';
+import { runRead, type ReadOp } from './read-ops.js';
 import { applyOp, type WriteOp } from './write-ops.js';
 
 const { dataDir, fsync, faults, feed } = workerData as { dataDir: string; fsync: boolean; faults?: Int32Array; feed: boolean };
@@ -12,10 +15,18 @@ const storage = Storage.open(dataDir, { fsync });
 const db = storage.db;
 parentPort!.postMessage('ready');
 
-parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | 'close') => {
+parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | { read: number; op: ReadOp } | 'close') => {
   if (message === 'close') {
     db.close();
     process.exit(0);
+  }
+  if ('read' in message) {
+    try {
+      parentPort!.postMessage({ read: message.read, result: runRead(storage, message.op), error: null });
+    } catch (e) {
+      parentPort!.postMessage({ read: message.read, result: null, error: (e as Error).message });
+    }
+    return;
   }
   let error: string | null = null;
   try {

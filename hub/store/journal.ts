@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { repoRoot } from '../paths.js';
 import type { StorageFaults } from './storage-faults.js';
+import type { ReadOp, ReadResults } from './read-ops.js';
 import { withoutSupersededSaves, type WriteOp } from './write-ops.js';
 
 type Done = (error: Error | null) => void;
+type Reply = { batch: number; error: string | null } | { read: number; result: unknown; error: string | null } | 'ready';
 
 /** Writes per batch from which the journal posts without waiting a turn for the pages to leave first. */
 const LARGE_BATCH = 64;
@@ -44,11 +46,17 @@ export class Journal {
   private closing = false;
   private workerError: Error | undefined;
   private readonly opened: Promise<void>;
+  private lastRead = 0;
+  private readonly reads = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
 
   constructor(options: JournalOptions) {
     this.worker = new Worker(workerFile(), { workerData: { dataDir: options.dataDir, fsync: options.fsync, faults: options.faults?.shared, feed: options.feed === true } });
     this.opened = new Promise((resolve, reject) => {
-      this.worker.on('message', (reply: { batch: number; error: string | null } | 'ready') => (reply === 'ready' ? resolve() : this.committed(reply.error)));
+      this.worker.on('message', (reply: Reply) => {
+        if (reply === 'ready') resolve();
+        else if ('read' in reply) this.answered(reply.read, reply.result, reply.error);
+        else this.committed(reply.error);
+      });
       this.worker.once('exit', () => reject(new Error(`the journal could not open the database${this.workerReason()}`)));
     });
     this.opened.catch(() => undefined); // the hub awaits it; a worker that dies later is reported by onLost
@@ -85,6 +93,21 @@ export class Journal {
       this.send();
     };
     setImmediate(() => (this.pending.length >= LARGE_BATCH ? post() : setImmediate(post)));
+  }
+
+  /**
+   * Runs `op` on the worker's connection, between two commits: the event loop
+   * only waits for the answer. It sees what is committed when it runs; writes
+   * still gathering for the next batch are not in it (the live view, the one
+   * user, is sent again after every commit).
+   */
+  read<K extends ReadOp['read']>(op: ReadOp & { read: K }): Promise<ReadResults[K]> {
+    if (this.exited) return Promise.reject(new Error('the journal is closed'));
+    const id = ++this.lastRead;
+    return new Promise<ReadResults[K]>((resolve, reject) => {
+      this.reads.set(id, { resolve: resolve as (result: unknown) => void, reject });
+      this.worker.postMessage({ read: id, op });
+    });
   }
 
   /** `listener` runs after every successful commit, with the writes it held (live views refresh from it; the bench counts group commits). */
@@ -149,7 +172,17 @@ export class Journal {
     else this.settle();
   }
 
+  private answered(id: number, result: unknown, error: string | null): void {
+    const read = this.reads.get(id);
+    this.reads.delete(id);
+    if (error === null) read?.resolve(result);
+    else read?.reject(new Error(error));
+  }
+
   private failAll(error: Error): void {
+    const reads = [...this.reads.values()];
+    this.reads.clear();
+    for (const read of reads) read.reject(error);
     const entries = [...(this.inFlight ?? []), ...this.pending];
     this.inFlight = null;
     this.pending = [];

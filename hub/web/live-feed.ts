@@ -5,11 +5,16 @@
 // event, not a comment, so the page sees it: a page that hears nothing for a
 // few pings says its data is getting old (the hub is gone, the Wi-Fi is).
 // EventSource reconnects by itself, and the first message on a new stream is
-// the current view: the page catches up.
+// the current view: the page catches up. A view's facts are fetched once per
+// send (off the event loop, see store/read-ops.ts) and rendered once per
+// language spoken by someone watching.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Language } from '../i18n/languages.js';
 
 export type LiveTopic = 'today' | 'shop';
+
+/** A view's facts as of now, ready to be rendered in a reader's language. */
+export type LiveView = (language: Language) => unknown;
 
 const LIVE_COALESCE_MS = 100;
 /** The feed's share of the event loop, at most: a view that takes longer to make and send is sent less often. */
@@ -37,9 +42,9 @@ export class LiveFeed {
   private readonly dirty = new Set<LiveTopic>();
   private closed = false;
 
-  /** `snapshot(topic, language)` is the view's current JSON; `active(topic)` whether it is sent at connect. */
+  /** `snapshot(topic)` fetches the view's current facts; `active(topic)` whether it is sent at connect. */
   constructor(
-    private readonly snapshot: (topic: LiveTopic, language: Language) => unknown,
+    private readonly snapshot: (topic: LiveTopic) => Promise<LiveView>,
     private readonly active: (topic: LiveTopic) => boolean,
     private readonly keepAliveMs = KEEP_ALIVE_MS,
   ) {
@@ -57,10 +62,18 @@ export class LiveFeed {
   attach(request: IncomingMessage, res: ServerResponse<IncomingMessage>, session: string, language: Language, valid: () => boolean): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(this.ping());
-    for (const topic of ['today', 'shop'] as const) if (this.active(topic)) res.write(this.message(topic, language));
     const client = { res, session, language, valid };
     this.clients.add(client);
     request.on('close', () => this.clients.delete(client));
+    for (const topic of ['today', 'shop'] as const) {
+      if (!this.active(topic)) continue;
+      this.snapshot(topic).then(
+        (view) => {
+          if (this.clients.has(client)) res.write(this.message(topic, view(language)));
+        },
+        () => undefined, // the journal is gone (the hub is stopping): the next send or the reconnect catches up
+      );
+    }
   }
 
   /** The session ended (logout): its streams end now. */
@@ -83,21 +96,27 @@ export class LiveFeed {
       topic,
       setTimeout(() => {
         this.dirty.delete(topic);
-        let cost = 0;
-        // Made once per language spoken by someone watching, not once per client, and encoded once.
-        const messages = new Map<Language, Buffer>();
-        const sends = [...this.clients].map((client) => () => {
-          const started = performance.now();
-          let message = messages.get(client.language);
-          if (message === undefined) messages.set(client.language, (message = Buffer.from(this.message(topic, client.language))));
-          if (this.clients.has(client)) client.res.write(message);
-          cost += performance.now() - started;
-        });
-        this.sendInTurns(sends, () => {
+        const finished = (cost: number) => {
           this.costMs.set(topic, cost);
           this.pending.delete(topic);
           if (this.dirty.has(topic) && !this.closed) this.schedule(topic);
-        });
+        };
+        this.snapshot(topic).then(
+          (view) => {
+            let cost = 0;
+            // Rendered once per language spoken by someone watching, not once per client, and encoded once.
+            const messages = new Map<Language, Buffer>();
+            const sends = [...this.clients].map((client) => () => {
+              const started = performance.now();
+              let message = messages.get(client.language);
+              if (message === undefined) messages.set(client.language, (message = Buffer.from(this.message(topic, view(client.language)))));
+              if (this.clients.has(client)) client.res.write(message);
+              cost += performance.now() - started;
+            });
+            this.sendInTurns(sends, () => finished(cost));
+          },
+          () => finished(0),
+        );
       }, waitMs),
     );
   }
@@ -135,7 +154,7 @@ export class LiveFeed {
     return `event: ping\ndata: ${JSON.stringify({ now: Date.now(), everyMs: this.keepAliveMs })}\n\n`;
   }
 
-  private message(topic: LiveTopic, language: Language): string {
-    return `event: ${topic}\ndata: ${JSON.stringify(this.snapshot(topic, language))}\n\n`;
+  private message(topic: LiveTopic, view: unknown): string {
+    return `event: ${topic}\ndata: ${JSON.stringify(view)}\n\n`;
   }
 }

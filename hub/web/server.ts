@@ -17,14 +17,15 @@ import type { Language } from '../i18n/languages.js';
 import { say, translator } from '../i18n/translate.js';
 import { requestLanguage } from './request-language.js';
 import { actorName } from '../domain/incident-desk.js';
-import { todayView } from '../report/today.js';
+import { today, todayView } from '../report/today.js';
+import type { TodayFacts } from '../store/read-ops.js';
 import type { SimulatedShop } from '../simulation/simulated-shop.js';
 import type { Storage } from '../store/storage.js';
 import { capConnectionsPerSource, type ConnectionLimits } from '../broker/connection-guard.js';
 import { Accounts } from './accounts.js';
 import { installErrorHandling } from './errors.js';
 import { LoginGuard } from './login-guard.js';
-import { LiveFeed, type LiveTopic } from './live-feed.js';
+import { LiveFeed, type LiveTopic, type LiveView } from './live-feed.js';
 import { SESSION_COOKIE, publicRoutes, withSession } from './plugins/authentication.js';
 import { reportRoutes } from './plugins/report-routes.js';
 import { staffRoutes, type StaffRouteOptions } from './plugins/staff-routes.js';
@@ -52,6 +53,8 @@ export interface WebDeps {
   simulation(): SimulatedShop | undefined;
   /** Conditions to show above everything (the disk failing). */
   alarms(): Phrase[];
+  /** The facts of the "Today" view for the local day [from, to), read off the event loop. */
+  todayFacts(from: number, to: number): Promise<TodayFacts>;
   /** A device's charge and time to empty, as supervision estimates it now. */
   batteryOutlook(deviceId: string): BatteryOutlook | null;
   publicDir: string;
@@ -87,12 +90,24 @@ export async function startWebServer(
 ): Promise<WebServer> {
   const accounts = new Accounts(deps.storage.accounts);
   const simulating = () => deps.simulation()?.running ?? false;
-  const today = (language: Language) => {
-    const t = translator(language);
-    return todayView(deps.storage.reports, deps.clock.now(), deps.config().timeZone, (id) => actorName(id, (pager) => deps.directory().personOf(pager)), deps.alarms().map((alarm) => say(t, alarm)));
+  /** Today's facts as of now, to be rendered in each reader's language. */
+  const todayNow = async (): Promise<LiveView> => {
+    const [now, timeZone] = [deps.clock.now(), deps.config().timeZone];
+    const { from, to } = today(now, timeZone);
+    const facts = await deps.todayFacts(from, to);
+    const nameOf = (id: string) => actorName(id, (pager) => deps.directory().personOf(pager));
+    return (language) => {
+      const t = translator(language);
+      return todayView(facts, now, timeZone, nameOf, deps.alarms().map((alarm) => say(t, alarm)));
+    };
   };
+  const todayIn = async (language: Language) => (await todayNow())(language);
   const live = new LiveFeed(
-    (topic, language) => (topic === 'today' ? today(language) : shopState(deps.simulation())),
+    async (topic) => {
+      if (topic === 'today') return todayNow();
+      const shop = shopState(deps.simulation());
+      return () => shop;
+    },
     (topic) => topic === 'today' || simulating(),
     limits.liveKeepAliveMs,
   );
@@ -121,7 +136,7 @@ export async function startWebServer(
     withSession(auth, async (secure) => {
       secure.get('/', (_request, reply) => reply.sendFile('index.html'));
       secure.get('/assets/app.js', (_request, reply) => reply.sendFile('app.js'));
-      await secure.register(reportRoutes, { storage: deps.storage, clock: deps.clock, config: deps.config, directory: deps.directory, batteryOutlook: deps.batteryOutlook, today, simulating });
+      await secure.register(reportRoutes, { storage: deps.storage, clock: deps.clock, config: deps.config, directory: deps.directory, batteryOutlook: deps.batteryOutlook, today: todayIn, simulating });
       await secure.register(simulationRoutes, { simulation: deps.simulation, trial: deps.trial, changed: () => live.changed('today') });
       await secure.register(staffRoutes, { ...deps.staff, changed: () => live.changed('today') });
       await secure.register(incidentRoutes, { actions: deps.incidents, changed: () => live.changed('today') });

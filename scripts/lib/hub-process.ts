@@ -1,7 +1,7 @@
 // The hub as its own process, for the bench and the chaos suite: provisioned
 // devices, start, metrics snapshots (SIGUSR2), a clean stop or a kill -9.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricsSnapshot } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
@@ -52,7 +52,8 @@ export class HubProcess {
     const [file, ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...command] : command;
     const child = spawn(file, args, {
       env: { ...process.env, ...HUB_ENVIRONMENT, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile, ...options.env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      // LB_HUB_STDOUT=FILE keeps what the hub writes to stdout (V8's --trace-gc, with LB_BENCH_HUB_NODE_ARGS).
+      stdio: ['ignore', process.env.LB_HUB_STDOUT ? openSync(process.env.LB_HUB_STDOUT, 'a') : 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));

@@ -25,7 +25,7 @@ export interface ReportRouteOptions {
   directory(): DeviceDirectory;
   batteryOutlook(deviceId: string): BatteryOutlook | null;
   /** The Today view as the live feed sends it. */
-  today(language: Language): unknown;
+  today(language: Language): Promise<unknown>;
   /** Whether the simulated shop runs (the dashboard shows its panel). */
   simulating(): boolean;
 }

@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { todayView } from '../../../hub/report/today.js';
+import { CUSTOMER_GAP_MS, today, todayView } from '../../../hub/report/today.js';
+import { runRead } from '../../../hub/store/read-ops.js';
 import { Storage } from '../../../hub/store/storage.js';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
@@ -21,7 +22,9 @@ describe('Today (#16)', () => {
     // Greens: two customers at btn-1 (45 s apart), a green right after a red is its own customer.
     press('btn-1', 'green', T0 + 11_000);
     press('btn-1', 'green', T0 + 56_000);
-    const view = todayView(storage.reports, T0 + 200_000, 'Europe/Berlin', (id) => id, []);
+    const { from, to } = today(T0 + 200_000, 'Europe/Berlin');
+    const facts = runRead(storage, { read: 'today', from, to, customerGapMs: CUSTOMER_GAP_MS, showTrial: false });
+    const view = todayView(facts, T0 + 200_000, 'Europe/Berlin', (id) => id, []);
     expect([view.red, view.green]).toEqual([8, 2]);
     expect(view.customers).toEqual({ red: 3, green: 2 });
     storage.close();

@@ -128,4 +128,29 @@ describe('database', () => {
     expect(db.prepare('SELECT COUNT(*) FROM presses').pluck().get()).toBe(1);
     db.close();
   });
+
+  it("answers reads on its worker with what is committed, and fails them when the worker dies (#20: the live view's queries left the event loop)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
+    openDatabase(dir).close();
+    const faults = new StorageFaults();
+    const journal = new Journal({ dataDir: dir, fsync: true, faults });
+    journal.onLost(() => undefined);
+    await journal.ready();
+    const today = { read: 'today' as const, from: 0, to: 1000, customerGapMs: 30_000, showTrial: false };
+    const press = (seq: number, kind: 'red' | 'green') => ({ op: 'press' as const, row: { deviceId: 'btn-1', seq, kind, pressedAt: seq * 100, receivedAt: seq * 100, ageMs: 0, incidentId: null, trial: false } });
+    const before = await journal.read(today);
+    expect([before.red, before.green, before.open]).toEqual([0, 0, []]);
+    await Promise.all([press(1, 'red'), press(2, 'red'), press(3, 'green')].map((op) => new Promise((resolve) => journal.submit(op, resolve))));
+    const after = await journal.read(today);
+    expect([after.red, after.green, after.customers]).toEqual([2, 1, { red: 1, green: 1 }]);
+
+    // The worker dies in its next commit (which takes 200 ms); a read queued behind it is refused, not left waiting.
+    faults.commitDelayMs = 200;
+    faults.killWorker();
+    journal.submit(press(4, 'red'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const refused = journal.read(today);
+    await expect(refused).rejects.toThrow(/journal worker stopped/);
+    await expect(journal.read(today)).rejects.toThrow(/closed/);
+  });
 });

@@ -32,7 +32,7 @@ afterEach(() => feed?.close());
 async function run(renderMs: number, clients: number, forMs: number): Promise<{ writes: number[] }> {
   const writes: number[] = [];
   feed = new LiveFeed(
-    () => {
+    async () => () => {
       busy(renderMs);
       return { red: 1 };
     },
@@ -43,6 +43,7 @@ async function run(renderMs: number, clients: number, forMs: number): Promise<{ 
     const { request, res } = fakeClient(i === 0 ? writes : []);
     feed.attach(request, res, 'session', 'en', () => true);
   }
+  await new Promise((resolve) => setImmediate(resolve)); // the views sent at attach
   writes.length = 0;
   const changes = setInterval(() => feed!.changed('today'), 10);
   await new Promise((resolve) => setTimeout(resolve, forMs));
