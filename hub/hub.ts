@@ -367,7 +367,11 @@ export class Hub {
         directory: () => this.live.directory,
         simulation: () => this.simulation,
         alarms: () => this.alarms(),
-        todayFacts: (from, to) => this.journal.read({ read: 'today', from, to, customerGapMs: CUSTOMER_GAP_MS, showTrial: this.storage.reports.showTrial }),
+        todayFacts: (from, to) => {
+          const directory = this.live.directory;
+          const names = new Map(directory.pagers().map((pager) => [pager, directory.personOf(pager)]));
+          return this.journal.read({ read: 'today', from, to, customerGapMs: CUSTOMER_GAP_MS, showTrial: this.storage.reports.showTrial, names });
+        },
         batteryOutlook: (deviceId) => this.watch.batteryOutlook(deviceId),
         publicDir: publicDir(),
         staff: { view: () => this.shifts.view((id) => this.connections.newest(id) !== undefined), wear: (pager, person) => this.shifts.wear(pager, person), shift: (pager, on, user) => this.shifts.fromDashboard(pager, on, user) },

@@ -13,8 +13,8 @@ import type { Language } from '../i18n/languages.js';
 
 export type LiveTopic = 'today' | 'shop';
 
-/** A view's facts as of now, ready to be rendered in a reader's language. */
-export type LiveView = (language: Language) => unknown;
+/** A view's facts as of now, ready to be rendered in a reader's language as JSON text. */
+export type LiveView = (language: Language) => string;
 
 const LIVE_COALESCE_MS = 100;
 /** The feed's share of the event loop, at most: a view that takes longer to make and send is sent less often. */
@@ -154,7 +154,7 @@ export class LiveFeed {
     return `event: ping\ndata: ${JSON.stringify({ now: Date.now(), everyMs: this.keepAliveMs })}\n\n`;
   }
 
-  private message(topic: LiveTopic, view: unknown): string {
-    return `event: ${topic}\ndata: ${JSON.stringify(view)}\n\n`;
+  private message(topic: LiveTopic, json: string): string {
+    return `event: ${topic}\ndata: ${json}\n\n`;
   }
 }

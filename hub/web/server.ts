@@ -16,8 +16,7 @@ import type { Phrase } from '../i18n/translate-options.js';
 import type { Language } from '../i18n/languages.js';
 import { say, translator } from '../i18n/translate.js';
 import { requestLanguage } from './request-language.js';
-import { actorName } from '../domain/incident-desk.js';
-import { today, todayView } from '../report/today.js';
+import { localDays, todayView } from '../report/today.js';
 import type { TodayFacts } from '../store/read-ops.js';
 import type { SimulatedShop } from '../simulation/simulated-shop.js';
 import type { Storage } from '../store/storage.js';
@@ -91,21 +90,21 @@ export async function startWebServer(
   const accounts = new Accounts(deps.storage.accounts);
   const simulating = () => deps.simulation()?.running ?? false;
   /** Today's facts as of now, to be rendered in each reader's language. */
+  const dayOf = localDays();
   const todayNow = async (): Promise<LiveView> => {
-    const [now, timeZone] = [deps.clock.now(), deps.config().timeZone];
-    const { from, to } = today(now, timeZone);
-    const facts = await deps.todayFacts(from, to);
-    const nameOf = (id: string) => actorName(id, (pager) => deps.directory().personOf(pager));
+    const now = deps.clock.now();
+    const day = dayOf(now, deps.config().timeZone);
+    const facts = await deps.todayFacts(day.from, day.to);
     return (language) => {
       const t = translator(language);
-      return todayView(facts, now, timeZone, nameOf, deps.alarms().map((alarm) => say(t, alarm)));
+      return todayView(facts, now, day, deps.alarms().map((alarm) => say(t, alarm)));
     };
   };
   const todayIn = async (language: Language) => (await todayNow())(language);
   const live = new LiveFeed(
     async (topic) => {
       if (topic === 'today') return todayNow();
-      const shop = shopState(deps.simulation());
+      const shop = JSON.stringify(shopState(deps.simulation()));
       return () => shop;
     },
     (topic) => topic === 'today' || simulating(),

@@ -25,7 +25,8 @@ export interface ReportRouteOptions {
   directory(): DeviceDirectory;
   batteryOutlook(deviceId: string): BatteryOutlook | null;
   /** The Today view as the live feed sends it. */
-  today(language: Language): Promise<unknown>;
+  /** The "Today" view as JSON text. */
+  today(language: Language): Promise<string>;
   /** Whether the simulated shop runs (the dashboard shows its panel). */
   simulating(): boolean;
 }
@@ -93,7 +94,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
   };
 
   app.get('/api/me', async (request) => ({ ...request.user, site: config().site, timeZone: config().timeZone, simulation: options.simulating(), causes: config().causes }));
-  app.get('/api/today', async (request) => options.today(requestLanguage(request)));
+  app.get('/api/today', async (request, reply) => reply.type('application/json; charset=utf-8').send(await options.today(requestLanguage(request))));
   app.get<{ Querystring: { date: string } }>('/api/log', { schema: { querystring: dateQuery } }, async (request) => logOf(request.query.date));
   app.get<{ Querystring: { date: string; part?: CsvPart; sep?: CsvSeparator; lang?: string } }>('/api/log.csv', { schema: { querystring: csvQuery } }, async (request, reply) => {
     const { date, part = 'complaints', sep, lang } = request.query;

@@ -34,7 +34,7 @@ async function run(renderMs: number, clients: number, forMs: number): Promise<{ 
   feed = new LiveFeed(
     async () => () => {
       busy(renderMs);
-      return { red: 1 };
+      return '{"red":1}';
     },
     (topic) => topic === 'today',
     60_000,
