@@ -1,7 +1,8 @@
 // Server-sent events for the dashboard: a view is sent when a client
 // connects and again after each change, coalesced to one send per
 // LIVE_COALESCE_MS per view (longer when a send costs more than 1 % of the
-// event loop at that pace), with a "ping" event in between. The ping is an
+// event loop at that pace, or its bytes to every dashboard more than the
+// feed's share of the shop's Wi-Fi), with a "ping" event in between. The ping is an
 // event, not a comment, so the page sees it: a page that hears nothing for a
 // few pings says its data is getting old (the hub is gone, the Wi-Fi is).
 // EventSource reconnects by itself, and the first message on a new stream is
@@ -19,7 +20,16 @@ export type LiveView = (language: Language) => string;
 const LIVE_COALESCE_MS = 100;
 /** The feed's share of the event loop, at most: a view that takes longer to make and send is sent less often. */
 const LIVE_SHARE = 0.01;
-const LIVE_COALESCE_MAX_MS = 1000;
+/**
+ * The feed's bytes per second to all dashboards together, at most. The shop's
+ * Wi-Fi also carries the buttons and the pagers; 2 MiB/s is a small share of
+ * what a shop's access point moves. A shop with a few open incidents sends a
+ * few kB a view and never reaches it; fifty dashboards of 400 open incidents
+ * (the bench) would send 100 kB × 50 ten times a second without it.
+ */
+const LIVE_BYTES_PER_S = 2 * 2 ** 20;
+/** However expensive a view, it goes out at least this often while things change (as often as the pings). */
+const LIVE_COALESCE_MAX_MS = 5_000;
 /** How often an idle stream hears from the hub. */
 export const KEEP_ALIVE_MS = 5_000;
 
@@ -36,8 +46,8 @@ export class LiveFeed {
   private readonly clients = new Set<LiveClient>();
   private readonly pending = new Map<LiveTopic, NodeJS.Timeout>();
   private readonly keepAlive: NodeJS.Timeout;
-  /** What the last send of each view cost the event loop (making it and writing it), in ms. */
-  private readonly costMs = new Map<LiveTopic, number>();
+  /** What the last send of each view cost: the event loop's time (making it and writing it), in ms, and the bytes written to all clients. */
+  private readonly costs = new Map<LiveTopic, { ms: number; bytes: number }>();
   /** Views that changed since their last send began. */
   private readonly dirty = new Set<LiveTopic>();
   private closed = false;
@@ -91,31 +101,35 @@ export class LiveFeed {
   /** The next send of `topic`; it stays pending until every client is written, then the next is scheduled if anything changed meanwhile. */
   private schedule(topic: LiveTopic): void {
     // Every 100 ms, or less often when a send is expensive (many open incidents, many dashboards): presses come first.
-    const waitMs = Math.min(LIVE_COALESCE_MAX_MS, Math.max(LIVE_COALESCE_MS, (this.costMs.get(topic) ?? 0) / LIVE_SHARE));
+    const cost = this.costs.get(topic) ?? { ms: 0, bytes: 0 };
+    const waitMs = Math.min(LIVE_COALESCE_MAX_MS, Math.max(LIVE_COALESCE_MS, cost.ms / LIVE_SHARE, (cost.bytes / LIVE_BYTES_PER_S) * 1000));
     this.pending.set(
       topic,
       setTimeout(() => {
         this.dirty.delete(topic);
-        const finished = (cost: number) => {
-          this.costMs.set(topic, cost);
+        const finished = (ms: number, bytes: number) => {
+          this.costs.set(topic, { ms, bytes });
           this.pending.delete(topic);
           if (this.dirty.has(topic) && !this.closed) this.schedule(topic);
         };
         this.snapshot(topic).then(
           (view) => {
-            let cost = 0;
+            let [cost, bytes] = [0, 0];
             // Rendered once per language spoken by someone watching, not once per client, and encoded once.
             const messages = new Map<Language, Buffer>();
             const sends = [...this.clients].map((client) => () => {
               const started = performance.now();
               let message = messages.get(client.language);
               if (message === undefined) messages.set(client.language, (message = Buffer.from(this.message(topic, view(client.language)))));
-              if (this.clients.has(client)) client.res.write(message);
+              if (this.clients.has(client)) {
+                client.res.write(message);
+                bytes += message.length;
+              }
               cost += performance.now() - started;
             });
-            this.sendInTurns(sends, () => finished(cost));
+            this.sendInTurns(sends, () => finished(cost, bytes));
           },
-          () => finished(0),
+          () => finished(0, 0),
         );
       }, waitMs),
     );

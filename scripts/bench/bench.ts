@@ -353,8 +353,9 @@ async function benchHub(s: Settings, durability: 'fsync' | 'none', result: Bench
     const main = await withCost([hub.process.child.pid!], 'node', () => load.phase(target, 'main', s.rate, s.durationS, resetMetrics));
     if (watchers) {
       await sleep(300);
-      main.live = { streams: watchers.streams, updateDelayUs: watchers.summary() };
-      log(`${target}: the page's count showed a press after p50 ${ms(main.live.updateDelayUs.p50)} / p99 ${ms(main.live.updateDelayUs.p99)} / max ${ms(main.live.updateDelayUs.max)} ms (${main.live.updateDelayUs.count} presses)`);
+      const bytesPerView = watchers.viewsTracked > 0 ? Math.round(watchers.viewBytes / watchers.viewsTracked) : 0;
+      main.live = { streams: watchers.streams, updateDelayUs: watchers.summary(), views: watchers.viewsTracked, bytesPerView };
+      log(`${target}: the page's count showed a press after p50 ${ms(main.live.updateDelayUs.p50)} / p99 ${ms(main.live.updateDelayUs.p99)} / max ${ms(main.live.updateDelayUs.max)} ms (${main.live.updateDelayUs.count} presses); ${watchers.viewsTracked} views of ${Math.round(bytesPerView / 1024)} KiB to each dashboard`);
     }
     main.hub = await hub.process.metrics();
     result.phases.push(main);

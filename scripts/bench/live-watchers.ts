@@ -15,6 +15,9 @@ export class LiveWatchers {
   private covered = 0;
   private readonly delays = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
   events = 0;
+  /** Bytes of the "today" views the measuring stream received since track(). */
+  viewBytes = 0;
+  viewsTracked = 0;
 
   private constructor(readonly streams: number) {}
 
@@ -43,7 +46,9 @@ export class LiveWatchers {
           while ((end = buffer.indexOf('\n\n')) >= 0) {
             const message = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            if (message.startsWith('event: today\n')) this.today((JSON.parse(message.slice(message.indexOf('data: ') + 6)) as { red: number }).red);
+            if (!message.startsWith('event: today\n')) continue;
+            if (this.base !== null) [this.viewBytes, this.viewsTracked] = [this.viewBytes + Buffer.byteLength(message) + 2, this.viewsTracked + 1];
+            this.today((JSON.parse(message.slice(message.indexOf('data: ') + 6)) as { red: number }).red);
           }
         });
         resolve();
@@ -60,6 +65,7 @@ export class LiveWatchers {
     this.sentAt.length = 0;
     this.covered = 0;
     this.delays.reset();
+    [this.viewBytes, this.viewsTracked] = [0, 0];
   }
 
   pressSent(at: number): void {

@@ -34,7 +34,7 @@ export interface PhaseResult {
   generatorCpu?: number;
   hub?: MetricsSnapshot;
   /** Dashboards watching: how many live streams were open, and how long until the page's count showed a press. */
-  live?: { streams: number; updateDelayUs: LatencySummary };
+  live?: { streams: number; updateDelayUs: LatencySummary; views?: number; bytesPerView?: number };
   /** What the system's processes spent over the phase (from /proc): CPU per press, CPU as a share of one core, memory at the end. */
   cost?: { processes: string } & PhaseCost;
 }

@@ -29,12 +29,13 @@ let feed: LiveFeed | undefined;
 afterEach(() => feed?.close());
 
 /** Changes every 10 ms for `forMs`; the times "today" was written to the first client, after the one at attach. */
-async function run(renderMs: number, clients: number, forMs: number): Promise<{ writes: number[] }> {
+async function run(renderMs: number, clients: number, forMs: number, viewBytes = 9): Promise<{ writes: number[] }> {
   const writes: number[] = [];
+  const view = `{"red":1${' '.repeat(Math.max(0, viewBytes - 9))}}`;
   feed = new LiveFeed(
     async () => () => {
       busy(renderMs);
-      return '{"red":1}';
+      return view;
     },
     (topic) => topic === 'today',
     60_000,
@@ -67,5 +68,13 @@ describe('the live feed', () => {
     expect(writes.length).toBeGreaterThanOrEqual(1);
     expect(writes.length).toBeLessThanOrEqual(4);
     for (let i = 1; i < writes.length; i++) expect(writes[i] - writes[i - 1]).toBeGreaterThan(400);
+  });
+
+  it("sends a large view to many dashboards less often, keeping to the feed's share of the Wi-Fi (2 MiB/s)", async () => {
+    // 100 kB to 20 dashboards is 2 MB a send: about one a second, not ten (20 MB/s).
+    const { writes } = await run(0, 20, 2500, 100_000);
+    expect(writes.length).toBeGreaterThanOrEqual(1);
+    expect(writes.length).toBeLessThanOrEqual(4);
+    for (let i = 1; i < writes.length; i++) expect(writes[i] - writes[i - 1]).toBeGreaterThan(700);
   });
 });
