@@ -1,6 +1,7 @@
 // Analytics over the last N days: when complaints and praise come, how fast
 // staff react, how often within the target, how often the customer is won back.
 import { DateTime } from 'luxon';
+import { localHours } from './local-hours.js';
 import { percentile } from './stats.js';
 import type { AnalyticsView, PressShare, ReactionStats } from '../contract/api-types.js';
 import type { ReportQueries } from '../store/report-queries.js';
@@ -59,19 +60,24 @@ export function analyticsView(
   const end = DateTime.fromMillis(now, { zone: timeZone }).startOf('day').plus({ days: 1 });
   const start = end.minus({ days });
   const [from, to] = [start.toMillis(), end.toMillis()];
-  const local = (ms: number) => DateTime.fromMillis(ms, { zone: timeZone });
+  const localHourOf = localHours(timeZone);
 
   const grid = () => Array.from({ length: 7 }, () => Array<number>(24).fill(0));
   const heatmap = { red: grid(), green: grid() };
   const presses = reports.pressTimes(from, to);
   for (const press of presses) {
-    const t = local(press.pressed_at);
+    const t = localHourOf(press.pressed_at);
     heatmap[press.kind][t.weekday - 1][t.hour]++;
   }
 
   const incidents = reports.redIncidents(from, to);
   const byStaff = new Map<string, number[]>();
   const byHour = new Map<number, number[]>();
+  const into = <K>(map: Map<K, number[]>, key: K, seconds: number) => {
+    const list = map.get(key);
+    if (list) list.push(seconds);
+    else map.set(key, [seconds]);
+  };
   const toAcknowledge: number[] = [];
   const toReach: number[] = [];
   let within = 0;
@@ -84,9 +90,8 @@ export function analyticsView(
       if (seconds <= targetS) within++;
       // The person as the log kept them; a pager's label now only for rows from before people were recorded.
       const staff = incident.acknowledged_person ?? (incident.acknowledged_by ? nameOf(incident.acknowledged_by) : 'unknown');
-      byStaff.set(staff, [...(byStaff.get(staff) ?? []), seconds]);
-      const hour = local(incident.opened_at).hour;
-      byHour.set(hour, [...(byHour.get(hour) ?? []), seconds]);
+      into(byStaff, staff, seconds);
+      into(byHour, localHourOf(incident.opened_at).hour, seconds);
     }
     if (incident.reached_at !== null) toReach.push((incident.reached_at - incident.opened_at) / 1000);
     if (incident.resolved_at !== null && incident.outcome) {

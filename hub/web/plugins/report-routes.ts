@@ -24,8 +24,7 @@ export interface ReportRouteOptions {
   config(): HubConfig;
   directory(): DeviceDirectory;
   batteryOutlook(deviceId: string): BatteryOutlook | null;
-  /** The Today view as the live feed sends it. */
-  /** The "Today" view as JSON text. */
+  /** The "Today" view as JSON text, as the live feed sends it. */
   today(language: Language): Promise<string>;
   /** Whether the simulated shop runs (the dashboard shows its panel). */
   simulating(): boolean;
