@@ -8,6 +8,7 @@ import { MAX_LABEL_CHARS } from '../../shared/limits.js';
 import type { Clock } from './clock.js';
 import { nextStaffedTier, type Tiers } from './routing.js';
 import { phrase, type Phrase } from './phrase.js';
+import { SeqRanges } from './seq-ranges.js';
 
 export interface DeskTimings {
   /** A red press within this long of the last one folds into the open incident even after it was acknowledged. */
@@ -148,7 +149,7 @@ interface OpenIncident {
   paged: Map<string, number>;
   delivered: Set<string>;
   /** Sequence numbers already counted, so a retransmitted press never counts twice. */
-  seqs: Set<number>;
+  seqs: SeqRanges;
   nextRebuzzAt: number;
   nextEscalateAt: number;
   retriggerAt: number;
@@ -730,7 +731,7 @@ export class IncidentDesk {
       tierIndex: record.level - 1,
       paged,
       delivered,
-      seqs: new Set(seqs),
+      seqs: new SeqRanges(seqs),
       nextRebuzzAt: now + this.timings.rebuzzMs,
       nextEscalateAt: now + this.timings.escalateMs,
       retriggerAt: record.holder === null ? Infinity : now + this.timings.retriggerMs,
@@ -773,7 +774,7 @@ export class IncidentDesk {
       tierIndex: -1,
       paged: new Map(),
       delivered: new Set(),
-      seqs: new Set(seq === null ? [] : [seq]),
+      seqs: new SeqRanges(seq === null ? [] : [seq]),
       nextRebuzzAt: 0,
       nextEscalateAt: 0,
       retriggerAt: Infinity,

@@ -33,7 +33,7 @@ import { withStorage } from '../../hub/store/storage.js';
 import { DATABASE_FILE } from '../../hub/store/database.js';
 import { RawMqttClient } from './raw-mqtt.js';
 import { hubCpuShare, isSustained, ms, percent, writeReport } from './report.js';
-import type { BenchResult, PhaseResult, Settings } from './results.js';
+import type { BenchResult, PhaseResult, Settings, SoakSample } from './results.js';
 
 export type { BenchResult, PhaseResult, Settings };
 
@@ -436,24 +436,37 @@ async function soakBench(s: Settings, result: BenchResult, minutes: number): Pro
     const alert = JSON.parse(payload) as { l: string; n: number };
     return [alert.l, alert.n];
   });
-  const samples: { s: number; rssMiB: number }[] = [];
+  const samples: SoakSample[] = [];
   try {
     await load.connect();
     await load.phase(target, 'warm-up', s.rate, s.warmupS);
     const started = performance.now();
     const pid = hub.process.child.pid!;
-    const sample = () => samples.push({ s: Math.round((performance.now() - started) / 1000), rssMiB: Math.round((sampleCost([pid]).rssBytes / 2 ** 20) * 10) / 10 });
-    sample();
-    const timer = setInterval(sample, 10_000);
+    const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+    // Where a growth is: the heap, Buffers (external), or native memory (SQLite, malloc) — the rest of the anonymous part.
+    const sample = async () => {
+      const s = Math.round((performance.now() - started) / 1000);
+      const cost = sampleCost([pid]);
+      const memory = (await hub.process.metrics()).memory;
+      samples.push({ s, rssMiB: mib(cost.rssBytes), anonMiB: mib(cost.rssAnonBytes), heapTotalMiB: mib(memory?.heapTotalBytes ?? 0), heapUsedMiB: mib(memory?.heapUsedBytes ?? 0), externalMiB: mib(memory?.externalBytes ?? 0) });
+    };
+    await sample();
+    const timer = setInterval(() => void sample(), 10_000);
     const phase = await load.phase(target, 'soak', s.rate, minutes * 60);
     clearInterval(timer);
-    sample();
+    await sample();
     const n = samples.length;
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-    const [mx, my] = [mean(samples.map((p) => p.s)), mean(samples.map((p) => p.rssMiB))];
-    const slope = samples.reduce((sum, p) => sum + (p.s - mx) * (p.rssMiB - my), 0) / samples.reduce((sum, p) => sum + (p.s - mx) ** 2, 0);
-    result.soak = { minutes, presses: phase.sent, lost: phase.lost, samples, slopeMiBPerMin: Math.round(slope * 60 * 100) / 100, pressToPagerUs: phase.pressToPagerUs };
-    log(`${target}: ${phase.sent} presses, lost ${phase.lost}; RSS ${samples[0].rssMiB} → ${samples[n - 1].rssMiB} MiB, slope ${result.soak.slopeMiBPerMin} MiB/min; press→pager p99 ${ms(phase.pressToPagerUs.p99)} ms`);
+    /** The least-squares slope of RSS over `points`, in MiB per minute. */
+    const slopeOf = (points: SoakSample[]) => {
+      const [mx, my] = [mean(points.map((p) => p.s)), mean(points.map((p) => p.rssMiB))];
+      const slope = points.reduce((sum, p) => sum + (p.s - mx) * (p.rssMiB - my), 0) / points.reduce((sum, p) => sum + (p.s - mx) ** 2, 0);
+      return Math.round(slope * 60 * 100) / 100;
+    };
+    // The whole run is what the verdict judges; the second half shows whether the hub has settled.
+    const secondHalf = samples.filter((p) => p.s >= (minutes * 60) / 2);
+    result.soak = { minutes, presses: phase.sent, lost: phase.lost, samples, slopeMiBPerMin: slopeOf(samples), secondHalfSlopeMiBPerMin: slopeOf(secondHalf), pressToPagerUs: phase.pressToPagerUs };
+    log(`${target}: ${phase.sent} presses, lost ${phase.lost}; RSS ${samples[0].rssMiB} → ${samples[n - 1].rssMiB} MiB, slope ${result.soak.slopeMiBPerMin} MiB/min (second half ${result.soak.secondHalfSlopeMiBPerMin}); press→pager p99 ${ms(phase.pressToPagerUs.p99)} ms`);
   } finally {
     load.close();
     await hub.process.stop();

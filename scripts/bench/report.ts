@@ -6,9 +6,29 @@ import { join } from 'node:path';
 import type { LatencySummary, MetricsSnapshot } from '../../hub/metrics.js';
 import { HUB_ENVIRONMENT, HUB_NODE_FLAGS } from '../../hub/runtime-flags.js';
 import { hasChromium, launchChromium } from '../lib/chromium.js';
-import type { BenchResult, PhaseResult } from './results.js';
+import type { BenchResult, PhaseResult, SoakSample } from './results.js';
 import { describeHostStalls } from './host-stalls.js';
 
+
+/**
+ * The soak's memory minute by minute: RSS, its anonymous part, V8's heap (reserved
+ * and in use) and what JavaScript holds outside it, so a growth can be placed.
+ */
+function soakMinutes(samples: SoakSample[]): string[] {
+  const measured = samples.filter((p) => p.heapTotalMiB !== undefined);
+  const perMinute: SoakSample[] = [];
+  for (let minute = 0; measured.length > 0 && minute * 60 <= measured[measured.length - 1].s + 5; minute++) {
+    const p = measured.find((q) => q.s >= minute * 60 - 5);
+    if (p && !perMinute.includes(p)) perMinute.push(p);
+  }
+  if (perMinute.length === 0) return [];
+  return [
+    '| minute | RSS | anonymous | V8 heap reserved / in use | outside the heap (Buffers) |',
+    '|---|---|---|---|---|',
+    ...perMinute.map((p) => `| ${Math.round(p.s / 60)} | ${p.rssMiB} MiB | ${p.anonMiB} MiB | ${p.heapTotalMiB} / ${p.heapUsedMiB} MiB | ${p.externalMiB} MiB |`),
+    '',
+  ];
+}
 
 /** Microseconds as milliseconds, as the report and the console print them: two decimals below 10 ms. */
 /** What the loopback figures leave out on a shop's Wi-Fi (not measured here: docs/power.md). */
@@ -195,8 +215,9 @@ export async function writeReport(result: BenchResult, docsDir: string): Promise
       ? [
           `## Soak: ${result.soak.minutes} minutes at the main rate`,
           '',
-          `${result.soak.presses} presses, ${result.soak.lost} lost, press → pager p99 ${ms(result.soak.pressToPagerUs.p99)} ms. The hub's RSS from /proc every 10 s: ${result.soak.samples.map((p) => `${p.rssMiB}`).join(', ')} MiB; least-squares slope **${result.soak.slopeMiBPerMin} MiB/min**.`,
+          `${result.soak.presses} presses, ${result.soak.lost} lost, press → pager p99 ${ms(result.soak.pressToPagerUs.p99)} ms. The hub's RSS from /proc every 10 s: ${result.soak.samples.map((p) => `${p.rssMiB}`).join(', ')} MiB; least-squares slope **${result.soak.slopeMiBPerMin} MiB/min**${result.soak.secondHalfSlopeMiBPerMin === undefined ? '' : ` (over the second half alone: ${result.soak.secondHalfSlopeMiBPerMin} MiB/min)`}.`,
           '',
+          ...soakMinutes(result.soak.samples),
         ]
       : []),
     '## Against the targets',

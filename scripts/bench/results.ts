@@ -17,6 +17,16 @@ export interface Settings {
   soakMinutes: number;
 }
 
+/** The hub's memory at one moment of the soak: RSS and its anonymous part from /proc, the main isolate's heap and the memory outside it that JavaScript holds (Buffers) from the hub itself. */
+export interface SoakSample {
+  s: number;
+  rssMiB: number;
+  anonMiB?: number;
+  heapTotalMiB?: number;
+  heapUsedMiB?: number;
+  externalMiB?: number;
+}
+
 export interface PhaseResult {
   target: string;
   phase: string;
@@ -48,7 +58,7 @@ export interface BenchResult {
   maxSustainedRate: number | null;
   burst: { presses: number; acked: number; seconds: number; hubAlive: boolean } | null;
   /** The hub's memory over a long run at the main rate. */
-  soak?: { minutes: number; presses: number; lost: number; samples: { s: number; rssMiB: number }[]; slopeMiBPerMin: number; pressToPagerUs: LatencySummary };
+  soak?: { minutes: number; presses: number; lost: number; samples: SoakSample[]; slopeMiBPerMin: number; secondHalfSlopeMiBPerMin?: number; pressToPagerUs: LatencySummary };
   /** Start-up with a year of data, and the owner's heaviest views of it. */
   startup?: { days: number; presses: number; incidents: number; events: number; dbBytes: number; readyMs: number[]; answers: { view: string; path: string; requests: number; p50Ms: number; p99Ms: number; maxMs: number }[] };
   /** The machine's own stalls with nothing else running, before and after the systems. */
