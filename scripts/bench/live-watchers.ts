@@ -1,7 +1,7 @@
 // Owners watching (#20): dashboards holding the live stream open
 // (/api/live, server-sent events) while presses flow. One stream reads the
 // "today" view and measures how long after a press was made the page's count
-// includes it (the hub coalesces a view to one send per 100 ms); the others
+// includes it (the hub coalesces a view to one send per 100 ms or more); the others
 // only take their bytes, as a browser would.
 import { request, type ClientRequest } from 'node:http';
 import * as hdr from 'hdr-histogram-js';
