@@ -59,6 +59,13 @@ async function counts(): Promise<{ shop: number[]; hq: number[] }> {
   };
 }
 
+/** `promise`, or a failure naming what did not happen within `ms` (instead of the test's timeout saying nothing). */
+function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms / 1000} s\n${cluster.recentLog()}`)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 async function arrived(what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -79,15 +86,16 @@ describe('a shop forwarding to the head office', () => {
     await publish(JSON.stringify({ v: 1, site: SITE, from: 1, to: 1, items: [{ id: 1, k: 'press', at: 1, b: { deviceId: 'x'.repeat(600_000) } }] }));
     await publish(JSON.stringify({ v: 1, site: 'cafe-other', from: 1, to: 1, items: [{ id: 1, k: 'health', at: 1, b: { deviceId: 'x', online: true } }] }));
     await publish(JSON.stringify({ v: 9, site: SITE }));
-    await intruder.endAsync(true); // its PUBACKs are in: a forced end does not wait on the node
+    // Its PUBACKs are in; nothing waits on its goodbye (awaiting even a forced end hung once in CI, past the test's timeout, with no word of where).
+    intruder.end(true);
     await expect
       // Two ingesters share the work: the order they finish in is theirs.
       .poll(async () => (await pool.query<{ reason: string }>('SELECT reason FROM hq_refusals')).rows.map((row) => row.reason.split(':')[0]).sort(), { timeout: 20_000 })
       .toEqual(['not JSON', 'oversized', 'site "cafe-other" on the topic of "test-cafe"', 'unknown version 9']);
     expect(ingesters.reduce((sum, ingester) => sum + ingester.counts.refused, 0)).toBe(4);
     // The consumer goes on: the shop's next press arrives.
-    const button = await shop.connect('btn-2');
-    await button.publish(UPLINK.press, encodePress({ kind: 'green', seq: 5001, ageMs: 0 }));
+    const button = await within(20_000, 'btn-2 connecting to the shop', shop.connect('btn-2'));
+    await within(20_000, "the shop's PUBACK for the press after the refusals", button.publish(UPLINK.press, encodePress({ kind: 'green', seq: 5001, ageMs: 0 })));
     await arrived('the press after the refusals');
   }, 120_000);
 
