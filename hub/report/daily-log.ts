@@ -4,6 +4,7 @@
 import { DateTime } from 'luxon';
 import type { DailyLog, DailyLogRow } from '../contract/api-types.js';
 import type { ReportQueries } from '../store/report-queries.js';
+import { localHours } from './local-hours.js';
 import { textTable } from './text-table.js';
 import { english, type Translate } from '../i18n/translate.js';
 import { KIND_WORDS, OUTCOME_WORDS } from '../i18n/words.js';
@@ -82,8 +83,9 @@ export function dailyLog(reports: ReportQueries, date: string, timeZone: string,
 
   const presses = reports.pressTimes(start, end);
   const greensByHour = Array<number>(24).fill(0);
+  const localHourOf = localHours(timeZone);
   for (const press of presses) {
-    if (press.kind === 'green') greensByHour[DateTime.fromMillis(press.pressed_at, { zone: timeZone }).hour]++;
+    if (press.kind === 'green') greensByHour[localHourOf(press.pressed_at).hour]++;
   }
   return {
     date,

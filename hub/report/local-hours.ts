@@ -1,5 +1,5 @@
 // A timestamp's local weekday and hour, for reports that place thousands of
-// presses on a week's grid. Asking luxon for each press took most of the
+// presses on a week's grid or a day's hours (analytics, the daily log). Asking luxon for each press took most of the
 // time of a 90-day analytics on the event loop (~18 000 presses); a zone's
 // offset is the same for every instant of a quarter of an hour (every
 // offset and every change of one in use today falls on a quarter hour of
