@@ -1,7 +1,7 @@
 // The hub as its own process, for the bench and the chaos suite: provisioned
 // devices, start, metrics snapshots (SIGUSR2), a clean stop or a kill -9.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricsSnapshot } from '../../hub/metrics.js';
 import { repoRoot } from '../../hub/paths.js';
@@ -50,11 +50,13 @@ export class HubProcess {
     const metricsFile = join(dir, 'metrics.json');
     const command = [process.execPath, ...HUB_NODE_FLAGS, ...nodeArgs, join(repoRoot(), 'dist', 'hub', 'cli.js'), 'start', '--no-sim'];
     const [file, ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...command] : command;
+    // LB_HUB_STDOUT=FILE keeps what the hub writes to stdout (V8's --trace-gc, with LB_BENCH_HUB_NODE_ARGS).
+    const stdout = process.env.LB_HUB_STDOUT ? openSync(process.env.LB_HUB_STDOUT, 'a') : undefined;
     const child = spawn(file, args, {
       env: { ...process.env, ...HUB_ENVIRONMENT, LOYALTY_HUB_CONFIG: join(dir, 'loyalty-hub.json'), LOYALTY_HUB_METRICS: metricsFile, ...options.env },
-      // LB_HUB_STDOUT=FILE keeps what the hub writes to stdout (V8's --trace-gc, with LB_BENCH_HUB_NODE_ARGS).
-      stdio: ['ignore', process.env.LB_HUB_STDOUT ? openSync(process.env.LB_HUB_STDOUT, 'a') : 'ignore', 'pipe'],
+      stdio: ['ignore', stdout ?? 'ignore', 'pipe'],
     });
+    if (stdout !== undefined) closeSync(stdout); // the child has its own copy
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     const started = await until(() => /Dashboard\s+http:\/\/[^:]+:(\d+)\//.test(stderr) || child.exitCode !== null, 30_000);
