@@ -78,6 +78,16 @@ export interface TodayView {
   alarms: string[];
 }
 
+/**
+ * What the live stream sends after the first view (`event: today-changes`):
+ * today's fields as in `TodayView`, with `open` holding only the incidents
+ * that opened or changed since the stream's previous message, and `gone`
+ * the ids of those no longer open.
+ */
+export interface TodayChanges extends TodayView {
+  gone: number[];
+}
+
 export interface ReactionStats {
   key: string;
   incidents: number;

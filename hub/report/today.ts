@@ -39,7 +39,12 @@ export function localDays(): (now: number, timeZone: string) => LocalDay {
 
 /** The view of `facts` as JSON text (a `TodayView`), alarms in the reader's words. */
 export function todayView(facts: TodayFacts, now: number, day: LocalDay, alarms: string[]): string {
-  const head: Omit<TodayView, 'open'> = { now, date: day.date, timeZone: day.timeZone, red: facts.red, green: facts.green, customers: facts.customers, incidents: facts.incidents, alarms };
   // The open incidents arrive as JSON text already; parsing them to stringify them again is what this avoids.
-  return `${JSON.stringify(head).slice(0, -1)},"open":${facts.openJson}}`;
+  return `${todayHead(facts, now, day, alarms).slice(0, -1)},"open":[${facts.open.map((incident) => incident.json).join(',')}]}`;
+}
+
+/** The view's fields but its open incidents, as JSON text (what the live feed sends beside the incidents that changed). */
+export function todayHead(facts: TodayFacts, now: number, day: LocalDay, alarms: string[]): string {
+  const head: Omit<TodayView, 'open'> = { now, date: day.date, timeZone: day.timeZone, red: facts.red, green: facts.green, customers: facts.customers, incidents: facts.incidents, alarms };
+  return JSON.stringify(head);
 }

@@ -20,8 +20,17 @@ export interface TodayFacts {
   customers: { red: number; green: number };
   /** Red incidents opened in the day. */
   incidents: number;
-  /** The open incidents, oldest first, as JSON text of `OpenIncidentView[]`: one string crosses to the event loop, not a thousand objects. */
-  openJson: string;
+  /**
+   * The open incidents, oldest first, each as JSON text of an `OpenIncidentView`:
+   * strings cross to the event loop, not a thousand objects, and the live feed
+   * compares them with the last send's to send only what changed (web/live-feed.ts).
+   */
+  open: OpenIncidentJson[];
+}
+
+export interface OpenIncidentJson {
+  id: number;
+  json: string;
 }
 
 export interface ReadResults {
@@ -38,6 +47,6 @@ export function runRead(storage: Storage, op: ReadOp): ReadResults[ReadOp['read'
     green: counts.green,
     customers: reports.customerCounts(op.from, op.to, op.customerGapMs),
     incidents: reports.redIncidentCount(op.from, op.to),
-    openJson: JSON.stringify(openIncidentViews(reports.openIncidents(), nameOf)),
+    open: openIncidentViews(reports.openIncidents(), nameOf).map((view) => ({ id: view.id, json: JSON.stringify(view) })),
   };
 }

@@ -83,7 +83,7 @@ export class ReportQueries {
       pressTimes: db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0 AND trial <= ?'),
       redIncidentCount: db.prepare("SELECT COUNT(*) FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ? AND trial <= ?").pluck(),
       redIncidents: db.prepare("SELECT * FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ? AND trial <= ?"),
-      openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL AND trial <= ? ORDER BY opened_at'),
+      openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL AND trial <= ? ORDER BY opened_at, id'),
       openIncidentEvents: db.prepare(
         `SELECT e.incident_id, e.type, e.pager, e.person, e.at, e.level FROM incident_events e JOIN incidents i ON i.id = e.incident_id
          WHERE i.resolved_at IS NULL AND i.trial <= ? AND ${ROUTING} ORDER BY e.id`,

@@ -1,21 +1,44 @@
 // Server-sent events for the dashboard: a view is sent when a client
-// connects and again after each change, coalesced to one send per
-// LIVE_COALESCE_MS per view (longer when a send costs more than 1 % of the
-// event loop at that pace, or its bytes to every dashboard more than the
+// connects and again after each change, coalesced to one send (a "round")
+// per LIVE_COALESCE_MS per view (longer when a round costs more than 1 % of
+// the event loop at that pace, or its bytes to every dashboard more than the
 // feed's share of the shop's Wi-Fi), with a "ping" event in between. The ping is an
 // event, not a comment, so the page sees it: a page that hears nothing for a
 // few pings says its data is getting old (the hub is gone, the Wi-Fi is).
 // EventSource reconnects by itself, and the first message on a new stream is
-// the current view: the page catches up. A view's facts are fetched once per
-// send (off the event loop, see store/read-ops.ts) and rendered once per
-// language spoken by someone watching.
+// the whole current view: the page catches up. After that a stream that had
+// the previous round gets only what changed in its list (`<topic>-changes`:
+// the view's own fields, the items that changed and the keys of those gone):
+// a press changes one open incident of hundreds, and the whole view to fifty
+// dashboards ten times a second is more than the Wi-Fi should carry. A view's
+// facts are fetched once per round (off the event loop, see
+// store/read-ops.ts) and rendered once per language spoken by someone watching.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Language } from '../i18n/languages.js';
 
 export type LiveTopic = 'today' | 'shop';
 
 /** A view's facts as of now, ready to be rendered in a reader's language as JSON text. */
-export type LiveView = (language: Language) => string;
+export interface LiveView {
+  /** The view's own fields, as JSON text of an object, in `language`. */
+  head(language: Language): string;
+  /** Its list (the open incidents): the field it goes in, and each item as JSON text under its key, in order. */
+  list?: { field: string; items: readonly LiveItem[] };
+}
+
+export interface LiveItem {
+  id: number;
+  json: string;
+}
+
+/** One send of a view to every client: the items as sent, to find what the next round changed. */
+interface Round {
+  number: number;
+  /** When its facts were fetched (ms, performance.now()). */
+  at: number;
+  view: LiveView;
+  items: Map<number, string>;
+}
 
 const LIVE_COALESCE_MS = 100;
 /** The feed's share of the event loop, at most: a view that takes longer to make and send is sent less often. */
@@ -40,11 +63,16 @@ interface LiveClient {
   /** The language its views are in (the page says which). */
   language: Language;
   valid(): boolean;
+  /** The round of each view it was last sent (whole or changes); none until it has a whole view. */
+  seen: Partial<Record<LiveTopic, number>>;
 }
 
 export class LiveFeed {
   private readonly clients = new Set<LiveClient>();
-  private readonly pending = new Map<LiveTopic, NodeJS.Timeout>();
+  /** Each view's next round: its timer, and whether it has fired (the round is being fetched or sent). */
+  private readonly pending = new Map<LiveTopic, { timer: NodeJS.Timeout; fired: boolean }>();
+  /** Each view's last round. */
+  private readonly rounds = new Map<LiveTopic, Round>();
   private readonly keepAlive: NodeJS.Timeout;
   /** What the last send of each view cost: the event loop's time (making it and writing it), in ms, and the bytes written to all clients. */
   private readonly costs = new Map<LiveTopic, { ms: number; bytes: number }>();
@@ -68,21 +96,32 @@ export class LiveFeed {
     }, keepAliveMs);
   }
 
-  /** Takes over a response for a session: the stream starts with every active view. */
+  /**
+   * Takes over a response for a session: the stream starts with every active
+   * view, the last round's when it is recent (it is the current one unless a
+   * round is on its way, and then the stream gets that one's changes), else
+   * the next round's, which starts now.
+   */
   attach(request: IncomingMessage, res: ServerResponse<IncomingMessage>, session: string, language: Language, valid: () => boolean): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(this.ping());
-    const client = { res, session, language, valid };
+    const client: LiveClient = { res, session, language, valid, seen: {} };
     this.clients.add(client);
     request.on('close', () => this.clients.delete(client));
     for (const topic of ['today', 'shop'] as const) {
       if (!this.active(topic)) continue;
-      this.snapshot(topic).then(
-        (view) => {
-          if (this.clients.has(client)) res.write(this.message(topic, view(language)));
-        },
-        () => undefined, // the journal is gone (the hub is stopping): the next send or the reconnect catches up
-      );
+      const last = this.rounds.get(topic);
+      if (last && performance.now() - last.at < LIVE_COALESCE_MAX_MS) {
+        res.write(this.whole(topic, last.view, language));
+        client.seen[topic] = last.number;
+        continue;
+      }
+      // No recent round: the next one starts now, and brings this stream the whole view.
+      this.dirty.add(topic);
+      const pending = this.pending.get(topic);
+      if (pending?.fired) continue; // the round after it follows (dirty)
+      if (pending) clearTimeout(pending.timer);
+      this.schedule(topic, 0);
     }
   }
 
@@ -93,45 +132,63 @@ export class LiveFeed {
 
   /** Something changed: the view goes to every client shortly (coalesced). */
   changed(topic: LiveTopic): void {
-    if (this.clients.size === 0) return;
+    if (this.clients.size === 0) {
+      this.rounds.delete(topic); // no longer current, and nobody to send a newer one to
+      return;
+    }
     this.dirty.add(topic);
     if (!this.pending.has(topic)) this.schedule(topic);
   }
 
-  /** The next send of `topic`; it stays pending until every client is written, then the next is scheduled if anything changed meanwhile. */
-  private schedule(topic: LiveTopic): void {
-    // Every 100 ms, or less often when a send is expensive (many open incidents, many dashboards): presses come first.
+  /** The next round of `topic`; it stays pending until every client is written, then the next is scheduled if anything changed meanwhile. */
+  private schedule(topic: LiveTopic, waitMs = this.pace(topic)): void {
+    const pending = { timer: setTimeout(() => this.round(topic, pending), waitMs), fired: false };
+    this.pending.set(topic, pending);
+  }
+
+  /** Every 100 ms, or less often when a round is expensive (many open incidents, many dashboards): presses come first. */
+  private pace(topic: LiveTopic): number {
     const cost = this.costs.get(topic) ?? { ms: 0, bytes: 0 };
-    const waitMs = Math.min(LIVE_COALESCE_MAX_MS, Math.max(LIVE_COALESCE_MS, cost.ms / LIVE_SHARE, (cost.bytes / LIVE_BYTES_PER_S) * 1000));
-    this.pending.set(
-      topic,
-      setTimeout(() => {
-        this.dirty.delete(topic);
-        const finished = (ms: number, bytes: number) => {
-          this.costs.set(topic, { ms, bytes });
-          this.pending.delete(topic);
-          if (this.dirty.has(topic) && !this.closed) this.schedule(topic);
-        };
-        this.snapshot(topic).then(
-          (view) => {
-            let [cost, bytes] = [0, 0];
-            // Rendered once per language spoken by someone watching, not once per client, and encoded once.
-            const messages = new Map<Language, Buffer>();
-            const sends = [...this.clients].map((client) => () => {
-              const started = performance.now();
-              let message = messages.get(client.language);
-              if (message === undefined) messages.set(client.language, (message = Buffer.from(this.message(topic, view(client.language)))));
-              if (this.clients.has(client)) {
-                client.res.write(message);
-                bytes += message.length;
-              }
-              cost += performance.now() - started;
-            });
-            this.sendInTurns(sends, () => finished(cost, bytes));
-          },
-          () => finished(0, 0),
-        );
-      }, waitMs),
+    return Math.min(LIVE_COALESCE_MAX_MS, Math.max(LIVE_COALESCE_MS, cost.ms / LIVE_SHARE, (cost.bytes / LIVE_BYTES_PER_S) * 1000));
+  }
+
+  private round(topic: LiveTopic, pending: { fired: boolean }): void {
+    pending.fired = true;
+    this.dirty.delete(topic);
+    const finished = (ms: number, bytes: number) => {
+      this.costs.set(topic, { ms, bytes });
+      this.pending.delete(topic);
+      if (this.dirty.has(topic) && !this.closed) this.schedule(topic);
+    };
+    const at = performance.now();
+    this.snapshot(topic).then(
+      (view) => {
+        const previous = this.rounds.get(topic);
+        const round: Round = { number: (previous?.number ?? 0) + 1, at, view, items: new Map(view.list?.items.map((item) => [item.id, item.json])) };
+        this.rounds.set(topic, round);
+        const changes = previous && view.list ? changesBetween(previous.items, round.items) : undefined;
+        let [cost, bytes] = [0, 0];
+        // Rendered once per language spoken by someone watching, not once per client, and encoded once.
+        const wholes = new Map<Language, Buffer>();
+        const changed = new Map<Language, Buffer>();
+        const sends = [...this.clients].map((client) => () => {
+          if (!this.clients.has(client)) return;
+          const started = performance.now();
+          const onlyChanges = changes !== undefined && client.seen[topic] === previous!.number;
+          const messages = onlyChanges ? changed : wholes;
+          let message = messages.get(client.language);
+          if (message === undefined) {
+            message = Buffer.from(onlyChanges ? this.changes(topic, view, changes, client.language) : this.whole(topic, view, client.language));
+            messages.set(client.language, message);
+          }
+          client.res.write(message);
+          client.seen[topic] = round.number;
+          bytes += message.length;
+          cost += performance.now() - started;
+        });
+        this.sendInTurns(sends, () => finished(cost, bytes));
+      },
+      () => finished(0, 0), // the journal is gone (the hub is stopping): the reconnect catches up
     );
   }
 
@@ -153,7 +210,7 @@ export class LiveFeed {
   close(): void {
     this.closed = true;
     clearInterval(this.keepAlive);
-    for (const timer of this.pending.values()) clearTimeout(timer);
+    for (const pending of this.pending.values()) clearTimeout(pending.timer);
     for (const client of this.clients) client.res.end();
     this.clients.clear();
   }
@@ -168,7 +225,25 @@ export class LiveFeed {
     return `event: ping\ndata: ${JSON.stringify({ now: Date.now(), everyMs: this.keepAliveMs })}\n\n`;
   }
 
-  private message(topic: LiveTopic, json: string): string {
+  /** The whole view: its fields with its whole list. */
+  private whole(topic: LiveTopic, view: LiveView, language: Language): string {
+    const head = view.head(language);
+    const json = view.list ? `${head.slice(0, -1)},"${view.list.field}":[${view.list.items.map((item) => item.json).join(',')}]}` : head;
     return `event: ${topic}\ndata: ${json}\n\n`;
   }
+
+  /** What changed since the previous round: the view's fields, the items that changed and the keys of those gone. */
+  private changes(topic: LiveTopic, view: LiveView, changes: { changed: string[]; gone: number[] }, language: Language): string {
+    const json = `${view.head(language).slice(0, -1)},"${view.list!.field}":[${changes.changed.join(',')}],"gone":${JSON.stringify(changes.gone)}}`;
+    return `event: ${topic}-changes\ndata: ${json}\n\n`;
+  }
+}
+
+/** The items of `now` that are new or differ from `before`, and the keys of `before` that `now` lacks. */
+function changesBetween(before: Map<number, string>, now: Map<number, string>): { changed: string[]; gone: number[] } {
+  const changed: string[] = [];
+  for (const [id, json] of now) if (before.get(id) !== json) changed.push(json);
+  const gone: number[] = [];
+  for (const id of before.keys()) if (!now.has(id)) gone.push(id);
+  return { changed, gone };
 }

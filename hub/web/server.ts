@@ -16,7 +16,7 @@ import type { Phrase } from '../i18n/translate-options.js';
 import type { Language } from '../i18n/languages.js';
 import { say, translator } from '../i18n/translate.js';
 import { requestLanguage } from './request-language.js';
-import { localDays, todayView } from '../report/today.js';
+import { localDays, todayHead, todayView } from '../report/today.js';
 import type { TodayFacts } from '../store/read-ops.js';
 import type { SimulatedShop } from '../simulation/simulated-shop.js';
 import type { Storage } from '../store/storage.js';
@@ -91,21 +91,22 @@ export async function startWebServer(
   const simulating = () => deps.simulation()?.running ?? false;
   /** Today's facts as of now, to be rendered in each reader's language. */
   const dayOf = localDays();
-  const todayNow = async (): Promise<LiveView> => {
+  const todayNow = async (): Promise<LiveView & { whole(language: Language): string }> => {
     const now = deps.clock.now();
     const day = dayOf(now, deps.config().timeZone);
     const facts = await deps.todayFacts(day.from, day.to);
-    return (language) => {
+    const alarmsIn = (language: Language) => {
       const t = translator(language);
-      return todayView(facts, now, day, deps.alarms().map((alarm) => say(t, alarm)));
+      return deps.alarms().map((alarm) => say(t, alarm));
     };
+    return { head: (language) => todayHead(facts, now, day, alarmsIn(language)), list: { field: 'open', items: facts.open }, whole: (language: Language) => todayView(facts, now, day, alarmsIn(language)) };
   };
-  const todayIn = async (language: Language) => (await todayNow())(language);
+  const todayIn = async (language: Language) => (await todayNow()).whole(language);
   const live = new LiveFeed(
     async (topic) => {
       if (topic === 'today') return todayNow();
       const shop = JSON.stringify(shopState(deps.simulation()));
-      return () => shop;
+      return { head: () => shop };
     },
     (topic) => topic === 'today' || simulating(),
     limits.liveKeepAliveMs,

@@ -1,8 +1,8 @@
 // Owners watching (#20): dashboards holding the live stream open
 // (/api/live, server-sent events) while presses flow. One stream reads the
-// "today" view and measures how long after a press was made the page's count
-// includes it (the hub coalesces a view to one send per 100 ms or more); the others
-// only take their bytes, as a browser would.
+// "today" view and its changes and measures how long after a press was made
+// the page's count includes it (the hub coalesces a view to one send per
+// 100 ms or more); the others only take their bytes, as a browser would.
 import { request, type ClientRequest } from 'node:http';
 import * as hdr from 'hdr-histogram-js';
 import type { LatencySummary } from '../../hub/metrics.js';
@@ -15,7 +15,7 @@ export class LiveWatchers {
   private covered = 0;
   private readonly delays = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
   events = 0;
-  /** Bytes of the "today" views the measuring stream received since track(). */
+  /** Bytes of the "today" views (whole or changes) the measuring stream received since track(). */
   viewBytes = 0;
   viewsTracked = 0;
 
@@ -46,7 +46,7 @@ export class LiveWatchers {
           while ((end = buffer.indexOf('\n\n')) >= 0) {
             const message = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            if (!message.startsWith('event: today\n')) continue;
+            if (!message.startsWith('event: today\n') && !message.startsWith('event: today-changes\n')) continue;
             if (this.base !== null) [this.viewBytes, this.viewsTracked] = [this.viewBytes + Buffer.byteLength(message) + 2, this.viewsTracked + 1];
             this.today((JSON.parse(message.slice(message.indexOf('data: ') + 6)) as { red: number }).red);
           }

@@ -1,5 +1,5 @@
 // The owner dashboard: Today (live), Daily log, Analytics, Devices.
-import type { AnalyticsView, DailyLog, DeviceView, Me, OpenIncidentView, ShopState, SimulatedDeviceState, TodayView } from '../../contract/api-types.js';
+import type { AnalyticsView, DailyLog, DeviceView, Me, OpenIncidentView, ShopState, SimulatedDeviceState, TodayChanges, TodayView } from '../../contract/api-types.js';
 import { api, jsonRequest } from './api.js';
 import { duration, h, percent, replace, table } from './dom.js';
 import { openIncident } from './incident-panel.js';
@@ -11,6 +11,7 @@ import { showNotify } from './notify-page.js';
 import { attentionSwitch, noticeChanges } from './attention.js';
 import { format, languagePicker, loadLanguage, pageLanguage, t } from './i18n.js';
 import { kindText, outcomeText } from './words.js';
+import { withChanges } from './today-changes.js';
 import { renderWall } from './wall.js';
 
 
@@ -110,6 +111,7 @@ function showToday(): () => void {
 /** Today as the live stream brings it, drawn by `render` (the Today page or the wall display). */
 function showLive(render: (view: TodayView, offset: number) => void): () => void {
   let offset = 0;
+  let view: TodayView | undefined;
   let lastHeard = Date.now();
   let dataFrom: number | null = null;
   let expectEveryMs = 5000;
@@ -126,13 +128,18 @@ function showLive(render: (view: TodayView, offset: number) => void): () => void
       expectEveryMs = (JSON.parse((event as MessageEvent).data) as { everyMs: number }).everyMs;
       heard();
     });
-    source.addEventListener('today', (event) => {
-      const view = JSON.parse((event as MessageEvent).data) as TodayView;
+    const show = (shown: TodayView) => {
+      view = shown;
       offset = view.now - Date.now();
       dataFrom = Date.now();
       noticeChanges(view);
       render(view, offset);
       heard();
+    };
+    // The whole view first (and after a reconnect), then only what changed; changes without a view cannot come (the hub sends the whole first).
+    source.addEventListener('today', (event) => show(JSON.parse((event as MessageEvent).data) as TodayView));
+    source.addEventListener('today-changes', (event) => {
+      if (view) show(withChanges(view, JSON.parse((event as MessageEvent).data) as TodayChanges));
     });
     source.onerror = () => {
       if (source.readyState === EventSource.CLOSED) retry = setTimeout(connect, 3000);

@@ -139,7 +139,7 @@ describe('database', () => {
     const today = { read: 'today' as const, from: 0, to: 1000, customerGapMs: 30_000, showTrial: false, names: new Map<string, string>() };
     const press = (seq: number, kind: 'red' | 'green') => ({ op: 'press' as const, row: { deviceId: 'btn-1', seq, kind, pressedAt: seq * 100, receivedAt: seq * 100, ageMs: 0, incidentId: null, trial: false } });
     const before = await journal.read(today);
-    expect([before.red, before.green, before.openJson]).toEqual([0, 0, '[]']);
+    expect([before.red, before.green, before.open]).toEqual([0, 0, []]);
     await Promise.all([press(1, 'red'), press(2, 'red'), press(3, 'green')].map((op) => new Promise((resolve) => journal.submit(op, resolve))));
     const after = await journal.read(today);
     expect([after.red, after.green, after.customers]).toEqual([2, 1, { red: 1, green: 1 }]);
