@@ -28,6 +28,7 @@ import { startMosquitto } from './mosquitto.js';
 import { sampleCost, watchCost } from './process-cost.js';
 import { writeYear } from './year-database.js';
 import { LiveWatchers } from './live-watchers.js';
+import { anonymousMemory } from './memory-map.js';
 import { Accounts } from '../../hub/web/accounts.js';
 import { withStorage } from '../../hub/store/storage.js';
 import { DATABASE_FILE } from '../../hub/store/database.js';
@@ -443,12 +444,23 @@ async function soakBench(s: Settings, result: BenchResult, minutes: number): Pro
     const started = performance.now();
     const pid = hub.process.child.pid!;
     const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
-    // Where a growth is: the heap, Buffers (external), or native memory (SQLite, malloc) — the rest of the anonymous part.
+    // Where a growth is: the heap, Buffers (external), or native memory: malloc's arenas, main thread apart from the others (memory-map.ts).
     const sample = async () => {
       const s = Math.round((performance.now() - started) / 1000);
       const cost = sampleCost([pid]);
       const memory = (await hub.process.metrics()).memory;
-      samples.push({ s, rssMiB: mib(cost.rssBytes), anonMiB: mib(cost.rssAnonBytes), heapTotalMiB: mib(memory?.heapTotalBytes ?? 0), heapUsedMiB: mib(memory?.heapUsedBytes ?? 0), externalMiB: mib(memory?.externalBytes ?? 0) });
+      const anonymous = anonymousMemory(pid);
+      samples.push({
+        s,
+        rssMiB: mib(cost.rssBytes),
+        anonMiB: mib(cost.rssAnonBytes),
+        heapTotalMiB: mib(memory?.heapTotalBytes ?? 0),
+        heapUsedMiB: mib(memory?.heapUsedBytes ?? 0),
+        externalMiB: mib(memory?.externalBytes ?? 0),
+        mainArenaMiB: mib(anonymous.mainArenaBytes),
+        threadArenasMiB: mib(anonymous.threadArenasBytes),
+        otherAnonMiB: mib(anonymous.otherBytes),
+      });
     };
     await sample();
     const timer = setInterval(() => void sample(), 10_000);

@@ -23,9 +23,9 @@ function soakMinutes(samples: SoakSample[]): string[] {
   }
   if (perMinute.length === 0) return [];
   return [
-    '| minute | RSS | anonymous | V8 heap reserved / in use | outside the heap (Buffers) |',
-    '|---|---|---|---|---|',
-    ...perMinute.map((p) => `| ${Math.round(p.s / 60)} | ${p.rssMiB} MiB | ${p.anonMiB} MiB | ${p.heapTotalMiB} / ${p.heapUsedMiB} MiB | ${p.externalMiB} MiB |`),
+    '| minute | RSS | anonymous | V8 heap reserved / in use | outside the heap (Buffers) | malloc: main thread / other threads | other anonymous (V8 pages of every isolate, stacks) |',
+    '|---|---|---|---|---|---|---|',
+    ...perMinute.map((p) => `| ${Math.round(p.s / 60)} | ${p.rssMiB} MiB | ${p.anonMiB} MiB | ${p.heapTotalMiB} / ${p.heapUsedMiB} MiB | ${p.externalMiB} MiB | ${p.mainArenaMiB ?? '–'} / ${p.threadArenasMiB ?? '–'} MiB | ${p.otherAnonMiB ?? '–'} MiB |`),
     '',
   ];
 }

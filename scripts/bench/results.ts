@@ -25,6 +25,10 @@ export interface SoakSample {
   heapTotalMiB?: number;
   heapUsedMiB?: number;
   externalMiB?: number;
+  /** Of the anonymous part: glibc's main arena (the main thread's malloc), its thread arenas (the journal's worker, libuv's pool), the rest (V8's pages, stacks, large blocks); memory-map.ts. */
+  mainArenaMiB?: number;
+  threadArenasMiB?: number;
+  otherAnonMiB?: number;
 }
 
 export interface PhaseResult {
