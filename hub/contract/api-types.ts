@@ -81,10 +81,12 @@ export interface TodayView {
 /**
  * What the live stream sends after the first view (`event: today-changes`):
  * today's fields as in `TodayView`, with `open` holding only the incidents
- * that opened or changed since the stream's previous message, and `gone`
- * the ids of those no longer open.
+ * that opened or changed since the stream's previous message — a new one
+ * whole, a changed one as its id and at least the fields that changed — and
+ * `gone` the ids of those no longer open.
  */
-export interface TodayChanges extends TodayView {
+export interface TodayChanges extends Omit<TodayView, 'open'> {
+  open: (Partial<OpenIncidentView> & { id: number })[];
   gone: number[];
 }
 

@@ -3,6 +3,7 @@
 // of open incidents) never holds up the event loop where presses arrive.
 // The worker runs them between its commits, on its own connection.
 import { actorName } from '../domain/incident-desk.js';
+import type { OpenIncidentView } from '../contract/api-types.js';
 import { openIncidentViews } from '../report/open-incidents.js';
 import type { Storage } from './storage.js';
 
@@ -30,7 +31,19 @@ export interface TodayFacts {
 
 export interface OpenIncidentJson {
   id: number;
+  /** The whole `OpenIncidentView`. */
   json: string;
+  /** What changes at every press (its id, count and last press), and the rest: a press changes only the pulse. */
+  pulse: string;
+  steady: string;
+}
+
+/** An incident as JSON text, in the two parts that change at different paces (and whole, made of them). */
+function incidentJson(view: OpenIncidentView): OpenIncidentJson {
+  const { id, count, lastPressAt, ...rest } = view;
+  const pulse = JSON.stringify({ id, count, lastPressAt });
+  const steady = JSON.stringify(rest);
+  return { id, json: `${pulse.slice(0, -1)},${steady.slice(1)}`, pulse, steady };
 }
 
 export interface ReadResults {
@@ -47,6 +60,6 @@ export function runRead(storage: Storage, op: ReadOp): ReadResults[ReadOp['read'
     green: counts.green,
     customers: reports.customerCounts(op.from, op.to, op.customerGapMs),
     incidents: reports.redIncidentCount(op.from, op.to),
-    open: openIncidentViews(reports.openIncidents(), nameOf).map((view) => ({ id: view.id, json: JSON.stringify(view) })),
+    open: openIncidentViews(reports.openIncidents(), nameOf).map(incidentJson),
   };
 }

@@ -8,7 +8,8 @@
 // EventSource reconnects by itself, and the first message on a new stream is
 // the whole current view: the page catches up. After that a stream that had
 // the previous round gets only what changed in its list (`<topic>-changes`:
-// the view's own fields, the items that changed and the keys of those gone):
+// the view's own fields, the items that changed — only their pulse when the
+// rest is as before — and the keys of those gone):
 // a press changes one open incident of hundreds, and the whole view to fifty
 // dashboards ten times a second is more than the Wi-Fi should carry. A view's
 // facts are fetched once per round (off the event loop, see
@@ -29,6 +30,14 @@ export interface LiveView {
 export interface LiveItem {
   id: number;
   json: string;
+  /**
+   * The item in two parts as JSON text, when some of its fields change much
+   * more often than the rest (an incident's count at every press): the pulse
+   * (its id and those fields) and the steady rest. When only the pulse
+   * changed, only the pulse is sent: a tenth of the bytes.
+   */
+  pulse?: string;
+  steady?: string;
 }
 
 /** One send of a view to every client: the items as sent, to find what the next round changed. */
@@ -37,7 +46,7 @@ interface Round {
   /** When its facts were fetched (ms, performance.now()). */
   at: number;
   view: LiveView;
-  items: Map<number, string>;
+  items: Map<number, LiveItem>;
 }
 
 const LIVE_COALESCE_MS = 100;
@@ -164,7 +173,7 @@ export class LiveFeed {
     this.snapshot(topic).then(
       (view) => {
         const previous = this.rounds.get(topic);
-        const round: Round = { number: (previous?.number ?? 0) + 1, at, view, items: new Map(view.list?.items.map((item) => [item.id, item.json])) };
+        const round: Round = { number: (previous?.number ?? 0) + 1, at, view, items: new Map(view.list?.items.map((item) => [item.id, item])) };
         this.rounds.set(topic, round);
         const changes = previous && view.list ? changesBetween(previous.items, round.items) : undefined;
         let [cost, bytes] = [0, 0];
@@ -239,10 +248,18 @@ export class LiveFeed {
   }
 }
 
-/** The items of `now` that are new or differ from `before`, and the keys of `before` that `now` lacks. */
-function changesBetween(before: Map<number, string>, now: Map<number, string>): { changed: string[]; gone: number[] } {
+/**
+ * The items of `now` that are new or differ from `before` (whole, or only
+ * their pulse when the rest is as before), and the keys of `before` that `now` lacks.
+ */
+function changesBetween(before: Map<number, LiveItem>, now: Map<number, LiveItem>): { changed: string[]; gone: number[] } {
   const changed: string[] = [];
-  for (const [id, json] of now) if (before.get(id) !== json) changed.push(json);
+  for (const [id, item] of now) {
+    const was = before.get(id);
+    if (was?.json === item.json) continue;
+    const onlyPulse = was !== undefined && item.pulse !== undefined && item.steady !== undefined && was.steady === item.steady;
+    changed.push(onlyPulse ? item.pulse! : item.json);
+  }
   const gone: number[] = [];
   for (const id of before.keys()) if (!now.has(id)) gone.push(id);
   return { changed, gone };

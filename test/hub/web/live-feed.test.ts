@@ -125,6 +125,8 @@ describe('the live feed sends what changed (#20)', () => {
         open.set(id, { id, openedAt: 1000 + id, count: 1, location: `Counter ${id}` });
       } else if (roll < 0.45) {
         open.delete([...open.keys()][Math.floor(random() * open.size)]);
+      } else if (roll < 0.55) {
+        [...open.values()][Math.floor(random() * open.size)].location += '*'; // a steady field changes: the incident goes whole
       } else {
         const incident = [...open.values()][Math.floor(random() * open.size)];
         incident.count++;
@@ -132,7 +134,8 @@ describe('the live feed sends what changed (#20)', () => {
       red++;
     };
     const view = async (): Promise<LiveView> => {
-      const items = [...open.values()].map((incident) => ({ id: incident.id, json: JSON.stringify(incident) }));
+      // As the journal's worker makes them (store/read-ops.ts): whole, and as a pulse (what a press changes) and the steady rest.
+      const items = [...open.values()].map(({ id, count, ...rest }) => ({ id, json: JSON.stringify({ id, count, ...rest }), pulse: JSON.stringify({ id, count }), steady: JSON.stringify(rest) }));
       const head = JSON.stringify({ now: red, date: '2026-12-07', timeZone: 'UTC', red, green: 0, customers: { red, green: 0 }, incidents: nextId - 1, alarms: [] });
       return { head: () => head, list: { field: 'open', items } };
     };
@@ -169,6 +172,10 @@ describe('the live feed sends what changed (#20)', () => {
     expect(changes.every(([event]) => event === 'today-changes')).toBe(true);
     const incidentsPerChange = changes.map(([, data]) => (JSON.parse(data) as TodayChanges).open.length);
     expect(Math.max(...incidentsPerChange)).toBeLessThan(s.expected().open.length);
+    // A press on an open incident sends its pulse only (its id and count), a new incident goes whole.
+    const sent = changes.flatMap(([, data]) => (JSON.parse(data) as TodayChanges).open.map((incident) => Object.keys(incident).sort().join(',')));
+    expect(sent).toContain('count,id');
+    expect(sent).toContain('count,id,location,openedAt');
   });
 
   it("gives a stream that connects the last round's view at once when it is recent, without fetching the facts again", async () => {
