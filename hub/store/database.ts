@@ -210,6 +210,15 @@ const MIGRATIONS: string[] = [
 
 const WAL_CHECKPOINT_PAGES = 128;
 const WAL_SIZE_LIMIT = 1024 * 1024;
+/**
+ * Each connection's page cache, at most (KiB). better-sqlite3 builds SQLite
+ * with 16 000 KiB (deps/defines.gypi); a connection fills it as the file
+ * grows and keeps it, so the hub's memory rose ~1.5 MiB a minute for ten
+ * minutes and more at 200 presses/s (the soak, docs/benchmarks-findings.md
+ * §16). The file's pages stay in the OS's cache anyway: with 2 MiB the
+ * owner's views of a year-sized database answer as fast (same bench).
+ */
+export const PAGE_CACHE_KIB = 2048;
 
 /** Copies the WAL into the database and truncates it to nothing: after a failed commit, to give the disk back what the WAL held. */
 export function shrinkWal(db: Db): void {
@@ -289,6 +298,7 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
     // disk the hub refilled every byte the operator freed with its own WAL.
     db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     migrate(db);
     return db;
   } catch (error) {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../hub/store/database.js';
+import { openDatabase, PAGE_CACHE_KIB } from '../../../hub/store/database.js';
 import { Journal } from '../../../hub/store/journal.js';
 import { LogStore } from '../../../hub/store/log-store.js';
 import { StorageFaults } from '../../../hub/store/storage-faults.js';
@@ -21,6 +21,14 @@ describe('database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('user_version', { simple: true })).toBe(14);
+    db.close();
+  });
+
+  it("keeps each connection's page cache to 2 MiB, not better-sqlite3's 16 MB that the hub filled as its file grew (#20: the soak's growth)", () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), 'loyalty-db-')));
+    // Negative: KiB. better-sqlite3's build says -16000; the hub's memory rose with it for more than ten minutes.
+    expect(db.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
+    expect(PAGE_CACHE_KIB).toBeLessThanOrEqual(2048);
     db.close();
   });
 
