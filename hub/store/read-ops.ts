@@ -27,6 +27,8 @@ export interface TodayFacts {
    * compares them with the last send's to send only what changed (web/live-feed.ts).
    */
   open: OpenIncidentJson[];
+  /** What the worker spent making these facts (ms): the live feed counts it in its share of the hub's time. */
+  madeInMs: number;
 }
 
 export interface OpenIncidentJson {
@@ -51,6 +53,7 @@ export interface ReadResults {
 }
 
 export function runRead(storage: Storage, op: ReadOp): ReadResults[ReadOp['read']] {
+  const started = performance.now();
   const reports = storage.reports;
   reports.showTrial = op.showTrial;
   const counts = reports.pressCounts(op.from, op.to);
@@ -61,5 +64,6 @@ export function runRead(storage: Storage, op: ReadOp): ReadResults[ReadOp['read'
     customers: reports.customerCounts(op.from, op.to, op.customerGapMs),
     incidents: reports.redIncidentCount(op.from, op.to),
     open: openIncidentViews(reports.openIncidents(), nameOf).map(incidentJson),
+    madeInMs: performance.now() - started,
   };
 }

@@ -1,7 +1,8 @@
 // Server-sent events for the dashboard: a view is sent when a client
 // connects and again after each change, coalesced to one send (a "round")
 // per LIVE_COALESCE_MS per view (longer when a round costs more than 1 % of
-// the event loop at that pace, or its bytes to every dashboard more than the
+// the hub's time at that pace, making its facts on the journal's worker
+// included, or its bytes to every dashboard more than the
 // feed's share of the shop's Wi-Fi), with a "ping" event in between. The ping is an
 // event, not a comment, so the page sees it: a page that hears nothing for a
 // few pings says its data is getting old (the hub is gone, the Wi-Fi is).
@@ -25,6 +26,8 @@ export interface LiveView {
   head(language: Language): string;
   /** Its list (the open incidents): the field it goes in, and each item as JSON text under its key, in order. */
   list?: { field: string; items: readonly LiveItem[] };
+  /** What making its facts cost off the event loop (ms, the journal's worker): part of the feed's share of the hub's time. */
+  madeInMs?: number;
 }
 
 export interface LiveItem {
@@ -50,7 +53,11 @@ interface Round {
 }
 
 const LIVE_COALESCE_MS = 100;
-/** The feed's share of the event loop, at most: a view that takes longer to make and send is sent less often. */
+/**
+ * The feed's share of the hub's time, at most: a view that takes longer to
+ * make (on the journal's worker) and send (on the event loop) is sent less
+ * often. Both count: on a one-core board the worker's time is the event loop's.
+ */
 const LIVE_SHARE = 0.01;
 /**
  * The feed's bytes per second to all dashboards together, at most. The shop's
@@ -83,7 +90,7 @@ export class LiveFeed {
   /** Each view's last round. */
   private readonly rounds = new Map<LiveTopic, Round>();
   private readonly keepAlive: NodeJS.Timeout;
-  /** What the last send of each view cost: the event loop's time (making it and writing it), in ms, and the bytes written to all clients. */
+  /** What the last round of each view cost: the hub's time (making its facts on the worker, rendering and writing it on the event loop), in ms, and the bytes written to all clients. */
   private readonly costs = new Map<LiveTopic, { ms: number; bytes: number }>();
   /** Views that changed since their last send began. */
   private readonly dirty = new Set<LiveTopic>();
@@ -195,7 +202,7 @@ export class LiveFeed {
           bytes += message.length;
           cost += performance.now() - started;
         });
-        this.sendInTurns(sends, () => finished(cost, bytes));
+        this.sendInTurns(sends, () => finished(cost + (view.madeInMs ?? 0), bytes));
       },
       () => finished(0, 0), // the journal is gone (the hub is stopping): the reconnect catches up
     );

@@ -99,7 +99,12 @@ export async function startWebServer(
       const t = translator(language);
       return deps.alarms().map((alarm) => say(t, alarm));
     };
-    return { head: (language) => todayHead(facts, now, day, alarmsIn(language)), list: { field: 'open', items: facts.open }, whole: (language: Language) => todayView(facts, now, day, alarmsIn(language)) };
+    return {
+      head: (language) => todayHead(facts, now, day, alarmsIn(language)),
+      list: { field: 'open', items: facts.open },
+      madeInMs: facts.madeInMs,
+      whole: (language: Language) => todayView(facts, now, day, alarmsIn(language)),
+    };
   };
   const todayIn = async (language: Language) => (await todayNow()).whole(language);
   const live = new LiveFeed(
