@@ -7,12 +7,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { shrinkWal } from './database.js';
 import { Storage } from './storage.js';
 import { injectFaults } from './storage-faults.js';
-import { runRead, type ReadOp } from './read-ops.js';
+import { Reads, type ReadOp } from './read-ops.js';
 import { applyOp, type WriteOp } from './write-ops.js';
 
 const { dataDir, fsync, faults, feed } = workerData as { dataDir: string; fsync: boolean; faults?: Int32Array; feed: boolean };
 const storage = Storage.open(dataDir, { fsync });
 const db = storage.db;
+const reads = new Reads(storage);
 parentPort!.postMessage('ready');
 
 parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | { read: number; op: ReadOp } | 'close') => {
@@ -22,7 +23,7 @@ parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | { read: 
   }
   if ('read' in message) {
     try {
-      parentPort!.postMessage({ read: message.read, result: runRead(storage, message.op), error: null });
+      parentPort!.postMessage({ read: message.read, result: reads.run(message.op), error: null });
     } catch (e) {
       parentPort!.postMessage({ read: message.read, result: null, error: (e as Error).message });
     }
@@ -32,7 +33,10 @@ parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | { read: 
   try {
     db.transaction(() => {
       injectFaults(faults);
-      for (const op of message.ops) applyOp(storage, op, feed);
+      for (const op of message.ops) {
+        applyOp(storage, op, feed);
+        reads.written(op);
+      }
     })();
   } catch (e) {
     error = (e as Error).message;

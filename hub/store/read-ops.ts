@@ -6,6 +6,8 @@ import { actorName } from '../domain/incident-desk.js';
 import type { OpenIncidentView } from '../contract/api-types.js';
 import { openIncidentViews } from '../report/open-incidents.js';
 import type { Storage } from './storage.js';
+import { TodayTally } from './today-tally.js';
+import type { WriteOp } from './write-ops.js';
 
 export type ReadOp =
   /**
@@ -52,18 +54,32 @@ export interface ReadResults {
   today: TodayFacts;
 }
 
-export function runRead(storage: Storage, op: ReadOp): ReadResults[ReadOp['read']] {
-  const started = performance.now();
-  const reports = storage.reports;
-  reports.showTrial = op.showTrial;
-  const counts = reports.pressCounts(op.from, op.to);
-  const nameOf = (id: string) => actorName(id, (pager) => op.names.get(pager) ?? pager);
-  return {
-    red: counts.red,
-    green: counts.green,
-    customers: reports.customerCounts(op.from, op.to, op.customerGapMs),
-    incidents: reports.redIncidentCount(op.from, op.to),
-    open: openIncidentViews(reports.openIncidents(), nameOf).map(incidentJson),
-    madeInMs: performance.now() - started,
-  };
+/** The worker's reads: stateless queries, and today's counts kept up to date between reads (today-tally.ts). */
+export class Reads {
+  private readonly tally: TodayTally;
+
+  constructor(private readonly storage: Storage) {
+    this.tally = new TodayTally(storage.db, storage.reports);
+  }
+
+  /** Told of every write the worker commits: a press turned staff's is no longer a customer's. */
+  written(op: WriteOp): void {
+    if (op.op === 'staffPress') this.tally.forget();
+  }
+
+  run(op: ReadOp): ReadResults[ReadOp['read']] {
+    const started = performance.now();
+    const reports = this.storage.reports;
+    reports.showTrial = op.showTrial;
+    const counts = this.tally.counts(op.from, op.to, op.customerGapMs);
+    const nameOf = (id: string) => actorName(id, (pager) => op.names.get(pager) ?? pager);
+    return {
+      red: counts.presses.red,
+      green: counts.presses.green,
+      customers: counts.customers,
+      incidents: reports.redIncidentCount(op.from, op.to),
+      open: openIncidentViews(reports.openIncidents(), nameOf).map(incidentJson),
+      madeInMs: performance.now() - started,
+    };
+  }
 }

@@ -3,11 +3,12 @@
 // with every press an open incident counted).
 import { describe, expect, it } from 'vitest';
 import { SeqRanges } from '../../../hub/domain/seq-ranges.js';
+import { seededRandom } from '../../support/random.js';
 
 describe('SeqRanges', () => {
   it('answers like a Set through random adds and deletes', () => {
-    let seed = 7;
-    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const next = seededRandom(7);
+    const random = (n: number) => Math.floor(next() * n);
     const ranges = new SeqRanges();
     const set = new Set<number>();
     for (let step = 0; step < 20_000; step++) {

@@ -7,14 +7,14 @@ import { describe, expect, it } from 'vitest';
 import type { TodayView } from '../../../hub/contract/api-types.js';
 import { newIncidentRecord } from '../../../hub/domain/incident-desk.js';
 import { CUSTOMER_GAP_MS, localDays, today, todayView } from '../../../hub/report/today.js';
-import { runRead } from '../../../hub/store/read-ops.js';
+import { Reads } from '../../../hub/store/read-ops.js';
 import { Storage } from '../../../hub/store/storage.js';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
 
 function viewOf(storage: Storage, now: number, names = new Map<string, string>(), alarms: string[] = []): TodayView {
   const day = today(now, 'Europe/Berlin');
-  const facts = runRead(storage, { read: 'today', from: day.from, to: day.to, customerGapMs: CUSTOMER_GAP_MS, showTrial: false, names });
+  const facts = new Reads(storage).run({ read: 'today', from: day.from, to: day.to, customerGapMs: CUSTOMER_GAP_MS, showTrial: false, names });
   return JSON.parse(todayView(facts, now, day, alarms)) as TodayView;
 }
 

@@ -151,6 +151,9 @@ describe('database', () => {
     await Promise.all([press(1, 'red'), press(2, 'red'), press(3, 'green')].map((op) => new Promise((resolve) => journal.submit(op, resolve))));
     const after = await journal.read(today);
     expect([after.red, after.green, after.customers]).toEqual([2, 1, { red: 1, green: 1 }]);
+    // A counted press that turns out to be staff's is no longer counted (the worker's running tally hears of it).
+    await new Promise((resolve) => journal.submit({ op: 'staffPress', deviceId: 'btn-1', seq: 2 }, resolve));
+    expect((await journal.read(today)).red).toBe(1);
 
     // The worker dies in its next commit (which takes 200 ms); a read queued behind it is refused, not left waiting.
     faults.commitDelayMs = 200;

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TodayChanges, TodayView } from '../../../hub/contract/api-types.js';
 import { LiveFeed, type LiveView } from '../../../hub/web/live-feed.js';
 import { withChanges } from '../../../hub/web/ui/today-changes.js';
+import { seededRandom } from '../../support/random.js';
 
 /** A response that records when each "today" event was written. */
 function fakeClient(writes: number[]) {
@@ -122,8 +123,7 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe('the live feed sends what changed (#20)', () => {
   /** A shop's open incidents, changed at random; the feed's view of them as the server makes it. */
   function shop(seed: number) {
-    let state = seed;
-    const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = seededRandom(seed);
     const open = new Map<number, { id: number; openedAt: number; count: number; location: string }>();
     let [red, nextId] = [0, 1];
     const step = () => {
