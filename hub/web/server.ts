@@ -100,7 +100,9 @@ export async function startWebServer(
       return deps.alarms().map((alarm) => say(t, alarm));
     };
     return {
-      head: (language) => todayHead(facts, now, day, alarmsIn(language)),
+      // The hub's time as the view is written, not as its facts were fetched: a stream that
+      // connects gets the last round's view (up to 5 s old) and sets its clock by this.
+      head: (language) => todayHead(facts, deps.clock.now(), day, alarmsIn(language)),
       list: { field: 'open', items: facts.open },
       madeInMs: facts.madeInMs,
       whole: (language: Language) => todayView(facts, now, day, alarmsIn(language)),

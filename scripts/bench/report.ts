@@ -12,7 +12,7 @@ import { describeHostStalls } from './host-stalls.js';
 
 /**
  * The soak's memory minute by minute: RSS, its anonymous part, V8's heap (reserved
- * and in use) and what JavaScript holds outside it, so a growth can be placed.
+ * and in use), what JavaScript holds outside it, and malloc's arenas (memory-map.ts), so a growth can be placed.
  */
 function soakMinutes(samples: SoakSample[]): string[] {
   const measured = samples.filter((p) => p.heapTotalMiB !== undefined);
