@@ -83,10 +83,13 @@ export class ReportQueries {
       pressTimes: db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0 AND trial <= ?'),
       redIncidentCount: db.prepare("SELECT COUNT(*) FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ? AND trial <= ?").pluck(),
       redIncidents: db.prepare("SELECT * FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ? AND trial <= ?"),
-      openIncidents: db.prepare('SELECT * FROM incidents WHERE resolved_at IS NULL AND trial <= ? ORDER BY opened_at, id'),
+      // The open incidents through their partial index, and their events through theirs: left to itself, SQLite walked
+      // every incident ever opened (for the order) and every event ever written (to join them) — the live view asks
+      // several times a second, and a year-old shop has ~25 000 incidents and ~100 000 events (11 ms a view, not 3).
+      openIncidents: db.prepare('SELECT * FROM incidents INDEXED BY incidents_open WHERE resolved_at IS NULL AND trial <= ? ORDER BY opened_at, id'),
       openIncidentEvents: db.prepare(
-        `SELECT e.incident_id, e.type, e.pager, e.person, e.at, e.level FROM incident_events e JOIN incidents i ON i.id = e.incident_id
-         WHERE i.resolved_at IS NULL AND i.trial <= ? AND ${ROUTING} ORDER BY e.id`,
+        `SELECT e.incident_id, e.type, e.pager, e.person, e.at, e.level FROM incident_events e
+         WHERE e.incident_id IN (SELECT id FROM incidents WHERE resolved_at IS NULL AND trial <= ?) AND ${ROUTING} ORDER BY e.id`,
       ),
       incidentsOpenedIn: db.prepare('SELECT * FROM incidents WHERE opened_at >= ? AND opened_at < ? AND trial <= ? ORDER BY opened_at, id'),
       eventsOfIncidentsOpenedIn: db.prepare(

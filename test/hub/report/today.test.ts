@@ -57,6 +57,18 @@ describe('Today (#16)', () => {
     storage.close();
   });
 
+  it("finds the open incidents and their events through the open incidents' index, without reading the whole history (#20)", () => {
+    const storage = Storage.open(mkdtempSync(join(tmpdir(), 'lb-today-')));
+    // The live view asks several times a second; SQLite had walked every incident and every event ever written.
+    const statements = (storage.reports as unknown as { statements: Record<string, { source: string }> }).statements;
+    for (const name of ['openIncidents', 'openIncidentEvents']) {
+      const plan = (storage.db.prepare(`EXPLAIN QUERY PLAN ${statements[name].source}`).all(0) as { detail: string }[]).map((row) => row.detail);
+      expect(plan.join(' | '), name).toContain('incidents_open');
+      expect(plan.filter((detail) => /^SCAN (e|incident_events)\b|incidents_by_time/.test(detail)), name).toEqual([]);
+    }
+    storage.close();
+  });
+
   it('works out the local day once, and again when the day or the time zone changes', () => {
     const dayOf = localDays();
     const first = dayOf(T0, 'Europe/Berlin');
