@@ -2,9 +2,7 @@
 // a query that takes milliseconds there (the owner's live view with hundreds
 // of open incidents) never holds up the event loop where presses arrive.
 // The worker runs them between its commits, on its own connection.
-import { actorName } from '../domain/incident-desk.js';
-import type { OpenIncidentView } from '../contract/api-types.js';
-import { openIncidentViews } from '../report/open-incidents.js';
+import { OpenIncidentList, type OpenIncidentJson } from './open-incident-list.js';
 import type { Storage } from './storage.js';
 import { TodayTally } from './today-tally.js';
 import type { WriteOp } from './write-ops.js';
@@ -33,38 +31,26 @@ export interface TodayFacts {
   madeInMs: number;
 }
 
-export interface OpenIncidentJson {
-  id: number;
-  /** The whole `OpenIncidentView`. */
-  json: string;
-  /** What changes at every press (its id, count and last press), and the rest: a press changes only the pulse. */
-  pulse: string;
-  steady: string;
-}
-
-/** An incident as JSON text, in the two parts that change at different paces (and whole, made of them). */
-function incidentJson(view: OpenIncidentView): OpenIncidentJson {
-  const { id, count, lastPressAt, ...rest } = view;
-  const pulse = JSON.stringify({ id, count, lastPressAt });
-  const steady = JSON.stringify(rest);
-  return { id, json: `${pulse.slice(0, -1)},${steady.slice(1)}`, pulse, steady };
-}
+export type { OpenIncidentJson };
 
 export interface ReadResults {
   today: TodayFacts;
 }
 
-/** The worker's reads: stateless queries, and today's counts kept up to date between reads (today-tally.ts). */
+/** The worker's reads: stateless queries, and today's counts and open incidents kept up to date between reads (today-tally.ts, open-incident-list.ts). */
 export class Reads {
   private readonly tally: TodayTally;
+  private readonly openIncidents: OpenIncidentList;
 
   constructor(private readonly storage: Storage) {
     this.tally = new TodayTally(storage.db, storage.reports);
+    this.openIncidents = new OpenIncidentList(storage.db, storage.reports);
   }
 
-  /** Told of every write the worker commits: a press turned staff's is no longer a customer's. */
+  /** Told of every write the worker commits: a press turned staff's is no longer a customer's; an incident written is read again. */
   written(op: WriteOp): void {
     if (op.op === 'staffPress') this.tally.forget();
+    this.openIncidents.wrote(op);
   }
 
   run(op: ReadOp): ReadResults[ReadOp['read']] {
@@ -72,13 +58,12 @@ export class Reads {
     const reports = this.storage.reports;
     reports.showTrial = op.showTrial;
     const counts = this.tally.counts(op.from, op.to, op.customerGapMs);
-    const nameOf = (id: string) => actorName(id, (pager) => op.names.get(pager) ?? pager);
     return {
       red: counts.presses.red,
       green: counts.presses.green,
       customers: counts.customers,
       incidents: reports.redIncidentCount(op.from, op.to),
-      open: openIncidentViews(reports.openIncidents(), nameOf).map(incidentJson),
+      open: this.openIncidents.read(op.names),
       madeInMs: performance.now() - started,
     };
   }

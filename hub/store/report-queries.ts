@@ -98,6 +98,8 @@ export class ReportQueries {
       ),
       openDeviceProblems: db.prepare("SELECT source, kind FROM incidents WHERE resolved_at IS NULL AND kind IN ('missing', 'battery')"),
       incident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
+      openIncident: db.prepare('SELECT * FROM incidents WHERE id = ? AND resolved_at IS NULL AND trial <= ?'),
+      routingEventsOf: db.prepare(`SELECT e.incident_id, e.type, e.pager, e.person, e.at, e.level FROM incident_events e WHERE e.incident_id = ? AND ${ROUTING} ORDER BY e.id`),
       pressesByDevice: db.prepare(
         "SELECT device_id AS deviceId, SUM(kind = 'red') AS red, SUM(kind = 'green') AS green FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0 AND trial <= ? GROUP BY device_id",
       ),
@@ -137,6 +139,12 @@ export class ReportQueries {
   openIncidents(): { incident: IncidentRow; events: RoutingEvent[] }[] {
     const events = byIncident(this.statements.openIncidentEvents.all(this.trial) as RoutingEvent[]);
     return (this.statements.openIncidents.all(this.trial) as IncidentRow[]).map((incident) => ({ incident, events: events.get(incident.id) ?? [] }));
+  }
+
+  /** One incident with its routing events in order, if it is open (and shown: trial or not). */
+  openIncident(id: number): { incident: IncidentRow; events: RoutingEvent[] } | null {
+    const incident = this.statements.openIncident.get(id, this.trial) as IncidentRow | undefined;
+    return incident ? { incident, events: this.statements.routingEventsOf.all(id) as RoutingEvent[] } : null;
   }
 
   /** Incidents opened in [from, to), each with its routing events in order. */

@@ -2,13 +2,18 @@
 // (/api/live, server-sent events) while presses flow. One stream reads the
 // "today" view and its changes and measures how long after a press was made
 // the page's count includes it (the hub coalesces a view to one send per
-// 100 ms or more); the others only take their bytes, as a browser would.
+// 100 ms or more); the others only take their bytes, as a browser would, in a
+// process of their own (live-streams.ts): a browser's work is not done in the
+// generator's event loop, which times the pagers.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request, type ClientRequest } from 'node:http';
+import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import type { LatencySummary } from '../../hub/metrics.js';
 
 export class LiveWatchers {
   private readonly requests: ClientRequest[] = [];
+  private others: ChildProcess | undefined;
   private readonly sentAt: number[] = [];
   private base: number | null = null;
   private latestRed = 0;
@@ -23,21 +28,33 @@ export class LiveWatchers {
 
   static async open(port: number, cookie: string, streams: number): Promise<LiveWatchers> {
     const watchers = new LiveWatchers(streams);
-    await Promise.all(Array.from({ length: streams }, (_, i) => watchers.openOne(port, cookie, i === 0)));
+    try {
+      await Promise.all([watchers.openMeasuring(port, cookie), watchers.openOthers(port, cookie, streams - 1)]);
+    } catch (error) {
+      watchers.close();
+      throw error;
+    }
     return watchers;
   }
 
-  private openOne(port: number, cookie: string, measuring: boolean): Promise<void> {
+  private openOthers(port: number, cookie: string, count: number): Promise<void> {
+    if (count <= 0) return Promise.resolve();
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'live-streams.js'), String(port), String(count)], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LIVE_COOKIE: cookie } });
+    this.others = child;
+    return new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk) => {
+        out += chunk;
+        if (out.includes(`open ${count}\n`)) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`the dashboards' process ended (exit ${code}) before its ${count} streams were open`)));
+    });
+  }
+
+  private openMeasuring(port: number, cookie: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port, path: '/api/live', headers: { Cookie: cookie, Accept: 'text/event-stream' } }, (res) => {
         if (res.statusCode !== 200) return reject(new Error(`/api/live: ${res.statusCode}`));
-        if (!measuring) {
-          // Bytes taken and dropped, not decoded: a browser decodes on its own machine, while these
-          // streams share this machine's two cores with the hub (decoding 50 of them as text took
-          // the generator from ~33 % to ~70 % of a core once the feed sent every 100 ms).
-          res.resume();
-          return resolve();
-        }
         let buffer = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
@@ -88,5 +105,6 @@ export class LiveWatchers {
 
   close(): void {
     for (const req of this.requests) req.destroy();
+    this.others?.kill('SIGTERM');
   }
 }
