@@ -54,6 +54,7 @@ import { markRunning, markStopped } from './store/hub-lock.js';
 import { freeBytes } from './store/free-space.js';
 import { ReservedIncidentIds } from './store/incident-ids.js';
 import { Journal } from './store/journal.js';
+import { TodayReader } from './store/today-reader.js';
 import { CUSTOMER_GAP_MS } from './report/today.js';
 import type { StorageFaults } from './store/storage-faults.js';
 import { Storage } from './store/storage.js';
@@ -108,6 +109,8 @@ export class Hub {
   private readonly log: Logger;
   private readonly storage: Storage;
   private readonly journal: Journal;
+  /** The "Today" view's facts, from the journal's worker. */
+  private readonly today: TodayReader;
   private readonly desk: IncidentDesk;
   private readonly watch: DeviceWatch;
   private readonly metrics: HubMetrics | undefined;
@@ -147,6 +150,7 @@ export class Hub {
       this.stopMetrics = this.metrics.serveOnSignal(options.metricsFile);
     }
     this.journal = new Journal({ dataDir: options.dataDir, fsync: config.durability === 'fsync', faults: options.storageFaults, feed: config.uplink !== undefined });
+    this.today = new TodayReader(this.journal);
     this.journal.onLost((error) => {
       this.log.fatal({ error: error.message }, 'the journal worker stopped: the hub cannot store presses');
       (options.onJournalLost ?? exitForRestart)(error);
@@ -370,7 +374,7 @@ export class Hub {
         todayFacts: (from, to) => {
           const directory = this.live.directory;
           const names = new Map(directory.pagers().map((pager) => [pager, directory.personOf(pager)]));
-          return this.journal.read({ read: 'today', from, to, customerGapMs: CUSTOMER_GAP_MS, showTrial: this.storage.reports.showTrial, names });
+          return this.today.facts({ read: 'today', from, to, customerGapMs: CUSTOMER_GAP_MS, showTrial: this.storage.reports.showTrial, names });
         },
         batteryOutlook: (deviceId) => this.watch.batteryOutlook(deviceId),
         publicDir: publicDir(),

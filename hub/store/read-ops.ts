@@ -2,7 +2,7 @@
 // a query that takes milliseconds there (the owner's live view with hundreds
 // of open incidents) never holds up the event loop where presses arrive.
 // The worker runs them between its commits, on its own connection.
-import { OpenIncidentList, type OpenIncidentJson } from './open-incident-list.js';
+import { OpenIncidentList, type OpenIncidentChanges, type OpenIncidentJson } from './open-incident-list.js';
 import type { Storage } from './storage.js';
 import { TodayTally } from './today-tally.js';
 import type { WriteOp } from './write-ops.js';
@@ -11,8 +11,10 @@ export type ReadOp =
   /**
    * The facts of the "Today" view for the local day [from, to). `names`: each
    * pager's wearer now, by name (the directory lives on the event loop).
+   * `openSince`: the version of the open incidents the asker holds (0: none;
+   * today-reader.ts keeps them on the event loop).
    */
-  { read: 'today'; from: number; to: number; customerGapMs: number; showTrial: boolean; names: Map<string, string> };
+  { read: 'today'; from: number; to: number; customerGapMs: number; showTrial: boolean; names: Map<string, string>; openSince: number };
 
 /** What the "Today" view is made of, as the database has it. */
 export interface TodayFacts {
@@ -33,8 +35,11 @@ export interface TodayFacts {
 
 export type { OpenIncidentJson };
 
+/** What the worker answers: the open incidents changed since the asker's version. */
+export type TodayAnswer = Omit<TodayFacts, 'open'> & { open: OpenIncidentChanges };
+
 export interface ReadResults {
-  today: TodayFacts;
+  today: TodayAnswer;
 }
 
 /** The worker's reads: stateless queries, and today's counts and open incidents kept up to date between reads (today-tally.ts, open-incident-list.ts). */
@@ -63,7 +68,7 @@ export class Reads {
       green: counts.presses.green,
       customers: counts.customers,
       incidents: reports.redIncidentCount(op.from, op.to),
-      open: this.openIncidents.read(op.names),
+      open: this.openIncidents.read(op.names, op.openSince),
       madeInMs: performance.now() - started,
     };
   }

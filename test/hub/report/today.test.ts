@@ -14,7 +14,8 @@ const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
 
 function viewOf(storage: Storage, now: number, names = new Map<string, string>(), alarms: string[] = []): TodayView {
   const day = today(now, 'Europe/Berlin');
-  const facts = new Reads(storage).run({ read: 'today', from: day.from, to: day.to, customerGapMs: CUSTOMER_GAP_MS, showTrial: false, names });
+  const answer = new Reads(storage).run({ read: 'today', from: day.from, to: day.to, customerGapMs: CUSTOMER_GAP_MS, showTrial: false, names, openSince: 0 });
+  const facts = { ...answer, open: answer.open.changed }; // asked with nothing held: every open incident, in order
   return JSON.parse(todayView(facts, now, day, alarms)) as TodayView;
 }
 

@@ -7,6 +7,7 @@ import { Journal } from '../../../hub/store/journal.js';
 import { LogStore } from '../../../hub/store/log-store.js';
 import { StorageFaults } from '../../../hub/store/storage-faults.js';
 import { withoutSupersededSaves, type WriteOp } from '../../../hub/store/write-ops.js';
+import { TodayReader } from '../../../hub/store/today-reader.js';
 import type { IncidentRecord } from '../../../hub/domain/incident-desk.js';
 
 const incident = (id: number, count: number): IncidentRecord => ({
@@ -144,24 +145,25 @@ describe('database', () => {
     const journal = new Journal({ dataDir: dir, fsync: true, faults });
     journal.onLost(() => undefined);
     await journal.ready();
+    const reader = new TodayReader(journal);
     const today = { read: 'today' as const, from: 0, to: 1000, customerGapMs: 30_000, showTrial: false, names: new Map<string, string>() };
     const press = (seq: number, kind: 'red' | 'green') => ({ op: 'press' as const, row: { deviceId: 'btn-1', seq, kind, pressedAt: seq * 100, receivedAt: seq * 100, ageMs: 0, incidentId: null, trial: false } });
-    const before = await journal.read(today);
+    const before = await reader.facts(today);
     expect([before.red, before.green, before.open]).toEqual([0, 0, []]);
     await Promise.all([press(1, 'red'), press(2, 'red'), press(3, 'green')].map((op) => new Promise((resolve) => journal.submit(op, resolve))));
-    const after = await journal.read(today);
+    const after = await reader.facts(today);
     expect([after.red, after.green, after.customers]).toEqual([2, 1, { red: 1, green: 1 }]);
     // A counted press that turns out to be staff's is no longer counted (the worker's running tally hears of it).
     await new Promise((resolve) => journal.submit({ op: 'staffPress', deviceId: 'btn-1', seq: 2 }, resolve));
-    expect((await journal.read(today)).red).toBe(1);
+    expect((await reader.facts(today)).red).toBe(1);
 
     // The worker dies in its next commit (which takes 200 ms); a read queued behind it is refused, not left waiting.
     faults.commitDelayMs = 200;
     faults.killWorker();
     journal.submit(press(4, 'red'));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const refused = journal.read(today);
+    const refused = reader.facts(today);
     await expect(refused).rejects.toThrow(/journal worker stopped/);
-    await expect(journal.read(today)).rejects.toThrow(/closed/);
+    await expect(reader.facts(today)).rejects.toThrow(/closed/);
   });
 });
