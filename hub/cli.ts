@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --no-memory-reducer --max-semi-space-size=1 --heap-growing-percent=50
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --no-memory-reducer --max-semi-space-size=1 --heap-growing-percent=25
 // loyalty-hub: start the hub, manage devices, print the day's log.
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';

@@ -21,17 +21,20 @@
 // reaches (20 000 presses/s: p99 48 → 89 ms, still sustained)
 // (docs/benchmarks-findings.md §14).
 //
-// --heap-growing-percent=50: after each full collection V8 lets the old
-// generation grow to 1.5 times what survived before the next (by default a
+// --heap-growing-percent=25: after each full collection V8 lets the old
+// generation grow to 1.25 times what survived before the next (by default a
 // factor it picks between 1.1 and 4, and before the first full collection a
 // limit of hundreds of MB on a machine with memory to spare). What a 1 MiB
 // young generation promotes is garbage within seconds; with V8's own limits
 // it piled up for minutes (a 4-minute soak at 200/s: RSS 117 → 170 MiB, 14.6
-// MiB/min), with this flag it is collected every minute or so (117 → 132,
-// flattening; full collections of ~2 ms with the marking spread out). The
-// price, again at rates no shop reaches: 30 000 presses/s no longer
-// sustained, 20 000 still (docs/benchmarks-findings.md §15).
-export const HUB_NODE_FLAGS: readonly string[] = ['--no-memory-reducer', '--max-semi-space-size=1', '--heap-growing-percent=50'];
+// MiB/min), at 50 it was collected every minute or so (117 → 132,
+// flattening; full collections of ~2 ms with the marking spread out). At 50
+// the soak still settled at ~125 MiB, V8's heap reserving 46 MiB for ~31
+// live; at 25 it settles at ~119, the heap at 39.5 (4-minute soaks,
+// second-half slope -0.25 MiB/min), press -> pager p99 the same. The
+// price, again at rates no shop reaches: 25 000 presses/s no longer
+// sustained, 20 000 still (docs/benchmarks-findings.md §15, §17).
+export const HUB_NODE_FLAGS: readonly string[] = ['--no-memory-reducer', '--max-semi-space-size=1', '--heap-growing-percent=25'];
 
 // MALLOC_ARENA_MAX=2: glibc gives each thread that allocates an arena of its
 // own (the hub has 12 threads: V8's, libuv's, the journal's); two arenas are

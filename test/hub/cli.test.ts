@@ -126,8 +126,8 @@ describe('loyalty-hub CLI', () => {
   });
 
   it('warns when node was started without the hub\'s flags', async () => {
-    expect(missingNodeFlags(['--no-memory-reducer', '--max-semi-space-size=1', '--heap-growing-percent=50'])).toEqual([]);
-    expect(missingNodeFlags([])).toEqual(['--no-memory-reducer', '--max-semi-space-size=1', '--heap-growing-percent=50']);
+    expect(missingNodeFlags(['--no-memory-reducer', '--max-semi-space-size=1', '--heap-growing-percent=25'])).toEqual([]);
+    expect(missingNodeFlags([])).toEqual(['--no-memory-reducer', '--max-semi-space-size=1', '--heap-growing-percent=25']);
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
     writeFileSync(join(dir, 'loyalty-hub.json'), JSON.stringify({ mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 }, http: { host: '127.0.0.1', port: 0 } }));
     const child = spawn(process.execPath, [CLI, 'start', '--no-sim'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });

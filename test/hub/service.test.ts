@@ -32,7 +32,7 @@ describe('loyalty-hub service', () => {
     for (const line of ['User=lbhub', 'Group=lbhub', 'WorkingDirectory=/srv/lb/data', 'Restart=on-failure', 'WantedBy=multi-user.target', 'ProtectSystem=strict', 'ReadWritePaths=/srv/lb/data /srv/lb/etc']) {
       expect(unit.split('\n'), line).toContain(line);
     }
-    expect(unit).toContain(`ExecStart=${process.execPath} --no-memory-reducer --max-semi-space-size=1 --heap-growing-percent=50 ${CLI} --config /srv/lb/etc/hub.json start`);
+    expect(unit).toContain(`ExecStart=${process.execPath} --no-memory-reducer --max-semi-space-size=1 --heap-growing-percent=25 ${CLI} --config /srv/lb/etc/hub.json start`);
     expect(unit).toContain('Environment=MALLOC_ARENA_MAX=2\n');
     expect(JSON.parse(readFileSync(join(root, 'srv/lb/etc/hub.json'), 'utf8'))).toEqual({ dataDir: '/srv/lb/data' });
     expect(existsSync(join(root, 'srv/lb/data'))).toBe(true);
