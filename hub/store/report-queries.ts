@@ -36,6 +36,8 @@ export interface IncidentFilter {
   person?: string;
 }
 
+export type RedIncidentTimes = Pick<IncidentRow, 'opened_at' | 'acknowledged_at' | 'acknowledged_by' | 'acknowledged_person' | 'reached_at' | 'resolved_at' | 'outcome' | 'cause'>;
+
 export interface PressTime {
   kind: PressKind;
   pressed_at: number;
@@ -82,7 +84,10 @@ export class ReportQueries {
       ),
       pressTimes: db.prepare('SELECT kind, pressed_at FROM presses WHERE pressed_at >= ? AND pressed_at < ? AND by_staff = 0 AND trial <= ?'),
       redIncidentCount: db.prepare("SELECT COUNT(*) FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ? AND trial <= ?").pluck(),
-      redIncidents: db.prepare("SELECT * FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ? AND trial <= ?"),
+      // The columns the analytics read, not all 21: making 6 000 rows of 90 days into objects of every column took 39 ms, of these 15.
+      redIncidents: db.prepare(
+        "SELECT opened_at, acknowledged_at, acknowledged_by, acknowledged_person, reached_at, resolved_at, outcome, cause FROM incidents WHERE kind = 'red' AND opened_at >= ? AND opened_at < ? AND trial <= ?",
+      ),
       // The open incidents through their partial index, and their events through theirs: left to itself, SQLite walked
       // every incident ever opened (for the order) and every event ever written (to join them) — the live view asks
       // several times a second, and a year-old shop has ~25 000 incidents and ~100 000 events (11 ms a view, not 3).
@@ -131,8 +136,9 @@ export class ReportQueries {
     return this.statements.redIncidentCount.get(from, to, this.trial) as number;
   }
 
-  redIncidents(from: number, to: number): IncidentRow[] {
-    return this.statements.redIncidents.all(from, to, this.trial) as IncidentRow[];
+  /** Red incidents opened in [from, to): when they were acknowledged, reached and resolved, by whom, how and why. */
+  redIncidents(from: number, to: number): RedIncidentTimes[] {
+    return this.statements.redIncidents.all(from, to, this.trial) as RedIncidentTimes[];
   }
 
   /** Open incidents, oldest first, each with its routing events in order. */
