@@ -32,8 +32,11 @@
 // the soak still settled at ~125 MiB, V8's heap reserving 46 MiB for ~31
 // live; at 25 it settles at ~119, the heap at 39.5 (4-minute soaks,
 // second-half slope -0.25 MiB/min), press -> pager p99 the same. The
-// price, again at rates no shop reaches: 25 000 presses/s no longer
-// sustained, 20 000 still (docs/benchmarks-findings.md §15, §17).
+// price, at rates a hundred times any shop's: with the bench's phases
+// before it, 15 000 presses/s sustained and 20 000 not, where 35 and 50
+// sustain 20 000 (35 settles at ~120.5 MiB). A shop's board has 512 MB and
+// never sees 20 000 presses a second; memory was chosen
+// (docs/benchmarks-findings.md §15, §17).
 export const HUB_NODE_FLAGS: readonly string[] = ['--no-memory-reducer', '--max-semi-space-size=1', '--heap-growing-percent=25'];
 
 // MALLOC_ARENA_MAX=2: glibc gives each thread that allocates an arena of its
