@@ -33,8 +33,6 @@ export interface TodayFacts {
   madeInMs: number;
 }
 
-export type { OpenIncidentJson };
-
 /** What the worker answers: the open incidents changed since the asker's version. */
 export type TodayAnswer = Omit<TodayFacts, 'open'> & { open: OpenIncidentChanges };
 
