@@ -29,7 +29,10 @@ afterAll(async () => {
 
 describe('head-office engines', () => {
   it('takes a shop’s QoS 1 message into a 3-replica stream, refuses a site publishing as another, and keeps the stream through a node killed', async () => {
-    const shop = await mqtt.connectAsync(cluster.mqttUrls()[0], { clientId: 'cafe-a', username: 'cafe-a', password: 'a-secret', clean: false, reconnectPeriod: 0 });
+    // The account's first MQTT client: its CONNACK waits for the cluster to create the MQTT streams (three replicas). On a busy
+    // machine that can outlast the connect timeout, which closes the socket without an error: connectAsync, without retries, would wait forever.
+    const shop = await mqtt.connectAsync(cluster.mqttUrls()[0], { clientId: 'cafe-a', username: 'cafe-a', password: 'a-secret', clean: false, reconnectPeriod: 1_000, connectTimeout: 20_000 });
+    shop.options.reconnectPeriod = 0; // connected: a forged publish below ends the connection, and nothing should send it again
     await shop.publishAsync('hq/v1/cafe-a/events', JSON.stringify({ n: 1 }), { qos: 1 });
     // As another site: the broker drops it (NATS answers a denied MQTT publish by closing the connection, or by silence).
     await shop.publishAsync('hq/v1/cafe-b/events', JSON.stringify({ forged: true }), { qos: 1 }).catch(() => undefined);
