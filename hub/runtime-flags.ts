@@ -18,8 +18,10 @@
 // with memory to spare and never gives it back; a shop's board has 512 MB to
 // 2 GB. 1 MiB keeps the hub's RSS under 120 MiB with 500 devices at 200
 // presses/s at the same latency there; the price is paid at rates no shop
-// reaches (20 000 presses/s: p99 48 → 89 ms, still sustained)
-// (docs/benchmarks-findings.md §14).
+// reaches: at 15 000 presses/s ~200 scavenges a second take a third or more
+// of the event loop, copying the backlog of presses waiting for their
+// commit, and 8 MiB sustained 20 000/s where 1, 2 and 4 did not sustain
+// 15 000, at 127 MiB (docs/benchmarks-findings.md §14, §17).
 //
 // --heap-growing-percent=25: after each full collection V8 lets the old
 // generation grow to 1.25 times what survived before the next (by default a
