@@ -376,6 +376,14 @@ export class Hub {
           const names = new Map(directory.pagers().map((pager) => [pager, directory.personOf(pager)]));
           return this.today.facts({ read: 'today', from, to, customerGapMs: CUSTOMER_GAP_MS, showTrial: this.storage.reports.showTrial, names });
         },
+        analytics: (days, openHours, language) => {
+          const { config: current, directory } = this.live;
+          const devices = directory.all();
+          const names = new Map(devices.map((device) => [device.id, directory.labelOf(device.id)]));
+          const places = new Map(devices.map((device) => [device.id, directory.placeOf(device.id)]));
+          const { timeZone, reactionTargetS: targetS, apologyRecovers } = current;
+          return this.journal.read({ read: 'analytics', now: this.clock.now(), days, timeZone, targetS, names, places, apologyRecovers, openHours, language, showTrial: this.storage.reports.showTrial });
+        },
         batteryOutlook: (deviceId) => this.watch.batteryOutlook(deviceId),
         publicDir: publicDir(),
         staff: { view: () => this.shifts.view((id) => this.connections.newest(id) !== undefined), wear: (pager, person) => this.shifts.wear(pager, person), shift: (pager, on, user) => this.shifts.fromDashboard(pager, on, user) },

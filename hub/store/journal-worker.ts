@@ -22,10 +22,13 @@ parentPort!.on('message', (message: { batch: number; ops: WriteOp[] } | { read: 
     process.exit(0);
   }
   if ('read' in message) {
+    const { read, op } = message;
+    const fail = (e: unknown) => parentPort!.postMessage({ read, result: null, error: (e as Error).message });
     try {
-      parentPort!.postMessage({ read: message.read, result: reads.run(message.op), error: null });
+      // A read answers at once, or (the first analytics read, loading its code) when its promise settles.
+      void Promise.resolve(reads.run(op)).then((result) => parentPort!.postMessage({ read, result, error: null }), fail);
     } catch (e) {
-      parentPort!.postMessage({ read: message.read, result: null, error: (e as Error).message });
+      fail(e);
     }
     return;
   }

@@ -2,15 +2,15 @@
 // journal's worker for the day's facts and keeps the open incidents between
 // reads, so that only those changed since the last answer cross the thread
 // (open-incident-list.ts says why).
-import type { Journal } from './journal.js';
 import type { OpenIncidentChanges, OpenIncidentJson } from './open-incident-list.js';
-import type { ReadOp, TodayFacts } from './read-ops.js';
+import type { TodayAnswer, TodayFacts, TodayRead } from './read-ops.js';
 
 export class TodayReader {
   private version = 0;
   private readonly held = new Map<number, OpenIncidentJson>();
 
-  constructor(private readonly journal: Pick<Journal, 'read'>) {}
+  /** `journal`: the journal (store/journal.ts), or in tests the worker's reads called directly. */
+  constructor(private readonly journal: { read(op: TodayRead): Promise<TodayAnswer> }) {}
 
   /** How many incidents it holds: the open ones as of the last answer, no more. */
   get holding(): number {
@@ -18,7 +18,7 @@ export class TodayReader {
   }
 
   /** The facts of the "Today" view, with every open incident. */
-  async facts(op: Omit<ReadOp, 'openSince'>): Promise<TodayFacts> {
+  async facts(op: Omit<TodayRead, 'openSince'>): Promise<TodayFacts> {
     const answer = await this.journal.read({ ...op, openSince: this.version });
     return { ...answer, open: this.apply(answer.open) };
   }

@@ -14,6 +14,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Phrase } from '../i18n/translate-options.js';
 import type { Language } from '../i18n/languages.js';
+import type { AnalyticsView } from '../contract/api-types.js';
 import { say, translator } from '../i18n/translate.js';
 import { requestLanguage } from './request-language.js';
 import { localDays, todayHead, todayView } from '../report/today.js';
@@ -54,6 +55,8 @@ export interface WebDeps {
   alarms(): Phrase[];
   /** The facts of the "Today" view for the local day [from, to), read off the event loop. */
   todayFacts(from: number, to: number): Promise<TodayFacts>;
+  /** The analytics view of the last `days` local days, read off the event loop (store/read-ops.ts). */
+  analytics(days: number, openHours: boolean[], language: Language): Promise<AnalyticsView>;
   /** A device's charge and time to empty, as supervision estimates it now. */
   batteryOutlook(deviceId: string): BatteryOutlook | null;
   publicDir: string;
@@ -143,7 +146,7 @@ export async function startWebServer(
     withSession(auth, async (secure) => {
       secure.get('/', (_request, reply) => reply.sendFile('index.html'));
       secure.get('/assets/app.js', (_request, reply) => reply.sendFile('app.js'));
-      await secure.register(reportRoutes, { storage: deps.storage, clock: deps.clock, config: deps.config, directory: deps.directory, batteryOutlook: deps.batteryOutlook, today: todayIn, simulating });
+      await secure.register(reportRoutes, { storage: deps.storage, clock: deps.clock, config: deps.config, directory: deps.directory, batteryOutlook: deps.batteryOutlook, today: todayIn, analytics: deps.analytics, simulating });
       await secure.register(simulationRoutes, { simulation: deps.simulation, trial: deps.trial, changed: () => live.changed('today') });
       await secure.register(staffRoutes, { ...deps.staff, changed: () => live.changed('today') });
       await secure.register(incidentRoutes, { actions: deps.incidents, changed: () => live.changed('today') });

@@ -1,10 +1,10 @@
 // The owner's views: today, the daily log (JSON and CSV), analytics, devices.
 import type { FastifyPluginAsync } from 'fastify';
+import type { AnalyticsView } from '../../contract/api-types.js';
 import type { HubConfig } from '../../config/schema.js';
 import type { DeviceDirectory } from '../../device-directory.js';
 import type { BatteryOutlook } from '../../domain/battery-gauge.js';
 import type { Clock } from '../../domain/clock.js';
-import { analyticsView } from '../../report/analytics.js';
 import { dailyLog } from '../../report/daily-log.js';
 import { historyView, type Period } from '../../report/history.js';
 import { weeklyHours } from '../../config/schema.js';
@@ -26,6 +26,8 @@ export interface ReportRouteOptions {
   batteryOutlook(deviceId: string): BatteryOutlook | null;
   /** The "Today" view as JSON text, as the live feed sends it. */
   today(language: Language): Promise<string>;
+  /** The analytics of the last `days` local days, made off the event loop; `openHours`: whether the shop opens in each local hour (24). */
+  analytics(days: number, openHours: boolean[], language: Language): Promise<AnalyticsView>;
   /** Whether the simulated shop runs (the dashboard shows its panel). */
   simulating(): boolean;
 }
@@ -129,8 +131,8 @@ export const reportRoutes: FastifyPluginAsync<ReportRouteOptions> = async (app, 
     if (days < 1 || days > 90) throw new ApiError('bad-request', 'days must be a whole number from 1 to 90');
     const hours = weeklyHours(config());
     // Open in an hour on some day: a range [from, to) in minutes overlaps it.
-    const openInHour = (hour: number) => hours.some((day) => day.some(([from, to]) => from < (hour + 1) * 60 && to > hour * 60));
-    return analyticsView(storage.reports, clock.now(), days, config().timeZone, config().reactionTargetS, nameOf, (id) => directory().placeOf(id), config().apologyRecovers, openInHour, requestTranslator(request));
+    const openHours = Array.from({ length: 24 }, (_, hour) => hours.some((day) => day.some(([from, to]) => from < (hour + 1) * 60 && to > hour * 60)));
+    return options.analytics(days, openHours, requestLanguage(request));
   });
   app.get('/api/devices', async () => devicesView(storage.reports, storage.devices, directory(), options.batteryOutlook, storage.updates.latestByDevice()));
   // An update over the air with the firmware built in this package (loyalty-hub device update does more).

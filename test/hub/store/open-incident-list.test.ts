@@ -13,7 +13,7 @@ import { actorName, newIncidentRecord, type IncidentRecord } from '../../../hub/
 import { openIncidentViews } from '../../../hub/report/open-incidents.js';
 import { openDatabase } from '../../../hub/store/database.js';
 import { OpenIncidentList } from '../../../hub/store/open-incident-list.js';
-import { Reads, type ReadOp } from '../../../hub/store/read-ops.js';
+import { Reads, type TodayRead } from '../../../hub/store/read-ops.js';
 import { Storage } from '../../../hub/store/storage.js';
 import { TodayReader } from '../../../hub/store/today-reader.js';
 import { applyOp, type WriteOp } from '../../../hub/store/write-ops.js';
@@ -37,7 +37,7 @@ function setUp() {
   return { dir, storage, list, write };
 }
 
-const asked = (names: Map<string, string>, showTrial: boolean): Omit<ReadOp, 'openSince'> => ({ read: 'today', from: T0, to: T0 + 86_400_000, customerGapMs: 30_000, showTrial, names });
+const asked = (names: Map<string, string>, showTrial: boolean): Omit<TodayRead, 'openSince'> => ({ read: 'today', from: T0, to: T0 + 86_400_000, customerGapMs: 30_000, showTrial, names });
 
 describe('the open incidents kept between reads', () => {
   it('agree with reading them all again after every change, on the worker and on the event loop', async () => {
@@ -45,7 +45,7 @@ describe('the open incidents kept between reads', () => {
     const storage = Storage.open(dir, { fsync: false });
     // The worker's reads and two askers on the event loop: one asks at every look, one now and then.
     const reads = new Reads(storage);
-    const journal = { read: (op: ReadOp) => Promise.resolve(reads.run(op)) };
+    const journal = { read: (op: TodayRead) => Promise.resolve(reads.run(op)) };
     const [often, seldom] = [new TodayReader(journal), new TodayReader(journal)];
     const write = (op: WriteOp) => {
       applyOp(storage, op);
@@ -137,7 +137,7 @@ describe('the open incidents kept between reads', () => {
     const { storage, list, write } = setUp();
     const answers: { since: number; changed: number }[] = [];
     const reader = new TodayReader({
-      read: (op: ReadOp) => {
+      read: (op: TodayRead) => {
         const open = list.read(op.names, op.openSince);
         answers.push({ since: op.openSince, changed: open.changed.length });
         return Promise.resolve({ red: 0, green: 0, customers: { red: 0, green: 0 }, incidents: 0, madeInMs: 0, open });
