@@ -236,11 +236,11 @@ export class TestShop {
   }
 }
 
-/** Waits until `check` returns true, polling; fails after `timeoutMs`. */
-export async function eventually(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+/** Waits until `check` returns true, polling; fails after `timeoutMs`, saying `what` (a function: what the state was then). */
+export async function eventually(check: () => boolean, timeoutMs = 5000, what: string | (() => string) = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
