@@ -4,7 +4,6 @@
 // PostgreSQL. What the shop committed is at the head office exactly once —
 // also through a broker node killed, an ingester stopped and PostgreSQL
 // restarted while presses flow — and the shop's backlog drains to nothing.
-import mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSite } from '../../../hub/hq/hq-database.js';
@@ -14,7 +13,8 @@ import { encodeAck, encodePress } from '../../../shared/payloads.js';
 import { DOWNLINK, UPLINK } from '../../../shared/topics.js';
 import { NatsCluster } from '../../../scripts/lib/nats-cluster.js';
 import { PostgresServer } from '../../../scripts/lib/postgres-server.js';
-import { SITE, TestShop, type TestDevice } from '../../support/shop.js';
+import { SITE, TestShop, eventually, type TestDevice } from '../../support/shop.js';
+import { connectOnce } from '../../support/mqtt-once.js';
 import { PASSWORD, as } from '../../support/dashboard.js';
 
 const SHOP_PASSWORD = 'test-cafe-uplink-secret';
@@ -41,11 +41,7 @@ beforeAll(async () => {
   shop = await TestShop.open({ uplink: { brokers: cluster.mqttUrls(), password: SHOP_PASSWORD } }, { realClock: true });
   // The tests start from a head office the shop is connected to: its first CONNACK is the one that makes
   // the cluster create the account's MQTT streams (three replicas each), the slowest connect of all.
-  const deadline = Date.now() + 60_000;
-  while (!shop.hub.uplinkStatus()?.connected) {
-    if (Date.now() > deadline) throw new Error(`the shop's uplink did not connect within 60 s\n${cluster.recentLog()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await eventually(() => shop.hub.uplinkStatus()?.connected === true, 60_000, () => `the shop's uplink connecting\n${cluster.recentLog()}`);
 }, 120_000);
 
 afterAll(async () => {
@@ -97,11 +93,8 @@ async function arrived(what: string, timeoutMs = 60_000): Promise<void> {
 describe('a shop forwarding to the head office', () => {
   it('refuses a malformed, an oversized and a forged-site message with their reasons, and goes on with the next', async () => {
     const step = stepsWithin(110_000);
-    // The client tries again on its own: a socket the cluster closes before its CONNACK (too busy to set the
-    // account's MQTT session up) leaves connectAsync without retries waiting forever, as mqtt.js 5 reports no
-    // error for it. The subject here is the ingesters' refusals, not a first connect.
-    const intruder = await step("the intruder's CONNACK", mqtt.connectAsync(cluster.mqttUrls()[1], { clientId: 'intruder', username: SITE, password: SHOP_PASSWORD, clean: true, reconnectPeriod: 1_000, connectTimeout: 20_000 }));
-    intruder.options.reconnectPeriod = 0; // connected: a message sent twice would be refused twice
+    // The subject here is the ingesters' refusals, not a first connect (a message sent twice would be refused twice).
+    const intruder = await step("the intruder's CONNACK", connectOnce(cluster.mqttUrls()[1], { clientId: 'intruder', username: SITE, password: SHOP_PASSWORD, clean: true, connectTimeout: 20_000 }));
     const publish = (text: string) => step('the PUBACK for a refused message', intruder.publishAsync(`hq/v1/${SITE}/events`, text, { qos: 1 }));
     await publish('{"v":1,"site":');
     await publish(JSON.stringify({ v: 1, site: SITE, from: 1, to: 1, items: [{ id: 1, k: 'press', at: 1, b: { deviceId: 'x'.repeat(600_000) } }] }));

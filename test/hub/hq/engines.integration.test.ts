@@ -3,12 +3,12 @@
 // A shop may publish only under its own site; a message a shop published
 // over MQTT with QoS 1 is in the replicated stream the ingesters read, and
 // survives one node killed.
-import mqtt from 'mqtt';
 import { AckPolicy, connect, type JsMsg, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsCluster } from '../../../scripts/lib/nats-cluster.js';
 import { PostgresServer } from '../../../scripts/lib/postgres-server.js';
+import { connectOnce } from '../../support/mqtt-once.js';
 
 let cluster: NatsCluster;
 let postgres: PostgresServer;
@@ -29,10 +29,9 @@ afterAll(async () => {
 
 describe('head-office engines', () => {
   it('takes a shop’s QoS 1 message into a 3-replica stream, refuses a site publishing as another, and keeps the stream through a node killed', async () => {
-    // The account's first MQTT client: its CONNACK waits for the cluster to create the MQTT streams (three replicas). On a busy
-    // machine the cluster may close the socket before it: mqtt.js 5 reports no error for that, so connectAsync without retries would wait forever.
-    const shop = await mqtt.connectAsync(cluster.mqttUrls()[0], { clientId: 'cafe-a', username: 'cafe-a', password: 'a-secret', clean: false, reconnectPeriod: 1_000, connectTimeout: 20_000 });
-    shop.options.reconnectPeriod = 0; // connected: a forged publish below ends the connection, and nothing should send it again
+    // The account's first MQTT client: its CONNACK waits for the cluster to create the MQTT streams (three replicas).
+    // Connected once: the forged publish below ends the connection, and nothing should send it again.
+    const shop = await connectOnce(cluster.mqttUrls()[0], { clientId: 'cafe-a', username: 'cafe-a', password: 'a-secret', clean: false, connectTimeout: 20_000 });
     await shop.publishAsync('hq/v1/cafe-a/events', JSON.stringify({ n: 1 }), { qos: 1 });
     // As another site: the broker drops it (NATS answers a denied MQTT publish by closing the connection, or by silence).
     await shop.publishAsync('hq/v1/cafe-b/events', JSON.stringify({ forged: true }), { qos: 1 }).catch(() => undefined);
